@@ -1,0 +1,147 @@
+import type { StixObject } from '../stix/stix-object.js';
+
+/**
+ * The one storage contract. SQLite (default) and PostgreSQL implement it through
+ * the same Kysely query layer; `contract.test.ts` runs the same suite on both.
+ *
+ * Timestamps the server assigns (`dateAdded`) are integer microseconds since the
+ * Unix epoch: unique and strictly increasing per collection, so keyset paging on
+ * them never skips or repeats an object.
+ */
+export interface ObjectStore {
+  /** Runs pending schema migrations; safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  createCollection(input: NewCollection): Promise<Collection>;
+  getCollection(id: string): Promise<Collection | undefined>;
+  listCollections(): Promise<Collection[]>;
+
+  /**
+   * Adds objects in one transaction. A version already held (same id and
+   * version) is reported as `duplicate` and not stored again.
+   */
+  addObjects(collectionId: string, objects: readonly IncomingObject[], meta: WriteMeta): Promise<AddResult[]>;
+
+  /** TAXII 2.1 §5.4 Get Objects: one page of object rows, filtered in SQL. */
+  queryObjects(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<StoredObject>>;
+  /** TAXII 2.1 §5.3 Get Object Manifests: as queryObjects, without the JSON. */
+  queryManifest(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ManifestRecord>>;
+  /** TAXII 2.1 §5.8 Get Object Versions: the versions of one object, oldest first. */
+  queryVersions(collectionId: string, objectId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ManifestRecord>>;
+  /** TAXII 2.1 §5.7 Delete An Object: removes the selected versions; returns how many. */
+  deleteObject(collectionId: string, objectId: string, versions: readonly VersionSelector[]): Promise<number>;
+  countObjects(collectionId?: string): Promise<number>;
+
+  createStatus(status: NewStatus): Promise<StatusRecord>;
+  getStatus(id: string): Promise<StatusRecord | undefined>;
+}
+
+export interface NewCollection {
+  readonly id?: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly alias?: string;
+}
+
+export interface Collection {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string | null;
+  readonly alias: string | null;
+  readonly createdAt: number;
+}
+
+export interface IncomingObject {
+  readonly object: StixObject;
+  /** The object's JSON text, stored and served exactly as given. */
+  readonly json: string;
+}
+
+/** What the platform knows about a write; stored beside the object, never in it. */
+export interface WriteMeta {
+  readonly authorOrg: string | null;
+  readonly authorUser: string | null;
+  readonly partner?: string | null;
+  readonly sharingGroup?: string | null;
+}
+
+export interface AddResult {
+  readonly id: string;
+  readonly version: string;
+  readonly status: 'added' | 'duplicate';
+  readonly dateAdded: number;
+}
+
+/**
+ * `match[version]` selectors (TAXII 2.1 §3.4.1): `last` (the default),
+ * `first`, `all`, or an exact version timestamp.
+ */
+export type VersionSelector =
+  | { readonly kind: 'last' }
+  | { readonly kind: 'first' }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'at'; readonly version: string };
+
+export interface ObjectQuery {
+  /** Only rows added strictly after this time (microseconds). */
+  readonly addedAfter?: number;
+  readonly ids?: readonly string[];
+  readonly types?: readonly string[];
+  /** Empty or absent means `last`. */
+  readonly versions?: readonly VersionSelector[];
+  readonly specVersions?: readonly string[];
+  /** Already clamped by the caller to the configured maximum. */
+  readonly limit: number;
+  /** Opaque cursor from a previous page's `next`. */
+  readonly next?: string;
+}
+
+/**
+ * Who is reading, as the store needs it to filter rows inside SQL. Built by
+ * `access/` from the authenticated principal; the store never decides policy.
+ */
+export type ReadScope = { readonly kind: 'all' };
+
+export interface ManifestRecord {
+  readonly id: string;
+  readonly type: string;
+  readonly version: string;
+  readonly specVersion: string;
+  readonly dateAdded: number;
+  readonly mediaType: string;
+}
+
+export interface StoredObject extends ManifestRecord {
+  readonly json: string;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly more: boolean;
+  /** Opaque cursor for the following page; present only when `more`. */
+  readonly next?: string;
+  /** `dateAdded` of the first and last item of this page (TAXII date headers). */
+  readonly firstAdded?: number;
+  readonly lastAdded?: number;
+}
+
+export interface NewStatus {
+  readonly collectionId: string;
+  readonly requestTimestamp: number;
+  readonly successes: readonly StatusDetail[];
+  readonly failures: readonly StatusDetail[];
+  readonly pendings: readonly StatusDetail[];
+}
+
+/** TAXII 2.1 §4.3.1 status-details. */
+export interface StatusDetail {
+  readonly id: string;
+  readonly version: string;
+  readonly message?: string;
+}
+
+export interface StatusRecord extends NewStatus {
+  readonly id: string;
+  readonly status: 'complete' | 'pending';
+}
