@@ -1,0 +1,34 @@
+/**
+ * Who is making a request, once authenticated. Every read and write path takes
+ * a Principal; the access policy turns it into a store ReadScope and into
+ * collection permissions. The sharing model (markings, sharing groups) grows
+ * here, in `access/`, and nowhere else.
+ */
+export type Role = 'reader' | 'contributor' | 'admin';
+
+/** What an API token may do; passwords (HTTP Basic) always act with the role's full rights. */
+export type TokenScope = 'read' | 'read-write';
+
+export interface Principal {
+  readonly userId: string;
+  readonly username: string;
+  readonly orgId: string;
+  readonly role: Role;
+  readonly scope: TokenScope;
+  /** How the request authenticated, for the audit trail. */
+  readonly via: 'basic' | 'token' | 'session' | 'system';
+}
+
+export interface Authenticator {
+  /**
+   * Verifies an HTTP `Authorization` header (Basic or Bearer). Throws
+   * `EntenteError('unauthenticated')` with one message for every failure, so
+   * the answer never tells which part (user, password, token) was wrong.
+   */
+  authenticate(authorization: string | undefined): Promise<Principal>;
+}
+
+export interface CollectionPermissions {
+  readonly canRead: boolean;
+  readonly canWrite: boolean;
+}
