@@ -1,0 +1,228 @@
+import type { StixObject } from './stix-object.js';
+import {
+  ATTRIBUTION_SCHEMA,
+  EXTENSION_VERSION,
+  INCIDENT_SCHEMA,
+  PERSON_SCHEMA,
+  PROVENANCE_SCHEMA,
+  QUOTE_SCHEMA,
+  extensionSchemaUrl,
+} from './extension-schemas.js';
+
+/**
+ * entente's property extensions (STIX 2.1 §7.3 extension-definition) and the
+ * TypeScript shapes of their payloads. Ids are deterministic
+ * (`deterministicId('extension-definition', { name })`, pinned by a test) so that
+ * every entente instance publishes the same definitions.
+ */
+
+/** Fixed so that every instance publishes byte-identical definition objects. */
+const DEFINED_AT = '2026-11-26T00:00:00.000Z';
+
+/** The identity that authors entente's extension definitions (`created_by_ref`). */
+export const ENTENTE_IDENTITY = {
+  type: 'identity',
+  spec_version: '2.1',
+  id: 'identity--0de685c0-109a-5df3-a6b5-5173b55ba645',
+  created: DEFINED_AT,
+  modified: DEFINED_AT,
+  name: 'entente',
+  description: 'The entente open intelligence-exchange platform project, author of the entente STIX extensions.',
+  identity_class: 'organization',
+} as const satisfies StixObject;
+
+export const INCIDENT_EXTENSION_ID = 'extension-definition--6423a2c3-a155-553a-a103-1d7c4d8173fd';
+export const ATTRIBUTION_EXTENSION_ID = 'extension-definition--68630302-c519-5ffc-a00c-472b56e85b1d';
+export const QUOTE_EXTENSION_ID = 'extension-definition--1a80c1d0-df90-50f6-8dc5-c485121edade';
+export const PROVENANCE_EXTENSION_ID = 'extension-definition--16f70788-e253-5aed-b1fe-1cc594a2ab14';
+export const PERSON_EXTENSION_ID = 'extension-definition--815fd7df-6fb3-5b52-a9bc-861f5265cf82';
+
+export type EntenteExtensionId =
+  | typeof INCIDENT_EXTENSION_ID
+  | typeof ATTRIBUTION_EXTENSION_ID
+  | typeof QUOTE_EXTENSION_ID
+  | typeof PROVENANCE_EXTENSION_ID
+  | typeof PERSON_EXTENSION_ID;
+
+export type CountQualifier = 'exact' | 'at-least' | 'more-than' | 'at-most' | 'approximately' | 'range' | 'unknown';
+
+/** A casualty figure as reported: bounds when known, and the words it came from. */
+export interface Count {
+  low: number | null;
+  high: number | null;
+  qualifier: CountQualifier;
+  text: string;
+}
+
+export type DatePrecision = 'exact' | 'day' | 'month' | 'year' | 'approximate' | 'unknown';
+
+/** `entente-incident` on `incident`: coded fields in the spirit of the GTD codebook. */
+export interface IncidentExtension {
+  extension_type: 'property-extension';
+  /** YYYY, YYYY-MM, YYYY-MM-DD or a full STIX timestamp. */
+  event_date: string;
+  event_date_end?: string;
+  date_precision: DatePrecision;
+  news_status: 'news' | 'background';
+  /** GTD codebook category names (see gtd-codebook.ts). */
+  attack_types: string[];
+  target_types: string[];
+  weapon_types: string[];
+  victims_killed?: Count;
+  perpetrators_killed?: Count;
+  wounded?: Count;
+  hostages?: Count;
+  success?: boolean;
+  suicide?: boolean;
+  claimed?: boolean;
+}
+
+/** `entente-attribution` on an `attributed-to` relationship. */
+export interface AttributionExtension {
+  extension_type: 'property-extension';
+  attribution_type: 'claim' | 'official' | 'suspected';
+  /** Where the claim was made, e.g. "Amaq". */
+  claim_channel?: string;
+  /** Who reported the claim, e.g. SITE Intelligence Group (an identity id). */
+  claim_reported_by_ref?: string;
+}
+
+/** A character range [start, end) in the report's text. */
+export interface TextSpan {
+  start: number;
+  end: number;
+}
+
+/** `entente-quote` on `note`. */
+export interface QuoteExtension {
+  extension_type: 'property-extension';
+  speaker_ref?: string;
+  speaker_name: string;
+  quote: string;
+  kind: 'direct' | 'reported';
+  span: TextSpan;
+}
+
+/** `entente-provenance` on every extracted object. */
+export interface ProvenanceExtension {
+  extension_type: 'property-extension';
+  report_ref: string;
+  evidence: TextSpan[];
+  source_refs?: string[];
+  source_names?: string[];
+}
+
+/** `entente-person` on an individual `identity`: names as found (misspellings included). */
+export interface PersonExtension {
+  extension_type: 'property-extension';
+  aliases: string[];
+}
+
+/** Payload type for each extension id, so `withExtension` checks its argument. */
+export interface ExtensionPayloads {
+  [INCIDENT_EXTENSION_ID]: IncidentExtension;
+  [ATTRIBUTION_EXTENSION_ID]: AttributionExtension;
+  [QUOTE_EXTENSION_ID]: QuoteExtension;
+  [PROVENANCE_EXTENSION_ID]: ProvenanceExtension;
+  [PERSON_EXTENSION_ID]: PersonExtension;
+}
+
+/** An extension-definition object (STIX 2.1 §7.3). */
+export interface ExtensionDefinition extends StixObject {
+  readonly type: 'extension-definition';
+  readonly id: EntenteExtensionId;
+  readonly spec_version: '2.1';
+  readonly created: string;
+  readonly modified: string;
+  readonly created_by_ref: string;
+  readonly name: string;
+  readonly description: string;
+  readonly schema: string;
+  readonly version: string;
+  readonly extension_types: readonly ['property-extension'];
+}
+
+function definition(id: EntenteExtensionId, name: string, description: string): ExtensionDefinition {
+  return {
+    type: 'extension-definition',
+    spec_version: '2.1',
+    id,
+    created: DEFINED_AT,
+    modified: DEFINED_AT,
+    created_by_ref: ENTENTE_IDENTITY.id,
+    name,
+    description,
+    schema: extensionSchemaUrl(name),
+    version: EXTENSION_VERSION,
+    extension_types: ['property-extension'],
+  };
+}
+
+export const INCIDENT_EXTENSION = definition(
+  INCIDENT_EXTENSION_ID,
+  'entente-incident',
+  'Coded fields of a terrorist incident in the spirit of the GTD codebook: date and its precision, attack, target and weapon types, casualties, success, suicide, claimed.',
+);
+export const ATTRIBUTION_EXTENSION = definition(
+  ATTRIBUTION_EXTENSION_ID,
+  'entente-attribution',
+  'Nature of an attributed-to relationship: a claim (with its channel and who reported it), an official attribution or a suspicion.',
+);
+export const QUOTE_EXTENSION = definition(
+  QUOTE_EXTENSION_ID,
+  'entente-quote',
+  'A quotation on a note: the speaker, the exact quoted text, whether direct or reported, and its character span in the report.',
+);
+export const PROVENANCE_EXTENSION = definition(
+  PROVENANCE_EXTENSION_ID,
+  'entente-provenance',
+  'Where an extracted object came from: the report, the character spans of the evidence and the sources the text attributes it to.',
+);
+export const PERSON_EXTENSION = definition(
+  PERSON_EXTENSION_ID,
+  'entente-person',
+  'Names of a person as found in reports, misspellings included.',
+);
+
+/** Every entente extension-definition, for publishing alongside extracted objects. */
+export const ENTENTE_EXTENSIONS: readonly ExtensionDefinition[] = [
+  INCIDENT_EXTENSION,
+  ATTRIBUTION_EXTENSION,
+  QUOTE_EXTENSION,
+  PROVENANCE_EXTENSION,
+  PERSON_EXTENSION,
+];
+
+/** The JSON Schema of each extension, keyed by extension id (documentation). */
+export const EXTENSION_SCHEMAS: Readonly<Record<EntenteExtensionId, Readonly<Record<string, unknown>>>> = {
+  [INCIDENT_EXTENSION_ID]: INCIDENT_SCHEMA,
+  [ATTRIBUTION_EXTENSION_ID]: ATTRIBUTION_SCHEMA,
+  [QUOTE_EXTENSION_ID]: QUOTE_SCHEMA,
+  [PROVENANCE_EXTENSION_ID]: PROVENANCE_SCHEMA,
+  [PERSON_EXTENSION_ID]: PERSON_SCHEMA,
+};
+
+/** The STIX types each extension may be attached to (undefined: any object). */
+export const EXTENSION_TARGET_TYPES: Readonly<Record<EntenteExtensionId, readonly string[] | undefined>> = {
+  [INCIDENT_EXTENSION_ID]: ['incident'],
+  [ATTRIBUTION_EXTENSION_ID]: ['relationship'],
+  [QUOTE_EXTENSION_ID]: ['note'],
+  [PROVENANCE_EXTENSION_ID]: undefined,
+  [PERSON_EXTENSION_ID]: ['identity'],
+};
+
+/**
+ * A copy of `object` with `props` under `extensions[extId]` (STIX 2.1 §7.3),
+ * keeping any other extensions. Objects are immutable versions, so the input is
+ * never modified.
+ */
+export function withExtension<T extends StixObject, K extends EntenteExtensionId>(
+  object: T,
+  extId: K,
+  props: ExtensionPayloads[K],
+): T & { extensions: Record<string, unknown> } {
+  const existing = object.extensions;
+  const extensions = typeof existing === 'object' && existing !== null ? { ...(existing as Record<string, unknown>) } : {};
+  extensions[extId] = props;
+  return { ...object, extensions };
+}
