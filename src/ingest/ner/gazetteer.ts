@@ -1,0 +1,97 @@
+/**
+ * A phrase dictionary over tokens: each phrase belongs to one or more named lists
+ * ("PER" names seen in training, "country", "city", …). Matching marks each token
+ * with its BILOU position inside the longest phrase of each list that covers it,
+ * which the feature extractor turns into features (Ratinov & Roth 2009, §6).
+ */
+export interface GazetteerData {
+  lists: string[];
+  /** Phrase (tokens joined by one space) → bit mask over `lists`. */
+  phrases: [string, number][];
+}
+
+export const MAX_PHRASE_TOKENS = 6;
+
+export class Gazetteer {
+  readonly lists: readonly string[];
+  private readonly phrases: Map<string, number>;
+  /** First token → longest phrase length starting with it, to skip most lookups. */
+  private readonly firstTokens = new Map<string, number>();
+
+  constructor(data: GazetteerData) {
+    this.lists = data.lists;
+    this.phrases = new Map(data.phrases);
+    for (const [phrase] of data.phrases) {
+      const parts = phrase.split(' ');
+      const first = parts[0] ?? '';
+      this.firstTokens.set(first, Math.max(this.firstTokens.get(first) ?? 0, parts.length));
+    }
+  }
+
+  get size(): number {
+    return this.phrases.size;
+  }
+
+  toData(): GazetteerData {
+    return { lists: [...this.lists], phrases: [...this.phrases] };
+  }
+
+  /**
+   * For each token, the gazetteer features it carries, e.g. "B-country", "L-country".
+   * For each list, the longest phrase wins and matches do not overlap.
+   */
+  match(tokens: readonly string[]): string[][] {
+    const marks: string[][] = tokens.map(() => []);
+    const coveredUntil: number[] = new Array<number>(this.lists.length).fill(0);
+    for (let start = 0; start < tokens.length; start += 1) {
+      const longest = this.firstTokens.get(tokens[start] ?? '');
+      if (longest === undefined) continue;
+      let phrase = '';
+      const found: { end: number; mask: number }[] = [];
+      const limit = Math.min(tokens.length, start + longest);
+      for (let end = start + 1; end <= limit; end += 1) {
+        phrase = end === start + 1 ? (tokens[start] ?? '') : `${phrase} ${tokens[end - 1] ?? ''}`;
+        const mask = this.phrases.get(phrase);
+        if (mask !== undefined) found.push({ end, mask });
+      }
+      for (let list = 0; list < this.lists.length; list += 1) {
+        if ((coveredUntil[list] ?? 0) > start) continue;
+        const bit = 1 << list;
+        let end = 0;
+        for (const hit of found) if (hit.mask & bit) end = hit.end;
+        if (end === 0) continue;
+        coveredUntil[list] = end;
+        const name = this.lists[list] ?? '';
+        if (end - start === 1) {
+          marks[start]?.push(`U-${name}`);
+          continue;
+        }
+        marks[start]?.push(`B-${name}`);
+        for (let i = start + 1; i < end - 1; i += 1) marks[i]?.push(`I-${name}`);
+        marks[end - 1]?.push(`L-${name}`);
+      }
+    }
+    return marks;
+  }
+}
+
+/** Collects phrases into lists, then freezes them into a {@link Gazetteer}. */
+export class GazetteerBuilder {
+  private readonly lists: string[] = [];
+  private readonly phrases = new Map<string, number>();
+
+  add(list: string, tokens: readonly string[]): void {
+    if (tokens.length === 0 || tokens.length > MAX_PHRASE_TOKENS) return;
+    let index = this.lists.indexOf(list);
+    if (index < 0) {
+      index = this.lists.length;
+      this.lists.push(list);
+    }
+    const phrase = tokens.join(' ');
+    this.phrases.set(phrase, (this.phrases.get(phrase) ?? 0) | (1 << index));
+  }
+
+  build(): Gazetteer {
+    return new Gazetteer({ lists: [...this.lists], phrases: [...this.phrases] });
+  }
+}
