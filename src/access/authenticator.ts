@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely';
+import { EntenteError } from '../errors.js';
+import type { DatabaseSchema } from '../store/schema.js';
+import { spendVerificationTime, verifyPassword } from './passwords.js';
+import type { Authenticator, Principal } from './principal.js';
+import { findLiveToken, recordTokenUse } from './tokens.js';
+import { getUser, findUserByUsername } from './users.js';
+import { VerifiedPasswordCache } from './verified-password-cache.js';
+
+/*
+ * One message for every failure (missing header, unknown scheme, unknown user,
+ * wrong password, disabled user, unknown, expired or revoked token), so an
+ * answer never tells which part was wrong (TAXII 2.1 §1.6.7, issue 4 "no user
+ * enumeration").
+ */
+const FAILURE = 'Authentication failed: send valid HTTP Basic credentials or an API token (Authorization: Bearer <token>)';
+
+function failure(): EntenteError {
+  return new EntenteError('unauthenticated', FAILURE);
+}
+
+/**
+ * Authenticates HTTP `Authorization` headers against the users and tokens
+ * tables: `Basic` (RFC 7617, argon2id passwords) and `Bearer` (RFC 6750, API
+ * tokens). An unknown user costs as much time as a wrong password.
+ */
+export class DatabaseAuthenticator implements Authenticator {
+  private readonly cache = new VerifiedPasswordCache();
+
+  constructor(private readonly db: Kysely<DatabaseSchema>) {}
+
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    if (authorization === undefined) throw failure();
+    const space = authorization.indexOf(' ');
+    if (space < 0) throw failure();
+    const scheme = authorization.slice(0, space).toLowerCase();
+    const credentials = authorization.slice(space + 1).trim();
+    if (scheme === 'basic') return this.basic(credentials);
+    if (scheme === 'bearer') return this.bearer(credentials);
+    throw failure();
+  }
+
+  private async basic(encoded: string): Promise<Principal> {
+    const decoded = decodeBasic(encoded);
+    if (decoded === undefined) throw failure();
+    const { username, password } = decoded;
+    const user = await findUserByUsername(this.db, username);
+    if (user === undefined) {
+      await spendVerificationTime(password);
+      throw failure();
+    }
+    if (!this.cache.has(user.passwordHash, password)) {
+      if (!(await verifyPassword(user.passwordHash, password))) throw failure();
+      this.cache.remember(user.passwordHash, password);
+    }
+    if (user.disabled) throw failure();
+    return { userId: user.id, username: user.username, orgId: user.orgId, role: user.role, scope: 'read-write', via: 'basic' };
+  }
+
+  private async bearer(token: string): Promise<Principal> {
+    if (token === '') throw failure();
+    const record = await findLiveToken(this.db, token);
+    if (record === undefined) throw failure();
+    const user = await getUser(this.db, record.userId);
+    if (user === undefined || user.disabled) throw failure();
+    await recordTokenUse(this.db, record);
+    return { userId: user.id, username: user.username, orgId: user.orgId, role: user.role, scope: record.scope, via: 'token' };
+  }
+}
+
+function decodeBasic(encoded: string): { username: string; password: string } | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return undefined;
+  const text = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
+}

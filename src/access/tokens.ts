@@ -1,0 +1,157 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { EntenteError } from '../errors.js';
+import type { DatabaseSchema } from '../store/schema.js';
+import { nowMicros } from '../store/timestamps.js';
+import type { TokenScope } from './principal.js';
+
+/**
+ * API tokens: 32 random bytes, shown once at creation, stored only as their
+ * SHA-256 (a token has 256 bits of entropy, so a fast hash suffices — unlike
+ * passwords it cannot be guessed from a dictionary). The first characters are
+ * kept as `prefix` so people can tell their tokens apart in listings.
+ */
+const TOKEN_MARK = 'ent_';
+export const MIN_TOKEN_LENGTH = 32;
+
+export interface ApiToken {
+  readonly id: string;
+  readonly userId: string;
+  readonly prefix: string;
+  readonly scope: TokenScope;
+  readonly label: string | null;
+  readonly createdAt: number;
+  readonly expiresAt: number | null;
+  readonly revokedAt: number | null;
+  readonly lastUsedAt: number | null;
+}
+
+export interface NewToken {
+  readonly userId: string;
+  readonly scope: TokenScope;
+  /** Microseconds since the epoch; must be in the future. */
+  readonly expiresAt?: number;
+  readonly label?: string;
+  /** A token chosen by the operator (ENTENTE_ADMIN_TOKEN); otherwise one is generated. */
+  readonly secret?: string;
+}
+
+export interface CreatedToken {
+  /** The secret: returned once, never stored. */
+  readonly token: string;
+  readonly record: ApiToken;
+}
+
+export function generateTokenSecret(): string {
+  return `${TOKEN_MARK}${randomBytes(32).toString('base64url')}`;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+function displayPrefix(token: string): string {
+  return token.startsWith(TOKEN_MARK) ? token.slice(0, TOKEN_MARK.length + 8) : token.slice(0, 6);
+}
+
+export async function createToken(db: Kysely<DatabaseSchema>, input: NewToken, now: number = nowMicros()): Promise<CreatedToken> {
+  const token = input.secret ?? generateTokenSecret();
+  if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
+    throw new EntenteError('invalid_input', `A token needs at least ${MIN_TOKEN_LENGTH} characters and no white space`);
+  }
+  if (input.expiresAt !== undefined && input.expiresAt <= now) {
+    throw new EntenteError('invalid_input', 'A token expiry must be in the future', { expiresAt: input.expiresAt });
+  }
+  const user = await db.selectFrom('users').select('id').where('id', '=', input.userId).executeTakeFirst();
+  if (user === undefined) throw new EntenteError('not_found', `No user with id ${input.userId}`);
+  const tokenHash = hashToken(token);
+  const taken = await db.selectFrom('api_tokens').select('id').where('token_hash', '=', tokenHash).executeTakeFirst();
+  if (taken !== undefined) throw new EntenteError('conflict', 'This token is already registered');
+  const row = {
+    id: randomUUID(),
+    user_id: input.userId,
+    token_hash: tokenHash,
+    prefix: displayPrefix(token),
+    scope: input.scope,
+    label: input.label ?? null,
+    created_at: now,
+    expires_at: input.expiresAt ?? null,
+    revoked_at: null,
+    last_used_at: null,
+  };
+  await db.insertInto('api_tokens').values(row).execute();
+  return { token, record: toToken(row) };
+}
+
+/**
+ * Finds the live token matching a presented secret, or undefined. The row is
+ * found by its hash through the index; the hashes are then compared in
+ * constant time so the comparison itself leaks nothing.
+ */
+export async function findLiveToken(
+  db: Kysely<DatabaseSchema>,
+  presented: string,
+  now: number = nowMicros(),
+): Promise<ApiToken | undefined> {
+  const presentedHash = hashToken(presented);
+  const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', presentedHash).executeTakeFirst();
+  if (row === undefined) return undefined;
+  const same = timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(presentedHash, 'hex'));
+  if (!same || row.revoked_at !== null) return undefined;
+  if (row.expires_at !== null && row.expires_at <= now) return undefined;
+  return toToken(row);
+}
+
+/**
+ * Records that a token was used. Written at most once a minute per token so
+ * that paging with a token does not turn every read into a write.
+ */
+export async function recordTokenUse(db: Kysely<DatabaseSchema>, token: ApiToken, now: number = nowMicros()): Promise<void> {
+  const minute = 60_000_000;
+  if (token.lastUsedAt !== null && now - token.lastUsedAt < minute) return;
+  await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', token.id).execute();
+}
+
+export async function revokeToken(db: Kysely<DatabaseSchema>, tokenId: string, now: number = nowMicros()): Promise<void> {
+  const result = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('id', '=', tokenId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) {
+    const exists = await db.selectFrom('api_tokens').select('id').where('id', '=', tokenId).executeTakeFirst();
+    if (exists === undefined) throw new EntenteError('not_found', `No token with id ${tokenId}`);
+  }
+}
+
+export async function listTokens(db: Kysely<DatabaseSchema>, userId: string): Promise<ApiToken[]> {
+  const rows = await db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+  return rows.map(toToken);
+}
+
+interface TokenRow {
+  id: string;
+  user_id: string;
+  prefix: string;
+  scope: TokenScope;
+  label: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+function toToken(row: TokenRow): ApiToken {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    prefix: row.prefix,
+    scope: row.scope,
+    label: row.label,
+    createdAt: Number(row.created_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+  };
+}
