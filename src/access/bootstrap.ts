@@ -41,10 +41,7 @@ export interface BootstrapResult {
  */
 export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult> {
   const { db, store } = input;
-  const organization =
-    (await findOrganizationByName(db, LOCAL_ORGANIZATION)) ??
-    // "local" names no real organisation, so its identity id is random rather than derived from the name.
-    (await createOrganization(db, { name: LOCAL_ORGANIZATION, identityId: randomIdentityId() }));
+  const organization = await ensureLocalOrganization(db);
 
   let generatedPassword: string | undefined;
   let admin: User | undefined = await findUserByUsername(db, ADMIN_USERNAME);
@@ -74,6 +71,15 @@ export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult>
     ...(generatedPassword !== undefined ? { generatedPassword } : {}),
     ...(defaultCollection !== undefined ? { defaultCollection } : {}),
   };
+}
+
+/** The organisation "local", created when missing: the home of `admin` and of what this instance authors. */
+export async function ensureLocalOrganization(db: Kysely<DatabaseSchema>): Promise<Organization> {
+  return (
+    (await findOrganizationByName(db, LOCAL_ORGANIZATION)) ??
+    // "local" names no real organisation, so its identity id is random rather than derived from the name.
+    (await createOrganization(db, { name: LOCAL_ORGANIZATION, identityId: randomIdentityId() }))
+  );
 }
 
 /** A token already registered, live or revoked: a revoked admin token is not brought back by a restart. */
