@@ -1,4 +1,5 @@
 import type { StixObject } from '../stix/stix-object.js';
+import type { TlpLevel } from './schema.js';
 
 /**
  * The one storage contract. SQLite (default) and PostgreSQL implement it through
@@ -56,6 +57,8 @@ export interface IncomingObject {
   readonly object: StixObject;
   /** The object's JSON text, stored and served exactly as given. */
   readonly json: string;
+  /** The effective TLP level the writer computed from the object's markings; `none` when absent. */
+  readonly tlp?: TlpLevel;
 }
 
 /** What the platform knows about a write; stored beside the object, never in it. */

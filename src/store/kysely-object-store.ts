@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { Migrator, type Kysely } from 'kysely';
+import { EntenteError } from '../errors.js';
+import { addObjects } from './add-objects.js';
+import type { DialectSql } from './dialect-sql.js';
+import { storeMigrations } from './migrations/index.js';
+import type {
+  AddResult,
+  Collection,
+  IncomingObject,
+  ManifestRecord,
+  NewCollection,
+  NewStatus,
+  ObjectQuery,
+  ObjectStore,
+  Page,
+  ReadScope,
+  StatusDetail,
+  StatusRecord,
+  StoredObject,
+  VersionSelector,
+  WriteMeta,
+} from './object-store.js';
+import { deleteMatching, queryManifest, queryObjects, resolveFilter } from './read-pages.js';
+import type { CollectionsTable, DatabaseSchema, StatusesTable } from './schema.js';
+import { nowMicros } from './timestamps.js';
+import { isUniqueViolation } from './unique-violation.js';
+
+/** The ObjectStore on SQLite or PostgreSQL, through one Kysely query layer. */
+export class KyselyObjectStore implements ObjectStore {
+  constructor(
+    private readonly db: Kysely<DatabaseSchema>,
+    private readonly dialect: DialectSql,
+  ) {}
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: storeMigrations(this.dialect) });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new EntenteError('unavailable', `Database migration ${failed} failed: ${reason}`, { migration: failed });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  async createCollection(input: NewCollection): Promise<Collection> {
+    const row: CollectionsTable = {
+      id: input.id ?? randomUUID(),
+      title: input.title,
+      description: input.description ?? null,
+      alias: input.alias ?? null,
+      created_at: nowMicros(),
+      last_added: 0,
+    };
+    try {
+      await this.db.insertInto('collections').values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new EntenteError('conflict', `A collection with id ${row.id} or alias ${row.alias ?? '(none)'} already exists`, {
+          id: row.id,
+          alias: row.alias,
+        });
+      }
+      throw error;
+    }
+    return toCollection(row);
+  }
+
+  async getCollection(id: string): Promise<Collection | undefined> {
+    const row = await this.db.selectFrom('collections').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toCollection(row) : undefined;
+  }
+
+  async listCollections(): Promise<Collection[]> {
+    const rows = await this.db.selectFrom('collections').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map(toCollection);
+  }
+
+  async addObjects(collectionId: string, objects: readonly IncomingObject[], meta: WriteMeta): Promise<AddResult[]> {
+    return await addObjects(this.db, this.dialect, collectionId, objects, meta);
+  }
+
+  async queryObjects(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<StoredObject>> {
+    return await queryObjects(this.db, resolveFilter(collectionId, query, scope), query.limit);
+  }
+
+  async queryManifest(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ManifestRecord>> {
+    return await queryManifest(this.db, resolveFilter(collectionId, query, scope), query.limit);
+  }
+
+  /** TAXII 2.1 §5.8: every version of one object (match[version] does not apply), in date_added order. */
+  async queryVersions(collectionId: string, objectId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ManifestRecord>> {
+    const filter = resolveFilter(collectionId, { ...query, ids: [objectId], types: [] }, scope, [{ kind: 'all' }]);
+    return await queryManifest(this.db, filter, query.limit);
+  }
+
+  /** TAXII 2.1 §5.7. An empty selector list means `last`, as for every match[version] (§3.4.2). */
+  async deleteObject(collectionId: string, objectId: string, versions: readonly VersionSelector[]): Promise<number> {
+    return await deleteMatching(this.db, resolveFilter(collectionId, { ids: [objectId] }, { kind: 'all' }, versions));
+  }
+
+  async countObjects(collectionId?: string): Promise<number> {
+    let query = this.db.selectFrom('objects').select((eb) => eb.fn.countAll<number>().as('n'));
+    if (collectionId !== undefined) query = query.where('collection_id', '=', collectionId);
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** TAXII 2.1 §4.3 Status: kept in the database so any server can answer for it. */
+  async createStatus(status: NewStatus): Promise<StatusRecord> {
+    const row: StatusesTable = {
+      id: randomUUID(),
+      collection_id: status.collectionId,
+      request_timestamp: status.requestTimestamp,
+      status: status.pendings.length > 0 ? 'pending' : 'complete',
+      total_count: status.successes.length + status.failures.length + status.pendings.length,
+      success_count: status.successes.length,
+      failure_count: status.failures.length,
+      pending_count: status.pendings.length,
+      successes: JSON.stringify(status.successes),
+      failures: JSON.stringify(status.failures),
+      pendings: JSON.stringify(status.pendings),
+    };
+    await this.db.insertInto('statuses').values(row).execute();
+    return toStatus(row);
+  }
+
+  async getStatus(id: string): Promise<StatusRecord | undefined> {
+    const row = await this.db.selectFrom('statuses').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toStatus(row) : undefined;
+  }
+}
+
+function toCollection(row: CollectionsTable): Collection {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    alias: row.alias,
+    createdAt: Number(row.created_at),
+  };
+}
+
+function toStatus(row: StatusesTable): StatusRecord {
+  return {
+    id: row.id,
+    collectionId: row.collection_id,
+    requestTimestamp: Number(row.request_timestamp),
+    status: row.status,
+    successes: JSON.parse(row.successes) as StatusDetail[],
+    failures: JSON.parse(row.failures) as StatusDetail[],
+    pendings: JSON.parse(row.pendings) as StatusDetail[],
+  };
+}

@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { DialectSql } from '../dialect-sql.js';
+import { initialMigration } from './0001-initial.js';
+
+/**
+ * Every schema migration, in order. Names sort as the order they run in; a
+ * migration, once released, is never edited — a change is a new file.
+ */
+export function storeMigrations(dialect: DialectSql): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '0001-initial': initialMigration(dialect),
+      };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { Kysely } from 'kysely';
+import type { DialectName, DialectSql } from './dialect-sql.js';
+import { KyselyObjectStore } from './kysely-object-store.js';
+import type { ObjectStore } from './object-store.js';
+import { createPostgresDialect, postgresSql } from './postgres-dialect.js';
+import type { DatabaseSchema } from './schema.js';
+import { createSqliteDialect, sqliteSql } from './sqlite-dialect.js';
+
+export interface OpenedStore {
+  readonly store: ObjectStore;
+  /** The same connection, for the other tables (organisations, users, tokens, grants). */
+  readonly db: Kysely<DatabaseSchema>;
+  readonly dialect: DialectName;
+}
+
+export interface OpenStoreOptions {
+  /** PostgreSQL only: work in this schema (created if missing), e.g. to keep test runs apart. */
+  readonly schema?: string;
+}
+
+/** Whether `url` selects PostgreSQL rather than a SQLite file. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/**
+ * Opens the store at `url`: a `postgres://` or `postgresql://` URL selects
+ * PostgreSQL; anything else is a SQLite file path (created with its folder on
+ * first use) or `:memory:`. Call `store.migrate()` before use.
+ */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
+  const postgres = isPostgresUrl(url);
+  const dialectSql: DialectSql = postgres ? postgresSql : sqliteSql;
+  const dialect = postgres ? await createPostgresDialect(url, options.schema) : createSqliteDialect(url);
+  const db = new Kysely<DatabaseSchema>({ dialect });
+  return { store: new KyselyObjectStore(db, dialectSql), db, dialect: dialectSql.name };
+}

@@ -1,0 +1,76 @@
+import { EntenteError } from '../errors.js';
+
+/**
+ * STIX 2.1 §3.2 timestamps (`YYYY-MM-DDTHH:MM:SS[.s+]Z`, always UTC) and the
+ * server's own microsecond clock. Versions are stored normalised to six
+ * fractional digits so that text order is time order and two spellings of the
+ * same instant (`…:00Z`, `…:00.000Z`) are one version.
+ */
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
+
+interface Parts {
+  readonly date: Date;
+  readonly fraction: string;
+}
+
+function parse(value: string): Parts | undefined {
+  const m = TIMESTAMP.exec(value);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac] = m;
+  const date = new Date(0);
+  date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
+  date.setUTCHours(Number(h), Number(mi), Number(s), 0);
+  // Reject impossible dates (2021-02-30) that Date would silently roll over.
+  if (
+    date.getUTCFullYear() !== Number(y) ||
+    date.getUTCMonth() !== Number(mo) - 1 ||
+    date.getUTCDate() !== Number(d) ||
+    date.getUTCHours() !== Number(h) ||
+    date.getUTCMinutes() !== Number(mi) ||
+    date.getUTCSeconds() !== Number(s)
+  ) {
+    return undefined;
+  }
+  return { date, fraction: (frac ?? '').padEnd(6, '0').slice(0, 6) };
+}
+
+function invalid(value: string, what: string): EntenteError {
+  return new EntenteError('invalid_input', `${what} "${value}" is not a timestamp of the form YYYY-MM-DDTHH:MM:SS[.sss]Z`, {
+    value,
+  });
+}
+
+/** Whether `value` is a STIX/TAXII timestamp this store can order. */
+export function isTimestamp(value: string): boolean {
+  return parse(value) !== undefined;
+}
+
+/**
+ * The fixed-width form `YYYY-MM-DDTHH:MM:SS.ffffffZ` (sub-microsecond digits
+ * are dropped). Throws `invalid_input` for anything else.
+ */
+export function normaliseTimestamp(value: string, what = 'timestamp'): string {
+  const parts = parse(value);
+  if (!parts) throw invalid(value, what);
+  return `${parts.date.toISOString().slice(0, 19)}.${parts.fraction}Z`;
+}
+
+/** Microseconds since the Unix epoch; e.g. for TAXII `added_after` (TAXII 2.1 §3.4.2). */
+export function timestampToMicros(value: string, what = 'timestamp'): number {
+  const parts = parse(value);
+  if (!parts) throw invalid(value, what);
+  return parts.date.getTime() * 1000 + Number(parts.fraction);
+}
+
+/** The fixed-width timestamp of a microsecond instant, as served in `date_added`. */
+export function microsToTimestamp(micros: number): string {
+  const millis = Math.floor(micros / 1000);
+  const rest = micros - millis * 1000;
+  const iso = new Date(millis).toISOString();
+  return `${iso.slice(0, 23)}${String(rest).padStart(3, '0')}Z`;
+}
+
+/** The current time in microseconds (millisecond clock, scaled). */
+export function nowMicros(): number {
+  return Date.now() * 1000;
+}
