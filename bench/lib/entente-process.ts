@@ -1,0 +1,134 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+
+/** The repository root and the built command, as `npx entente` runs it. */
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = `${REPO}bin/entente.js`;
+
+export const BENCH_PASSWORD = 'bench-admin-password-0001';
+export const BENCH_TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
+
+export function requireBuild(): void {
+  if (!existsSync(`${REPO}dist/cli/main.js`)) {
+    throw new Error('dist/ is missing: run `npm run build` first (the benchmarks drive the built `entente` command).');
+  }
+}
+
+/** Environment for every `entente` child: the bench admin, quiet logs. */
+function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ENTENTE_ADMIN_PASSWORD: BENCH_PASSWORD,
+    ENTENTE_ADMIN_TOKEN: BENCH_TOKEN,
+    ENTENTE_LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
+/** Runs `entente <args>` to completion; throws with its stderr when it fails. */
+export function runEntente(args: readonly string[], extraEnv: Record<string, string> = {}): string {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: REPO,
+    env: benchEnv(extraEnv),
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  if (result.status !== 0) {
+    throw new Error(`entente ${args.join(' ')} exited ${result.status}: ${result.stderr || result.stdout}`);
+  }
+  return result.stdout;
+}
+
+/** Samples a process's resident set size from /proc (Linux) every `intervalMs`. */
+export class RssSampler {
+  readonly samples: { t: number; rssMiB: number }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly pid: number) {}
+
+  start(intervalMs = 100): void {
+    const t0 = performance.now();
+    this.timer = setInterval(() => {
+      const rss = rssMiB(this.pid);
+      if (rss !== undefined) this.samples.push({ t: performance.now() - t0, rssMiB: rss });
+    }, intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  peak(): number {
+    return Math.max(0, ...this.samples.map((s) => s.rssMiB));
+  }
+}
+
+export function rssMiB(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A server child process listening on loopback. */
+export interface RunningServer {
+  readonly baseUrl: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `child`, then waits until `probeUrl` answers any HTTP status. */
+export async function waitForHttp(child: ChildProcess, probeUrl: string, timeoutMs = 30_000): Promise<void> {
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${output}`);
+    try {
+      const res = await request(probeUrl);
+      await res.body.dump();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not answer ${probeUrl} within ${timeoutMs} ms: ${output}`);
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** `entente serve --db <db> --port <port>` as a child process. */
+export async function startEntente(db: string, port: number): Promise<RunningServer> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1'], {
+    cwd: REPO,
+    env: benchEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(child, `${baseUrl}/taxii2/`);
+  return { baseUrl, pid: child.pid ?? 0, stop: () => stopChild(child) };
+}
+
+/** Where the API root serves a collection's objects (TAXII 2.1 §5.3). */
+export function collectionObjectsUrl(baseUrl: string, collectionId: string): string {
+  return `${baseUrl}/api/v21/collections/${collectionId}/objects/`;
+}
+
+/** A TAXII 2.1 Accept and the bench admin's Bearer token. */
+export function benchHeaders(): Record<string, string> {
+  return { accept: 'application/taxii+json;version=2.1', authorization: `Bearer ${BENCH_TOKEN}` };
+}

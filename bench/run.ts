@@ -1,0 +1,63 @@
+/**
+ * All TAXII server benchmarks of issue 2 in one run, per backend on the same
+ * imported data: (a) `entente import`, (b) paging with limit=1000 against
+ * `entente serve` and the bare yardstick, (c) GET by id, (d) server RSS.
+ *
+ *   npm run build && npm run bench -- --objects 1000000
+ *   npm run bench -- --objects 20000 --backend sqlite      # quick
+ */
+import { cpus } from 'node:os';
+import { readFlags, type BenchFlags } from './lib/args.js';
+import { benchHeaders, collectionObjectsUrl, requireBuild, startEntente } from './lib/entente-process.js';
+import { benchFile, importInto, importTable, type ImportResult } from './cli-import.js';
+import { getObjectBench, getObjectTable, type GetObjectResult } from './taxii-get-object.js';
+import { pageBare, pagingTable, walk, type PagingResult } from './taxii-paging.js';
+
+async function runAll(flags: BenchFlags): Promise<void> {
+  const file = await benchFile(flags);
+  const imports: ImportResult[] = [];
+  const paging: PagingResult[] = [];
+  const gets: GetObjectResult[] = [];
+  let port = 18_700;
+  for (const backend of flags.backends) {
+    const imported = await importInto(flags, backend, file);
+    imports.push(imported);
+    process.stderr.write(`${backend}: imported ${imported.stored} objects in ${imported.seconds.toFixed(1)} s\n`);
+    try {
+      const server = await startEntente(imported.database.db, port++);
+      try {
+        const url = collectionObjectsUrl(server.baseUrl, imported.collectionId);
+        paging.push(await walk(`entente serve (${backend})`, url, flags.pageSize, benchHeaders(), server.pid));
+        gets.push(await getObjectBench(`entente serve (${backend})`, url, flags, benchHeaders()));
+      } finally {
+        await server.stop();
+      }
+      if (imported.database.sqliteFile !== undefined) {
+        paging.push(await pageBare(imported.database.sqliteFile, imported.collectionId, flags, port++));
+      }
+    } finally {
+      await imported.database.dispose();
+    }
+  }
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`;
+  process.stdout.write(
+    [
+      '',
+      `Machine: ${machine}; ${flags.objects.toLocaleString('en-US')} objects, page size ${flags.pageSize}, ${flags.requests} GETs.`,
+      '',
+      '(a) import',
+      importTable(imports),
+      '',
+      '(b)+(d) paging and server memory',
+      pagingTable(paging),
+      '',
+      '(c) GET one object by id',
+      getObjectTable(gets),
+      '',
+    ].join('\n'),
+  );
+}
+
+const flags = readFlags();
+requireBuild();
+await runAll(flags);

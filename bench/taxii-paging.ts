@@ -1,0 +1,155 @@
+/**
+ * Benchmarks (b) and (d): paging through a whole collection with limit=1000
+ * over real HTTP, with undici and JSON.parse of every page, against
+ * `entente serve`, and against the bare node:http yardstick over the same
+ * SQLite file; the server's RSS is sampled throughout.
+ *
+ *   npm run build && npx tsx bench/taxii-paging.ts --objects 1000000 [--backend sqlite|postgres|both]
+ *
+ * Imports the objects first with `entente import` (bench/cli-import.ts), or
+ * reuses `--db FILE|URL --collection ID` kept by an earlier `--keep` run.
+ */
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { Agent, request } from 'undici';
+import { readFlags, type BenchFlags } from './lib/args.js';
+import { REPO, RssSampler, benchHeaders, collectionObjectsUrl, requireBuild, startEntente, stopChild, waitForHttp, type RunningServer } from './lib/entente-process.js';
+import { formatMs, formatRate, markdownTable } from './lib/markdown.js';
+import { preparedCollections, type PreparedCollection } from './lib/prepared-collection.js';
+import { mean, quantile } from './lib/stats.js';
+
+export interface PagingResult {
+  readonly label: string;
+  readonly objects: number;
+  readonly pages: number;
+  readonly seconds: number;
+  readonly firstPageMs: number;
+  readonly lastPageMs: number;
+  readonly firstTenthMs: number;
+  readonly lastTenthMs: number;
+  readonly p95PageMs: number;
+  readonly rss: { start: number; end: number; peak: number; mid: number };
+}
+
+interface Envelope {
+  more?: boolean;
+  next?: string;
+  objects?: unknown[];
+}
+
+/** Walks `objectsUrl` page by page following `next`, parsing every page. */
+export async function walk(label: string, objectsUrl: string, pageSize: number, headers: Record<string, string>, pid: number): Promise<PagingResult> {
+  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 1 });
+  const sampler = new RssSampler(pid);
+  sampler.start(100);
+  const pageMs: number[] = [];
+  let objects = 0;
+  let next: string | undefined;
+  const started = performance.now();
+  for (;;) {
+    const url = `${objectsUrl}?limit=${pageSize}${next === undefined ? '' : `&next=${encodeURIComponent(next)}`}`;
+    const t0 = performance.now();
+    const res = await request(url, { headers, dispatcher: agent });
+    if (res.statusCode !== 200) throw new Error(`${label}: GET ${url} -> ${res.statusCode} ${await res.body.text()}`);
+    const envelope = JSON.parse(await res.body.text()) as Envelope;
+    pageMs.push(performance.now() - t0);
+    objects += envelope.objects?.length ?? 0;
+    if (!envelope.more) break;
+    if (envelope.next === undefined) throw new Error(`${label}: more=true without next`);
+    next = envelope.next;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  sampler.stop();
+  await agent.close();
+  const tenth = Math.max(1, Math.floor(pageMs.length / 10));
+  // The very last page may be short; compare the last full one.
+  const full = pageMs.length > 1 ? pageMs.slice(0, -1) : pageMs;
+  const rssValues = sampler.samples.map((s) => s.rssMiB);
+  return {
+    label,
+    objects,
+    pages: pageMs.length,
+    seconds,
+    firstPageMs: pageMs[0] ?? Number.NaN,
+    lastPageMs: full[full.length - 1] ?? Number.NaN,
+    firstTenthMs: mean(full.slice(0, tenth)),
+    lastTenthMs: mean(full.slice(-tenth)),
+    p95PageMs: quantile(pageMs, 0.95),
+    rss: {
+      start: rssValues[0] ?? Number.NaN,
+      mid: rssValues[Math.floor(rssValues.length / 2)] ?? Number.NaN,
+      end: rssValues[rssValues.length - 1] ?? Number.NaN,
+      peak: Math.max(0, ...rssValues),
+    },
+  };
+}
+
+/** The bare yardstick server over a SQLite file, as a child process. */
+async function startBare(sqliteFile: string, collectionId: string, port: number): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${REPO}bench/lib/bare-server.ts`, sqliteFile, collectionId, String(port)], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(child, `${baseUrl}/`);
+  return { baseUrl, pid: child.pid ?? 0, stop: () => stopChild(child) };
+}
+
+export function pagingTable(results: readonly PagingResult[]): string {
+  return markdownTable(
+    ['server', 'objects', 'pages', 'seconds', 'objects/s', 'first page ms', 'last full page ms', 'first 10% mean ms', 'last 10% mean ms', 'p95 page ms', 'server RSS start → mid → end (peak) MiB'],
+    results.map((r) => [
+      r.label,
+      r.objects.toLocaleString('en-US'),
+      r.pages,
+      r.seconds.toFixed(1),
+      formatRate(r.objects / r.seconds),
+      formatMs(r.firstPageMs),
+      formatMs(r.lastPageMs),
+      formatMs(r.firstTenthMs),
+      formatMs(r.lastTenthMs),
+      formatMs(r.p95PageMs),
+      `${r.rss.start.toFixed(0)} → ${r.rss.mid.toFixed(0)} → ${r.rss.end.toFixed(0)} (${r.rss.peak.toFixed(0)})`,
+    ]),
+  );
+}
+
+async function main(): Promise<void> {
+  const flags = readFlags();
+  requireBuild();
+  const results: PagingResult[] = [];
+  let port = 18_500;
+  for await (const prepared of preparedCollections(flags)) {
+    try {
+      results.push(await pageEntente(prepared, flags, port++));
+      if (prepared.sqliteFile !== undefined) results.push(await pageBare(prepared.sqliteFile, prepared.collectionId, flags, port++));
+    } finally {
+      await prepared.dispose();
+    }
+  }
+  process.stdout.write(`\n${pagingTable(results)}\n`);
+}
+
+/** `entente serve` over the prepared collection, paged with a Bearer token. */
+export async function pageEntente(prepared: PreparedCollection, flags: BenchFlags, port: number): Promise<PagingResult> {
+  const server = await startEntente(prepared.db, port);
+  try {
+    return await walk(`entente serve (${prepared.backend})`, collectionObjectsUrl(server.baseUrl, prepared.collectionId), flags.pageSize, benchHeaders(), server.pid);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The bare yardstick over the same SQLite file. */
+export async function pageBare(sqliteFile: string, collectionId: string, flags: BenchFlags, port: number): Promise<PagingResult> {
+  const bare = await startBare(sqliteFile, collectionId, port);
+  try {
+    return await walk('bare node:http (sqlite)', `${bare.baseUrl}/`, flags.pageSize, {}, bare.pid);
+  } finally {
+    await bare.stop();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await main();
+}
