@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EntenteError } from '../errors.js';
 import { meta, newId, sdo } from './contract-fixtures.js';
-import type { OpenedStore } from './open-store.js';
 import type { ManifestRecord, ObjectQuery, ObjectStore, Page, VersionSelector } from './object-store.js';
 import { pagingProperties } from './paging-properties.js';
+import type { TestStore } from './test-backends.js';
 
-export interface OpenedForTest {
-  readonly opened: OpenedStore;
-  readonly dispose: () => Promise<void>;
-}
 
 const all = { kind: 'all' } as const;
 const T1 = '2021-01-01T00:00:00.000Z';
@@ -46,9 +42,9 @@ export async function walk(
  * The one behaviour every ObjectStore backend must have (TAXII 2.1 §3.4, §5).
  * `open` gives a fresh, empty store; the suite migrates it itself.
  */
-export function storeContract(name: string, open: () => Promise<OpenedForTest>): void {
+export function storeContract(name: string, open: () => Promise<TestStore>): void {
   describe(`ObjectStore contract on ${name}`, () => {
-    let handle: OpenedForTest;
+    let handle: TestStore;
     let store: ObjectStore;
     let collection: string;
 

@@ -1,7 +1,4 @@
 import { storeContract } from './contract-suite.js';
-import { openStore } from './open-store.js';
+import { openSqliteForTest } from './test-backends.js';
 
-storeContract('SQLite', async () => {
-  const opened = await openStore(':memory:');
-  return { opened, dispose: async () => opened.store.close() };
-});
+storeContract('SQLite', openSqliteForTest);
