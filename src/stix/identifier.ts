@@ -25,19 +25,20 @@ import { EntenteError } from '../errors.js';
 /** Namespace for UUIDv5 ids (STIX 2.1 §2.9, also used by OpenCTI). */
 export const STIX_UUIDV5_NAMESPACE = '00abedb4-aa42-466c-9c01-fed23315a9b7';
 
-// RFC 4122/9562 text form; the variant nibble must be 8, 9, a or b (§2.9 requires an RFC 4122 UUID).
-const UUID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
-const UUID_RE = new RegExp(`^${UUID_PATTERN}$`);
-const UUID_V4_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const TYPE_RE = /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,248}[a-z0-9]$/;
-const ID_RE = /^([a-z0-9-]{3,250})--([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/;
+// RFC 4122 versions 1–5 with the RFC 4122 variant (8, 9, a or b), in lower case: §2.9
+// requires an RFC 4122 UUID, and the OASIS schemas accept exactly versions 1–5.
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u;
+const UUID_V4_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u;
+// §3.1 type names: lower-case ASCII, digits and single hyphens; the OASIS schemas also require a leading letter.
+const TYPE_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/u;
+const ID_RE = /^([a-z][a-z0-9-]{1,248}[a-z0-9])--([0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/u;
 
 /**
  * STIX 2.1 §3.1: a type name is 3–250 characters of lower-case ASCII letters,
- * digits and single hyphens, neither starting nor ending with a hyphen.
+ * digits and single hyphens, starting with a letter and not ending with a hyphen.
  */
 export function isValidTypeName(type: string): boolean {
-  return TYPE_RE.test(type);
+  return type.length >= 3 && type.length <= 250 && TYPE_RE.test(type);
 }
 
 /** True when `uuid` is an RFC 4122 UUID in lower-case text form. */

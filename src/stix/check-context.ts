@@ -1,0 +1,50 @@
+import type { ObjectRecord } from './object-rules.js';
+
+/**
+ * One problem with one STIX object: which object (its id, or '(no id)'), which
+ * property (a JSON path such as `object_marking_refs[1]`) and what is wrong.
+ */
+export interface ValidationIssue {
+  readonly objectId: string;
+  readonly property: string;
+  readonly message: string;
+}
+
+/**
+ * What a checker sees while one object is validated. Issues are collected lazily
+ * so that validating a correct object allocates nothing beyond this context.
+ */
+export class CheckContext {
+  readonly object: ObjectRecord;
+  readonly objectId: string;
+  readonly type: string;
+  issues: ValidationIssue[] | undefined;
+
+  constructor(object: ObjectRecord, objectId: string, type: string) {
+    this.object = object;
+    this.objectId = objectId;
+    this.type = type;
+    this.issues = undefined;
+  }
+
+  add(property: string, message: string): void {
+    const issue = { objectId: this.objectId, property, message };
+    if (this.issues === undefined) this.issues = [issue];
+    else this.issues.push(issue);
+  }
+}
+
+export type Checker = (value: unknown, path: string, ctx: CheckContext) => void;
+
+/** A short description of a JSON value's kind for error messages. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
