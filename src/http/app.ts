@@ -1,0 +1,76 @@
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { Authenticator, CollectionPermissions, Principal } from '../access/principal.js';
+import type { Settings } from '../config/settings.js';
+import type { ObjectStore, ReadScope } from '../store/object-store.js';
+import { registerTaxiiRoutes, TAXII_MEDIA_TYPE } from '../taxii/server/index.js';
+import { mapError, routeNotFound, type MappedError } from './error-mapper.js';
+
+export interface AppDeps {
+  readonly settings: Settings;
+  readonly store: ObjectStore;
+  readonly authenticator: Authenticator;
+  /** The collection-level access decision (`access/permissions.ts` `createPermissionCheck`). */
+  readonly permissions: (principal: Principal, collectionId: string) => Promise<CollectionPermissions>;
+  /**
+   * What of a collection a principal may see, applied in the store's SQL. Until
+   * the marking policy (issue 4) builds narrower scopes, a reader of a
+   * collection sees all of it.
+   */
+  readonly readScope?: (principal: Principal) => ReadScope;
+  /** Where errors are logged; by default a pino logger at `settings.logLevel` on stdout. */
+  readonly logger?: Logger;
+}
+
+const WHOLE_COLLECTION: ReadScope = Object.freeze({ kind: 'all' });
+
+/** Longest path segment routed: a STIX id is a type (up to 250 characters) + `--` + a UUID. */
+const MAX_PARAM_LENGTH = 300;
+
+/**
+ * Assembles the HTTP application: the TAXII 2.1 endpoints and the one error
+ * mapper. Requests are not logged one by one (paging must stay cheap); errors
+ * answered with 5xx are logged with the `error_id` the client receives.
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const logger = deps.logger ?? pino({ level: deps.settings.logLevel });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: deps.settings.maxBodyBytes,
+    // TAXII URLs end with '/', but clients differ (taxii2-client builds status URLs without one): answer both alike.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+  });
+
+  // Bodies reach the handlers unread, so that each handler authenticates and
+  // authorises before reading up to max_content_length bytes, and keeps the
+  // exact text of every object (taxii/server/raw-envelope.ts).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  app.setErrorHandler((error, request, reply) => {
+    const mapped = mapError(error);
+    if (mapped.internal) {
+      logger.error({ err: error, errorId: mapped.body.error_id, method: request.method, url: request.url }, 'request failed');
+    }
+    return sendError(reply, mapped);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, routeNotFound(request.method, request.url)));
+
+  registerTaxiiRoutes(app, {
+    settings: deps.settings,
+    store: deps.store,
+    authenticator: deps.authenticator,
+    permissions: deps.permissions,
+    readScope: deps.readScope ?? (() => WHOLE_COLLECTION),
+  });
+  return app;
+}
+
+/** Sent as bytes so that Fastify keeps the Content-Type exactly as written (see taxii-reply.ts). */
+function sendError(reply: FastifyReply, mapped: MappedError): FastifyReply {
+  return reply
+    .code(mapped.status)
+    .headers(mapped.headers)
+    .header('content-type', TAXII_MEDIA_TYPE)
+    .send(Buffer.from(JSON.stringify(mapped.body), 'utf8'));
+}

@@ -1,0 +1,56 @@
+import type { Principal } from '../../access/principal.js';
+import { compareTimestamps } from '../../stix/timestamp.js';
+import type { ObjectQuery, VersionSelector } from '../../store/object-store.js';
+import type { TaxiiContext } from './taxii-context.js';
+
+/**
+ * TAXII 2.1 §5.7 Delete An Object with its two filters. Without a
+ * `match[version]` every version goes. `match[spec_version]` first narrows the
+ * versions considered, then `match[version]` picks among them (first, last,
+ * all or exact), so the selection is made here and the store deletes exact
+ * versions. Returns how many versions were deleted.
+ */
+export async function deleteObjectVersions(
+  ctx: TaxiiContext,
+  collectionId: string,
+  objectId: string,
+  query: ObjectQuery,
+  principal: Principal,
+): Promise<number> {
+  const selectors: readonly VersionSelector[] = query.versions ?? [{ kind: 'all' }];
+  if (query.specVersions === undefined) return ctx.store.deleteObject(collectionId, objectId, selectors);
+
+  const candidates: string[] = [];
+  let next: string | undefined;
+  do {
+    const page = await ctx.store.queryVersions(
+      collectionId,
+      objectId,
+      { specVersions: query.specVersions, limit: ctx.settings.maxPageSize, ...(next === undefined ? {} : { next }) },
+      ctx.readScope(principal),
+    );
+    candidates.push(...page.items.map((record) => record.version));
+    next = page.more ? page.next : undefined;
+  } while (next !== undefined);
+  if (candidates.length === 0) return 0;
+
+  const chosen = selectVersions(candidates.sort(compareTimestamps), selectors);
+  if (chosen.length === 0) return 0;
+  return ctx.store.deleteObject(
+    collectionId,
+    objectId,
+    chosen.map((version) => ({ kind: 'at', version })),
+  );
+}
+
+/** `match[version]` (TAXII 2.1 §3.4.1) over versions sorted oldest first. */
+function selectVersions(sorted: readonly string[], selectors: readonly VersionSelector[]): string[] {
+  const chosen = new Set<string>();
+  for (const selector of selectors) {
+    if (selector.kind === 'all') sorted.forEach((version) => chosen.add(version));
+    else if (selector.kind === 'first') chosen.add(sorted[0] as string);
+    else if (selector.kind === 'last') chosen.add(sorted[sorted.length - 1] as string);
+    else sorted.filter((version) => compareTimestamps(version, selector.version) === 0).forEach((version) => chosen.add(version));
+  }
+  return [...chosen];
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { authoriseCollection } from './collection-access.js';
+import { requireAcceptsTaxii } from './media-types.js';
+import { requireObjectExists } from './object-existence.js';
+import { OBJECT_QUERY, parseObjectQuery } from './query-params.js';
+import { envelopeJson, sendPage } from './taxii-reply.js';
+import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
+
+/**
+ * TAXII 2.1 §5.6 Get An Object: `GET /api/v21/collections/{id}/objects/{object-id}/`
+ * → an envelope with the selected versions of one object (the latest unless
+ * `match[version]` says otherwise). 404 when the collection holds no version of
+ * it that this principal may see; an empty envelope when it does but the
+ * filters exclude them all.
+ */
+export function registerObject(app: FastifyInstance, ctx: TaxiiContext): void {
+  app.get<{ Params: { collectionId: string; objectId: string }; Querystring: Record<string, unknown> }>(
+    `${API_ROOT_PATH}collections/:collectionId/objects/:objectId/`,
+    async (request, reply) => {
+      const principal = await ctx.authenticator.authenticate(request.headers.authorization);
+      requireAcceptsTaxii(request.headers.accept);
+      const { query, appliedLimit } = parseObjectQuery(request.query, OBJECT_QUERY, ctx.settings);
+      const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'read');
+      const { objectId } = request.params;
+      const page = await ctx.store.queryObjects(collection.id, { ...query, ids: [objectId] }, ctx.readScope(principal));
+      if (page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, principal);
+      return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map((item) => item.json).join(',')));
+    },
+  );
+}

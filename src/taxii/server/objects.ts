@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import { EntenteError } from '../../errors.js';
+import { nowMicros } from '../../store/timestamps.js';
+import type { StatusDetail } from '../../store/object-store.js';
+import { authoriseCollection } from './collection-access.js';
+import { sortIncomingObjects } from './incoming-objects.js';
+import { requireAcceptsTaxii, requireTaxiiContentType } from './media-types.js';
+import { deleteObjectVersions } from './object-deletion.js';
+import { COLLECTION_QUERY, DELETE_QUERY, parseObjectQuery } from './query-params.js';
+import { parseEnvelope } from './raw-envelope.js';
+import { isBodyStream, readBodyText } from './request-body.js';
+import { presentStatus } from './status.js';
+import { envelopeJson, sendPage, sendTaxii } from './taxii-reply.js';
+import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
+
+type CollectionRoute = { Params: { collectionId: string }; Querystring: Record<string, unknown> };
+type ObjectRoute = { Params: { collectionId: string; objectId: string }; Querystring: Record<string, unknown> };
+
+const OBJECTS_PATH = `${API_ROOT_PATH}collections/:collectionId/objects/`;
+
+/**
+ * TAXII 2.1 §5.4 Get Objects, §5.5 Add Objects and §5.7 Delete An Object.
+ * Pages are assembled from each object's stored JSON text, never re-serialised.
+ */
+export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
+  /** §5.4: an envelope of the objects matching the filters, oldest `date_added` first. */
+  app.get<CollectionRoute>(OBJECTS_PATH, async (request, reply) => {
+    const principal = await ctx.authenticator.authenticate(request.headers.authorization);
+    requireAcceptsTaxii(request.headers.accept);
+    const { query, appliedLimit } = parseObjectQuery(request.query, COLLECTION_QUERY, ctx.settings);
+    const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'read');
+    const page = await ctx.store.queryObjects(collection.id, query, ctx.readScope(principal));
+    return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map((item) => item.json).join(',')));
+  });
+
+  /**
+   * §5.5: stores the valid objects of the envelope and answers 202 with a
+   * status resource (§4.3.1): stored and already-held objects are successes,
+   * invalid ones failures that say why. Processing completes before answering,
+   * so the status is always `complete`.
+   */
+  app.post<CollectionRoute>(OBJECTS_PATH, async (request, reply) => {
+    const principal = await ctx.authenticator.authenticate(request.headers.authorization);
+    requireAcceptsTaxii(request.headers.accept);
+    requireTaxiiContentType(request.headers['content-type']);
+    const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'write');
+    const requestTimestamp = nowMicros();
+    const text = isBodyStream(request.body)
+      ? await readBodyText(request.body, request.headers['content-length'], ctx.settings.maxBodyBytes)
+      : '';
+    const elements = parseEnvelope(text, {
+      maxDepth: ctx.settings.maxJsonDepth,
+      maxObjects: ctx.settings.maxObjectsPerEnvelope,
+    });
+    const { accepted, failures } = sortIncomingObjects(elements, requestTimestamp);
+    const results =
+      accepted.length === 0
+        ? []
+        : await ctx.store.addObjects(collection.id, accepted, { authorOrg: principal.orgId, authorUser: principal.userId });
+    const successes: StatusDetail[] = results.map((result) =>
+      result.status === 'duplicate'
+        ? { id: result.id, version: result.version, message: 'This version was already in the collection; kept once' }
+        : { id: result.id, version: result.version },
+    );
+    const status = await ctx.store.createStatus({
+      collectionId: collection.id,
+      requestTimestamp,
+      successes,
+      failures,
+      pendings: [],
+    });
+    return sendTaxii(reply, 202, presentStatus(status));
+  });
+
+  /**
+   * §5.7: deletes the selected versions of one object (every version unless
+   * `match[version]` narrows it: deleting an object removes it). 404 when none
+   * matched.
+   */
+  app.delete<ObjectRoute>(`${OBJECTS_PATH}:objectId/`, async (request, reply) => {
+    const principal = await ctx.authenticator.authenticate(request.headers.authorization);
+    requireAcceptsTaxii(request.headers.accept);
+    const { query } = parseObjectQuery(request.query, DELETE_QUERY, ctx.settings);
+    const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'write');
+    const { objectId } = request.params;
+    const deleted = await deleteObjectVersions(ctx, collection.id, objectId, query, principal);
+    if (deleted === 0) {
+      throw new EntenteError('not_found', `Object ${objectId} has no matching version in collection ${collection.id}`, {
+        object: objectId,
+      });
+    }
+    return sendTaxii(reply, 200, '');
+  });
+}
