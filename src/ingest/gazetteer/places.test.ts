@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { findCountryByDemonym, lookupPlace } from './places.js';
+import { nameKey } from './normalize.js';
+
+describe('nameKey', () => {
+  it('folds case, diacritics, apostrophes and hyphens', () => {
+    expect(nameKey('Île-de-France')).toBe('ile de france');
+    expect(nameKey("Nal’chik")).toBe('nalchik');
+    expect(nameKey('  São   Paulo ')).toBe('sao paulo');
+  });
+});
+
+describe('lookupPlace', () => {
+  it('finds a first-level region with its country and centre', () => {
+    const [chechnya] = lookupPlace('Chechnya');
+    expect(chechnya).toMatchObject({ kind: 'region', countryCode: 'RU', regionCode: 'RU-CE', precision: 'region' });
+    expect(chechnya?.latitude).toBeCloseTo(43.4, 0);
+    expect(lookupPlace('Chechen Republic')[0]?.name).toBe('Chechnya');
+  });
+
+  it('links a city to its region and knows English exonyms', () => {
+    expect(lookupPlace('Grozny')[0]).toMatchObject({ kind: 'city', name: 'Groznyy', countryCode: 'RU', region: 'Chechnya' });
+    expect(lookupPlace('Paris')[0]).toMatchObject({ countryCode: 'FR', region: 'Île-de-France', precision: 'city' });
+  });
+
+  it('prefers the country the text is about, then population', () => {
+    expect(lookupPlace('Colombo')[0]?.countryCode).toBe('LK');
+    expect(lookupPlace('Saint-Denis', { countryHint: 'FR' })[0]?.countryCode).toBe('FR');
+    expect(lookupPlace('Saint-Denis', { countryHint: 'RE' })[0]?.countryCode).toBe('RE');
+    expect(lookupPlace('Kashmir', { countryHint: 'IN' })[0]?.regionCode).toBe('IN-JK');
+  });
+
+  it('finds countries by common, official and curated names', () => {
+    expect(lookupPlace('Russia')[0]).toMatchObject({ kind: 'country', countryCode: 'RU', precision: 'country' });
+    expect(lookupPlace('Russian Federation')[0]?.countryCode).toBe('RU');
+    expect(lookupPlace('UK')[0]?.countryCode).toBe('GB');
+  });
+
+  it('returns nothing for an unknown name', () => {
+    expect(lookupPlace('Xyzzyville')).toEqual([]);
+  });
+});
+
+describe('findCountryByDemonym', () => {
+  it.each([
+    ['Russian', 'RU'],
+    ['French', 'FR'],
+    ['Iraq-born', 'IQ'],
+    ['Iraqi-born', 'IQ'],
+    ['Afghans', 'AF'],
+    ['Somali', 'SO'],
+    ['British', 'GB'],
+  ])('%s → %s', (word, code) => {
+    expect(findCountryByDemonym(word)).toBe(code);
+  });
+
+  it('returns undefined for other words', () => {
+    expect(findCountryByDemonym('yesterday')).toBeUndefined();
+  });
+});
