@@ -1,0 +1,89 @@
+import * as chrono from 'chrono-node';
+import type { DatePrecision } from '../stix/extensions.js';
+import type { CharSpan, Language, SegmentedText } from './types.js';
+
+/**
+ * Stage 5: time expressions, resolved against the publication date ("on
+ * Friday", "yesterday", "on 14 July", "in March", "last year", "in 2015"), each
+ * with how precisely it fixes the date. Reports speak of the past, so a
+ * weekday or a day-and-month that would fall after publication is taken as the
+ * previous one. "On the day of the attack" is returned as an anchor to the
+ * incident's own date.
+ */
+export interface DateMention extends CharSpan {
+  readonly text: string;
+  readonly sentence: number;
+  /** YYYY, YYYY-MM or YYYY-MM-DD; undefined for anchors. */
+  readonly date?: string;
+  readonly precision: DatePrecision;
+  /** True when the expression names the incident's day without giving it ("on the day of the attack"). */
+  readonly anchor?: boolean;
+}
+
+const DAY_MS = 86_400_000;
+const TIME_OF_DAY_OF = /\b(night|morning|evening|afternoon|early hours|weekend) of\b/giu;
+const YEAR_RE = /\b(?:(in|since|of|during|until|from|the|by|before|after|early|late|mid-?)\s+)?((?:19|20)\d\d)\b(?:(\s*[-–]\s*(?:19|20)?\d\d))?(?:\s+(\p{L}+))?/giu;
+const ANCHOR_RE = /\b(?:on|during)\s+the\s+(?:same\s+)?day\s+of\s+the\s+(?:attack|bombing|shooting|blast|assault|raid|explosion|massacre)\b|\bthe\s+same\s+day\b/giu;
+
+export function findDates(segmented: SegmentedText, published: Date | undefined, language: Language): DateMention[] {
+  const found: DateMention[] = [];
+  const parser = language === 'en' ? chrono.en.casual : chrono.casual;
+  for (const sentence of segmented.sentences) {
+    const text = segmented.text.slice(sentence.start, sentence.end).replace(TIME_OF_DAY_OF, (m) => ' '.repeat(m.length));
+    const taken: CharSpan[] = [];
+    const push = (mention: DateMention): void => {
+      if (taken.some((span) => span.start < mention.end && mention.start < span.end)) return;
+      taken.push(mention);
+      found.push(mention);
+    };
+    for (const match of text.matchAll(ANCHOR_RE)) {
+      const start = sentence.start + (match.index ?? 0);
+      push({ text: match[0], start, end: start + match[0].length, sentence: sentence.index, precision: 'day', anchor: true });
+    }
+    if (published !== undefined || /\b(19|20)\d\d\b/u.test(text)) {
+      const reference = published ?? new Date();
+      for (const result of parser.parse(text, { instant: reference, timezone: 0 }, { forwardDate: false })) {
+        const resolved = resolveResult(result, reference, published !== undefined);
+        if (resolved === undefined) continue;
+        const start = sentence.start + result.index;
+        push({ text: result.text, start, end: start + result.text.length, sentence: sentence.index, ...resolved });
+      }
+    }
+    for (const match of text.matchAll(YEAR_RE)) {
+      const lead = match[1]?.toLowerCase();
+      const following = match[4]?.toLowerCase() ?? '';
+      // A bare number is a year only where the sentence uses it as one.
+      if (lead === undefined && !/^(attack|attacks|bombing|bombings|shooting|siege|massacre|uprising|election|elections|revolution|war|blast|raid)$/u.test(following)) continue;
+      const yearText = match[2] as string;
+      const offset = (match.index ?? 0) + match[0].indexOf(yearText);
+      const start = sentence.start + offset;
+      push({ text: yearText, start, end: start + yearText.length, sentence: sentence.index, date: yearText, precision: 'year' });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+function resolveResult(result: chrono.ParsedResult, reference: Date, hasReference: boolean): { date: string; precision: DatePrecision } | undefined {
+  const start = result.start;
+  const certain = (component: 'year' | 'month' | 'day' | 'weekday'): boolean => start.isCertain(component);
+  if (!certain('year') && !certain('month') && !certain('day') && !certain('weekday')) return undefined;
+  if (!hasReference && !certain('year')) return undefined;
+  let date = start.date();
+  const future = date.getTime() - reference.getTime() > DAY_MS / 2;
+  if (future && /\b(next|coming|upcoming|tomorrow|later)\b/iu.test(result.text)) return undefined;
+  if (future && certain('weekday') && !certain('day')) date = new Date(date.getTime() - 7 * DAY_MS);
+  else if (future && !certain('year')) date = new Date(Date.UTC(date.getUTCFullYear() - 1, date.getUTCMonth(), date.getUTCDate()));
+  const iso = date.toISOString().slice(0, 10);
+  if (certain('day') || certain('weekday')) return { date: iso, precision: 'day' };
+  if (certain('month')) return { date: iso.slice(0, 7), precision: 'month' };
+  if (certain('year')) return { date: iso.slice(0, 4), precision: 'year' };
+  return undefined;
+}
+
+/** Parses metadata dates: YYYY-MM-DD or a full timestamp. */
+export function parsePublished(value: string | undefined): Date | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  const date = /^\d{4}-\d{2}-\d{2}$/u.test(trimmed) ? new Date(`${trimmed}T12:00:00Z`) : new Date(trimmed);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

@@ -1,0 +1,338 @@
+import type { DatePrecision } from '../stix/extensions.js';
+import type { GtdAttackType, GtdTargetType, GtdWeaponType } from '../stix/gtd-codebook.js';
+import type { Place } from './gazetteer/place.js';
+import { findCasualties, type CasualtyFigure } from './casualties.js';
+import type { DateMention } from './dates.js';
+import type { Entity, ResolvedText } from './resolve.js';
+import type { CharSpan, Mention, SegmentedText, Sentence, Token } from './types.js';
+import {
+  ATTACK_NOUNS, ATTACK_VERBS, BACKGROUND_CUES, IRREALIS_CUES, PERPETRATOR_NOUNS, TARGET_WORDS, WEAPON_WORDS, type TriggerSense,
+} from './lexicon/en-events.js';
+
+/**
+ * Stage 6: incidents. An incident is anchored on an attack word in the tagged
+ * sentence — a noun ("bombing", "attack") or verb ("stormed", "opened fire") —
+ * or on a casualty figure; the words around it (up to the next attack word)
+ * give its place, date, figures, weapons and targets. Frames about the same
+ * event merge; a frame dated well before publication, or read in the context of
+ * a trial or an anniversary, becomes a background incident. Attack words that
+ * are hypothetical ("planned to carry out attacks", "the fight against
+ * terrorism") or only inside a quotation do not start an incident.
+ */
+export interface Incident {
+  readonly status: 'news' | 'background';
+  readonly sentences: Set<number>;
+  readonly evidence: CharSpan[];
+  date?: DateMention;
+  place?: Entity;
+  site?: { text: string; span: CharSpan };
+  readonly attackTypes: Set<GtdAttackType>;
+  readonly weaponTypes: Set<GtdWeaponType>;
+  readonly targetTypes: Set<GtdTargetType>;
+  victimsKilled?: CasualtyFigure;
+  perpetratorsKilled?: CasualtyFigure;
+  wounded?: CasualtyFigure;
+  hostages?: CasualtyFigure;
+  suicide: boolean;
+  success?: boolean;
+}
+
+interface Frame {
+  readonly sentence: number;
+  readonly window: CharSpan;
+  readonly from: number;
+  readonly to: number;
+  readonly senses: TriggerSense[];
+  readonly figures: CasualtyFigure[];
+  readonly places: { entity: Entity; mention: Mention }[];
+  readonly date?: DateMention;
+  readonly background: boolean;
+  readonly separate: boolean;
+  readonly hasTrigger: boolean;
+}
+
+export interface EventContext {
+  readonly segmented: SegmentedText;
+  readonly mentions: readonly Mention[];
+  readonly resolved: ResolvedText;
+  readonly dates: readonly DateMention[];
+  readonly published?: Date;
+  /** Character spans of direct quotations (quotes.ts). */
+  readonly quoted: readonly CharSpan[];
+}
+
+const DAY_MS = 86_400_000;
+
+export function findIncidents(context: EventContext): Incident[] {
+  const frames = context.segmented.sentences.flatMap((sentence) => sentenceFrames(context, sentence));
+  return mergeFrames(frames, context);
+}
+
+function inQuote(context: EventContext, offset: number): boolean {
+  return context.quoted.some((span) => span.start <= offset && offset < span.end);
+}
+
+function triggerSense(tokens: readonly Token[], i: number): TriggerSense | undefined {
+  const token = tokens[i] as Token;
+  if (token.lower === 'fire' && /^(open|opened|opening)$/u.test(tokens[i - 1]?.lower ?? '')) return { attack: 'Armed Assault', weapon: 'Firearms' };
+  if (/^(blew|blown|blow)$/u.test(token.lower) && /^(himself|themselves|up)$/u.test(tokens[i + 1]?.lower ?? '')) return { attack: 'Bombing/Explosion', weapon: 'Explosives' };
+  if (token.pos === 'NOUN' || token.pos === 'PROPN') return ATTACK_NOUNS.get(token.lemma) ?? ATTACK_NOUNS.get(token.lower);
+  if (token.pos === 'VERB') {
+    const sense = ATTACK_VERBS.get(token.lemma);
+    // "shot" in "shot dead by police" is the attackers' end, not an attack.
+    if (sense !== undefined && token.lemma === 'shoot' && tokens[i + 1]?.lower === 'dead') return undefined;
+    return sense ?? (token.lemma === 'shooting' || token.lower === 'shooting' ? ATTACK_NOUNS.get('shooting') : undefined);
+  }
+  return undefined;
+}
+
+/** Hypothetical or generic uses: "planned to carry out … attacks", "the fight against terrorism", "no attack". */
+function isIrrealis(tokens: readonly Token[], sentence: Sentence, i: number): boolean {
+  const token = tokens[i] as Token;
+  for (let k = Math.max(sentence.tokenStart, i - 7); k < i; k += 1) {
+    const word = tokens[k] as Token;
+    if (IRREALIS_CUES.has(word.lower) || IRREALIS_CUES.has(word.lemma)) return true;
+  }
+  const previous = tokens[i - 1];
+  if (previous !== undefined && /^(no|any|new|more|further|possible|such)$/u.test(previous.lower)) return true;
+  // A bare plural ("their attacks", "terrorist attacks") speaks of attacks in general.
+  if (token.pos === 'NOUN' && token.lower !== token.lemma && token.lower.endsWith('s')) {
+    const det = tokens.slice(Math.max(sentence.tokenStart, i - 3), i).map((t) => t.lower);
+    if (!det.some((w) => /^(the|these|those|twin|two|three|four|coordinated|both)$/u.test(w) || /^\d+$/u.test(w))) return true;
+  }
+  return false;
+}
+
+function sentenceFrames(context: EventContext, sentence: Sentence): Frame[] {
+  const { tokens } = context.segmented;
+  const triggers: { index: number; sense: TriggerSense }[] = [];
+  for (let i = sentence.tokenStart; i < sentence.tokenEnd; i += 1) {
+    const sense = triggerSense(tokens, i);
+    if (sense === undefined || isIrrealis(tokens, sentence, i)) continue;
+    if (inQuote(context, (tokens[i] as Token).start)) continue;
+    triggers.push({ index: i, sense });
+  }
+  const figuresAll = findCasualties(context.segmented, sentence.tokenStart, sentence.tokenEnd)
+    .filter((figure) => !inQuote(context, figure.start));
+  if (triggers.length === 0) {
+    if (figuresAll.length === 0) return [];
+    return [frame(context, sentence, sentence.tokenStart, sentence.tokenEnd, [], false)];
+  }
+  // Each attack word owns the words up to the noun phrase of the next one.
+  const bounds: number[] = [sentence.tokenStart];
+  for (const trigger of triggers.slice(1)) {
+    let start = trigger.index;
+    while (start - 1 > (bounds.at(-1) ?? 0) && /^(DET|ADJ|NOUN|PROPN|NUM)$/u.test((tokens[start - 1] as Token).pos)) start -= 1;
+    if (start > (bounds.at(-1) ?? 0)) bounds.push(start);
+  }
+  bounds.push(sentence.tokenEnd);
+  const frames: Frame[] = [];
+  for (let b = 0; b + 1 < bounds.length; b += 1) {
+    const from = bounds[b] as number;
+    const to = bounds[b + 1] as number;
+    const senses = triggers.filter((t) => t.index >= from && t.index < to).map((t) => t.sense);
+    frames.push(frame(context, sentence, from, to, senses, true));
+  }
+  return frames;
+}
+
+function frame(context: EventContext, sentence: Sentence, from: number, to: number, senses: TriggerSense[], hasTrigger: boolean): Frame {
+  const { tokens } = context.segmented;
+  const window = { start: (tokens[from] as Token).start, end: (tokens[to - 1] as Token).end };
+  const within = (span: CharSpan): boolean => span.start >= window.start && span.end <= window.end;
+  for (let i = from; i < to; i += 1) {
+    const extra = WEAPON_WORDS.get((tokens[i] as Token).lower) ?? WEAPON_WORDS.get((tokens[i] as Token).lemma);
+    if (extra !== undefined) senses.push(extra);
+  }
+  const places = context.mentions
+    .filter((m) => m.kind === 'place' && within(m) && isSetting(tokens, m, from))
+    .map((mention) => ({ mention, entity: context.resolved.entityOf(mention) }))
+    .filter((p): p is { mention: Mention; entity: Entity } => p.entity !== undefined);
+  const dates = context.dates.filter((d) => !d.anchor && within(d) && !inQuote(context, d.start));
+  const words = tokens.slice(Math.max(sentence.tokenStart, from - 4), to);
+  const cue = words.some((t) => BACKGROUND_CUES.has(t.lemma) || BACKGROUND_CUES.has(t.lower))
+    || /\blast year'?s\b|\ba year ago\b|\byears ago\b/iu.test(context.segmented.text.slice(window.start, window.end));
+  const date = dates.find((d) => d.date !== undefined);
+  const separate = words.some((t) => /^(another|second|separate|other|earlier|later)$/u.test(t.lower));
+  return {
+    sentence: sentence.index,
+    window,
+    from,
+    to,
+    senses,
+    figures: findCasualties(context.segmented, from, to).filter((f) => !inQuote(context, f.start)),
+    places,
+    ...(date !== undefined ? { date } : {}),
+    background: cue || isOld(date, context.published),
+    separate,
+    hasTrigger,
+  };
+}
+
+/**
+ * Whether a place mention says where something happened: after "in", "at",
+ * "near", "outside", "of" ("the city of Sousse"), as a modifier ("a Chechnya
+ * base", "Sousse attack"), or as a dateline at the start of a paragraph — not
+ * "a visit to Moscow" or "a U.S.-based think tank".
+ */
+function isSetting(tokens: readonly Token[], mention: Mention, from: number): boolean {
+  const before = tokens[mention.tokenStart - 1];
+  const after = tokens[mention.tokenEnd];
+  if (after !== undefined && (after.text === '-' || after.lower === "'s")) return false;
+  if (before === undefined || mention.tokenStart === from) return after?.text === ',' || after?.pos === 'NOUN';
+  if (/^(in|at|near|outside|inside|of|across|around|into|on|throughout|within|from)$/u.test(before.lower)) {
+    return !(before.lower === 'from' && /^(flight|plane|train|bus)s?$/u.test(tokens[mention.tokenStart - 2]?.lower ?? ''));
+  }
+  if (before.pos === 'ADJ' && /^(in|at|near|outside|of)$/u.test(tokens[mention.tokenStart - 2]?.lower ?? '')) return true;
+  return after !== undefined && after.pos === 'NOUN' && !/^(president|government|minister|officials?|authorities|police|army|forces|leader)$/u.test(after.lower);
+}
+
+/** Dated clearly before the news: more than three weeks before publication. */
+function isOld(date: DateMention | undefined, published: Date | undefined): boolean {
+  if (date?.date === undefined || published === undefined) return false;
+  const pubYear = published.getUTCFullYear();
+  const year = Number(date.date.slice(0, 4));
+  if (date.precision === 'year') return year < pubYear;
+  const end = date.precision === 'month'
+    ? Date.UTC(year, Number(date.date.slice(5, 7)), 0)
+    : Date.parse(`${date.date}T00:00:00Z`);
+  return published.getTime() - end > 21 * DAY_MS;
+}
+
+function samePlace(a: Place | undefined, b: Place | undefined): boolean {
+  if (a === undefined || b === undefined) return true;
+  if (a.countryCode !== b.countryCode) return false;
+  if (a.kind === 'country' || b.kind === 'country') return true;
+  if (a.name === b.name) return true;
+  if (a.kind === 'region' || b.kind === 'region') return (a.region ?? a.name) === (b.region ?? b.name);
+  return false;
+}
+
+/** The first place given as the setting, or a more precise place in the same country. */
+function bestPlace(frame: Frame): Entity | undefined {
+  const rank = (p: Place | undefined): number => (p === undefined ? 0 : p.kind === 'country' ? 1 : p.kind === 'region' ? 2 : 3);
+  let best: Entity | undefined;
+  for (const { entity } of frame.places) {
+    if (best === undefined) best = entity;
+    else if (rank(entity.place) > rank(best.place) && samePlace(entity.place, best.place)) best = entity;
+  }
+  return best;
+}
+
+function mergeFrames(frames: readonly Frame[], context: EventContext): Incident[] {
+  const incidents: Incident[] = [];
+  let main: Incident | undefined;
+  let last: Incident | undefined;
+  for (const current of frames) {
+    const place = bestPlace(current);
+    let target: Incident | undefined;
+    if (!current.hasTrigger) {
+      // Figures without an attack word continue the incident being described.
+      target = last !== undefined && [...last.sentences].some((s) => current.sentence - s <= 2) ? last : main;
+      if (target === undefined) continue;
+    } else if (current.background) {
+      target = incidents.find((incident) => incident.status === 'background' && sameEvent(incident, current, place));
+    } else if (main !== undefined) {
+      const elsewhere = place !== undefined && main.place !== undefined && !samePlace(place.place, main.place.place);
+      const otherDay = current.date?.date !== undefined && main.date?.date !== undefined && current.date.date !== main.date.date;
+      target = (elsewhere && (current.separate || otherDay || place?.place?.countryCode !== main.place?.place?.countryCode))
+        ? incidents.find((incident) => incident !== main && incident.status === 'news' && sameEvent(incident, current, place))
+        : main;
+    }
+    if (target === undefined) {
+      target = newIncident(current.background ? 'background' : 'news');
+      incidents.push(target);
+      if (!current.background && main === undefined) main = target;
+    }
+    absorb(target, current, place, context);
+    last = target;
+  }
+  for (const incident of incidents) finish(incident);
+  return incidents.filter((incident) => incident.status === 'news' || incident.attackTypes.size > 0 || incident.victimsKilled !== undefined
+    || incident.date !== undefined || incident.place !== undefined);
+}
+
+function sameEvent(incident: Incident, frame: Frame, place: Entity | undefined): boolean {
+  if (frame.date?.date !== undefined && incident.date?.date !== undefined) {
+    return frame.date.date.startsWith(incident.date.date) || incident.date.date.startsWith(frame.date.date);
+  }
+  if (place !== undefined && incident.place !== undefined) return samePlace(place.place, incident.place.place) && place.place?.kind !== 'country';
+  return false;
+}
+
+function newIncident(status: Incident['status']): Incident {
+  return { status, sentences: new Set(), evidence: [], attackTypes: new Set(), weaponTypes: new Set(), targetTypes: new Set(), suicide: false };
+}
+
+function absorb(incident: Incident, frame: Frame, place: Entity | undefined, context: EventContext): void {
+  incident.sentences.add(frame.sentence);
+  incident.evidence.push(frame.window);
+  if (frame.date !== undefined && (incident.date === undefined || precisionRank(frame.date.precision) > precisionRank(incident.date.precision))) {
+    incident.date = frame.date;
+  }
+  const rank = (p: Place | undefined): number => (p === undefined ? 0 : p.kind === 'country' ? 1 : p.kind === 'region' ? 2 : 3);
+  if (place !== undefined && (incident.place === undefined || (rank(place.place) > rank(incident.place.place) && samePlace(place.place, incident.place.place)))) {
+    incident.place = place;
+  }
+  for (const sense of frame.senses) {
+    if (sense.attack !== undefined) incident.attackTypes.add(sense.attack);
+    if (sense.weapon !== undefined) incident.weaponTypes.add(sense.weapon);
+  }
+  const { tokens } = context.segmented;
+  for (let i = frame.from; i < frame.to; i += 1) {
+    const token = tokens[i] as Token;
+    const target = TARGET_WORDS.get(token.lemma) ?? TARGET_WORDS.get(token.lower);
+    if (target === undefined) continue;
+    const before = tokens.slice(Math.max(frame.from, i - 4), i).map((t) => t.lower);
+    const victimHead = frame.figures.some((f) => !f.perpetrators && f.head === token.lemma);
+    if (victimHead || before.some((w) => /^(at|on|inside|outside|near|targeting|targeted|attacked|against|into|stormed|down|hit|struck|bombed|aboard|onboard)$/u.test(w))) {
+      incident.targetTypes.add(target);
+      if (incident.site === undefined && token.pos === 'NOUN' && !['people', 'civilian', 'soldier', 'serviceman', 'servicemen', 'police', 'tourist'].includes(token.lemma)) {
+        incident.site = sitePhrase(context.segmented, frame.from, i);
+      }
+    }
+  }
+  for (const figure of frame.figures) {
+    const key = figure.perpetrators ? 'perpetratorsKilled' : figure.what === 'killed' ? 'victimsKilled' : figure.what;
+    if (figure.perpetrators && figure.what !== 'killed') continue;
+    const known = incident[key];
+    if (known === undefined || better(figure, known)) incident[key] = figure;
+  }
+  const text = context.segmented.text.slice(frame.window.start, frame.window.end).toLowerCase();
+  if (/\bsuicide\b|\bblew (himself|themselves|herself) up\b|\bself-immolat/u.test(text)) incident.suicide = true;
+  if (/\b(foiled|thwarted|defused|failed to (explode|detonate))\b/u.test(text)) incident.success = false;
+}
+
+function better(candidate: CasualtyFigure, known: CasualtyFigure): boolean {
+  const a = candidate.count.low ?? -1;
+  const b = known.count.low ?? -1;
+  if (a !== b) return a > b;
+  return known.count.qualifier === 'exact' && candidate.count.qualifier !== 'exact' && candidate.count.qualifier !== 'unknown';
+}
+
+function precisionRank(precision: DatePrecision): number {
+  return { exact: 5, day: 4, month: 3, year: 2, approximate: 1, unknown: 0 }[precision];
+}
+
+/** "a National Guard base", "a beachside hotel": the noun with its modifiers, without the article. */
+function sitePhrase(segmented: SegmentedText, from: number, head: number): { text: string; span: CharSpan } {
+  const { tokens } = segmented;
+  let first = head;
+  while (first - 1 >= from && /^(ADJ|NOUN|PROPN)$/u.test((tokens[first - 1] as Token).pos) && !PERPETRATOR_NOUNS.has((tokens[first - 1] as Token).lower)) first -= 1;
+  const span = { start: (tokens[first] as Token).start, end: (tokens[head] as Token).end };
+  return { text: segmented.text.slice(span.start, span.end), span };
+}
+
+function finish(incident: Incident): void {
+  if (incident.attackTypes.size === 0) {
+    if (incident.weaponTypes.has('Explosives')) incident.attackTypes.add('Bombing/Explosion');
+    else if (incident.weaponTypes.has('Firearms') || incident.weaponTypes.has('Melee')) incident.attackTypes.add('Armed Assault');
+  }
+  if (incident.attackTypes.has('Armed Assault') && incident.attackTypes.has('Bombing/Explosion') && !incident.weaponTypes.has('Firearms')) {
+    incident.attackTypes.delete('Armed Assault');
+  }
+  if (incident.success === undefined) {
+    const harmed = (incident.victimsKilled?.count.low ?? 0) > 0 || (incident.wounded?.count.low ?? 0) > 0;
+    if (harmed) incident.success = true;
+  }
+}

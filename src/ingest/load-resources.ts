@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { findCountryByDemonym, lookupPlace, warmUpGazetteer } from './gazetteer/places.js';
+import { findGroupMentions, resolveGroup } from './groups/groups.js';
+import { DEFAULT_MODEL_PATH, loadRecogniser } from './ner/recogniser.js';
+import type { IngestResources, ResolvedGroup } from './resources.js';
+import type { Language } from './types.js';
+
+/**
+ * Binds the pipeline to the shipped models and gazetteers, once per language.
+ * Tables load lazily inside the gazetteer modules; `warm` loads them now (for
+ * servers and benchmarks that want a predictable first call). The recogniser is
+ * used when its model file is installed; without it, names come from
+ * capitalisation and the gazetteers.
+ */
+const cache = new Map<Language, IngestResources>();
+
+export function loadResources(language: Language, options: { warm?: boolean; modelPath?: string } = {}): IngestResources {
+  let resources = cache.get(language);
+  if (resources === undefined) {
+    resources = bind(options.modelPath);
+    cache.set(language, resources);
+  }
+  if (options.warm === true) {
+    warmUpGazetteer();
+    resources.resolveGroup('Islamic State');
+  }
+  return resources;
+}
+
+function bind(modelPath: string | undefined): IngestResources {
+  const path = modelPath ?? DEFAULT_MODEL_PATH;
+  const recogniser = existsSync(path) ? loadRecogniser(path) : undefined;
+  const groupCache = new Map<string, ResolvedGroup | undefined>();
+  const asGroup = (canonical: string): ResolvedGroup => ({ name: canonical, aliases: [] });
+  return {
+    ...(recogniser !== undefined ? { recognise: (tokens: readonly string[]) => recogniser.recognise(tokens) } : {}),
+    lookupPlace: (name, countryHint) => {
+      const context = countryHint !== undefined ? { countryHint } : {};
+      // "St Petersburg", "St. Louis": gazetteers spell the saint out.
+      return lookupPlace(name, context)[0] ?? (/^St\.?\s/u.test(name) ? lookupPlace(name.replace(/^St\.?\s/u, 'Saint '), context)[0] : undefined);
+    },
+    countryOfDemonym: (word) => findCountryByDemonym(word),
+    resolveGroup: (text) => {
+      if (!groupCache.has(text)) {
+        const match = resolveGroup(text);
+        groupCache.set(text, match === undefined ? undefined : asGroup(match.canonical));
+      }
+      return groupCache.get(text);
+    },
+    findGroupMentions: (text) => findGroupMentions(text).map((m) => ({ start: m.start, end: m.end, group: asGroup(m.canonical) })),
+  };
+}

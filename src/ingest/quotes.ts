@@ -1,0 +1,234 @@
+import type { Entity, ResolvedText } from './resolve.js';
+import type { CharSpan, Mention, SegmentedText, Sentence, Token } from './types.js';
+import { SPEECH_VERBS } from './lexicon/en-people.js';
+import { clauseStart, subjectMention } from './clause.js';
+
+/**
+ * Stage 7: quotations. Every direct quote (curly or straight marks, a quote
+ * running over several paragraphs that each reopen with a quote mark) with its
+ * exact text and span, and its speaker: the subject of the verb of saying next
+ * to it (",” she said", "said Mr Essid", "Kadyrov … said there was “…”"), with
+ * pronouns and role descriptions ("he agreed", "the Russian president
+ * insisted") resolved to the nearest named person before. Sentences in which a
+ * named person says something without quote marks give reported speech.
+ */
+export interface Quote {
+  readonly kind: 'direct' | 'reported';
+  /** The quoted words, exactly as in the text. */
+  readonly text: string;
+  readonly span: CharSpan;
+  readonly speaker?: Entity;
+  readonly speakerName: string;
+  /** The sentences the quote and its attribution occupy. */
+  readonly evidence: CharSpan;
+  readonly sentence: number;
+}
+
+const OPEN = new Set(['“', '‘', '«', '„']);
+
+/** Spans of quoted text (without the marks), curly or straight, joined across paragraphs. */
+export function findQuotedSpans(text: string): CharSpan[] {
+  const spans: CharSpan[] = [];
+  let open = -1;
+  let straight = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i] as string;
+    if (open < 0) {
+      if (ch === '“' || ch === '«' || ch === '„' || (ch === '"' && (i === 0 || /[\s([—-]/u.test(text[i - 1] as string)))) {
+        open = i + 1;
+        straight = ch === '"';
+      }
+      continue;
+    }
+    if (ch === '\n') {
+      // A quote that goes on in the next paragraph reopens it with a quote mark.
+      const next = text[i + 1];
+      if (next !== undefined && (straight ? next === '"' : OPEN.has(next) && next !== '‘')) {
+        i += 1;
+        continue;
+      }
+      open = -1;
+      continue;
+    }
+    if ((straight && ch === '"') || (!straight && (ch === '”' || ch === '»'))) {
+      if (i > open) spans.push({ start: open, end: i });
+      open = -1;
+    }
+  }
+  return spans;
+}
+
+interface Speaker {
+  readonly entity?: Entity;
+  readonly name: string;
+}
+
+export function findQuotes(segmented: SegmentedText, mentions: readonly Mention[], resolved: ResolvedText): Quote[] {
+  const quoted = findQuotedSpans(segmented.text);
+  const quotes: Quote[] = [];
+  const female = femaleEntities(resolved);
+  for (const span of quoted) {
+    const words = segmented.text.slice(span.start, span.end).trim().split(/\s+/u).length;
+    const lastSentence = sentenceAt(segmented, span.end);
+    const firstSentence = sentenceAt(segmented, span.start);
+    if (lastSentence === undefined || firstSentence === undefined) continue;
+    const speaker = speakerAfter(segmented, mentions, resolved, span, lastSentence, female)
+      ?? speakerBefore(segmented, mentions, resolved, span, firstSentence, female);
+    // One or two words in quote marks without a speaker are scare quotes, not quotations.
+    if (speaker === undefined && words <= 3) continue;
+    quotes.push({
+      kind: 'direct',
+      text: segmented.text.slice(span.start, span.end),
+      span,
+      speakerName: speaker?.entity?.name ?? speaker?.name ?? 'unknown',
+      ...(speaker?.entity !== undefined ? { speaker: speaker.entity } : {}),
+      evidence: { start: firstSentence.start, end: lastSentence.end },
+      sentence: firstSentence.index,
+    });
+  }
+  quotes.push(...reportedSpeech(segmented, mentions, resolved, quoted));
+  return quotes.sort((a, b) => a.span.start - b.span.start);
+}
+
+function sentenceAt(segmented: SegmentedText, offset: number): Sentence | undefined {
+  return segmented.sentences.find((s) => s.start <= offset && offset <= s.end + 1)
+    ?? segmented.sentences.find((s) => s.start >= offset);
+}
+
+function isSpeechVerb(token: Token): boolean {
+  return (token.pos === 'VERB' || token.pos === 'AUX') && (SPEECH_VERBS.has(token.lemma) || SPEECH_VERBS.has(token.lower));
+}
+
+function tokenAt(segmented: SegmentedText, offset: number, from: number, to: number): number {
+  for (let i = from; i < to; i += 1) if ((segmented.tokens[i] as Token).start >= offset) return i;
+  return to;
+}
+
+/** ",” she said." / ",” said Mr Essid." / ",” Mr Essid told reporters." */
+function speakerAfter(segmented: SegmentedText, mentions: readonly Mention[], resolved: ResolvedText, span: CharSpan, sentence: Sentence, female: ReadonlySet<Entity>): Speaker | undefined {
+  const { tokens } = segmented;
+  const start = tokenAt(segmented, span.end + 1, sentence.tokenStart, sentence.tokenEnd);
+  for (let i = start; i < Math.min(sentence.tokenEnd, start + 6); i += 1) {
+    const token = tokens[i] as Token;
+    if (/^["“”]$/u.test(token.text) || token.pos === 'CCONJ') break;
+    if (!isSpeechVerb(token)) continue;
+    return subjectBetween(segmented, mentions, resolved, start, i, span.start, female)
+      ?? subjectAfterVerb(segmented, mentions, resolved, i + 1, sentence.tokenEnd, span.start, female);
+  }
+  return undefined;
+}
+
+/** "Razman Kadyrov, head of …, said there was “…”", "Ms Le Pen said that “…”". */
+function speakerBefore(segmented: SegmentedText, mentions: readonly Mention[], resolved: ResolvedText, span: CharSpan, sentence: Sentence, female: ReadonlySet<Entity>): Speaker | undefined {
+  const { tokens } = segmented;
+  const end = tokenAt(segmented, span.start, sentence.tokenStart, sentence.tokenEnd);
+  for (let i = end - 1; i >= sentence.tokenStart; i -= 1) {
+    const token = tokens[i] as Token;
+    if (!isSpeechVerb(token)) continue;
+    const subject = subjectMention(segmented, mentions, sentence, i, (m) => m.kind !== 'place');
+    if (subject !== undefined) return mentionSpeaker(subject, resolved);
+    return subjectBetween(segmented, mentions, resolved, clauseStart(tokens, sentence, i), i, span.start, female);
+  }
+  return undefined;
+}
+
+function mentionSpeaker(mention: Mention, resolved: ResolvedText): Speaker | undefined {
+  const entity = resolved.entityOf(mention);
+  if (entity === undefined) return mention.nominal ? undefined : { name: mention.text };
+  if (entity.kind === 'place') return undefined;
+  return { entity, name: entity.name };
+}
+
+function subjectBetween(segmented: SegmentedText, mentions: readonly Mention[], resolved: ResolvedText, from: number, to: number, before: number, female: ReadonlySet<Entity>): Speaker | undefined {
+  const { tokens } = segmented;
+  const inRange = mentions.filter((m) => m.tokenStart >= from && m.tokenEnd <= to && m.kind !== 'place');
+  // The first person or organisation of the clause is its subject ("Razman Kadyrov, head of Chechnya's …, said").
+  const first = inRange.find((m) => m.kind === 'person') ?? inRange[0];
+  if (first !== undefined) return mentionSpeaker(first, resolved);
+  for (let i = from; i < to; i += 1) {
+    const token = tokens[i] as Token;
+    if (/^(he|she)$/u.test(token.lower)) return pronounSpeaker(mentions, resolved, before, token.lower === 'she', female);
+    if (/^(they|we)$/u.test(token.lower)) return undefined;
+  }
+  const phrase = nounPhrase(segmented, from, to);
+  return phrase === undefined ? undefined : { name: phrase };
+}
+
+function subjectAfterVerb(segmented: SegmentedText, mentions: readonly Mention[], resolved: ResolvedText, from: number, to: number, before: number, female: ReadonlySet<Entity>): Speaker | undefined {
+  const { tokens } = segmented;
+  const next = mentions.find((m) => m.tokenStart >= from && m.tokenStart <= from + 2 && m.kind !== 'place');
+  if (next !== undefined) return mentionSpeaker(next, resolved);
+  const token = tokens[from];
+  if (token !== undefined && /^(he|she)$/u.test(token.lower)) return pronounSpeaker(mentions, resolved, before, token.lower === 'she', female);
+  let end = from;
+  while (end < to && !/^[,.;]$/u.test((tokens[end] as Token).text)) end += 1;
+  const phrase = nounPhrase(segmented, from, end);
+  return phrase === undefined ? undefined : { name: phrase };
+}
+
+function nounPhrase(segmented: SegmentedText, from: number, to: number): string | undefined {
+  const { tokens } = segmented;
+  const words = tokens.slice(from, to).filter((t) => !/^[,"“”]$/u.test(t.text));
+  const first = words[0];
+  const last = words.at(-1);
+  if (first === undefined || last === undefined || !words.some((t) => t.pos === 'NOUN' || t.pos === 'PROPN')) return undefined;
+  return segmented.text.slice(first.start, last.end);
+}
+
+/** "she said": the nearest person named before, agreeing in gender where the text shows it. */
+function pronounSpeaker(mentions: readonly Mention[], resolved: ResolvedText, before: number, isFemale: boolean, female: ReadonlySet<Entity>): Speaker | undefined {
+  for (let k = mentions.length - 1; k >= 0; k -= 1) {
+    const mention = mentions[k] as Mention;
+    if (mention.start >= before || mention.kind !== 'person') continue;
+    const entity = resolved.entityOf(mention);
+    if (entity === undefined) continue;
+    if (female.size > 0 && female.has(entity) !== isFemale) continue;
+    return { entity, name: entity.name };
+  }
+  return undefined;
+}
+
+function femaleEntities(resolved: ResolvedText): Set<Entity> {
+  const female = new Set<Entity>();
+  for (const entity of resolved.entities) {
+    if (entity.kind === 'person' && entity.mentions.some((m) => m.honorific !== undefined && /^(ms|mrs|miss|madame|mme|lady|dame|queen)$/iu.test(m.honorific))) {
+      female.add(entity);
+    }
+  }
+  return female;
+}
+
+/** "Mr Essid said the country was at war": a named person's speech without quote marks. */
+function reportedSpeech(segmented: SegmentedText, mentions: readonly Mention[], resolved: ResolvedText, quoted: readonly CharSpan[]): Quote[] {
+  const { tokens } = segmented;
+  const found: Quote[] = [];
+  for (const sentence of segmented.sentences) {
+    if (quoted.some((q) => q.start < sentence.end && sentence.start < q.end)) continue;
+    for (let i = sentence.tokenStart; i < sentence.tokenEnd - 2; i += 1) {
+      const verb = tokens[i] as Token;
+      if (!isSpeechVerb(verb) || !/^(say|tell|insist|warn|announce|add|state|declare|argue|stress)$/u.test(verb.lemma)) continue;
+      const subject = subjectMention(segmented, mentions, sentence, i, (m) => m.kind === 'person');
+      if (subject === undefined) break;
+      const entity = resolved.entityOf(subject);
+      if (entity === undefined || entity.kind !== 'person') break;
+      let from = i + 1;
+      if (verb.lemma === 'tell') while (from < sentence.tokenEnd && (tokens[from] as Token).pos !== 'SCONJ' && (tokens[from] as Token).lower !== 'that') from += 1;
+      if ((tokens[from] as Token | undefined)?.lower === 'that') from += 1;
+      const first = tokens[from];
+      const last = tokens[sentence.tokenEnd - 1];
+      if (first === undefined || last === undefined || from >= sentence.tokenEnd - 1) break;
+      const end = last.text === '.' ? (tokens[sentence.tokenEnd - 2] as Token).end : last.end;
+      found.push({
+        kind: 'reported',
+        text: segmented.text.slice(first.start, end),
+        span: { start: first.start, end },
+        speaker: entity,
+        speakerName: entity.name,
+        evidence: { start: sentence.start, end: sentence.end },
+        sentence: sentence.index,
+      });
+      break;
+    }
+  }
+  return found;
+}
