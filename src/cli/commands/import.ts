@@ -1,0 +1,156 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { ensureLocalOrganization } from '../../access/bootstrap.js';
+import { resolveOrganization } from '../../access/organizations.js';
+import { EntenteError, isEntenteError } from '../../errors.js';
+import type { StixObject } from '../../stix/stix-object.js';
+import { tlpLevelOf } from '../../stix/tlp.js';
+import { validateObject } from '../../stix/validate.js';
+import type { IncomingObject, ObjectStore, WriteMeta } from '../../store/object-store.js';
+import { addDbOption, printData, withStore } from '../command-context.js';
+import { ImportSummary } from '../import-summary.js';
+import { createProgressReporter } from '../progress-reporter.js';
+import { resolveCollection } from '../resolve-collection.js';
+import { readStixInput } from '../stix-input.js';
+
+interface ImportFlags {
+  db?: string;
+  collection?: string;
+  org?: string;
+  json?: boolean;
+}
+
+/** Exit code when the import ran but refused some objects. */
+export const EXIT_SOME_REJECTED = 2;
+const BATCH_SIZE = 1000;
+
+interface Pending {
+  readonly incoming: IncomingObject;
+  readonly where: string;
+}
+
+/**
+ * `entente import FILE|-`: STIX objects from a bundle or NDJSON into a
+ * collection. Every object is checked by the STIX 2.1 validator; valid ones are
+ * written in transactional batches, invalid ones are counted and reported by
+ * reason, and none of them stops the others.
+ */
+export function registerImportCommand(program: Command): void {
+  addDbOption(
+    program
+      .command('import')
+      .description(
+        `Import a STIX bundle or NDJSON (one object or bundle per line) from a file or "-" for stdin.\n` +
+          `Exit code 0 when every object was accepted or already held, ${EXIT_SOME_REJECTED} when some were rejected, 1 on error.`,
+      )
+      .argument('<file>', 'a file path, or - for stdin')
+      .option('--collection <id>', 'collection id or alias (default: the only collection, or the one titled "default")')
+      .option('--org <org>', 'the publishing organisation, by name or id (default: "local")')
+      .option('--json', 'print the summary as JSON'),
+  ).action(async (file: string, flags: ImportFlags) => {
+    const source: Readable = file === '-' ? process.stdin : await openFile(file);
+    const totalBytes = file === '-' ? undefined : (await stat(file)).size;
+    const summary = new ImportSummary();
+    const collectionId = await withStore(flags, async ({ store, db }) => {
+      const collection = await resolveCollection(store, flags.collection);
+      const org = flags.org !== undefined ? await resolveOrganization(db, flags.org) : await ensureLocalOrganization(db);
+      const meta: WriteMeta = { authorOrg: org.id, authorUser: null };
+      await importStream(source, file === '-' ? 'stdin' : file, totalBytes, (batch) => writeBatch(store, collection.id, batch, meta, summary), summary);
+      return collection.id;
+    });
+    const counts = summary.counts();
+    printData(flags.json === true, { collection: collectionId, ...counts, rejections: summary.rejections() }, () =>
+      summary.render(collectionId),
+    );
+    if (counts.rejected > 0) process.exitCode = EXIT_SOME_REJECTED;
+  });
+}
+
+async function openFile(file: string): Promise<Readable> {
+  const info = await stat(file).catch(() => undefined);
+  if (info === undefined || !info.isFile()) throw new EntenteError('not_found', `Cannot read ${file}: no such file`);
+  return createReadStream(file);
+}
+
+async function importStream(
+  source: Readable,
+  name: string,
+  totalBytes: number | undefined,
+  write: (batch: readonly Pending[]) => Promise<void>,
+  summary: ImportSummary,
+): Promise<void> {
+  let bytes = 0;
+  source.on('data', (chunk: Buffer | string) => {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+  });
+  const progress = createProgressReporter(totalBytes);
+  let batch: Pending[] = [];
+  try {
+    for await (const item of readStixInput(source, name)) {
+      if (item.kind === 'unreadable') {
+        summary.addRejected(item.reason, item.where);
+        continue;
+      }
+      const problems = validateObject(item.value);
+      const first = problems[0];
+      if (first !== undefined) {
+        // Grouped by the first problem; an object is rejected once however many problems it has.
+        summary.addRejected(reasonOf(item.value, first), idOf(item.value) ?? item.where);
+        continue;
+      }
+      const object = item.value as StixObject;
+      batch.push({ incoming: { object, json: item.json, tlp: tlpLevelOf(object.object_marking_refs) ?? 'none' }, where: item.where });
+      if (batch.length >= BATCH_SIZE) {
+        await write(batch);
+        batch = [];
+        progress.update(bytes, summary.counts());
+      }
+    }
+    if (batch.length > 0) await write(batch);
+    progress.update(totalBytes ?? bytes, summary.counts());
+  } finally {
+    progress.stop();
+  }
+}
+
+/**
+ * Writes one batch in one transaction. Should the store refuse the batch for
+ * one object's sake, the objects are written one by one so the others still go in.
+ */
+async function writeBatch(store: ObjectStore, collectionId: string, batch: readonly Pending[], meta: WriteMeta, summary: ImportSummary): Promise<void> {
+  try {
+    count(await store.addObjects(collectionId, batch.map((p) => p.incoming), meta), summary);
+  } catch (error) {
+    if (!isEntenteError(error) || (error.code !== 'invalid_stix' && error.code !== 'invalid_input')) throw error;
+    const only = batch.length === 1 ? batch[0] : undefined;
+    if (only !== undefined) {
+      summary.addRejected(error.message, only.incoming.object.id);
+      return;
+    }
+    for (const single of batch) await writeBatch(store, collectionId, [single], meta, summary);
+  }
+}
+
+function count(results: readonly { status: 'added' | 'duplicate' }[], summary: ImportSummary): void {
+  const added = results.filter((r) => r.status === 'added').length;
+  summary.addAccepted(added);
+  summary.addDuplicate(results.length - added);
+}
+
+/** A grouping key: the object's type, the property and what is wrong — not the object's own values. */
+function reasonOf(value: unknown, problem: { property: string; message: string }): string {
+  const type = stringField(value, 'type') ?? 'object';
+  return problem.property === '' ? `${type}: ${problem.message}` : `${type}: ${problem.property}: ${problem.message}`;
+}
+
+function idOf(value: unknown): string | undefined {
+  return stringField(value, 'id');
+}
+
+function stringField(value: unknown, name: string): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const field = (value as Record<string, unknown>)[name];
+  return typeof field === 'string' ? field : undefined;
+}

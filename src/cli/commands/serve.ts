@@ -1,0 +1,65 @@
+import { once } from 'node:events';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { DatabaseAuthenticator } from '../../access/authenticator.js';
+import { bootstrap } from '../../access/bootstrap.js';
+import { createPermissionCheck } from '../../access/permissions.js';
+import { openStore } from '../../store/open-store.js';
+import { addDbOption, settingsFrom } from '../command-context.js';
+
+interface ServeFlags {
+  db?: string;
+  port?: string;
+  host?: string;
+}
+
+/**
+ * `entente serve`: migrates the database, prepares a fresh instance
+ * (organisation "local", user `admin`, collection "default"), serves TAXII 2.1
+ * and stops cleanly on SIGINT or SIGTERM.
+ */
+export function registerServeCommand(program: Command): void {
+  addDbOption(
+    program
+      .command('serve')
+      .description('Run the TAXII 2.1 server (first start creates user admin and prints its password once)')
+      .option('--port <port>', 'TCP port (default: ENTENTE_PORT or 8080; 0 picks a free one)')
+      .option('--host <host>', 'address to bind (default: ENTENTE_HOST or 127.0.0.1)'),
+  ).action(async (flags: ServeFlags) => {
+    const settings = settingsFrom({ db: flags.db, port: flags.port, host: flags.host });
+    const logger = pino({ level: settings.logLevel }, pino.destination(2));
+    const { store, db } = await openStore(settings.db);
+    try {
+      await store.migrate();
+      const prepared = await bootstrap({
+        db,
+        store,
+        ...(settings.adminPassword !== undefined ? { adminPassword: settings.adminPassword } : {}),
+        ...(settings.adminToken !== undefined ? { adminToken: settings.adminToken } : {}),
+      });
+      // Loaded here so that other commands, and --help, do not pay for the HTTP stack.
+      const { startServer } = await import('../../http/server.js');
+      const server = await startServer({
+        settings,
+        store,
+        authenticator: new DatabaseAuthenticator(db),
+        permissions: createPermissionCheck(db),
+        logger,
+      });
+      const out: string[] = [`entente listening on ${server.url} (TAXII discovery: ${server.url}/taxii2/)`];
+      if (prepared.defaultCollection !== undefined) {
+        out.push(`Created collection "${prepared.defaultCollection.title}": ${prepared.defaultCollection.id}`);
+      }
+      if (prepared.generatedPassword !== undefined) {
+        out.push(`Generated password for user admin (shown once, store it now): ${prepared.generatedPassword}`);
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
+      await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+      logger.info('stopping');
+      await server.close();
+    } finally {
+      await store.close();
+      logger.flush();
+    }
+  });
+}

@@ -1,0 +1,56 @@
+import { Command, CommanderError } from 'commander';
+import { isEntenteError } from '../errors.js';
+import { registerCollectionCommands } from './commands/collection.js';
+import { registerExportCommand } from './commands/export.js';
+import { registerImportCommand } from './commands/import.js';
+import { registerOrgCommands } from './commands/org.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerTokenCommands } from './commands/token.js';
+import { registerUserCommands } from './commands/user.js';
+
+/** Exit code for a failure the user can fix (bad input, missing thing, refused access). */
+export const EXIT_FAILURE = 1;
+
+function buildProgram(): Command {
+  const program = new Command('entente')
+    .description('Counter-terrorism intelligence exchange: STIX 2.1 over TAXII 2.1')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerServeCommand(program);
+  registerCollectionCommands(program);
+  registerOrgCommands(program);
+  registerUserCommands(program);
+  registerTokenCommands(program);
+  registerImportCommand(program);
+  registerExportCommand(program);
+  // Every sub-command reports usage errors through the same path as the root.
+  for (const command of program.commands) applyExitOverride(command);
+  return program;
+}
+
+function applyExitOverride(command: Command): void {
+  command.exitOverride();
+  for (const child of command.commands) applyExitOverride(child);
+}
+
+/**
+ * Runs the `entente` command with `argv` as node gives it (`[node, script,
+ * ...args]`) and resolves to the process exit code. Errors go to stderr with
+ * a message naming the problem; nothing here calls `process.exit`, so open
+ * databases are closed by the commands themselves.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (isEntenteError(error)) {
+      process.stderr.write(`entente: ${error.message}\n`);
+      return EXIT_FAILURE;
+    }
+    process.stderr.write(`entente: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+}

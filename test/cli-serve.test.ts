@@ -1,0 +1,85 @@
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanEnv, spawnCli, tempDir } from './cli-harness.js';
+
+vi.setConfig({ testTimeout: 180_000 });
+
+let temp: ReturnType<typeof tempDir> | undefined;
+afterEach(() => temp?.remove());
+
+/** Reads the child's stdout until `pattern` appears. */
+async function waitFor(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<string> {
+  let seen = '';
+  for await (const chunk of stream) {
+    seen += String(chunk);
+    if (pattern.test(seen)) return seen;
+  }
+  throw new Error(`stream ended without ${pattern}: ${seen}`);
+}
+
+describe('entente serve', () => {
+  it('prints its URL and the generated admin password once, answers /taxii2/, and stops on SIGTERM', async () => {
+    temp = tempDir();
+    const db = join(temp.dir, 'entente.db');
+    const child = spawnCli(['serve', '--port', '0', '--db', db]);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const output = await waitFor(child.stdout as NodeJS.ReadableStream, /Generated password for user admin[^:]*: (\S+)\n/);
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+    const password = /Generated password for user admin[^:]*: (\S+)\n/.exec(output)?.[1];
+    expect(url, stderr).toBeDefined();
+    expect(output).toMatch(/Created collection "default": [0-9a-f-]{36}/);
+
+    const accept = 'application/taxii+json;version=2.1';
+    const anonymous = await fetch(`${url}/taxii2/`, { headers: { accept } });
+    expect(anonymous.status).toBe(401);
+    const authorization = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
+    const discovery = await fetch(`${url}/taxii2/`, { headers: { accept, authorization } });
+    expect(discovery.status).toBe(200);
+    expect(((await discovery.json()) as { title: string }).title).toBeTypeOf('string');
+
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(0);
+
+    // A second start keeps the admin and prints no password.
+    const again = spawnCli(['serve', '--port', '0', '--db', db], cleanEnv());
+    const second = await waitFor(again.stdout as NodeJS.ReadableStream, /listening on/);
+    const secondExit = once(again, 'exit');
+    again.kill('SIGINT');
+    expect(((await secondExit) as [number | null])[0]).toBe(0);
+    expect(second).not.toContain('Generated password');
+  });
+
+  it('uses ENTENTE_ADMIN_PASSWORD and ENTENTE_ADMIN_TOKEN', async () => {
+    temp = tempDir();
+    const token = 'operator-token-0123456789abcdefghijkl';
+    const env = cleanEnv({ ENTENTE_DB: join(temp.dir, 'e.db'), ENTENTE_ADMIN_PASSWORD: 'operator password', ENTENTE_ADMIN_TOKEN: token });
+    const child = spawnCli(['serve', '--port', '0'], env);
+    const output = await waitFor(child.stdout as NodeJS.ReadableStream, /listening on/);
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+    expect(output).not.toContain('Generated password');
+    const accept = 'application/taxii+json;version=2.1';
+    const byToken = await fetch(`${url}/taxii2/`, { headers: { accept, authorization: `Bearer ${token}` } });
+    expect(byToken.status).toBe(200);
+    const byPassword = await fetch(`${url}/taxii2/`, {
+      headers: { accept, authorization: `Basic ${Buffer.from('admin:operator password').toString('base64')}` },
+    });
+    expect(byPassword.status).toBe(200);
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+  });
+
+  it('refuses an invalid port with a message naming it', async () => {
+    temp = tempDir();
+    const child = spawnCli(['serve', '--port', '99999', '--db', join(temp.dir, 'e.db')]);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(stderr).toContain('ENTENTE_PORT');
+  });
+});
