@@ -32,9 +32,30 @@ export class CheckContext {
     if (this.issues === undefined) this.issues = [issue];
     else this.issues.push(issue);
   }
+
+  /** Reports at `pathOf(parent, key)`; the path text is only built for an issue. */
+  addAt(parent: string, key: string | number, message: string): void {
+    this.add(pathOf(parent, key), message);
+  }
 }
 
-export type Checker = (value: unknown, path: string, ctx: CheckContext) => void;
+/** Where something reports problems: the validation context, or a test's collector. */
+export interface Reporter {
+  add(property: string, message: string): void;
+}
+
+/**
+ * Checks the value found under `key` of the node at path `parent` ('' for the
+ * object itself). Paths are passed in pieces so that a valid value costs no
+ * string building.
+ */
+export type Checker = (value: unknown, ctx: CheckContext, parent: string, key: string | number) => void;
+
+/** JSON path of `key` under `parent`: `labels[1]`, `extensions.x.event_date`, `name`. */
+export function pathOf(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  return parent === '' ? key : `${parent}.${key}`;
+}
 
 /** A short description of a JSON value's kind for error messages. */
 export function kindOf(value: unknown): string {

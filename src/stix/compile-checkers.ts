@@ -1,9 +1,9 @@
-import { isPlainObject, kindOf, type Checker } from './check-context.js';
+import { isPlainObject, kindOf, pathOf, type Checker } from './check-context.js';
 import { checkExtensions } from './validate-extensions.js';
-import { isValidId, typeOfId } from './identifier.js';
+import { typeOfId } from './identifier.js';
 import { isKnownLanguageTag } from './language-tags.js';
 import type { PropertyKind } from './property-kinds.js';
-import { parseTimestamp } from './timestamp.js';
+import { timestampProblem } from './timestamp.js';
 
 /**
  * Turns a declarative property kind into a checker function, once per table
@@ -39,9 +39,9 @@ export function compileChecker(kind: PropertyKind): Checker {
       const re = kind.pattern;
       if (re === undefined) return checkString;
       const hint = kind.patternHint ?? re.source;
-      return (v, path, ctx) => {
-        if (typeof v !== 'string') ctx.add(path, `must be a string, not ${kindOf(v)}`);
-        else if (!re.test(v)) ctx.add(path, `must be ${hint}, not ${kindOf(v)}`);
+      return (v, ctx, parent, key) => {
+        if (typeof v !== 'string') ctx.addAt(parent, key, `must be a string, not ${kindOf(v)}`);
+        else if (!re.test(v)) ctx.addAt(parent, key, `must be ${hint}, not ${kindOf(v)}`);
       };
     }
     case 'strings': return listChecker(checkString);
@@ -50,15 +50,12 @@ export function compileChecker(kind: PropertyKind): Checker {
     case 'refs': return listChecker(refChecker(kind.types, kind.excluded));
     case 'integer': return numberChecker(true, kind.min, kind.max);
     case 'number': return numberChecker(false, kind.min, kind.max);
-    case 'boolean':
-      return (v, path, ctx) => {
-        if (typeof v !== 'boolean') ctx.add(path, `must be true or false, not ${kindOf(v)}`);
-      };
+    case 'boolean': return checkBoolean;
     case 'enum': return enumChecker(kind.values);
     case 'enums': return listChecker(enumChecker(kind.values));
     case 'const':
-      return (v, path, ctx) => {
-        if (v !== kind.value) ctx.add(path, `must be "${kind.value}", not ${kindOf(v)}`);
+      return (v, ctx, parent, key) => {
+        if (v !== kind.value) ctx.addAt(parent, key, `must be "${kind.value}", not ${kindOf(v)}`);
       };
     // Open vocabularies accept any value (STIX 2.1 §10); only the JSON type is checked.
     case 'vocab': return checkString;
@@ -70,67 +67,69 @@ export function compileChecker(kind: PropertyKind): Checker {
     case 'dictionary': return checkDictionary;
     case 'extensions': return checkExtensions;
     case 'lang': return checkLang;
-    case 'object':
-      return (v, path, ctx) => {
-        if (!isPlainObject(v)) ctx.add(path, `must be an object, not ${kindOf(v)}`);
-      };
-    case 'objects':
-      return listChecker((v, path, ctx) => {
-        if (!isPlainObject(v)) ctx.add(path, `must be an object, not ${kindOf(v)}`);
-      });
+    case 'object': return checkObject;
+    case 'objects': return listChecker(checkObject);
     case 'binary': return checkBinary;
     case 'hex': return checkHex;
     case 'url': return checkUrl;
   }
 }
 
-export const checkString: Checker = (v, path, ctx) => {
-  if (typeof v !== 'string') ctx.add(path, `must be a string, not ${kindOf(v)}`);
+export const checkString: Checker = (v, ctx, parent, key) => {
+  if (typeof v !== 'string') ctx.addAt(parent, key, `must be a string, not ${kindOf(v)}`);
+};
+
+const checkBoolean: Checker = (v, ctx, parent, key) => {
+  if (typeof v !== 'boolean') ctx.addAt(parent, key, `must be true or false, not ${kindOf(v)}`);
+};
+
+const checkObject: Checker = (v, ctx, parent, key) => {
+  if (!isPlainObject(v)) ctx.addAt(parent, key, `must be an object, not ${kindOf(v)}`);
 };
 
 /** STIX lists must not be empty (the OASIS schemas require minItems 1). */
 export function listChecker(item: Checker): Checker {
-  return (v, path, ctx) => {
+  return (v, ctx, parent, key) => {
     if (!Array.isArray(v)) {
-      ctx.add(path, `must be a list, not ${kindOf(v)}`);
+      ctx.addAt(parent, key, `must be a list, not ${kindOf(v)}`);
       return;
     }
     if (v.length === 0) {
-      ctx.add(path, 'must not be an empty list; leave the property out instead');
+      ctx.addAt(parent, key, 'must not be an empty list; leave the property out instead');
       return;
     }
-    for (let i = 0; i < v.length; i++) item(v[i], `${path}[${i}]`, ctx);
+    // For a top-level property pathOf returns the name itself: no string is built.
+    const path = pathOf(parent, key);
+    for (let i = 0; i < v.length; i++) item(v[i], ctx, path, i);
   };
 }
 
-const checkTimestamp: Checker = (v, path, ctx) => {
+const checkTimestamp: Checker = (v, ctx, parent, key) => {
   if (typeof v !== 'string') {
-    ctx.add(path, `must be a timestamp string, not ${kindOf(v)}`);
+    ctx.addAt(parent, key, `must be a timestamp string, not ${kindOf(v)}`);
     return;
   }
-  const parsed = parseTimestamp(v);
-  if (typeof parsed === 'string') ctx.add(path, parsed);
+  const problem = timestampProblem(v);
+  if (problem !== undefined) ctx.addAt(parent, key, problem);
 };
 
-const checkMillisTimestamp: Checker = (v, path, ctx) => {
-  checkTimestamp(v, path, ctx);
+const checkMillisTimestamp: Checker = (v, ctx, parent, key) => {
+  checkTimestamp(v, ctx, parent, key);
   if (typeof v === 'string' && !MILLIS.test(v)) {
-    ctx.add(path, `must be precise to at least the millisecond (STIX 2.1 §3.2), e.g. "2018-08-20T12:00:00.000Z", not "${v}"`);
+    ctx.addAt(parent, key, `must be precise to at least the millisecond (STIX 2.1 §3.2), e.g. "2018-08-20T12:00:00.000Z", not "${v}"`);
   }
 };
 
 /** An identifier, optionally restricted to (or excluding) some object types. */
 export function refChecker(types?: readonly string[], excluded?: readonly string[]): Checker {
-  return (v, path, ctx) => {
-    if (typeof v !== 'string' || !isValidId(v)) {
-      ctx.add(path, `must be a STIX identifier (type--UUID), not ${kindOf(v)}`);
-      return;
-    }
-    const type = typeOfId(v) as string;
-    if (types !== undefined && !types.includes(type)) {
-      ctx.add(path, `must refer to ${types.join(' or ')}, not to ${type} ("${v}")`);
+  return (v, ctx, parent, key) => {
+    const type = typeof v === 'string' ? typeOfId(v) : undefined;
+    if (type === undefined) {
+      ctx.addAt(parent, key, `must be a STIX identifier (type--UUID), not ${kindOf(v)}`);
+    } else if (types !== undefined && !types.includes(type)) {
+      ctx.addAt(parent, key, `must refer to ${types.join(' or ')}, not to ${type} ("${String(v)}")`);
     } else if (excluded !== undefined && excluded.includes(type)) {
-      ctx.add(path, `must not refer to a ${type} ("${v}")`);
+      ctx.addAt(parent, key, `must not refer to a ${type} ("${String(v)}")`);
     }
   };
 }
@@ -139,95 +138,96 @@ function numberChecker(integer: boolean, min?: number, max?: number): Checker {
   const what = integer ? 'an integer' : 'a number';
   const range = min !== undefined && max !== undefined ? ` between ${min} and ${max}`
     : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : '';
-  return (v, path, ctx) => {
+  return (v, ctx, parent, key) => {
     const ok = typeof v === 'number' && (integer ? Number.isSafeInteger(v) : Number.isFinite(v))
       && (min === undefined || v >= min) && (max === undefined || v <= max);
-    if (!ok) ctx.add(path, `must be ${what}${range}, not ${kindOf(v)}`);
+    if (!ok) ctx.addAt(parent, key, `must be ${what}${range}, not ${kindOf(v)}`);
   };
 }
 
 function enumChecker(values: readonly string[]): Checker {
-  const allowed = new Set(values);
-  return (v, path, ctx) => {
-    if (typeof v !== 'string' || !allowed.has(v)) ctx.add(path, `must be one of ${values.join(', ')}, not ${kindOf(v)}`);
+  const allowed: ReadonlySet<unknown> = new Set(values);
+  return (v, ctx, parent, key) => {
+    if (!allowed.has(v)) ctx.addAt(parent, key, `must be one of ${values.join(', ')}, not ${kindOf(v)}`);
   };
 }
 
-const checkLang: Checker = (v, path, ctx) => {
+const checkLang: Checker = (v, ctx, parent, key) => {
   if (typeof v !== 'string' || !isKnownLanguageTag(v)) {
-    ctx.add(path, `must be a known RFC 5646 language tag such as "en" or "fr-FR", not ${kindOf(v)}`);
+    ctx.addAt(parent, key, `must be a known RFC 5646 language tag such as "en" or "fr-FR", not ${kindOf(v)}`);
   }
 };
 
-const checkBinary: Checker = (v, path, ctx) => {
-  if (typeof v !== 'string' || !BASE64.test(v)) ctx.add(path, `must be base64 text, not ${kindOf(v)}`);
+const checkBinary: Checker = (v, ctx, parent, key) => {
+  if (typeof v !== 'string' || !BASE64.test(v)) ctx.addAt(parent, key, `must be base64 text, not ${kindOf(v)}`);
 };
 
-const checkHex: Checker = (v, path, ctx) => {
-  if (typeof v !== 'string' || !HEX.test(v)) ctx.add(path, `must be an even number of hex digits, not ${kindOf(v)}`);
+const checkHex: Checker = (v, ctx, parent, key) => {
+  if (typeof v !== 'string' || !HEX.test(v)) ctx.addAt(parent, key, `must be an even number of hex digits, not ${kindOf(v)}`);
 };
 
-const checkUrl: Checker = (v, path, ctx) => {
-  if (typeof v !== 'string' || !URL_RE.test(v)) ctx.add(path, `must be an absolute URL (RFC 3986), not ${kindOf(v)}`);
+const checkUrl: Checker = (v, ctx, parent, key) => {
+  if (typeof v !== 'string' || !URL_RE.test(v)) ctx.addAt(parent, key, `must be an absolute URL (RFC 3986), not ${kindOf(v)}`);
 };
 
-const checkKillChainPhase: Checker = (v, path, ctx) => {
+const checkKillChainPhase: Checker = (v, ctx, parent, key) => {
   if (!isPlainObject(v)) {
-    ctx.add(path, `must be a kill-chain phase object, not ${kindOf(v)}`);
+    ctx.addAt(parent, key, `must be a kill-chain phase object, not ${kindOf(v)}`);
     return;
   }
-  if (typeof v.kill_chain_name !== 'string') ctx.add(`${path}.kill_chain_name`, 'is required and must be a string');
-  if (typeof v.phase_name !== 'string') ctx.add(`${path}.phase_name`, 'is required and must be a string');
+  if (typeof v.kill_chain_name !== 'string') ctx.add(`${pathOf(parent, key)}.kill_chain_name`, 'is required and must be a string');
+  if (typeof v.phase_name !== 'string') ctx.add(`${pathOf(parent, key)}.phase_name`, 'is required and must be a string');
 };
 
 /** STIX 2.1 §2.5 external reference, with the OASIS rules for CVE and CAPEC ids. */
-const checkExternalReference: Checker = (v, path, ctx) => {
+const checkExternalReference: Checker = (v, ctx, parent, key) => {
   if (!isPlainObject(v)) {
-    ctx.add(path, `must be an external-reference object, not ${kindOf(v)}`);
+    ctx.addAt(parent, key, `must be an external-reference object, not ${kindOf(v)}`);
     return;
   }
   const { source_name: source, external_id: externalId, url, description } = v;
-  if (typeof source !== 'string') ctx.add(`${path}.source_name`, 'is required and must be a string');
-  if (description !== undefined && typeof description !== 'string') ctx.add(`${path}.description`, 'must be a string');
-  if (url !== undefined) checkUrl(url, `${path}.url`, ctx);
-  if (externalId !== undefined && typeof externalId !== 'string') ctx.add(`${path}.external_id`, 'must be a string');
+  const at = (field: string, message: string): void => ctx.add(`${pathOf(parent, key)}.${field}`, message);
+  if (typeof source !== 'string') at('source_name', 'is required and must be a string');
+  if (description !== undefined && typeof description !== 'string') at('description', 'must be a string');
+  if (url !== undefined) checkUrl(url, ctx, pathOf(parent, key), 'url');
+  if (externalId !== undefined && typeof externalId !== 'string') at('external_id', 'must be a string');
   if (description === undefined && url === undefined && externalId === undefined) {
-    ctx.add(path, 'needs at least one of description, url or external_id');
+    ctx.addAt(parent, key, 'needs at least one of description, url or external_id');
   }
-  if (v.hashes !== undefined) checkHashes(v.hashes, `${path}.hashes`, ctx);
+  if (v.hashes !== undefined) checkHashes(v.hashes, ctx, pathOf(parent, key), 'hashes');
   if (source === 'cve' && !(typeof externalId === 'string' && CVE_ID.test(externalId))) {
-    ctx.add(`${path}.external_id`, 'must be a CVE id such as CVE-2017-0144 when source_name is "cve"');
+    at('external_id', 'must be a CVE id such as CVE-2017-0144 when source_name is "cve"');
   } else if (source === 'capec' && !(typeof externalId === 'string' && CAPEC_ID.test(externalId))) {
-    ctx.add(`${path}.external_id`, 'must be a CAPEC id such as CAPEC-163 when source_name is "capec"');
+    at('external_id', 'must be a CAPEC id such as CAPEC-163 when source_name is "capec"');
   } else if (source !== 'cve' && source !== 'capec' && typeof externalId === 'string'
     && (CVE_ID.test(externalId) || CAPEC_ID.test(externalId))) {
-    ctx.add(`${path}.source_name`, `must be "cve" or "capec" for external_id ${externalId}`);
+    at('source_name', `must be "cve" or "capec" for external_id ${externalId}`);
   }
 };
 
 const checkMarkingRef = refChecker(['marking-definition']);
 
 /** STIX 2.1 §7.2.3 granular marking; selectors must point into this object. */
-const checkGranularMarking: Checker = (v, path, ctx) => {
+const checkGranularMarking: Checker = (v, ctx, parent, key) => {
   if (!isPlainObject(v)) {
-    ctx.add(path, `must be a granular-marking object, not ${kindOf(v)}`);
+    ctx.addAt(parent, key, `must be a granular-marking object, not ${kindOf(v)}`);
     return;
   }
+  const here = pathOf(parent, key);
   // The OASIS schema requires marking_ref, so lang-only granular markings are refused.
-  if (v.marking_ref === undefined) ctx.add(`${path}.marking_ref`, 'is required (a marking-definition id)');
-  else checkMarkingRef(v.marking_ref, `${path}.marking_ref`, ctx);
-  if (v.lang !== undefined && v.marking_ref !== undefined) ctx.add(`${path}.lang`, 'must not be present together with marking_ref');
+  if (v.marking_ref === undefined) ctx.add(`${here}.marking_ref`, 'is required (a marking-definition id)');
+  else checkMarkingRef(v.marking_ref, ctx, here, 'marking_ref');
+  if (v.lang !== undefined && v.marking_ref !== undefined) ctx.add(`${here}.lang`, 'must not be present together with marking_ref');
   const selectors = v.selectors;
   if (!Array.isArray(selectors) || selectors.length === 0) {
-    ctx.add(`${path}.selectors`, 'is required and must be a non-empty list of selectors');
+    ctx.add(`${here}.selectors`, 'is required and must be a non-empty list of selectors');
     return;
   }
   selectors.forEach((selector: unknown, i) => {
-    const where = `${path}.selectors[${i}]`;
     if (typeof selector !== 'string' || !SELECTOR.test(selector)) {
-      ctx.add(where, `must be a selector such as "description" or "external_references.[0].url", not ${kindOf(selector)}`);
+      ctx.add(`${here}.selectors[${i}]`, `must be a selector such as "description" or "external_references.[0].url", not ${kindOf(selector)}`);
     } else if (!selectorResolves(ctx.object, selector)) {
-      ctx.add(where, `"${selector}" does not select anything in this object`);
+      ctx.add(`${here}.selectors[${i}]`, `"${selector}" does not select anything in this object`);
     }
   });
 };
@@ -247,13 +247,13 @@ function selectorResolves(object: unknown, selector: string): boolean {
   return true;
 }
 
-const checkHashes: Checker = (v, path, ctx) => {
+const checkHashes: Checker = (v, ctx, parent, key) => {
   if (!isPlainObject(v) || Object.keys(v).length === 0) {
-    ctx.add(path, `must be a non-empty object of hash algorithm → value, not ${kindOf(v)}`);
+    ctx.addAt(parent, key, `must be a non-empty object of hash algorithm → value, not ${kindOf(v)}`);
     return;
   }
   for (const [algorithm, hash] of Object.entries(v)) {
-    const where = `${path}.${algorithm}`;
+    const where = `${pathOf(parent, key)}.${algorithm}`;
     if (!HASH_KEY.test(algorithm)) ctx.add(where, `"${algorithm}" is not a valid hash algorithm name`);
     const format = HASH_FORMATS[algorithm];
     if (typeof hash !== 'string') ctx.add(where, `must be a string, not ${kindOf(hash)}`);
@@ -262,14 +262,15 @@ const checkHashes: Checker = (v, path, ctx) => {
 };
 
 /** STIX 2.1 §2.7 dictionary: non-empty, keys of at most 250 ASCII letters, digits, '_' or '-'. */
-const checkDictionary: Checker = (v, path, ctx) => {
+const checkDictionary: Checker = (v, ctx, parent, key) => {
   if (!isPlainObject(v) || Object.keys(v).length === 0) {
-    ctx.add(path, `must be a non-empty object, not ${kindOf(v)}`);
+    ctx.addAt(parent, key, `must be a non-empty object, not ${kindOf(v)}`);
     return;
   }
-  for (const [key, value] of Object.entries(v)) {
-    if (!DICT_KEY.test(key)) ctx.add(`${path}.${key}`, `"${key}" is not a valid dictionary key (letters, digits, _ or -)`);
-    if (value === null) ctx.add(`${path}.${key}`, 'must not be null');
-    else if (Array.isArray(value) && value.length === 0) ctx.add(`${path}.${key}`, 'must not be an empty list');
+  for (const [name, value] of Object.entries(v)) {
+    const where = `${pathOf(parent, key)}.${name}`;
+    if (!DICT_KEY.test(name)) ctx.add(where, `"${name}" is not a valid dictionary key (letters, digits, _ or -)`);
+    if (value === null) ctx.add(where, 'must not be null');
+    else if (Array.isArray(value) && value.length === 0) ctx.add(where, 'must not be an empty list');
   }
 };

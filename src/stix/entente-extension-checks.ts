@@ -1,4 +1,4 @@
-import { isPlainObject, kindOf, type CheckContext } from './check-context.js';
+import { isPlainObject, kindOf, pathOf, type CheckContext, type Checker } from './check-context.js';
 import {
   ATTRIBUTION_EXTENSION_ID,
   INCIDENT_EXTENSION_ID,
@@ -8,8 +8,8 @@ import {
   type EntenteExtensionId,
 } from './extensions.js';
 import { GTD_ATTACK_TYPES, GTD_TARGET_TYPES, GTD_WEAPON_TYPES } from './gtd-codebook.js';
-import { isIdOfType } from './identifier.js';
-import { parseTimestamp } from './timestamp.js';
+import { typeOfId } from './identifier.js';
+import { timestampProblem } from './timestamp.js';
 
 /**
  * Checks of entente's own extension payloads (`extensions.ts` describes the
@@ -18,124 +18,126 @@ import { parseTimestamp } from './timestamp.js';
  */
 
 type Payload = Record<string, unknown>;
-type PayloadCheck = (payload: Payload, path: string, ctx: CheckContext) => void;
+type PayloadCheck = (payload: Payload, ctx: CheckContext, path: string) => void;
 
 interface Field {
   readonly required: boolean;
-  readonly check: (value: unknown, path: string, ctx: CheckContext) => void;
+  readonly check: Checker;
 }
 
 function closedShape(fields: Readonly<Record<string, Field>>): PayloadCheck {
-  return (payload, path, ctx) => {
-    for (const key of Object.keys(payload)) {
+  const entries = Object.entries(fields);
+  return (payload, ctx, path) => {
+    for (const key in payload) {
       if (key !== 'extension_type' && fields[key] === undefined) {
-        ctx.add(`${path}.${key}`, 'is not a property of this entente extension');
+        ctx.addAt(path, key, 'is not a property of this entente extension');
       }
     }
-    for (const [key, field] of Object.entries(fields)) {
+    for (const [key, field] of entries) {
       const value = payload[key];
       if (value === undefined) {
-        if (field.required) ctx.add(`${path}.${key}`, 'is required');
+        if (field.required) ctx.addAt(path, key, 'is required');
       } else {
-        field.check(value, `${path}.${key}`, ctx);
+        field.check(value, ctx, path, key);
       }
     }
   };
 }
 
-const required = (check: Field['check']): Field => ({ required: true, check });
-const optional = (check: Field['check']): Field => ({ required: false, check });
+const required = (check: Checker): Field => ({ required: true, check });
+const optional = (check: Checker): Field => ({ required: false, check });
 
-function isNonEmptyString(v: unknown): v is string {
-  return typeof v === 'string' && v.trim() !== '';
-}
-
-const text: Field['check'] = (v, path, ctx) => {
-  if (!isNonEmptyString(v)) ctx.add(path, `must be a non-empty string, not ${kindOf(v)}`);
+const text: Checker = (v, ctx, parent, key) => {
+  if (typeof v !== 'string' || v.trim() === '') ctx.addAt(parent, key, `must be a non-empty string, not ${kindOf(v)}`);
 };
 
-const flag: Field['check'] = (v, path, ctx) => {
-  if (typeof v !== 'boolean') ctx.add(path, `must be true or false, not ${kindOf(v)}`);
+const flag: Checker = (v, ctx, parent, key) => {
+  if (typeof v !== 'boolean') ctx.addAt(parent, key, `must be true or false, not ${kindOf(v)}`);
 };
 
-function oneOf(values: readonly string[]): Field['check'] {
-  return (v, path, ctx) => {
-    if (typeof v !== 'string' || !values.includes(v)) ctx.add(path, `must be one of ${values.join(', ')}, not ${kindOf(v)}`);
+function oneOf(values: readonly string[]): Checker {
+  const allowed: ReadonlySet<unknown> = new Set(values);
+  return (v, ctx, parent, key) => {
+    if (!allowed.has(v)) ctx.addAt(parent, key, `must be one of ${values.join(', ')}, not ${kindOf(v)}`);
   };
 }
 
-function idOf(type: string): Field['check'] {
-  return (v, path, ctx) => {
-    if (typeof v !== 'string' || !isIdOfType(v, [type])) ctx.add(path, `must be a ${type} id, not ${kindOf(v)}`);
+function idOf(type: string): Checker {
+  return (v, ctx, parent, key) => {
+    if (typeof v !== 'string' || typeOfId(v) !== type) ctx.addAt(parent, key, `must be a ${type} id, not ${kindOf(v)}`);
   };
 }
 
 /** Non-empty lists: the OASIS validator rejects empty lists at the top of an extension. */
-function listOf(item: Field['check']): Field['check'] {
-  return (v, path, ctx) => {
+function listOf(item: Checker): Checker {
+  return (v, ctx, parent, key) => {
     if (!Array.isArray(v) || v.length === 0) {
-      ctx.add(path, `must be a non-empty list, not ${kindOf(v)}`);
+      ctx.addAt(parent, key, `must be a non-empty list, not ${kindOf(v)}`);
       return;
     }
-    v.forEach((element: unknown, i) => item(element, `${path}[${i}]`, ctx));
+    const path = pathOf(parent, key);
+    for (let i = 0; i < v.length; i++) item(v[i], ctx, path, i);
   };
 }
 
-function codebook(name: string, values: readonly string[]): Field['check'] {
-  return listOf((v, path, ctx) => {
-    if (typeof v !== 'string' || !values.includes(v)) {
-      ctx.add(path, `must be a GTD ${name} name (see gtd-codebook.ts; "Unknown" when not known), not ${kindOf(v)}`);
+function codebook(name: string, values: readonly string[]): Checker {
+  const allowed: ReadonlySet<unknown> = new Set(values);
+  return listOf((v, ctx, parent, key) => {
+    if (!allowed.has(v)) {
+      ctx.addAt(parent, key, `must be a GTD ${name} name (see gtd-codebook.ts; "Unknown" when not known), not ${kindOf(v)}`);
     }
   });
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
-const span: Field['check'] = (v, path, ctx) => {
+const span: Checker = (v, ctx, parent, key) => {
   if (!isPlainObject(v)) {
-    ctx.add(path, `must be an object {start, end}, not ${kindOf(v)}`);
+    ctx.addAt(parent, key, `must be an object {start, end}, not ${kindOf(v)}`);
     return;
   }
-  if (!isCount(v.start)) ctx.add(`${path}.start`, `must be a character offset (integer ≥ 0), not ${kindOf(v.start)}`);
-  if (!isCount(v.end)) ctx.add(`${path}.end`, `must be a character offset (integer ≥ 0), not ${kindOf(v.end)}`);
-  if (isCount(v.start) && isCount(v.end) && v.end <= v.start) ctx.add(`${path}.end`, `must be greater than start (${v.start})`);
-  for (const key of Object.keys(v)) {
-    if (key !== 'start' && key !== 'end') ctx.add(`${path}.${key}`, 'is not a property of a text span');
+  const { start, end } = v;
+  if (!isCount(start)) ctx.add(`${pathOf(parent, key)}.start`, `must be a character offset (integer ≥ 0), not ${kindOf(start)}`);
+  if (!isCount(end)) ctx.add(`${pathOf(parent, key)}.end`, `must be a character offset (integer ≥ 0), not ${kindOf(end)}`);
+  if (isCount(start) && isCount(end) && end <= start) ctx.add(`${pathOf(parent, key)}.end`, `must be greater than start (${start})`);
+  for (const name in v) {
+    if (name !== 'start' && name !== 'end') ctx.add(`${pathOf(parent, key)}.${name}`, 'is not a property of a text span');
   }
 };
 
 const QUALIFIERS = ['exact', 'at-least', 'more-than', 'at-most', 'approximately', 'range', 'unknown'];
+const checkQualifier = oneOf(QUALIFIERS);
+const COUNT_FIELDS: ReadonlySet<string> = new Set(['low', 'high', 'qualifier', 'text']);
 
-const count: Field['check'] = (v, path, ctx) => {
+const count: Checker = (v, ctx, parent, key) => {
   if (!isPlainObject(v)) {
-    ctx.add(path, `must be a count object {low, high, qualifier, text}, not ${kindOf(v)}`);
+    ctx.addAt(parent, key, `must be a count object {low, high, qualifier, text}, not ${kindOf(v)}`);
     return;
   }
-  for (const bound of ['low', 'high'] as const) {
-    const value = v[bound];
-    if (value !== null && !isCount(value)) ctx.add(`${path}.${bound}`, `must be an integer ≥ 0 or null, not ${kindOf(value)}`);
-  }
-  oneOf(QUALIFIERS)(v.qualifier, `${path}.qualifier`, ctx);
-  if (typeof v.text !== 'string') ctx.add(`${path}.text`, `must be the words the figure came from, not ${kindOf(v.text)}`);
-  if (isCount(v.low) && isCount(v.high) && v.low > v.high) ctx.add(`${path}.low`, `must not exceed high (${v.high})`);
-  if (v.qualifier === 'exact' && !(isCount(v.low) && v.low === v.high)) {
-    ctx.add(`${path}.high`, 'must equal low for an exact count');
-  }
-  for (const key of Object.keys(v)) {
-    if (!['low', 'high', 'qualifier', 'text'].includes(key)) ctx.add(`${path}.${key}`, 'is not a property of a count');
+  const { low, high, qualifier } = v;
+  const at = (field: string, message: string): void => ctx.add(`${pathOf(parent, key)}.${field}`, message);
+  if (low !== null && !isCount(low)) at('low', `must be an integer ≥ 0 or null, not ${kindOf(low)}`);
+  if (high !== null && !isCount(high)) at('high', `must be an integer ≥ 0 or null, not ${kindOf(high)}`);
+  checkQualifier(qualifier, ctx, pathOf(parent, key), 'qualifier');
+  if (typeof v.text !== 'string') at('text', `must be the words the figure came from, not ${kindOf(v.text)}`);
+  if (isCount(low) && isCount(high) && low > high) at('low', `must not exceed high (${high})`);
+  if (qualifier === 'exact' && !(isCount(low) && low === high)) at('high', 'must equal low for an exact count');
+  for (const name in v) {
+    if (!COUNT_FIELDS.has(name)) at(name, 'is not a property of a count');
   }
 };
 
 const PARTIAL_DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/u;
+const DATE_FORMS = 'YYYY, YYYY-MM, YYYY-MM-DD or a STIX timestamp';
 
-const eventDate: Field['check'] = (v, path, ctx) => {
+const eventDate: Checker = (v, ctx, parent, key) => {
   if (typeof v !== 'string') {
-    ctx.add(path, `must be YYYY, YYYY-MM, YYYY-MM-DD or a STIX timestamp, not ${kindOf(v)}`);
+    ctx.addAt(parent, key, `must be ${DATE_FORMS}, not ${kindOf(v)}`);
   } else if (v.length > 10) {
-    const parsed = parseTimestamp(v);
-    if (typeof parsed === 'string') ctx.add(path, parsed);
-  } else if (!PARTIAL_DATE.test(v) || (v.length === 10 && typeof parseTimestamp(`${v}T00:00:00Z`) === 'string')) {
-    ctx.add(path, `must be YYYY, YYYY-MM, YYYY-MM-DD or a STIX timestamp, not "${v}"`);
+    const problem = timestampProblem(v);
+    if (problem !== undefined) ctx.addAt(parent, key, problem);
+  } else if (!PARTIAL_DATE.test(v) || (v.length === 10 && timestampProblem(`${v}T00:00:00Z`) !== undefined)) {
+    ctx.addAt(parent, key, `must be ${DATE_FORMS}, not "${v}"`);
   }
 };
 
@@ -188,11 +190,11 @@ const OBJECT_CONDITIONS: Partial<Record<EntenteExtensionId, (object: Payload) =>
 };
 
 /** Validates an entente extension payload found at `path` (already known to be an object). */
-export function checkEntentePayload(id: EntenteExtensionId, payload: Payload, path: string, ctx: CheckContext): void {
+export function checkEntentePayload(id: EntenteExtensionId, payload: Payload, ctx: CheckContext, path: string): void {
   if (payload.extension_type !== 'property-extension') {
-    ctx.add(`${path}.extension_type`, 'must be "property-extension" for entente extensions');
+    ctx.addAt(path, 'extension_type', 'must be "property-extension" for entente extensions');
   }
-  PAYLOAD_CHECKS[id](payload, path, ctx);
+  PAYLOAD_CHECKS[id](payload, ctx, path);
   const condition = OBJECT_CONDITIONS[id]?.(ctx.object as Payload);
   if (condition !== undefined) ctx.add(path, `this extension ${condition}`);
 }

@@ -31,7 +31,6 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 const UUID_V4_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u;
 // §3.1 type names: lower-case ASCII, digits and single hyphens; the OASIS schemas also require a leading letter.
 const TYPE_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/u;
-const ID_RE = /^([a-z][a-z0-9-]{1,248}[a-z0-9])--([0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/u;
 
 /**
  * STIX 2.1 §3.1: a type name is 3–250 characters of lower-case ASCII letters,
@@ -48,11 +47,8 @@ export function isValidUuid(uuid: string): boolean {
 
 /** Splits `type--uuid`; undefined when the text is not a STIX identifier (§2.9). */
 export function parseId(id: string): { type: string; uuid: string } | undefined {
-  const match = ID_RE.exec(id);
-  if (match === null) return undefined;
-  const type = match[1] as string;
-  if (!isValidTypeName(type)) return undefined;
-  return { type, uuid: match[2] as string };
+  const type = typeOfId(id);
+  return type === undefined ? undefined : { type, uuid: id.slice(type.length + 2) };
 }
 
 /** STIX 2.1 §2.9: any RFC 4122 UUID is accepted on input. */
@@ -66,9 +62,13 @@ export function isIdOfType(id: string, types: readonly string[]): boolean {
   return parsed !== undefined && types.includes(parsed.type);
 }
 
-/** The type part of an identifier, or undefined when it is not one. */
+/** The type part of an identifier, or undefined when it is not one (validates the whole id). */
 export function typeOfId(id: string): string | undefined {
-  return parseId(id)?.type;
+  // A type name cannot contain "--", so the separator is the first one; the UUID is the last 36 characters.
+  const separator = id.length - 38;
+  if (separator < 3 || id.charCodeAt(separator) !== 45 || id.charCodeAt(separator + 1) !== 45) return undefined;
+  const type = id.slice(0, separator);
+  return isValidTypeName(type) && UUID_RE.test(id.slice(separator + 2)) ? type : undefined;
 }
 
 /** True when the UUID part is a version-4 (random) UUID, as §2.9 asks for random ids. */

@@ -1,6 +1,7 @@
 import { isRandomId } from './identifier.js';
 import { isKnownLanguageTag } from './language-tags.js';
-import { normaliseTimestamp, parseTimestamp } from './timestamp.js';
+import type { Reporter } from './check-context.js';
+import { compareValidTimestamps, timestampProblem } from './timestamp.js';
 import { TLP1_MARKINGS, TLP2_MARKINGS } from './tlp.js';
 
 /**
@@ -11,25 +12,24 @@ import { TLP1_MARKINGS, TLP2_MARKINGS } from './tlp.js';
  */
 
 export type ObjectRecord = Readonly<Record<string, unknown>>;
-export type Report = (property: string, message: string) => void;
-export type ObjectRule = (object: ObjectRecord, report: Report) => void;
+export type ObjectRule = (object: ObjectRecord, report: Reporter) => void;
 
 const present = (object: ObjectRecord, property: string): boolean => object[property] !== undefined;
 
-function comparableTimestamp(value: unknown): string | undefined {
-  if (typeof value !== 'string' || typeof parseTimestamp(value) === 'string') return undefined;
-  return normaliseTimestamp(value);
+function isTimestamp(value: unknown): value is string {
+  return typeof value === 'string' && timestampProblem(value) === undefined;
 }
 
 /** `later` must be at or after (`>=`) or strictly after (`>`) `earlier`. */
 export function timeOrder(later: string, op: '>=' | '>', earlier: string): ObjectRule {
   const words = op === '>' ? 'later than' : 'later than or equal to';
   return (object, report) => {
-    const a = comparableTimestamp(object[later]);
-    const b = comparableTimestamp(object[earlier]);
-    if (a === undefined || b === undefined) return;
-    if (op === '>' ? a > b : a >= b) return;
-    report(later, `must be ${words} ${earlier} (${String(object[later])} is before ${String(object[earlier])})`);
+    const a = object[later];
+    const b = object[earlier];
+    if (!isTimestamp(a) || !isTimestamp(b)) return;
+    const order = compareValidTimestamps(a, b);
+    if (op === '>' ? order > 0 : order >= 0) return;
+    report.add(later, `must be ${words} ${earlier} (${a} is ${order === 0 ? 'equal to' : 'before'} ${b})`);
   };
 }
 
@@ -38,7 +38,7 @@ export function requireAnyGroup(groups: readonly (readonly string[])[]): ObjectR
   const text = groups.map((g) => g.join(' + ')).join(', or ');
   return (object, report) => {
     if (groups.some((group) => group.every((p) => present(object, p)))) return;
-    report(groups[0]?.[0] ?? '(object)', `is missing: the object needs ${text}`);
+    report.add(groups[0]?.[0] ?? '(object)', `is missing: the object needs ${text}`);
   };
 }
 
@@ -52,8 +52,8 @@ export function exactlyOneOf(a: string, b: string): ObjectRule {
   return (object, report) => {
     const hasA = present(object, a);
     const hasB = present(object, b);
-    if (hasA && hasB) report(b, `must not be present together with ${a}`);
-    if (!hasA && !hasB) report(a, `is missing: the object needs ${a} or ${b}`);
+    if (hasA && hasB) report.add(b, `must not be present together with ${a}`);
+    if (!hasA && !hasB) report.add(a, `is missing: the object needs ${a} or ${b}`);
   };
 }
 
@@ -62,7 +62,7 @@ export function requiresWith(property: string, ...needed: string[]): ObjectRule 
   return (object, report) => {
     if (!present(object, property)) return;
     for (const n of needed) {
-      if (!present(object, n)) report(n, `is required when ${property} is present`);
+      if (!present(object, n)) report.add(n, `is required when ${property} is present`);
     }
   };
 }
@@ -71,7 +71,7 @@ export function requiresWith(property: string, ...needed: string[]): ObjectRule 
 export function requiredWhen(property: string, flag: string, when: unknown): ObjectRule {
   return (object, report) => {
     if (object[flag] === when && !present(object, property)) {
-      report(property, `is required when ${flag} is ${JSON.stringify(when)}`);
+      report.add(property, `is required when ${flag} is ${JSON.stringify(when)}`);
     }
   };
 }
@@ -80,7 +80,7 @@ export function requiredWhen(property: string, flag: string, when: unknown): Obj
 export function forbiddenWhen(property: string, flag: string, when: unknown): ObjectRule {
   return (object, report) => {
     if (object[flag] === when && present(object, property)) {
-      report(property, `must not be present when ${flag} is ${JSON.stringify(when)}`);
+      report.add(property, `must not be present when ${flag} is ${JSON.stringify(when)}`);
     }
   };
 }
@@ -95,7 +95,7 @@ export function randomIdUnless(...contributing: string[]): ObjectRule {
     const id = object.id;
     if (typeof id === 'string' && !isRandomId(id)) {
       const why = contributing.length === 0 ? 'this object type' : `an object without ${contributing.join(', ')}`;
-      report('id', `must use a UUIDv4 for ${why}`);
+      report.add('id', `must use a UUIDv4 for ${why}`);
     }
   };
 }
@@ -104,7 +104,7 @@ export function randomIdUnless(...contributing: string[]): ObjectRule {
 export const registryKeyNotAbbreviated: ObjectRule = (object, report) => {
   const key = object.key;
   if (typeof key === 'string' && /^HKLM|HKCC|HKCR|HKCU|HKU|hklm|hkcc|hkcr|hkcu|hku/u.test(key)) {
-    report('key', `must not use a hive abbreviation such as HKLM (write HKEY_LOCAL_MACHINE): "${key}"`);
+    report.add('key', `must not use a hive abbreviation such as HKLM (write HKEY_LOCAL_MACHINE): "${key}"`);
   }
 };
 
@@ -112,13 +112,13 @@ export const registryKeyNotAbbreviated: ObjectRule = (object, report) => {
 export const markingDefinitionContent: ObjectRule = (object, report) => {
   const viaExtension = present(object, 'extensions');
   if (!viaExtension) {
-    if (!present(object, 'definition_type')) report('definition_type', 'is required unless the marking is defined by an extension');
-    if (!present(object, 'definition')) report('definition', 'is required unless the marking is defined by an extension');
+    if (!present(object, 'definition_type')) report.add('definition_type', 'is required unless the marking is defined by an extension');
+    if (!present(object, 'definition')) report.add('definition', 'is required unless the marking is defined by an extension');
   }
   if (object.definition_type === 'statement') {
     const definition = object.definition as Record<string, unknown> | undefined;
     if (definition !== undefined && typeof definition === 'object' && typeof definition.statement !== 'string') {
-      report('definition.statement', 'must be a string for a statement marking');
+      report.add('definition.statement', 'must be a string for a statement marking');
     }
   }
 };
@@ -128,14 +128,14 @@ export const noSelfMarking: ObjectRule = (object, report) => {
   const refs = object.object_marking_refs;
   if (Array.isArray(refs)) {
     refs.forEach((r, i) => {
-      if (r === object.id) report(`object_marking_refs[${i}]`, 'must not refer to this marking-definition itself');
+      if (r === object.id) report.add(`object_marking_refs[${i}]`, 'must not refer to this marking-definition itself');
     });
   }
   const granular = object.granular_markings;
   if (Array.isArray(granular)) {
     granular.forEach((g: unknown, i) => {
       if (typeof g === 'object' && g !== null && (g as Record<string, unknown>).marking_ref === object.id) {
-        report(`granular_markings[${i}].marking_ref`, 'must not refer to this marking-definition itself');
+        report.add(`granular_markings[${i}].marking_ref`, 'must not refer to this marking-definition itself');
       }
     });
   }
@@ -146,7 +146,7 @@ export const extensionPropertiesUse: ObjectRule = (object, report) => {
   const types = object.extension_types;
   const toplevel = Array.isArray(types) && types.includes('toplevel-property-extension');
   if (present(object, 'extension_properties') && !toplevel) {
-    report('extension_properties', 'is only allowed when extension_types includes toplevel-property-extension');
+    report.add('extension_properties', 'is only allowed when extension_types includes toplevel-property-extension');
   }
 };
 
@@ -157,13 +157,13 @@ export const languageContents: ObjectRule = (object, report) => {
   const contents = object.contents;
   if (typeof contents !== 'object' || contents === null || Array.isArray(contents)) return;
   for (const [tag, translation] of Object.entries(contents)) {
-    if (!isKnownLanguageTag(tag)) report(`contents.${tag}`, `"${tag}" is not a known RFC 5646 language tag`);
+    if (!isKnownLanguageTag(tag)) report.add(`contents.${tag}`, `"${tag}" is not a known RFC 5646 language tag`);
     if (typeof translation !== 'object' || translation === null || Array.isArray(translation)) {
-      report(`contents.${tag}`, 'must be an object mapping property names to translated values');
+      report.add(`contents.${tag}`, 'must be an object mapping property names to translated values');
       continue;
     }
     for (const key of Object.keys(translation)) {
-      if (!PROPERTY_NAME.test(key)) report(`contents.${tag}.${key}`, `"${key}" is not a valid property name`);
+      if (!PROPERTY_NAME.test(key)) report.add(`contents.${tag}.${key}`, `"${key}" is not a valid property name`);
     }
   }
 };
@@ -177,11 +177,11 @@ export const publishedTlpOnly: ObjectRule = (object, report) => {
   const id = object.id;
   const published = typeof id === 'string' ? PUBLISHED_TLP.get(id) : undefined;
   if (published === undefined) {
-    if (object.definition_type === 'tlp') report('definition_type', '"tlp" is reserved for the four TLP 1.0 marking-definitions of STIX 2.1 §7.2.1.4');
+    if (object.definition_type === 'tlp') report.add('definition_type', '"tlp" is reserved for the four TLP 1.0 marking-definitions of STIX 2.1 §7.2.1.4');
     return;
   }
   if (canonical(object) !== canonical(published)) {
-    report('id', `${String(id)} is the published ${String(published.name)} marking; the object must equal the published definition`);
+    report.add('id', `${String(id)} is the published ${String(published.name)} marking; the object must equal the published definition`);
   }
 };
 

@@ -7,9 +7,11 @@ import { EntenteError } from '../errors.js';
  * `added_after`) are the same format, written by servers with microseconds.
  */
 
-const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const MICROS_PER_MS = 1000;
+// Offsets of the fixed-width part "YYYY-MM-DDTHH:MM:SS" and the separators it must contain.
+const SEPARATORS: ReadonlyArray<readonly [number, number]> = [[4, 45], [7, 45], [10, 84], [13, 58], [16, 58]];
+const DIGIT_OFFSETS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 
 export interface TimestampParts {
   readonly year: number;
@@ -22,34 +24,64 @@ export interface TimestampParts {
   readonly fraction: string;
 }
 
+function isDigitAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+function twoDigits(text: string, i: number): number {
+  return (text.charCodeAt(i) - 48) * 10 + text.charCodeAt(i + 1) - 48;
+}
+
 /**
- * The calendar parts of a STIX timestamp, or a sentence saying what is wrong.
- * Leap seconds (:60) are refused: STIX tools (stix2, the OASIS validator) cannot
- * represent them.
+ * Why `text` is not a STIX timestamp, or undefined when it is one. Written
+ * without regular expressions or allocation because every object carries
+ * several timestamps. Leap seconds (:60) are refused: STIX tools (stix2, the
+ * OASIS validator) cannot represent them.
  */
-export function parseTimestamp(text: string): TimestampParts | string {
-  const m = TIMESTAMP_RE.exec(text);
-  if (m === null) {
-    return `"${text}" is not a STIX timestamp (expected YYYY-MM-DDTHH:MM:SS[.s+]Z in UTC, STIX 2.1 §3.2)`;
+export function timestampProblem(text: string): string | undefined {
+  const n = text.length;
+  let shapeOk = n >= 20 && text.charCodeAt(n - 1) === 90;
+  for (let k = 0; shapeOk && k < SEPARATORS.length; k++) {
+    const [at, code] = SEPARATORS[k] as readonly [number, number];
+    shapeOk = text.charCodeAt(at) === code;
   }
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = Number(m[6]);
-  if (month < 1 || month > 12) return `"${text}" has month ${m[2]}, outside 01–12`;
+  for (let k = 0; shapeOk && k < DIGIT_OFFSETS.length; k++) shapeOk = isDigitAt(text, DIGIT_OFFSETS[k] as number);
+  if (shapeOk && n > 20) {
+    shapeOk = text.charCodeAt(19) === 46 && n > 21;
+    for (let i = 20; shapeOk && i < n - 1; i++) shapeOk = isDigitAt(text, i);
+  }
+  if (!shapeOk) return `"${text}" is not a STIX timestamp (expected YYYY-MM-DDTHH:MM:SS[.s+]Z in UTC, STIX 2.1 §3.2)`;
+  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  if (month < 1 || month > 12) return `"${text}" has month ${text.slice(5, 7)}, outside 01–12`;
   const maxDay = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number);
-  if (day < 1 || day > maxDay) return `"${text}" has day ${m[3]}, outside 01–${maxDay} for that month`;
-  if (hour > 23) return `"${text}" has hour ${m[4]}, outside 00–23`;
-  if (minute > 59) return `"${text}" has minute ${m[5]}, outside 00–59`;
-  if (second > 59) return `"${text}" has second ${m[6]}, outside 00–59`;
-  return { year, month, day, hour, minute, second, fraction: m[7] ?? '' };
+  if (day < 1 || day > maxDay) return `"${text}" has day ${text.slice(8, 10)}, outside 01–${maxDay} for that month`;
+  if (twoDigits(text, 11) > 23) return `"${text}" has hour ${text.slice(11, 13)}, outside 00–23`;
+  if (twoDigits(text, 14) > 59) return `"${text}" has minute ${text.slice(14, 16)}, outside 00–59`;
+  if (twoDigits(text, 17) > 59) return `"${text}" has second ${text.slice(17, 19)}, outside 00–59`;
+  return undefined;
+}
+
+/** The calendar parts of a STIX timestamp, or a sentence saying what is wrong. */
+export function parseTimestamp(text: string): TimestampParts | string {
+  const problem = timestampProblem(text);
+  if (problem !== undefined) return problem;
+  return {
+    year: Number(text.slice(0, 4)),
+    month: twoDigits(text, 5),
+    day: twoDigits(text, 8),
+    hour: twoDigits(text, 11),
+    minute: twoDigits(text, 14),
+    second: twoDigits(text, 17),
+    fraction: text.length > 20 ? text.slice(20, -1) : '',
+  };
 }
 
 /** True when `text` is a valid STIX 2.1 timestamp (§3.2). */
 export function isValidTimestamp(text: string): boolean {
-  return typeof parseTimestamp(text) !== 'string';
+  return timestampProblem(text) === undefined;
 }
 
 /** Number of fractional-second digits written, e.g. 3 for `…:00.123Z`; -1 when invalid. */
@@ -121,11 +153,31 @@ export function microsToTimestamp(micros: number): string {
   return `${iso.slice(0, 23)}${String(rest).padStart(3, '0')}Z`;
 }
 
-/** Compares two STIX timestamps by instant (microsecond resolution): negative, 0 or positive. */
+/**
+ * Compares two STIX timestamps by instant, at full written precision: negative,
+ * 0 or positive.
+ *
+ * @throws EntenteError('invalid_stix') when either is not a STIX timestamp.
+ */
 export function compareTimestamps(a: string, b: string): number {
-  const na = normaliseTimestamp(a);
-  const nb = normaliseTimestamp(b);
-  return na < nb ? -1 : na > nb ? 1 : 0;
+  requireTimestamp(a);
+  requireTimestamp(b);
+  return compareValidTimestamps(a, b);
+}
+
+/** {@link compareTimestamps} for timestamps already known to be valid; allocates nothing. */
+export function compareValidTimestamps(a: string, b: string): number {
+  for (let i = 0; i < 19; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return Math.sign(d);
+  }
+  const fractionA = a.length - 21;
+  const fractionB = b.length - 21;
+  for (let k = 0; k < fractionA || k < fractionB; k++) {
+    const d = (k < fractionA ? a.charCodeAt(20 + k) : 48) - (k < fractionB ? b.charCodeAt(20 + k) : 48);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
 }
 
 function isLeapYear(year: number): boolean {

@@ -1,4 +1,4 @@
-import { isPlainObject, kindOf, type Checker } from './check-context.js';
+import { isPlainObject, kindOf, pathOf, type CheckContext, type Checker } from './check-context.js';
 import { checkEntentePayload } from './entente-extension-checks.js';
 import { EXTENSION_TARGET_TYPES, type EntenteExtensionId } from './extensions.js';
 import { TLP2_EXTENSION_ID, TLP2_MARKINGS, TLP_LEVELS, type TlpLevel } from './tlp.js';
@@ -17,44 +17,48 @@ const PREDEFINED_EXTENSION_KEY = /^[a-z][a-z0-9]*(-[a-z0-9]+)*-ext$/u;
 const PAYLOAD_PROPERTY = /^[a-z][a-z0-9_]{2,249}$/u;
 const EXTENSION_TYPES: ReadonlySet<string> = new Set(EXTENSION_TYPE_ENUM);
 
-export const checkExtensions: Checker = (value, path, ctx) => {
+export const checkExtensions: Checker = (value, ctx, parent, key) => {
   if (!isPlainObject(value) || Object.keys(value).length === 0) {
-    ctx.add(path, `must be a non-empty object keyed by extension-definition id, not ${kindOf(value)}`);
+    ctx.addAt(parent, key, `must be a non-empty object keyed by extension-definition id, not ${kindOf(value)}`);
     return;
   }
-  for (const [key, payload] of Object.entries(value)) {
-    const where = `${path}.${key}`;
+  const path = pathOf(parent, key);
+  for (const name in value) {
+    const payload = value[name];
     if (!isPlainObject(payload) || Object.keys(payload).length === 0) {
-      ctx.add(where, `must be a non-empty object, not ${kindOf(payload)}`);
+      ctx.addAt(path, name, `must be a non-empty object, not ${kindOf(payload)}`);
       continue;
     }
-    if (PREDEFINED_EXTENSION_KEY.test(key)) continue;
-    if (!EXTENSION_DEFINITION_KEY.test(key)) {
-      ctx.add(where, `"${key}" is not an extension-definition id (extension-definition--UUID) nor a predefined "-ext" name`);
+    if (PREDEFINED_EXTENSION_KEY.test(name)) continue;
+    if (!EXTENSION_DEFINITION_KEY.test(name)) {
+      ctx.addAt(path, name, `"${name}" is not an extension-definition id (extension-definition--UUID) nor a predefined "-ext" name`);
       continue;
     }
-    if (typeof payload.extension_type !== 'string' || !EXTENSION_TYPES.has(payload.extension_type)) {
-      ctx.add(`${where}.extension_type`, `must be one of ${EXTENSION_TYPE_ENUM.join(', ')}, not ${kindOf(payload.extension_type)}`);
-    }
-    checkPayloadProperties(payload, where, ctx);
-    if (key in EXTENSION_TARGET_TYPES) {
-      const id = key as EntenteExtensionId;
+    const where = pathOf(path, name);
+    if (name in EXTENSION_TARGET_TYPES) {
+      const id = name as EntenteExtensionId;
       const targets = EXTENSION_TARGET_TYPES[id];
       if (targets !== undefined && !targets.includes(ctx.type)) {
         ctx.add(where, `this entente extension applies to ${targets.join(', ')} objects, not to ${ctx.type}`);
       }
-      checkEntentePayload(id, payload, where, ctx);
-    } else if (key === TLP2_EXTENSION_ID) {
-      checkTlp2(payload, where, ctx);
+      // entente payloads are closed shapes, so the generic property checks below are subsumed.
+      checkEntentePayload(id, payload, ctx, where);
+      continue;
     }
+    if (typeof payload.extension_type !== 'string' || !EXTENSION_TYPES.has(payload.extension_type)) {
+      ctx.addAt(where, 'extension_type', `must be one of ${EXTENSION_TYPE_ENUM.join(', ')}, not ${kindOf(payload.extension_type)}`);
+    }
+    checkPayloadProperties(payload, ctx, where);
+    if (name === TLP2_EXTENSION_ID) checkTlp2(payload, ctx, where);
   }
 };
 
-function checkPayloadProperties(payload: Record<string, unknown>, where: string, ctx: Parameters<Checker>[2]): void {
-  for (const [name, v] of Object.entries(payload)) {
-    if (!PAYLOAD_PROPERTY.test(name)) ctx.add(`${where}.${name}`, `"${name}" is not a valid property name (^[a-z][a-z0-9_]{2,249}$)`);
-    if (v === null) ctx.add(`${where}.${name}`, 'must not be null; leave an optional property out instead');
-    else if (Array.isArray(v) && v.length === 0) ctx.add(`${where}.${name}`, 'must not be an empty list; leave the property out instead');
+function checkPayloadProperties(payload: Record<string, unknown>, ctx: CheckContext, where: string): void {
+  for (const name in payload) {
+    const v = payload[name];
+    if (!PAYLOAD_PROPERTY.test(name)) ctx.addAt(where, name, `"${name}" is not a valid property name (^[a-z][a-z0-9_]{2,249}$)`);
+    if (v === null) ctx.addAt(where, name, 'must not be null; leave an optional property out instead');
+    else if (Array.isArray(v) && v.length === 0) ctx.addAt(where, name, 'must not be an empty list; leave the property out instead');
   }
 }
 
@@ -63,14 +67,14 @@ function checkPayloadProperties(payload: Record<string, unknown>, where: string,
  * published objects: a forged or mislabelled TLP marking would defeat the
  * sharing rules.
  */
-function checkTlp2(payload: Record<string, unknown>, where: string, ctx: Parameters<Checker>[2]): void {
+function checkTlp2(payload: Record<string, unknown>, ctx: CheckContext, where: string): void {
   if (ctx.type !== 'marking-definition') {
     ctx.add(where, 'the TLP 2.0 extension applies to marking-definition objects only');
     return;
   }
   const level = payload.tlp_2_0;
   if (typeof level !== 'string' || !(TLP_LEVELS as readonly string[]).includes(level)) {
-    ctx.add(`${where}.tlp_2_0`, `must be one of ${TLP_LEVELS.join(', ')}, not ${kindOf(level)}`);
+    ctx.addAt(where, 'tlp_2_0', `must be one of ${TLP_LEVELS.join(', ')}, not ${kindOf(level)}`);
     return;
   }
   const published = TLP2_MARKINGS[level as TlpLevel];

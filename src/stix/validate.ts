@@ -90,7 +90,7 @@ export function validateObject(value: unknown): ValidationIssue[] {
       continue;
     }
     const checker = checkers.get(key);
-    if (checker !== undefined) checker(v, key, ctx);
+    if (checker !== undefined) checker(v, ctx, '', key);
     else checkCustomProperty(key, v, ctx);
   }
   for (const name of compiled.required) {
@@ -98,9 +98,8 @@ export function validateObject(value: unknown): ValidationIssue[] {
       ctx.add(name, `is required for ${compiled.type} (STIX 2.1 §${compiled.section})`);
     }
   }
-  const report = (property: string, message: string): void => ctx.add(property, message);
-  MODIFIED_AFTER_CREATED(value, report);
-  for (const rule of compiled.rules) rule(value, report);
+  MODIFIED_AFTER_CREATED(value, ctx);
+  for (const rule of compiled.rules) rule(value, ctx);
   return ctx.issues ?? [];
 }
 
