@@ -20,6 +20,9 @@ export interface ImportResult {
   readonly backend: Backend;
   readonly objects: number;
   readonly stored: number;
+  readonly rejected: number;
+  /** The most frequent rejection reason, when some objects were refused. */
+  readonly firstRejection: string | undefined;
   readonly seconds: number;
   readonly peakRssMiB: number;
   readonly database: BenchDatabase;
@@ -39,7 +42,7 @@ export async function benchFile(flags: BenchFlags): Promise<string> {
 export async function importInto(flags: BenchFlags, backend: Backend, file: string): Promise<ImportResult> {
   const database = await freshDatabase(flags, backend, `import_${flags.objects}`);
   const created = JSON.parse(runEntente(['collection', 'add', 'bench', '--db', database.db, '--json'])) as { id: string };
-  const args = [`${REPO}bin/entente.js`, 'import', file, '--db', database.db, '--collection', created.id];
+  const args = [`${REPO}bin/entente.js`, 'import', file, '--db', database.db, '--collection', created.id, '--json'];
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: REPO,
@@ -49,25 +52,40 @@ export async function importInto(flags: BenchFlags, backend: Backend, file: stri
   const sampler = new RssSampler(child.pid ?? 0);
   sampler.start(250);
   let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   const seconds = (performance.now() - started) / 1000;
   sampler.stop();
-  if (code !== 0) throw new Error(`entente import exited ${code}: ${output.slice(-2000)}`);
+  // Exit code 2: the import ran but refused some objects (reported, not fatal here).
+  if (code !== 0 && code !== 2) throw new Error(`entente import exited ${code}: ${stderr.slice(-2000)}`);
+  const summary = JSON.parse(stdout) as { rejected: number; rejections: { reason: string; count: number }[] };
   const opened = await openStore(database.db);
   const stored = await opened.store.countObjects(created.id);
   await opened.store.close();
-  return { backend, objects: flags.objects, stored, seconds, peakRssMiB: sampler.peak(), database, collectionId: created.id };
+  return {
+    backend,
+    objects: flags.objects,
+    stored,
+    rejected: summary.rejected,
+    firstRejection: summary.rejections[0] === undefined ? undefined : `${summary.rejections[0].count} × ${summary.rejections[0].reason}`,
+    seconds,
+    peakRssMiB: sampler.peak(),
+    database,
+    collectionId: created.id,
+  };
 }
 
 export function importTable(results: readonly ImportResult[]): string {
   return markdownTable(
-    ['backend', 'objects', 'stored', 'seconds', 'objects/s', 'target', 'peak RSS of `entente import`'],
+    ['backend', 'objects', 'stored', 'rejected', 'seconds', 'objects/s', 'target', 'peak RSS of `entente import`'],
     results.map((r) => [
       r.backend,
       r.objects.toLocaleString('en-US'),
       r.stored.toLocaleString('en-US'),
+      r.rejected === 0 ? '0' : `${r.rejected} (${r.firstRejection ?? ''})`,
       r.seconds.toFixed(1),
       formatRate(r.stored / r.seconds),
       r.stored / r.seconds >= 25_000 ? '≥ 25,000 ✓' : '≥ 25,000 ✗',
