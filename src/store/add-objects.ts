@@ -3,14 +3,12 @@ import { EntenteError } from '../errors.js';
 import type { DialectSql } from './dialect-sql.js';
 import type { AddResult, IncomingObject, WriteMeta } from './object-store.js';
 import { pendingRow, toInsertRow, type PendingRow } from './object-row.js';
-import type { DatabaseSchema, ObjectsTable } from './schema.js';
+import type { InsertRow } from './object-columns.js';
+import type { DatabaseSchema } from './schema.js';
 import { nowMicros } from './timestamps.js';
 
-const COLUMNS_PER_ROW = 17;
-const MAX_ROWS_PER_INSERT = 500;
 const IDS_PER_LOOKUP = 500;
 
-type InsertRow = Omit<ObjectsTable, 'seq'>;
 
 /**
  * Stores a batch in one transaction (TAXII 2.1 §5.5 Add Objects).
@@ -19,7 +17,7 @@ type InsertRow = Omit<ObjectsTable, 'seq'>;
  * lock (PostgreSQL) or the write lock (SQLite) until commit, so date_added
  * values are unique, strictly increasing per collection and in commit order,
  * even with several servers writing to one PostgreSQL. Rows go in with
- * multi-row INSERT … ON CONFLICT DO NOTHING RETURNING: a version already held
+ * bulk INSERT … ON CONFLICT DO NOTHING (see DialectSql.insertObjects): a version already held
  * is reported as `duplicate` and keeps the date it was first added.
  */
 export async function addObjects(
@@ -48,7 +46,8 @@ export async function addObjects(
   return db.transaction().execute(async (trx) => {
     const base = await reserveDates(trx, dialect, collectionId, Math.max(unique.length, 1));
     const rows = unique.map(({ row }, i) => toInsertRow(row, collectionId, base + i, meta));
-    const added = await insertRows(trx, dialect, rows);
+    const inserted = new Set((await dialect.insertObjects(trx, rows)).map((k) => versionKey(k.id, k.version)));
+    const added = new Map(rows.filter((r) => inserted.has(versionKey(r.id, r.version))).map((r) => [versionKey(r.id, r.version), r.date_added]));
     const missing = rows.filter((row) => !added.has(versionKey(row.id, row.version)));
     const existing = await lookUpDates(trx, collectionId, missing);
 
@@ -96,27 +95,6 @@ async function reserveDates(
     throw new EntenteError('not_found', `Collection ${collectionId} does not exist`, { collectionId });
   }
   return row.last_added - count + 1;
-}
-
-/** Inserts in multi-row statements; returns the date_added of each row actually inserted. */
-async function insertRows(
-  trx: Transaction<DatabaseSchema>,
-  dialect: DialectSql,
-  rows: readonly InsertRow[],
-): Promise<Map<string, number>> {
-  const added = new Map<string, number>();
-  const perStatement = Math.min(MAX_ROWS_PER_INSERT, Math.floor(dialect.maxParameters / COLUMNS_PER_ROW));
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
-    const inserted = await trx
-      .insertInto('objects')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['collection_id', 'id', 'version']).doNothing())
-      .returning(['id', 'version', 'date_added'])
-      .execute();
-    for (const row of inserted) added.set(versionKey(row.id, row.version), row.date_added);
-  }
-  return added;
 }
 
 /** The date_added of versions that were already stored. */

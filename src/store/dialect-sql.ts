@@ -1,12 +1,14 @@
-import type { ColumnDataType, ColumnDefinitionBuilder, Expression, RawBuilder } from 'kysely';
+import type { ColumnDataType, ColumnDefinitionBuilder, Expression, RawBuilder, Transaction } from 'kysely';
+import type { InsertRow, VersionKey } from './object-columns.js';
+import type { DatabaseSchema } from './schema.js';
 
 type DataTypeExpression = ColumnDataType | RawBuilder<unknown>;
 
 export type DialectName = 'sqlite' | 'postgres';
 
 /**
- * The few places where SQLite and PostgreSQL SQL differ. Everything else in
- * the store is one Kysely query layer shared by both.
+ * The few places where SQLite and PostgreSQL differ. Everything else in the
+ * store is one Kysely query layer shared by both.
  */
 export interface DialectSql {
   readonly name: DialectName;
@@ -17,6 +19,12 @@ export interface DialectSql {
   /** The auto-assigned integer primary key of `objects`. */
   readonly seqType: DataTypeExpression;
   seqColumn(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
-  /** Bound parameters one statement may carry. */
-  readonly maxParameters: number;
+  /**
+   * Inserts rows inside `trx`, skipping versions already held (ON CONFLICT DO
+   * NOTHING); returns the keys of the rows actually inserted. Bulk loading is
+   * where the engines differ most: SQLite runs one cached prepared statement
+   * per row in-process, PostgreSQL sends whole columns as arrays (unnest), so
+   * neither pays per-row round trips nor per-batch SQL compilation.
+   */
+  insertObjects(trx: Transaction<DatabaseSchema>, rows: readonly InsertRow[]): Promise<VersionKey[]>;
 }

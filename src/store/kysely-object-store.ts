@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Migrator, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
 import { addObjects } from './add-objects.js';
 import type { DialectSql } from './dialect-sql.js';
@@ -34,7 +34,17 @@ export class KyselyObjectStore implements ObjectStore {
   ) {}
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: storeMigrations(this.dialect) });
+    // Kysely looks for its bookkeeping tables in every schema unless told which:
+    // on a PostgreSQL shared with other schemas it must be the current one.
+    const schema =
+      this.dialect.name === 'postgres'
+        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db)).rows[0]?.schema
+        : undefined;
+    const migrator = new Migrator({
+      db: this.db,
+      provider: storeMigrations(this.dialect),
+      ...(schema ? { migrationTableSchema: schema } : {}),
+    });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -86,5 +86,7 @@ function peers(eb: Eb, filter: ResolvedFilter) {
   if (filter.addedAfter !== undefined) query = query.where('v.date_added', '>', filter.addedAfter);
   const visible = visibilityCondition('v', filter.scope);
   if (visible) query = query.where(visible);
-  return query;
+  // LIMIT keeps PostgreSQL from turning NOT EXISTS into an anti-join over the
+  // whole collection: the probe stays a per-row index lookup.
+  return query.limit(1);
 }

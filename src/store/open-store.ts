@@ -1,10 +1,10 @@
 import { Kysely } from 'kysely';
-import type { DialectName, DialectSql } from './dialect-sql.js';
+import type { DialectName } from './dialect-sql.js';
 import { KyselyObjectStore } from './kysely-object-store.js';
 import type { ObjectStore } from './object-store.js';
-import { createPostgresDialect, postgresSql } from './postgres-dialect.js';
+import { createPostgres } from './postgres-dialect.js';
 import type { DatabaseSchema } from './schema.js';
-import { createSqliteDialect, sqliteSql } from './sqlite-dialect.js';
+import { createSqlite } from './sqlite-dialect.js';
 
 export interface OpenedStore {
   readonly store: ObjectStore;
@@ -29,9 +29,7 @@ export function isPostgresUrl(url: string): boolean {
  * first use) or `:memory:`. Call `store.migrate()` before use.
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
-  const postgres = isPostgresUrl(url);
-  const dialectSql: DialectSql = postgres ? postgresSql : sqliteSql;
-  const dialect = postgres ? await createPostgresDialect(url, options.schema) : createSqliteDialect(url);
+  const { dialect, sql } = isPostgresUrl(url) ? await createPostgres(url, options.schema) : createSqlite(url);
   const db = new Kysely<DatabaseSchema>({ dialect });
-  return { store: new KyselyObjectStore(db, dialectSql), db, dialect: dialectSql.name };
+  return { store: new KyselyObjectStore(db, sql), db, dialect: sql.name };
 }

@@ -1,7 +1,11 @@
 import pg from 'pg';
-import { PostgresDialect, sql, type Dialect } from 'kysely';
+import { PostgresDialect, sql, type Dialect, type Transaction } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { DialectSql } from './dialect-sql.js';
+import { OBJECT_COLUMNS, type InsertRow, type VersionKey } from './object-columns.js';
+import type { DatabaseSchema } from './schema.js';
+
+const ROWS_PER_STATEMENT = 2000;
 
 export const postgresSql: DialectSql = {
   name: 'postgres',
@@ -9,7 +13,26 @@ export const postgresSql: DialectSql = {
   keyText: sql`text collate "C"`,
   seqType: 'bigint',
   seqColumn: (column) => column.primaryKey().generatedByDefaultAsIdentity(),
-  maxParameters: 65_535,
+  async insertObjects(trx: Transaction<DatabaseSchema>, rows: readonly InsertRow[]): Promise<VersionKey[]> {
+    const inserted: VersionKey[] = [];
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+      // One array parameter per column: the statement is the same whatever the batch size.
+      const arrays = OBJECT_COLUMNS.map((column) => {
+        const type = column === 'date_added' ? sql.raw('bigint[]') : sql.raw('text[]');
+        return sql`${sql.val(chunk.map((row) => row[column]))}::${type}`;
+      });
+      const result = await trx
+        .insertInto('objects')
+        .columns([...OBJECT_COLUMNS])
+        .expression(sql`select * from unnest(${sql.join(arrays)})`)
+        .onConflict((oc) => oc.columns(['collection_id', 'id', 'version']).doNothing())
+        .returning(['id', 'version'])
+        .execute();
+      inserted.push(...result);
+    }
+    return inserted;
+  },
 };
 
 const INT8_OID = 20;
@@ -31,7 +54,7 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * A pool on `url`. With `schema`, every connection works in that schema (it is
  * created if missing), which keeps parallel test runs apart.
  */
-export async function createPostgresDialect(url: string, schema?: string): Promise<Dialect> {
+export async function createPostgres(url: string, schema?: string): Promise<{ dialect: Dialect; sql: DialectSql }> {
   let options: string | undefined;
   if (schema !== undefined) {
     if (!SCHEMA_NAME.test(schema)) {
@@ -49,7 +72,7 @@ export async function createPostgresDialect(url: string, schema?: string): Promi
     options = `-c search_path="${schema}"`;
   }
   const pool = new pg.Pool({ connectionString: url, types, ...(options ? { options } : {}) });
-  return new PostgresDialect({ pool });
+  return { dialect: new PostgresDialect({ pool }), sql: postgresSql };
 }
 
 function unreachable(url: string, error: unknown): EntenteError {

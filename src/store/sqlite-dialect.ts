@@ -1,18 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteDialect, sql, type Dialect } from 'kysely';
+import { SqliteDialect, sql, type Dialect, type Kysely, type Transaction } from 'kysely';
 import type { DialectSql } from './dialect-sql.js';
-
-export const sqliteSql: DialectSql = {
-  name: 'sqlite',
-  greatest: (a, b) => sql<number>`max(${a}, ${b})`,
-  keyText: 'text',
-  seqType: 'integer',
-  seqColumn: (column) => column.primaryKey().autoIncrement(),
-  // SQLite's default SQLITE_MAX_VARIABLE_NUMBER since 3.32.
-  maxParameters: 32_766,
-};
+import { OBJECT_COLUMNS, type InsertRow, type VersionKey } from './object-columns.js';
+import type { DatabaseSchema } from './schema.js';
 
 /**
  * Opens (creating on first start) the SQLite file at `path`, or an in-memory
@@ -20,7 +12,7 @@ export const sqliteSql: DialectSql = {
  * synchronous=NORMAL is durable across application crashes in WAL mode;
  * busy_timeout makes a second process wait for the write lock instead of failing.
  */
-export function createSqliteDialect(path: string): Dialect {
+export function createSqlite(path: string): { dialect: Dialect; sql: DialectSql } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new Database(path);
   if (path !== ':memory:') database.pragma('journal_mode = WAL');
@@ -29,5 +21,38 @@ export function createSqliteDialect(path: string): Dialect {
   database.pragma('busy_timeout = 10000');
   database.pragma('cache_size = -65536');
   database.pragma('temp_store = MEMORY');
-  return new SqliteDialect({ database });
+  return { dialect: new SqliteDialect({ database }), sql: sqliteSql(database) };
+}
+
+function sqliteSql(database: Database.Database): DialectSql {
+  let insert: { statement: Database.Statement; order: (keyof InsertRow)[] } | undefined;
+  return {
+    name: 'sqlite',
+    greatest: (a, b) => sql<number>`max(${a}, ${b})`,
+    keyText: 'text',
+    seqType: 'integer',
+    seqColumn: (column) => column.primaryKey().autoIncrement(),
+    async insertObjects(trx: Transaction<DatabaseSchema>, rows: readonly InsertRow[]): Promise<VersionKey[]> {
+      // The Kysely transaction holds the one connection; statements on the same
+      // better-sqlite3 handle run inside it. The SQL itself is Kysely's.
+      insert ??= prepareInsert(trx, database);
+      const { statement, order } = insert;
+      const inserted: VersionKey[] = [];
+      for (const row of rows) {
+        if (statement.run(order.map((column) => row[column])).changes === 1) inserted.push(row);
+      }
+      return inserted;
+    },
+  };
+}
+
+function prepareInsert(db: Kysely<DatabaseSchema>, database: Database.Database) {
+  // Compile one row whose values are the column names, then read the bind order back.
+  const placeholder = Object.fromEntries(OBJECT_COLUMNS.map((column) => [column, column])) as unknown as InsertRow;
+  const compiled = db
+    .insertInto('objects')
+    .values(placeholder)
+    .onConflict((oc) => oc.columns(['collection_id', 'id', 'version']).doNothing())
+    .compile();
+  return { statement: database.prepare(compiled.sql), order: compiled.parameters as (keyof InsertRow)[] };
 }
