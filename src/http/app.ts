@@ -36,13 +36,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const logger = deps.logger ?? pino({ level: deps.settings.logLevel });
   const app = Fastify({
     logger: false,
-    bodyLimit: deps.settings.maxBodyBytes,
     // TAXII URLs end with '/', but clients differ (taxii2-client builds status URLs without one): answer both alike.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
   });
 
   // Bodies reach the handlers unread, so that each handler authenticates and
-  // authorises before reading up to max_content_length bytes, and keeps the
+  // authorises before reading up to max_content_length bytes (the handler
+  // enforces settings.maxBodyBytes, not Fastify's bodyLimit), and keeps the
   // exact text of every object (taxii/server/raw-envelope.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));

@@ -94,7 +94,8 @@ function build(status: number, code: string, description: string, details?: Reco
 export function mapError(error: unknown): MappedError {
   if (isEntenteError(error)) {
     const status = STATUS_BY_CODE[error.code];
-    if (status >= 500) return internalError();
+    // A server-side failure's message may name hosts, files or queries: the log has it, the client does not.
+    if (status >= 500) return serverError(status, error.code);
     return build(status, error.code, error.message, error.details);
   }
   const fastifyCode = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
@@ -105,7 +106,7 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof SyntaxError && (error as { statusCode?: unknown }).statusCode === 400) {
     return build(400, 'invalid_input', `The request body is not valid JSON: ${error.message}`);
   }
-  return internalError();
+  return serverError(500, 'internal');
 }
 
 /** 404 for a path the server does not serve (TAXII 2.1 §3.6). */
@@ -114,6 +115,6 @@ export function routeNotFound(method: string, url: string): MappedError {
   return build(404, 'not_found', `No TAXII endpoint answers ${method} ${path}`);
 }
 
-function internalError(): MappedError {
-  return build(500, 'internal', 'The server could not complete the request; quote the error_id when reporting it.');
+function serverError(status: number, code: string): MappedError {
+  return build(status, code, 'The server could not complete the request; quote the error_id when reporting it.');
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStore } from '../store/test-backends.js';
@@ -342,6 +343,47 @@ export function taxiiServerSuite(backend: string, open: () => Promise<TestStore>
         } while (next !== undefined);
         expect(pages).toBe(3);
         expect(seen).toEqual(ids);
+      });
+
+      it('walks each object exactly once, in arrival order, with any page size while objects keep arriving', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.integer({ min: 1, max: LIMITS.maxPageSize + 10 }),
+            fc.integer({ min: 0, max: 25 }),
+            fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 6 }),
+            fc.boolean(),
+            async (pageSize, initial, arrivals, byCursor) => {
+              const id = await server.newCollection();
+              const arrived: string[] = [];
+              const arrive = async (count: number) => {
+                if (count === 0) return;
+                const objects = Array.from({ length: count }, () => indicator());
+                expect((await add(id, objects)).body.success_count).toBe(count);
+                arrived.push(...objects.map((o) => o.id as string));
+              };
+              await arrive(initial);
+              const seen: string[] = [];
+              let position: string | undefined;
+              for (let step = 0; ; step++) {
+                const from = position === undefined ? '' : byCursor ? `&next=${encodeURIComponent(position)}` : `&added_after=${position}`;
+                const arrivedBefore = arrived.length;
+                const page = await call(`${objectsPath(id)}?limit=${pageSize}${from}`);
+                const objects = page.body.objects ?? [];
+                expect(objects.length).toBeLessThanOrEqual(Math.min(pageSize, LIMITS.maxPageSize));
+                seen.push(...objects.map((o) => o.id as string));
+                const done = byCursor ? page.body.more !== true : objects.length === 0;
+                if (done) {
+                  expect(seen).toEqual(arrived.slice(0, arrivedBefore));
+                  break;
+                }
+                if (byCursor) position = page.body.next as string;
+                else position = page.headers.get('x-taxii-date-added-last') ?? undefined;
+                await arrive(arrivals[step] ?? 0);
+              }
+            },
+          ),
+          { numRuns: 12 },
+        );
       });
 
       it('pages with added_after from X-TAXII-Date-Added-Last', async () => {
