@@ -183,11 +183,11 @@ function perpetratorOutcomes(segmented: SegmentedText, from: number, to: number,
         if (subject.lower === 'party' && !/^(raiding|attacking|assault)$/u.test(tokens[s - 1]?.lower ?? '')) break;
         const plural = /s$/u.test(subject.lower) && subject.lower !== 'himself' || subject.lower === 'gunmen' || subject.lower === 'themselves' || subject.lower === 'party';
         const end = (tokens[k] as Token).end + (outcome === 'shot dead' ? (tokens[k + 1] as Token).end - (tokens[k] as Token).end : 0);
+        const words = s >= k - 3 ? segmented.text.slice(subject.start, end) : `${subject.text} … ${segmented.text.slice((tokens[k] as Token).start, end)}`;
         return [{
           what: 'killed',
           perpetrators: true,
-          count: plural ? { low: null, high: null, qualifier: 'unknown', text: segmented.text.slice(subject.start, end) }
-            : { low: 1, high: 1, qualifier: 'exact', text: segmented.text.slice(subject.start, end) },
+          count: plural ? { low: null, high: null, qualifier: 'unknown', text: words } : { low: 1, high: 1, qualifier: 'exact', text: words },
           start: subject.start,
           end,
         }];
