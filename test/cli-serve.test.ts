@@ -8,14 +8,19 @@ vi.setConfig({ testTimeout: 180_000 });
 let temp: ReturnType<typeof tempDir> | undefined;
 afterEach(() => temp?.remove());
 
-/** Reads the child's stdout until `pattern` appears. */
-async function waitFor(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<string> {
-  let seen = '';
-  for await (const chunk of stream) {
-    seen += String(chunk);
-    if (pattern.test(seen)) return seen;
-  }
-  throw new Error(`stream ended without ${pattern}: ${seen}`);
+/** Collects the child's stdout until `pattern` appears; the stream stays open (closing it would break the child's pipe). */
+function waitFor(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      if (!pattern.test(seen)) return;
+      stream.off('data', onData);
+      resolve(seen);
+    };
+    stream.on('data', onData);
+    stream.once('end', () => reject(new Error(`stream ended without ${pattern}: ${seen}`)));
+  });
 }
 
 describe('entente serve', () => {
