@@ -219,6 +219,7 @@ export function taxiiServerSuite(backend: string, open: () => Promise<TestStore>
         expect(failures[0]).toMatchObject({ id: badId, version: '2024-01-01T00:00:00.000Z' });
         expect(failures[0]?.message).toMatch(/pattern/);
         expect(failures[1]?.id).toBe('objects[2]');
+        expect(failures[1]?.message).toMatch(/objects\[2\].*JSON object/);
         const stored = await call(objectsPath(id));
         expect(stored.body.objects?.map((o) => o.id)).toEqual(good.map((o) => o.id));
       });

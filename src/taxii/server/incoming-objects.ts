@@ -28,7 +28,8 @@ export function sortIncomingObjects(elements: readonly RawEnvelopeElement[], req
       accepted.push({ object, json: element.json, tlp: tlpLevelOf(object.object_marking_refs) ?? 'none' });
       return;
     }
-    const reasons = problems.map((p) => (p.property === '' ? p.message : `${p.property}: ${p.message}`)).join('; ');
+    // The validator's messages continue their property ("created is required"); "(object)" marks the object itself.
+    const reasons = problems.map((p) => (p.property.startsWith('(') ? p.message : `${p.property} ${p.message}`)).join('; ');
     failures.push({
       id: stringProperty(element.value, 'id') ?? `objects[${index}]`,
       version: stringProperty(element.value, 'modified') ?? stringProperty(element.value, 'created') ?? microsToTimestamp(requestTimestamp),
