@@ -129,7 +129,7 @@ export function refChecker(types?: readonly string[], excluded?: readonly string
     } else if (types !== undefined && !types.includes(type)) {
       ctx.addAt(parent, key, `must refer to ${types.join(' or ')}, not to ${type} ("${String(v)}")`);
     } else if (excluded !== undefined && excluded.includes(type)) {
-      ctx.addAt(parent, key, `must not refer to a ${type} ("${String(v)}")`);
+      ctx.addAt(parent, key, `must not refer to ${type} objects ("${String(v)}")`);
     }
   };
 }

@@ -133,7 +133,7 @@ const DATE_FORMS = 'YYYY, YYYY-MM, YYYY-MM-DD or a STIX timestamp';
 const eventDate: Checker = (v, ctx, parent, key) => {
   if (typeof v !== 'string') {
     ctx.addAt(parent, key, `must be ${DATE_FORMS}, not ${kindOf(v)}`);
-  } else if (v.length > 10) {
+  } else if (v.length > 10 && v.charAt(10) === 'T') {
     const problem = timestampProblem(v);
     if (problem !== undefined) ctx.addAt(parent, key, problem);
   } else if (!PARTIAL_DATE.test(v) || (v.length === 10 && timestampProblem(`${v}T00:00:00Z`) !== undefined)) {
