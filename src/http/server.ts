@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { EntenteError } from '../errors.js';
 import { buildApp, type AppDeps } from './app.js';
 
 export interface RunningServer {
@@ -8,14 +9,29 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds the app and listens on `settings.host`:`settings.port` (port 0 picks a free port). */
+/**
+ * Builds the app and listens on `settings.host`:`settings.port` (port 0 picks
+ * a free port). Throws `unavailable` naming the address when it cannot listen
+ * (port taken, no permission, unknown host).
+ */
 export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const app = buildApp(deps);
-  await app.listen({ host: deps.settings.host, port: deps.settings.port });
+  const { host, port } = deps.settings;
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    await app.close();
+    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    throw new EntenteError('unavailable', `Cannot listen on ${host}:${port} (${reason}); choose another --port or --host`, {
+      host,
+      port,
+      reason,
+    });
+  }
   const address = app.server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `http://${shownHost}:${address.port}`,
     close: () => app.close(),
   };
 }
