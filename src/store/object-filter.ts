@@ -83,7 +83,9 @@ function peers(eb: Eb, filter: ResolvedFilter) {
     .select(sql.lit(1).as('one'))
     .whereRef('v.collection_id', '=', 'o.collection_id')
     .whereRef('v.id', '=', 'o.id');
-  if (filter.addedAfter !== undefined) query = query.where('v.date_added', '>', filter.addedAfter);
+  // Unary plus keeps the planner (SQLite especially) from probing through the
+  // date_added index: the probe must be the (collection_id, id, version) lookup.
+  if (filter.addedAfter !== undefined) query = query.where(sql<number>`+${sql.ref('v.date_added')}`, '>', filter.addedAfter);
   const visible = visibilityCondition('v', filter.scope);
   if (visible) query = query.where(visible);
   // LIMIT keeps PostgreSQL from turning NOT EXISTS into an anti-join over the

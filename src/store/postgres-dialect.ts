@@ -71,7 +71,8 @@ export async function createPostgres(url: string, schema?: string): Promise<{ di
     }
     options = `-c search_path="${schema}"`;
   }
-  const pool = new pg.Pool({ connectionString: url, types, ...(options ? { options } : {}) });
+  // Pages are short index walks; parallel workers only add start-up latency to them.
+  const pool = new pg.Pool({ connectionString: url, types, options: `${options ?? ''} -c max_parallel_workers_per_gather=0`.trim() });
   return { dialect: new PostgresDialect({ pool }), sql: postgresSql };
 }
 
