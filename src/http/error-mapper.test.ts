@@ -34,6 +34,10 @@ describe('mapError (TAXII 2.1 §3.6.1)', () => {
     expect(mapError(new EntenteError('forbidden', 'no')).headers).toEqual({});
   });
 
+  it('closes the connection after refusing an oversized body', () => {
+    expect(mapError(new EntenteError('too_large', 'big')).headers).toEqual({ connection: 'close' });
+  });
+
   it('gives each occurrence its own error_id', () => {
     expect(mapError(new EntenteError('not_found', 'a')).body.error_id).not.toBe(mapError(new EntenteError('not_found', 'a')).body.error_id);
   });

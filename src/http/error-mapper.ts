@@ -86,7 +86,13 @@ function build(status: number, code: string, description: string, details?: Reco
     http_status: String(status),
     ...(details === undefined ? {} : { details }),
   };
-  const headers: Record<string, string> = status === 401 ? { 'www-authenticate': AUTHENTICATE_CHALLENGE } : {};
+  const headers: Record<string, string> =
+    status === 401
+      ? { 'www-authenticate': AUTHENTICATE_CHALLENGE }
+      : // The rest of an oversized body is not worth reading: close the connection instead.
+        status === 413
+        ? { connection: 'close' }
+        : {};
   return { status, headers, body, internal: status >= 500 };
 }
 
