@@ -4,6 +4,7 @@ import { startTestServer, type TaxiiTestServer } from '../src/http/test-server.j
 import { openSqliteForTest } from '../src/store/test-backends.js';
 import { TaxiiClient } from '../src/taxii/client/taxii-client.js';
 import type { TaxiiAuth } from '../src/taxii/client/taxii-transport.js';
+import type { StixObject } from '../src/stix/stix-object.js';
 
 /** The TAXII client against entente's own server, over real HTTP on loopback. */
 let server: TaxiiTestServer;
@@ -32,7 +33,7 @@ function client(header: string): TaxiiClient {
   return created;
 }
 
-function indicator(modified = '2024-01-01T00:00:00.000Z', id = `indicator--${randomUUID()}`): Record<string, unknown> {
+function indicator(modified = '2024-01-01T00:00:00.000Z', id = `indicator--${randomUUID()}`): StixObject {
   return {
     type: 'indicator',
     spec_version: '2.1',
@@ -89,10 +90,10 @@ describe('TaxiiClient against the entente server', () => {
     const collection = await server.newCollection();
     const writer = client(server.auth.writer);
     const first = indicator('2024-01-01T00:00:00.000Z');
-    const second = indicator('2024-02-01T00:00:00.000Z', String(first.id));
+    const second = indicator('2024-02-01T00:00:00.000Z', first.id);
     const other = indicator();
     await writer.addObjects(server.apiRoot, collection, [first, second, other]);
-    const id = String(first.id);
+    const id = first.id;
 
     const latest = await writer.getObjects(server.apiRoot, collection, { id });
     expect(latest.items.map((o) => o.modified)).toEqual(['2024-02-01T00:00:00.000Z']);
@@ -113,7 +114,7 @@ describe('TaxiiClient against the entente server', () => {
     const collection = await server.newCollection();
     const writer = client(server.auth.writer);
     const { pattern: _dropped, ...invalid } = indicator();
-    const status = await writer.addObjects(server.apiRoot, collection, [indicator(), invalid as never]);
+    const status = await writer.addObjects(server.apiRoot, collection, [indicator(), invalid as StixObject]);
     expect(status).toMatchObject({ success_count: 1, failure_count: 1 });
     expect(status.failures?.[0]?.id).toBe(invalid.id);
   });

@@ -37,8 +37,8 @@ export class TaxiiClient {
     await this.transport.close();
   }
 
-  /** TAXII 2.1 §4.1 Server Discovery. `api_roots` are resolved to absolute URLs. */
-  async discover(discoveryUrl: string): Promise<DiscoveryResource> {
+  /** TAXII 2.1 §4.1 Server Discovery. `api_roots` are resolved to absolute URLs ([] when the server lists none). */
+  async discover(discoveryUrl: string): Promise<DiscoveryResource & { readonly api_roots: readonly string[] }> {
     const url = withSlash(discoveryUrl);
     const body = record(await this.transport.send('GET', url), url);
     const discovery = body as unknown as DiscoveryResource;

@@ -157,7 +157,7 @@ describe('TaxiiClient paging on a server without next', () => {
       const after = new URL(request.url, 'http://x').searchParams.get('added_after');
       const start = after === null ? 0 : added.indexOf(after) + 1;
       const page = objects.slice(start, start + 2);
-      const headers = page.length === 0 ? {} : {
+      const headers: Record<string, string> = page.length === 0 ? {} : {
         'x-taxii-date-added-first': added[start] ?? '',
         'x-taxii-date-added-last': added[start + page.length - 1] ?? '',
       };
