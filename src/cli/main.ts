@@ -4,7 +4,6 @@ import { registerCollectionCommands } from './commands/collection.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerIngestCommand } from './commands/ingest.js';
-import { registerIngestCommand } from './commands/ingest.js';
 import { registerOrgCommands } from './commands/org.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommands } from './commands/token.js';
@@ -25,7 +24,6 @@ function buildProgram(): Command {
   registerTokenCommands(program);
   registerImportCommand(program);
   registerExportCommand(program);
-  registerIngestCommand(program);
   registerIngestCommand(program);
   // Every sub-command reports usage errors through the same path as the root.
   for (const command of program.commands) applyExitOverride(command);
