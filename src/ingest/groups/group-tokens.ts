@@ -22,13 +22,17 @@ export function exactKey(raw: string): string {
   return `=${raw}`;
 }
 
+const PLAIN_WORD = /^[A-Za-z0-9]+$/;
+const DOUBLED = /(\p{L})\1+/gu;
+
 export function foldToken(raw: string): string {
+  if (PLAIN_WORD.test(raw)) return raw.toLowerCase().replace(/([a-z])\1+/g, '$1');
   return raw
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/['’ʼ]/g, '')
-    .replace(/(\p{L})\1+/gu, '$1');
+    .replace(DOUBLED, '$1');
 }
 
 export function tokenize(text: string): Token[] {

@@ -66,6 +66,12 @@ describe('findGroupMentions', () => {
     expect(findGroupMentions('The toll is rising and it is unclear who IS behind it')).toEqual([]);
   });
 
+  it('takes a group named with common words only beside a group word', () => {
+    expect(findGroupMentions('under the National Action Plan')).toEqual([]);
+    expect(findGroupMentions('National Action members were jailed').map((m) => m.canonical)).toEqual(['National Action']);
+    expect(findGroupMentions('the base of the army')).toEqual([]);
+  });
+
   it('does not join names across sentences', () => {
     expect(findGroupMentions('They fled to the Islamic. State media said nothing.')).toEqual([]);
   });

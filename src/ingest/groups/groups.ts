@@ -48,6 +48,8 @@ function steps(node: TrieNode, token: Token, upper: boolean): TrieNode[] {
 function longestAt(text: string, tokens: Token[], first: number, t: GroupTable, upper = false): Walk | undefined {
   const firstToken = tokens[first];
   if (!firstToken) return undefined;
+  // Most words start no alias: answer them without allocating.
+  if (!upper && !t.root.next.has(firstToken.exactKey) && !t.root.next.has(firstToken.folded)) return undefined;
   let nodes = steps(t.root, firstToken, upper);
   let best: Walk | undefined;
   let previous = firstToken;
@@ -70,7 +72,7 @@ function isShouted(token: Token | undefined): boolean {
 }
 
 /**
- * An ambiguous acronym ("IS", "AQ") counts only in mixed-case text and beside
+ * An ambiguous alias ("IS", "AQ", "National Action") counts only in mixed-case text and beside
  * a word that marks a group ("IS militants", "claimed by IS", "IS-linked"),
  * so that the verb in an all-capitals headline is never taken for the group.
  */
