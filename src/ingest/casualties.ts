@@ -101,7 +101,7 @@ function figureFor(segmented: SegmentedText, phrase: NumberPhrase, from: number,
     j += 1;
   }
   const headEnd = j;
-  const what = predicateAfter(tokens, headEnd, to, head) ?? predicateBefore(tokens, phrase.first, from);
+  const what = predicateBefore(tokens, phrase.first, from, true) ?? predicateAfter(tokens, headEnd, to, head) ?? predicateBefore(tokens, phrase.first, from, false);
   if (what === undefined) return undefined;
   const perpetrators = head !== undefined && PERPETRATOR_NOUNS.has(head.lower) && head.lower !== 'he' && head.lower !== 'party';
   const first = tokens[phrase.first] as Token;
@@ -133,7 +133,9 @@ function predicateAfter(tokens: readonly Token[], start: number, to: number, hea
     if (numberValue(token) !== undefined && k > start) break;
     const what = casualtyOf(token);
     if (what !== undefined && (token.pos === 'VERB' || token.pos === 'ADJ' || token.pos === 'NOUN' || token.pos === 'AUX')) {
-      if (token.lower === 'toll' || token.lower === 'victim' || token.lower === 'victims') continue;
+      if (/^(toll|victim|victims|life|lives|body|bodies|massacre)$/u.test(token.lower)) continue;
+      // "sentenced … to death" is not a casualty; "hacked to death" is.
+      if (/^deaths?$/u.test(token.lower) && !(tokens[k - 1]?.lower === 'to' && /^(hack|stab|beat|burn|crush|bludgeon|club)/u.test(tokens[k - 2]?.lower ?? ''))) continue;
       if (what === 'hostages' && token.pos !== 'NOUN') continue;
       return what;
     }
@@ -143,7 +145,15 @@ function predicateAfter(tokens: readonly Token[], start: number, to: number, hea
 }
 
 /** "killing at least 27 people", "wounding 39", "the death toll rose to 38", "leaving 12 dead". */
-function predicateBefore(tokens: readonly Token[], first: number, from: number): 'killed' | 'wounded' | 'hostages' | undefined {
+function predicateBefore(tokens: readonly Token[], first: number, from: number, adjacent: boolean): 'killed' | 'wounded' | 'hostages' | undefined {
+  // An active verb right before the figure governs it: "killed 20 hostages", "shot dead 38 tourists".
+  if (adjacent) {
+    const verb = tokens[first - 1];
+    if (verb === undefined || first - 1 < from) return undefined;
+    if (verb.lower === 'dead' && tokens[first - 2]?.lower === 'shot') return 'killed';
+    const what = casualtyOf(verb);
+    return what !== undefined && what !== 'hostages' && verb.pos === 'VERB' ? what : undefined;
+  }
   for (let k = first - 1; k >= Math.max(from, first - 6); k -= 1) {
     const token = tokens[k] as Token;
     if (token.text === ';' || token.text === '.') break;

@@ -21,6 +21,7 @@ export interface DateMention extends CharSpan {
 }
 
 const DAY_MS = 86_400_000;
+const DATE_WORD = /\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(yesterday|today|tonight|last (week|month|year))\b/iu;
 const TIME_OF_DAY_OF = /\b(night|morning|evening|afternoon|early hours|weekend) of\b/giu;
 const YEAR_RE = /\b(?:(in|since|of|during|until|from|the|by|before|after|early|late|mid-?)\s+)?((?:19|20)\d\d)\b(?:(\s*[-–]\s*(?:19|20)?\d\d))?(?:\s+(\p{L}+))?/giu;
 const ANCHOR_RE = /\b(?:on|during)\s+the\s+(?:same\s+)?day\s+of\s+the\s+(?:attack|bombing|shooting|blast|assault|raid|explosion|massacre)\b|\bthe\s+same\s+day\b/giu;
@@ -43,6 +44,8 @@ export function findDates(segmented: SegmentedText, published: Date | undefined,
     if (published !== undefined || /\b(19|20)\d\d\b/u.test(text)) {
       const reference = published ?? new Date();
       for (const result of parser.parse(text, { instant: reference, timezone: 0 }, { forwardDate: false })) {
+        // Only expressions that name a day, month, year or weekday ("in the months that followed" does not).
+        if (!DATE_WORD.test(result.text)) continue;
         const resolved = resolveResult(result, reference, published !== undefined);
         if (resolved === undefined) continue;
         const start = sentence.start + result.index;
@@ -52,8 +55,9 @@ export function findDates(segmented: SegmentedText, published: Date | undefined,
     for (const match of text.matchAll(YEAR_RE)) {
       const lead = match[1]?.toLowerCase();
       const following = match[4]?.toLowerCase() ?? '';
-      // A bare number is a year only where the sentence uses it as one.
-      if (lead === undefined && !/^(attack|attacks|bombing|bombings|shooting|siege|massacre|uprising|election|elections|revolution|war|blast|raid)$/u.test(following)) continue;
+      // A number is not a year where it counts people ("2015 people were evacuated").
+      if (/^(people|dead|killed|wounded|injured|troops|soldiers|police|residents|hostages|men|women|children|of)$/u.test(following)) continue;
+      if (lead === undefined && /\b(at least|more than|about|some|over)\s*$/iu.test(text.slice(0, match.index ?? 0))) continue;
       const yearText = match[2] as string;
       const offset = (match.index ?? 0) + match[0].indexOf(yearText);
       const start = sentence.start + offset;

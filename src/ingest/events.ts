@@ -49,6 +49,8 @@ interface Frame {
   readonly background: boolean;
   readonly separate: boolean;
   readonly hasTrigger: boolean;
+  /** The attack word is definite ("the attack", "the siege"): it refers back to an incident already told. */
+  readonly definite: boolean;
 }
 
 export interface EventContext {
@@ -79,8 +81,8 @@ function triggerSense(tokens: readonly Token[], i: number): TriggerSense | undef
   if (token.pos === 'NOUN' || token.pos === 'PROPN') return ATTACK_NOUNS.get(token.lemma) ?? ATTACK_NOUNS.get(token.lower);
   if (token.pos === 'VERB') {
     const sense = ATTACK_VERBS.get(token.lemma);
-    // "shot" in "shot dead by police" is the attackers' end, not an attack.
-    if (sense !== undefined && token.lemma === 'shoot' && tokens[i + 1]?.lower === 'dead') return undefined;
+    // "shot dead by police" is the attackers' end; "shot dead 38 tourists" is the attack.
+    if (sense !== undefined && token.lemma === 'shoot' && tokens[i + 1]?.lower === 'dead' && !/^(NUM|DET|NOUN)$/u.test(tokens[i + 2]?.pos ?? '')) return undefined;
     return sense ?? (token.lemma === 'shooting' || token.lower === 'shooting' ? ATTACK_NOUNS.get('shooting') : undefined);
   }
   return undefined;
@@ -116,7 +118,7 @@ function sentenceFrames(context: EventContext, sentence: Sentence): Frame[] {
     .filter((figure) => !inQuote(context, figure.start));
   if (triggers.length === 0) {
     if (figuresAll.length === 0) return [];
-    return [frame(context, sentence, sentence.tokenStart, sentence.tokenEnd, [], false)];
+    return [frame(context, sentence, sentence.tokenStart, sentence.tokenEnd, [], false, true)];
   }
   // Each attack word owns the words up to the noun phrase of the next one.
   const bounds: number[] = [sentence.tokenStart];
@@ -130,13 +132,15 @@ function sentenceFrames(context: EventContext, sentence: Sentence): Frame[] {
   for (let b = 0; b + 1 < bounds.length; b += 1) {
     const from = bounds[b] as number;
     const to = bounds[b + 1] as number;
-    const senses = triggers.filter((t) => t.index >= from && t.index < to).map((t) => t.sense);
-    frames.push(frame(context, sentence, from, to, senses, true));
+    const own = triggers.filter((t) => t.index >= from && t.index < to);
+    const first = own[0]?.index ?? from;
+    const determiner = tokens.slice(Math.max(from, first - 3), first).map((t) => t.lower).reverse().find((w) => /^(the|this|that|its|a|an|another)$/u.test(w));
+    frames.push(frame(context, sentence, from, to, own.map((t) => t.sense), true, determiner === 'the' || determiner === 'this' || determiner === 'that' || determiner === 'its'));
   }
   return frames;
 }
 
-function frame(context: EventContext, sentence: Sentence, from: number, to: number, senses: TriggerSense[], hasTrigger: boolean): Frame {
+function frame(context: EventContext, sentence: Sentence, from: number, to: number, senses: TriggerSense[], hasTrigger: boolean, definite: boolean): Frame {
   const { tokens } = context.segmented;
   const window = { start: (tokens[from] as Token).start, end: (tokens[to - 1] as Token).end };
   const within = (span: CharSpan): boolean => span.start >= window.start && span.end <= window.end;
@@ -166,6 +170,7 @@ function frame(context: EventContext, sentence: Sentence, from: number, to: numb
     background: cue || isOld(date, context.published),
     separate,
     hasTrigger,
+    definite,
   };
 }
 
@@ -178,6 +183,8 @@ function frame(context: EventContext, sentence: Sentence, from: number, to: numb
 function isSetting(tokens: readonly Token[], mention: Mention, from: number): boolean {
   const before = tokens[mention.tokenStart - 1];
   const after = tokens[mention.tokenEnd];
+  // A dateline: "SOUSSE, Tunisia, June 26 -", "DHAKA -".
+  if (mention.text === mention.text.toUpperCase() && /\p{Lu}{3}/u.test(mention.text) && (before === undefined || mention.tokenStart === from)) return true;
   if (after !== undefined && (after.text === '-' || after.lower === "'s")) return false;
   if (before === undefined || mention.tokenStart === from) return after?.text === ',' || after?.pos === 'NOUN';
   if (/^(in|at|near|outside|inside|of|across|around|into|on|throughout|within|from)$/u.test(before.lower)) {
@@ -230,6 +237,8 @@ function mergeFrames(frames: readonly Frame[], context: EventContext): Incident[
       // Figures without an attack word continue the incident being described.
       target = last !== undefined && [...last.sentences].some((s) => current.sentence - s <= 2) ? last : main;
       if (target === undefined) continue;
+    } else if (current.definite && !current.background && current.date === undefined && place === undefined && last !== undefined) {
+      target = last;
     } else if (current.background) {
       target = incidents.find((incident) => incident.status === 'background' && sameEvent(incident, current, place));
     } else if (main !== undefined) {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolvePerson } from './gazetteer/persons.js';
 import { findCountryByDemonym, lookupPlace, warmUpGazetteer } from './gazetteer/places.js';
 import { findGroupMentions, resolveGroup } from './groups/groups.js';
 import { DEFAULT_MODEL_PATH, loadRecogniser } from './ner/recogniser.js';
@@ -13,6 +14,7 @@ import type { Language } from './types.js';
  * capitalisation and the gazetteers.
  */
 const cache = new Map<Language, IngestResources>();
+const MIN_PERSON_CONFIDENCE = 0.7;
 
 export function loadResources(language: Language, options: { warm?: boolean; modelPath?: string } = {}): IngestResources {
   let resources = cache.get(language);
@@ -40,6 +42,11 @@ function bind(modelPath: string | undefined): IngestResources {
       return lookupPlace(name, context)[0] ?? (/^St\.?\s/u.test(name) ? lookupPlace(name.replace(/^St\.?\s/u, 'Saint '), context)[0] : undefined);
     },
     countryOfDemonym: (word) => findCountryByDemonym(word),
+    resolvePerson: (name, context) => {
+      const match = resolvePerson(name, { countryCodes: [...context.countries], regions: [...context.regions] });
+      // Below this the gazetteer is guessing from a surname or a distant spelling.
+      return match !== undefined && match.confidence >= MIN_PERSON_CONFIDENCE ? { name: match.canonical, aliases: match.person.aliases ?? [] } : undefined;
+    },
     resolveGroup: (text) => {
       if (!groupCache.has(text)) {
         const match = resolveGroup(text);

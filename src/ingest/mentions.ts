@@ -109,8 +109,7 @@ function capitalisedRuns(tokens: readonly Token[], sentence: Sentence): { start:
       } else if (glued && (next.text === '-' || /^\p{Ll}{1,3}$/u.test(next.text)) && (tokens[end + 1]?.start === next.end)
         && !/^(born|based|led|backed|style|era|linked|affiliated|inspired|speaking)$/u.test(tokens[end + 1]?.lower ?? '')) {
         end += 1;
-      } else if ((NAME_CONNECTORS.has(next.lower) || next.text === '-') && isCapitalised(tokens[end + 1] ?? next) && end + 1 < sentence.tokenEnd
-        && !(next.text === '-' && /^born$|^based$/u.test(tokens[end + 1]?.lower ?? ''))) {
+      } else if (NAME_CONNECTORS.has(next.lower) && isCapitalised(tokens[end + 1] ?? next) && end + 1 < sentence.tokenEnd) {
         end += 2;
       } else {
         break;
@@ -141,7 +140,11 @@ function classify(text: string, tokens: readonly Token[], start: number, end: nu
   const place = resources.lookupPlace(text);
   // "the West", "the Mall": a town's name used with the article is not the town.
   const withArticle = tokens[start - 1]?.lower === 'the';
-  if (place !== undefined && !(withArticle && place.kind === 'city')) return 'place';
+  // A small town's name is taken as a place only where the sentence uses it as one ("in Gaafour").
+  const small = place?.kind === 'city' && (place.population ?? 0) < 50_000
+    && !/^(in|at|near|from|of|outside|to)$/u.test(tokens[start - 1]?.lower ?? '');
+  const adjective = end - start === 1 && (tokens[start] as Token).pos === 'ADJ';
+  if (place !== undefined && !(withArticle && place.kind === 'city') && !small && !adjective) return 'place';
   if (resources.countryOfDemonym(text) !== undefined) return undefined;
   if (end - start >= 2 && words.every((w) => /^[\p{L}.'’-]+$/u.test(w))) return 'person';
   if (/^[\p{Lu}0-9]{2,6}$/u.test(text)) return 'organization';

@@ -93,7 +93,8 @@ export function resolveEntities(mentions: readonly Mention[], resources: IngestR
     const target = personByRole(people, mention);
     if (target !== undefined) attach(target, mention);
   }
-  canonicalisePeople(people, resources, countries);
+  const regions = [...new Set(entities.flatMap((e) => (e.place?.kind === 'region' ? [e.place.name] : e.place?.region !== undefined ? [e.place.region] : [])))];
+  canonicalisePeople(people, resources, countries, regions);
   return { entities, entityOf: (mention) => byMention.get(mention), countries };
 }
 
@@ -151,9 +152,11 @@ function lastBefore(person: Entity, offset: number): number {
   return Math.max(...person.mentions.filter((m) => m.start < offset).map((m) => m.start), -1);
 }
 
-function canonicalisePeople(people: readonly Entity[], resources: IngestResources, countries: readonly string[]): void {
+function canonicalisePeople(people: readonly Entity[], resources: IngestResources, countries: readonly string[], regions: readonly string[]): void {
   for (const person of people) {
-    const resolved = resources.resolvePerson?.(person.name, { countries, roles: person.roles.map((r) => r.text) });
+    // A surname alone is too little evidence to name a person.
+    if (wordsOf(person.name).length < 2) continue;
+    const resolved = resources.resolvePerson?.(person.name, { countries, regions, roles: person.roles.map((r) => r.text) });
     if (resolved === undefined || resolved.name === person.name) continue;
     person.aliases.add(person.name);
     person.name = resolved.name;
@@ -166,8 +169,11 @@ function countryRanking(mentions: readonly Mention[], resources: IngestResources
   const counts = new Map<string, number>();
   for (const mention of mentions) {
     if (mention.kind !== 'place') continue;
-    const code = resources.lookupPlace(mention.text)?.countryCode;
-    if (code !== undefined) counts.set(code, (counts.get(code) ?? 0) + 1);
+    const place = resources.lookupPlace(mention.text);
+    if (place === undefined) continue;
+    // A country named outright says more than a town that may have namesakes elsewhere.
+    const weight = place.kind === 'country' ? 3 : place.kind === 'region' ? 2 : 1;
+    counts.set(place.countryCode, (counts.get(place.countryCode) ?? 0) + weight);
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([code]) => code);
 }

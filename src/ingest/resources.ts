@@ -23,6 +23,8 @@ export interface IngestResources {
 export interface PersonContext {
   /** Countries the text mentions, ISO 3166-1 alpha-2, most mentioned first. */
   readonly countries: readonly string[];
+  /** First-level regions the text mentions (Chechnya). */
+  readonly regions: readonly string[];
   /** Roles the text gives the person. */
   readonly roles: readonly string[];
 }
