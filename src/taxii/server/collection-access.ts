@@ -28,10 +28,13 @@ export async function authoriseCollection(
   collectionId: string,
   need: CollectionNeed,
 ): Promise<AuthorisedCollection> {
-  const collection = await ctx.store.getCollection(collectionId);
-  const permissions = collection === undefined ? undefined : await ctx.permissions(principal, collectionId);
-  const visible = permissions !== undefined && (need === 'read' ? permissions.canRead : permissions.canRead || permissions.canWrite);
-  if (collection === undefined || permissions === undefined || !visible) {
+  // Both at once: one round trip less on PostgreSQL; permissions on a missing collection are simply unused.
+  const [collection, permissions] = await Promise.all([
+    ctx.store.getCollection(collectionId),
+    ctx.permissions(principal, collectionId),
+  ]);
+  const visible = need === 'read' ? permissions.canRead : permissions.canRead || permissions.canWrite;
+  if (collection === undefined || !visible) {
     throw new EntenteError('not_found', `Collection ${collectionId} not found`, { collection: collectionId });
   }
   if (need === 'write' && !permissions.canWrite) {
