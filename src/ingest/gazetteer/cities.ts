@@ -24,17 +24,11 @@ function addKey(byName: Map<string, number[]>, key: string, row: number): void {
   else if (!rows.includes(row)) rows.push(row);
 }
 
-function linkRegions(t: Omit<CityTable, 'regionByAdmin1'>): Map<string, RegionRecord> {
+/** "RU.12" → Chechnya: the GeoNames admin1 code of each division (data/regions.json). */
+function linkRegions(): Map<string, RegionRecord> {
   const links = new Map<string, RegionRecord>();
   for (const record of regionIndex().records) {
-    if (record.macro) continue;
-    let admin1 = record.admin1;
-    if (admin1 === undefined && record.seat !== undefined) {
-      const rows = t.byName.get(nameKey(record.seat)) ?? [];
-      const seatRow = rows.find((row) => t.countries[row] === record.countryCode && /^PPL(A|C)$/.test(t.featureCodes[row] ?? ''));
-      if (seatRow !== undefined) admin1 = t.admin1[seatRow];
-    }
-    if (admin1 !== undefined) links.set(`${record.countryCode}.${admin1}`, record);
+    if (!record.macro && record.admin1 !== undefined) links.set(`${record.countryCode}.${record.admin1}`, record);
   }
   return links;
 }
@@ -53,8 +47,7 @@ function buildTable(): CityTable {
       if (columns.countries[row] === countryCode) addKey(byName, nameKey(alias), row);
     }
   }
-  const t = { ...columns, byName };
-  return { ...t, regionByAdmin1: linkRegions(t) };
+  return { ...columns, byName, regionByAdmin1: linkRegions() };
 }
 
 function cityTable(): CityTable {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findCountryByDemonym, lookupPlace } from './places.js';
 import { nameKey } from './normalize.js';
+import { regionIndex } from './regions.js';
 
 describe('nameKey', () => {
   it('folds case, diacritics, apostrophes and hyphens', () => {
@@ -38,6 +39,26 @@ describe('lookupPlace', () => {
 
   it('returns nothing for an unknown name', () => {
     expect(lookupPlace('Xyzzyville')).toEqual([]);
+  });
+});
+
+describe('the region table', () => {
+  it('gives every division an admin1 code and a centre, and no admin1 code twice', () => {
+    const { records } = regionIndex();
+    const seen = new Set<string>();
+    for (const record of records) {
+      expect(record.latitude, record.name).toBeTypeOf('number');
+      if (record.macro) continue;
+      expect(record.admin1, record.name).toBeDefined();
+      const key = `${record.countryCode}.${record.admin1}`;
+      expect(seen.has(key), key).toBe(false);
+      seen.add(key);
+    }
+  });
+
+  it('links cities in divisions it did not list by hand to their region', () => {
+    expect(lookupPlace('Ramadi')[0]).toMatchObject({ countryCode: 'IQ', region: 'Anbar', regionCode: 'IQ-AN' });
+    expect(lookupPlace('Maiduguri')[0]?.region).toBe('Borno');
   });
 });
 

