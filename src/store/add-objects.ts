@@ -7,8 +7,9 @@ import type { InsertRow } from './object-columns.js';
 import type { DatabaseSchema } from './schema.js';
 import { nowMicros } from './timestamps.js';
 
-const IDS_PER_LOOKUP = 500;
+const IDS_PER_STATEMENT = 500;
 
+type Trx = Transaction<DatabaseSchema>;
 
 /**
  * Stores a batch in one transaction (TAXII 2.1 §5.5 Add Objects).
@@ -16,9 +17,11 @@ const IDS_PER_LOOKUP = 500;
  * The first statement bumps the collection's `last_added` and takes its row
  * lock (PostgreSQL) or the write lock (SQLite) until commit, so date_added
  * values are unique, strictly increasing per collection and in commit order,
- * even with several servers writing to one PostgreSQL. Rows go in with
- * bulk INSERT … ON CONFLICT DO NOTHING (see DialectSql.insertObjects): a version already held
- * is reported as `duplicate` and keeps the date it was first added.
+ * even with several servers writing to one PostgreSQL. Under that lock one
+ * statement per few hundred ids reads the versions already held: those are
+ * reported as `duplicate` (with the date they were first added) and not stored
+ * again, and objects that gain a second version are flagged `multi_version`
+ * so that readers probe versions only for them.
  */
 export async function addObjects(
   db: Kysely<DatabaseSchema>,
@@ -28,60 +31,45 @@ export async function addObjects(
   meta: WriteMeta,
 ): Promise<AddResult[]> {
   const pending = objects.map(pendingRow);
-  // Within one batch the first of two equal versions is the one stored.
-  const firstIndex = new Map<string, number>();
-  const unique: { row: PendingRow; index: number }[] = [];
-  pending.forEach((row, index) => {
-    if (row.version === undefined) {
-      unique.push({ row, index });
-      return;
-    }
-    const key = versionKey(row.id, row.version);
-    if (!firstIndex.has(key)) {
-      firstIndex.set(key, index);
-      unique.push({ row, index });
-    }
-  });
-
   return db.transaction().execute(async (trx) => {
-    const base = await reserveDates(trx, dialect, collectionId, Math.max(unique.length, 1));
-    const rows = unique.map(({ row }, i) => toInsertRow(row, collectionId, base + i, meta));
-    const inserted = new Set((await dialect.insertObjects(trx, rows)).map((k) => versionKey(k.id, k.version)));
-    const added = new Map(rows.filter((r) => inserted.has(versionKey(r.id, r.version))).map((r) => [versionKey(r.id, r.version), r.date_added]));
-    const missing = rows.filter((row) => !added.has(versionKey(row.id, row.version)));
-    const existing = await lookUpDates(trx, collectionId, missing);
+    const base = await reserveDates(trx, dialect, collectionId, Math.max(pending.length, 1));
+    const held = await heldVersions(trx, collectionId, pending);
+    const storedBefore = new Set(held.keys());
+    const perId = new Map<string, number>();
+    for (const row of pending) perId.set(row.id, (perId.get(row.id) ?? 0) + 1);
 
-    const rowOf = new Map<number, InsertRow>();
-    unique.forEach(({ index }, i) => rowOf.set(index, rows[i] as InsertRow));
-    return pending.map((incoming, index): AddResult => {
-      const own = rowOf.get(index);
-      const row = own ?? rowOf.get(firstIndex.get(versionKey(incoming.id, incoming.version ?? '')) ?? -1);
-      if (!row) throw new Error(`internal: no row for ${incoming.id}`);
-      const key = versionKey(row.id, row.version);
-      const fresh = own ? added.get(key) : undefined;
-      const dateAdded = added.get(key) ?? existing.get(key);
-      if (dateAdded === undefined) throw new Error(`internal: ${incoming.id} neither inserted nor found`);
-      return {
-        id: row.id,
-        version: incoming.versionRaw ?? row.version_raw,
-        status: fresh === undefined ? 'duplicate' : 'added',
-        dateAdded,
-      };
+    const results: AddResult[] = [];
+    const fresh: InsertRow[] = [];
+    const gained = new Set<string>();
+    pending.forEach((row: PendingRow, i) => {
+      const versions = held.get(row.id);
+      const before = row.version === undefined ? undefined : versions?.get(row.version);
+      if (before !== undefined) {
+        results.push({ id: row.id, version: row.versionRaw ?? row.version ?? '', status: 'duplicate', dateAdded: before });
+        return;
+      }
+      const multi = versions !== undefined || (perId.get(row.id) ?? 0) > 1;
+      const insert = toInsertRow(row, collectionId, base + i, meta, multi);
+      if (storedBefore.has(row.id)) gained.add(row.id);
+      // A later equal version in the same batch is a duplicate of this one.
+      if (versions) versions.set(insert.version, insert.date_added);
+      else held.set(row.id, new Map([[insert.version, insert.date_added]]));
+      fresh.push(insert);
+      results.push({ id: row.id, version: insert.version_raw, status: 'added', dateAdded: insert.date_added });
     });
-  });
-}
 
-function versionKey(id: string, version: string): string {
-  return `${id}\u0000${version}`;
+    const inserted = await dialect.insertObjects(trx, fresh);
+    if (inserted.length !== fresh.length) {
+      // Impossible while the collection lock is held; refuse rather than report wrong statuses.
+      throw new EntenteError('conflict', `Collection ${collectionId} changed during the write; retry it`, { collectionId });
+    }
+    await markMultiVersion(trx, collectionId, [...gained]);
+    return results;
+  });
 }
 
 /** Reserves `count` consecutive date_added values, the first at least now and after every earlier one. */
-async function reserveDates(
-  trx: Transaction<DatabaseSchema>,
-  dialect: DialectSql,
-  collectionId: string,
-  count: number,
-): Promise<number> {
+async function reserveDates(trx: Trx, dialect: DialectSql, collectionId: string, count: number): Promise<number> {
   const now = nowMicros();
   const row = await trx
     .updateTable('collections')
@@ -97,26 +85,35 @@ async function reserveDates(
   return row.last_added - count + 1;
 }
 
-/** The date_added of versions that were already stored. */
-async function lookUpDates(
-  trx: Transaction<DatabaseSchema>,
-  collectionId: string,
-  rows: readonly InsertRow[],
-): Promise<Map<string, number>> {
-  const dates = new Map<string, number>();
+/** id → (normalised version → date_added) of every version already stored for the batch's ids. */
+async function heldVersions(trx: Trx, collectionId: string, rows: readonly PendingRow[]): Promise<Map<string, Map<string, number>>> {
+  const held = new Map<string, Map<string, number>>();
   const ids = [...new Set(rows.map((row) => row.id))];
-  const wanted = new Set(rows.map((row) => versionKey(row.id, row.version)));
-  for (let start = 0; start < ids.length; start += IDS_PER_LOOKUP) {
+  for (let start = 0; start < ids.length; start += IDS_PER_STATEMENT) {
     const found = await trx
       .selectFrom('objects')
       .select(['id', 'version', 'date_added'])
       .where('collection_id', '=', collectionId)
-      .where('id', 'in', ids.slice(start, start + IDS_PER_LOOKUP))
+      .where('id', 'in', ids.slice(start, start + IDS_PER_STATEMENT))
       .execute();
     for (const row of found) {
-      const key = versionKey(row.id, row.version);
-      if (wanted.has(key)) dates.set(key, row.date_added);
+      const versions = held.get(row.id) ?? new Map<string, number>();
+      versions.set(row.version, row.date_added);
+      held.set(row.id, versions);
     }
   }
-  return dates;
+  return held;
+}
+
+/** Flags the earlier versions of objects that have just gained another one. */
+async function markMultiVersion(trx: Trx, collectionId: string, ids: readonly string[]): Promise<void> {
+  for (let start = 0; start < ids.length; start += IDS_PER_STATEMENT) {
+    await trx
+      .updateTable('objects')
+      .set({ multi_version: 1 })
+      .where('collection_id', '=', collectionId)
+      .where('id', 'in', ids.slice(start, start + IDS_PER_STATEMENT))
+      .where('multi_version', '=', 0)
+      .execute();
+  }
 }

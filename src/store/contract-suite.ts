@@ -130,6 +130,23 @@ export function storeContract(name: string, open: () => Promise<TestStore>): voi
         expect(page.items).toEqual([expect.objectContaining({ id: sco, specVersion: '2.1', version: scoResult?.version, dateAdded: scoResult?.dateAdded })]);
       });
 
+      it('knows first and last of versions added in one batch, across batches, and of objects without a version', async () => {
+        const x = newId();
+        const y = newId();
+        await store.addObjects(collection, [sdo(x, T2), sdo(x, T1), sdo(y, T1)], meta);
+        await store.addObjects(collection, [sdo(y, T3)], meta);
+        const sco = { type: 'ipv4-addr', id: `ipv4-addr--${newId().split('--')[1]}`, value: '198.51.100.7' };
+        const [early] = await store.addObjects(collection, [{ object: sco, json: JSON.stringify(sco) }], meta);
+        const [late] = await store.addObjects(collection, [{ object: sco, json: JSON.stringify(sco) }], meta);
+        const pick = async (id: string, kind: 'first' | 'last') =>
+          versionsOf((await manifest({ ids: [id], versions: [{ kind }] })).items);
+        expect([await pick(x, 'first'), await pick(x, 'last')]).toEqual([[T1], [T2]]);
+        expect([await pick(y, 'first'), await pick(y, 'last')]).toEqual([[T1], [T3]]);
+        expect([await pick(sco.id, 'first'), await pick(sco.id, 'last')]).toEqual([[early?.version], [late?.version]]);
+        expect(early?.status).toBe('added');
+        expect(late?.status).toBe('added');
+      });
+
       it('fails for a collection that does not exist', async () => {
         expect((await rejection(store.addObjects('no-such-collection', [sdo(newId(), T1)], meta))).code).toBe('not_found');
       });

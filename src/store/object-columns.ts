@@ -21,6 +21,7 @@ export const OBJECT_COLUMNS = [
   'sharing_group',
   'tlp',
   'media_type',
+  'multi_version',
 ] as const satisfies readonly (keyof InsertRow)[];
 
 /** The key that identifies a stored version. */

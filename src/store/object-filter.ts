@@ -39,7 +39,9 @@ export function objectFilter(eb: Eb, filter: ResolvedFilter): Expression<SqlBool
   if (filter.specVersions && filter.specVersions.length > 0) {
     conditions.push(eb('o.spec_version', 'in', [...filter.specVersions]));
   } else {
-    conditions.push(eb.not(eb.exists(peers(eb, filter).whereRef('v.spec_version', '>', 'o.spec_version'))));
+    conditions.push(
+      eb.or([onlyVersion(eb), eb.not(eb.exists(peers(eb, filter).whereRef('v.spec_version', '>', 'o.spec_version')))]),
+    );
   }
 
   const version = versionCondition(eb, filter);
@@ -54,13 +56,21 @@ function versionCondition(eb: Eb, filter: ResolvedFilter): Expression<SqlBool> |
   const alternatives: Expression<SqlBool>[] = [];
   const exact = selectors.flatMap((s) => (s.kind === 'at' ? [normaliseTimestamp(s.version, 'match[version]')] : []));
   if (exact.length > 0) alternatives.push(eb('o.version', 'in', exact));
+  const probes: Expression<SqlBool>[] = [];
   if (selectors.some((s) => s.kind === 'last')) {
-    alternatives.push(eb.not(eb.exists(samePeers(eb, filter).whereRef('v.version', '>', 'o.version'))));
+    probes.push(eb.not(eb.exists(samePeers(eb, filter).whereRef('v.version', '>', 'o.version'))));
   }
   if (selectors.some((s) => s.kind === 'first')) {
-    alternatives.push(eb.not(eb.exists(samePeers(eb, filter).whereRef('v.version', '<', 'o.version'))));
+    probes.push(eb.not(eb.exists(samePeers(eb, filter).whereRef('v.version', '<', 'o.version'))));
   }
+  // An object's only version is its first and its last: no probe needed.
+  if (probes.length > 0) alternatives.push(eb.or([onlyVersion(eb), ...probes]));
   return eb.or(alternatives);
+}
+
+/** The row is its object's only version (see `objects.multi_version`); tested before any probe. */
+function onlyVersion(eb: Eb): Expression<SqlBool> {
+  return eb('o.multi_version', '=', 0);
 }
 
 /**

@@ -55,6 +55,7 @@ export function toInsertRow(
   collectionId: string,
   dateAdded: number,
   meta: WriteMeta,
+  multiVersion: boolean,
 ): Omit<ObjectsTable, 'seq'> {
   const fallback = microsToTimestamp(dateAdded);
   return {
@@ -74,5 +75,6 @@ export function toInsertRow(
     sharing_group: meta.sharingGroup ?? null,
     tlp: row.tlp,
     media_type: mediaTypeOf(row.specVersion),
+    multi_version: multiVersion ? 1 : 0,
   };
 }

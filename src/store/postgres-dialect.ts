@@ -7,6 +7,12 @@ import type { DatabaseSchema } from './schema.js';
 
 const ROWS_PER_STATEMENT = 2000;
 
+/** The PostgreSQL array type of each non-text column, for unnest. */
+const ARRAY_TYPES: Partial<Record<(typeof OBJECT_COLUMNS)[number], string>> = {
+  date_added: 'bigint[]',
+  multi_version: 'integer[]',
+};
+
 export const postgresSql: DialectSql = {
   name: 'postgres',
   greatest: (a, b) => sql<number>`greatest(${a}, ${b})`,
@@ -19,7 +25,7 @@ export const postgresSql: DialectSql = {
       const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
       // One array parameter per column: the statement is the same whatever the batch size.
       const arrays = OBJECT_COLUMNS.map((column) => {
-        const type = column === 'date_added' ? sql.raw('bigint[]') : sql.raw('text[]');
+        const type = sql.raw(ARRAY_TYPES[column] ?? 'text[]');
         return sql`${sql.val(chunk.map((row) => row[column]))}::${type}`;
       });
       const result = await trx

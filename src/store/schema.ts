@@ -55,6 +55,12 @@ export interface ObjectsTable {
   sharing_group: string | null;
   tlp: TlpLevel;
   media_type: string;
+  /**
+   * 1 once the object has had more than one version in this collection (0 or
+   * 1). While 0 the row is its object's only version, so readers skip the
+   * first/last version probes for it.
+   */
+  multi_version: number;
 }
 
 export interface StatusesTable {

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectSql } from '../dialect-sql.js';
 import { initialMigration } from './0001-initial.js';
+import { multiVersionMigration } from './0002-multi-version.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -11,6 +12,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001-initial': initialMigration(dialect),
+        '0002-multi-version': multiVersionMigration,
       };
     },
   };
