@@ -117,7 +117,11 @@ function figureFor(segmented: SegmentedText, phrase: NumberPhrase, from: number,
 }
 
 function casualtyOf(token: Token): 'killed' | 'wounded' | 'hostages' | undefined {
-  return CASUALTY_WORDS.get(token.lower) ?? CASUALTY_WORDS.get(token.lemma);
+  const found = CASUALTY_WORDS.get(token.lower) ?? CASUALTY_WORDS.get(token.lemma);
+  if (found !== undefined || !/(ing|ed)$/u.test(token.lower)) return found;
+  // The tagger sometimes leaves "-ing" forms unlemmatised ("wounding" as a noun).
+  const stem = token.lower.replace(/(ing|ed)$/u, '');
+  return CASUALTY_WORDS.get(stem) ?? CASUALTY_WORDS.get(`${stem}e`);
 }
 
 /** "… were killed", "… dead", "… had been wounded", "… lost their lives" within a few words after the head. */
@@ -152,7 +156,7 @@ function predicateBefore(tokens: readonly Token[], first: number, from: number, 
     if (verb === undefined || first - 1 < from) return undefined;
     if (verb.lower === 'dead' && tokens[first - 2]?.lower === 'shot') return 'killed';
     const what = casualtyOf(verb);
-    return what !== undefined && what !== 'hostages' && verb.pos === 'VERB' ? what : undefined;
+    return what !== undefined && what !== 'hostages' && (verb.pos === 'VERB' || /(ing|ed)$/u.test(verb.lower)) ? what : undefined;
   }
   for (let k = first - 1; k >= Math.max(from, first - 6); k -= 1) {
     const token = tokens[k] as Token;

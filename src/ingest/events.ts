@@ -118,7 +118,11 @@ function sentenceFrames(context: EventContext, sentence: Sentence): Frame[] {
     .filter((figure) => !inQuote(context, figure.start));
   if (triggers.length === 0) {
     if (figuresAll.length === 0) return [];
-    return [frame(context, sentence, sentence.tokenStart, sentence.tokenEnd, [], false, true)];
+    // "A suicide bomber killed 12 people": victims and an attacker or weapon make an attack without an attack word.
+    const harmed = figuresAll.some((f) => !f.perpetrators && (f.what === 'killed' || f.what === 'wounded'));
+    const violent = tokens.slice(sentence.tokenStart, sentence.tokenEnd)
+      .some((t) => (PERPETRATOR_NOUNS.has(t.lower) && !/^(he|himself|themselves|party|suspects?)$/u.test(t.lower)) || WEAPON_WORDS.has(t.lower));
+    return [frame(context, sentence, sentence.tokenStart, sentence.tokenEnd, [], harmed && violent, true)];
   }
   // Each attack word owns the words up to the noun phrase of the next one.
   const bounds: number[] = [sentence.tokenStart];

@@ -86,6 +86,7 @@ export function findQuotes(segmented: SegmentedText, mentions: readonly Mention[
       sentence: firstSentence.index,
     });
   }
+  quotes.push(...transcriptTurns(segmented, mentions, resolved, quoted));
   quotes.push(...reportedSpeech(segmented, mentions, resolved, quoted));
   return quotes.sort((a, b) => a.span.start - b.span.start);
 }
@@ -229,6 +230,37 @@ function reportedSpeech(segmented: SegmentedText, mentions: readonly Mention[], 
       });
       break;
     }
+  }
+  return found;
+}
+
+/**
+ * Transcripts give each turn as "SPEAKER: words" at the start of a paragraph.
+ * The label must name a person the text knows (or be a role such as "Question").
+ */
+function transcriptTurns(segmented: SegmentedText, mentions: readonly Mention[], resolved: ResolvedText, quoted: readonly CharSpan[]): Quote[] {
+  const found: Quote[] = [];
+  for (const paragraph of segmented.paragraphs) {
+    const line = segmented.text.slice(paragraph.start, paragraph.end);
+    const match = /^([\p{Lu}][\p{L} .'’-]{1,60}?):\s+(\S.*)$/u.exec(line);
+    if (match === null) continue;
+    const label = match[1] as string;
+    const words = match[2] as string;
+    const start = paragraph.start + line.length - words.length;
+    if (quoted.some((q) => q.start <= start && start < q.end)) continue;
+    const mention = mentions.find((m) => m.start >= paragraph.start && m.end <= paragraph.start + label.length && m.kind === 'person');
+    const entity = mention !== undefined ? resolved.entityOf(mention) : undefined;
+    if (entity === undefined && !/^(question|answer|moderator|interviewer|host|q|a)$/iu.test(label.trim())) continue;
+    const sentence = segmented.sentences.find((s) => s.start >= paragraph.start && s.start < paragraph.end);
+    found.push({
+      kind: 'direct',
+      text: words,
+      span: { start, end: paragraph.end },
+      speakerName: entity?.name ?? label.trim(),
+      ...(entity !== undefined ? { speaker: entity } : {}),
+      evidence: { start: paragraph.start, end: paragraph.end },
+      sentence: sentence?.index ?? 0,
+    });
   }
   return found;
 }

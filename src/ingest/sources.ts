@@ -61,7 +61,14 @@ function creditAt(segmented: SegmentedText, mentions: readonly Mention[], resolv
   }
   const subject = subjectMention(segmented, mentions, sentence, at + 1, (m) => m.kind === 'person' || m.kind === 'organization');
   if (subject !== undefined) return entityCredit(subject, resolved, sentence);
-  const start = clauseStart(tokens, sentence, at + 1);
+  let start = clauseStart(tokens, sentence, at + 1);
+  // "…, the interior ministry said.": the subject follows the last comma.
+  for (let k = at; k > start; k -= 1) {
+    if ((tokens[k] as Token).text === ',') {
+      start = k + 1;
+      break;
+    }
+  }
   let end = at + 1;
   while (end > start && (tokens[end - 1] as Token).text === ',') end -= 1;
   return nounCredit(segmented, sentence, start, end);

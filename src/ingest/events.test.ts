@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { analyse } from './analyse.js';
+import { parsePublished } from './dates.js';
+import { loadResources } from './load-resources.js';
+
+const resources = loadResources('en');
+const incidents = (text: string, published = '2019-08-03') => analyse(text, 'en', parsePublished(published), resources).incidents;
+
+describe('incidents', () => {
+  it('reads a bulletin: date, place, types, victims, attackers and success', () => {
+    const [incident, ...rest] = incidents(
+      'SECURITY BULLETIN — NORTH-EAST NIGERIA\n'
+      + 'Maiduguri, 2 August: Two suicide bombers detonated explosives at a crowded market in Maiduguri on Friday, '
+      + 'killing at least 18 civilians and wounding 40, police said. Both bombers died in the blasts.',
+    );
+    expect(rest).toEqual([]);
+    expect(incident?.status).toBe('news');
+    expect(incident?.date).toMatchObject({ date: '2019-08-02', precision: 'day' });
+    expect(incident?.place?.place).toMatchObject({ countryCode: 'NG', name: 'Maiduguri' });
+    expect([...(incident?.attackTypes ?? [])]).toEqual(['Bombing/Explosion']);
+    expect([...(incident?.weaponTypes ?? [])]).toEqual(['Explosives']);
+    expect([...(incident?.targetTypes ?? [])]).toContain('Business');
+    expect(incident?.victimsKilled?.count).toMatchObject({ low: 18, qualifier: 'at-least' });
+    expect(incident?.wounded?.count).toMatchObject({ low: 40, qualifier: 'exact' });
+    expect(incident?.suicide).toBe(true);
+    expect(incident?.success).toBe(true);
+  });
+
+  it('keeps an older attack mentioned for comparison as background, apart from the news', () => {
+    const found = incidents(
+      'Gunmen opened fire on worshippers at a mosque in Kano on Thursday, killing nine people. '
+      + 'In 2014, a bombing at the same mosque killed more than 120 people.',
+    );
+    expect(found.map((i) => i.status)).toEqual(['news', 'background']);
+    expect(found[0]?.victimsKilled?.count.low).toBe(9);
+    expect(found[1]?.date).toMatchObject({ date: '2014', precision: 'year' });
+    expect(found[1]?.victimsKilled?.count.low).toBe(120);
+  });
+
+  it('finds no incident in a speech about fighting terrorism', () => {
+    expect(incidents(
+      'The minister told parliament that the country must prevent attacks before they happen. '
+      + '"We will fight terrorism with every lawful means, and we will share intelligence with our partners," she said. '
+      + 'She announced new funding for counter-terrorism police.',
+    )).toEqual([]);
+  });
+
+  it('turns a trial about an old attack into background only', () => {
+    const found = incidents(
+      'A court in Paris on Monday sentenced two men to life in prison for their part in the 2016 attack on a church in Normandy, '
+      + 'in which a priest was killed.',
+      '2019-03-11',
+    );
+    expect(found.every((i) => i.status === 'background')).toBe(true);
+  });
+});
