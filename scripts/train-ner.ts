@@ -15,8 +15,10 @@ import { formatReport } from '../src/ingest/ner/conll-eval.js';
 import { writeModelFile } from '../src/ingest/ner/model-file.js';
 import { addCityList, addCountryLists } from '../src/ingest/ner/reference-lists.js';
 import { trainModel } from '../src/ingest/ner/train.js';
+import { deriveWordClusters } from '../src/ingest/ner/word-clusters.js';
 import { readConllSentences, readGmbSentences, titleWords } from '../src/ingest/ner/training-data.js';
 
+const GMB_FILE = 'gmb/gmb_prefix_8300.conll';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
@@ -28,6 +30,8 @@ const { values } = parseArgs({
     prune: { type: 'string', default: '0.5' },
     seed: { type: 'string', default: '1' },
     gmb: { type: 'boolean', default: false },
+    'gmb-gazetteer': { type: 'boolean', default: false },
+    clusters: { type: 'boolean', default: false },
     'reference-lists': { type: 'boolean', default: true },
     'no-reference-lists': { type: 'boolean', default: false },
     'min-city-population': { type: 'string', default: '50000' },
@@ -42,10 +46,18 @@ const started = Date.now();
 let train = readConllSentences(join(data, 'conll2003/eng.train'));
 const dev = readConllSentences(join(data, 'conll2003/eng.testa'));
 log(`CoNLL-2003: ${train.length} training sentences, ${dev.length} development sentences`);
+const gmb = values.gmb || values['gmb-gazetteer'] || values.clusters ? readGmbSentences(join(data, GMB_FILE), titleWords(train)) : [];
 if (values.gmb) {
-  const gmb = readGmbSentences(join(data, 'gmb/gmb_prefix_8300.conll'), titleWords(train));
-  log(`GMB: ${gmb.length} sentences added`);
+  log(`GMB: ${gmb.length} sentences added to the training data`);
   train = [...train, ...gmb];
+} else if (values['gmb-gazetteer']) {
+  log(`GMB: entities of ${gmb.length} sentences added to the gazetteer`);
+}
+let clusters: Map<string, string> | undefined;
+if (values.clusters) {
+  const text = [...train, ...(values.gmb ? [] : gmb)].map((sentence) => sentence.tokens);
+  clusters = deriveWordClusters(text);
+  log(`word clusters: ${clusters.size} words from ${text.length} sentences`);
 }
 const minPopulation = Number(values['min-city-population']);
 const useReferenceLists = values['reference-lists'] && !values['no-reference-lists'];
@@ -61,11 +73,13 @@ const result = trainModel(train, {
         addCityList(builder, minPopulation);
       }
     : undefined,
+  clusters,
+  gazetteerSentences: values['gmb-gazetteer'] && !values.gmb ? gmb : [],
   dev,
   log,
 });
 writeModelFile(values.out, result.model);
-if (result.dev) log(`development (eng.testa), epoch ${result.epoch}:\n${formatReport(result.dev)}`);
+if (result.dev) log(`development (eng.testa), final model:\n${formatReport(result.dev)}`);
 log(
   `wrote ${values.out} (${(statSync(values.out).size / 1e6).toFixed(1)} MB) in ${((Date.now() - started) / 1000).toFixed(0)}s`,
 );

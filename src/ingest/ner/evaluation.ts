@@ -1,5 +1,3 @@
-import type { TaggedSentence } from './conll.js';
-import { chunksFromTags } from './conll.js';
 import { ChunkScorer, type EvaluationReport } from './conll-eval.js';
 import type { EntityRecogniser, EntitySpan } from './recogniser.js';
 
@@ -10,14 +8,5 @@ export function evaluateSpans(
 ): EvaluationReport {
   const scorer = new ChunkScorer();
   for (const { tokens, spans } of sentences) scorer.add(tokens.length, spans, recogniser.recognise(tokens));
-  return scorer.report();
-}
-
-/** Scores a recogniser against the tags of a CoNLL-format file (IOB1, IOB2, IOBES or BILOU). */
-export function evaluateTagged(recogniser: EntityRecogniser, sentences: readonly TaggedSentence[]): EvaluationReport {
-  const scorer = new ChunkScorer();
-  for (const { tokens, tags } of sentences) {
-    scorer.add(tokens.length, chunksFromTags(tags), recogniser.recognise(tokens));
-  }
   return scorer.report();
 }

@@ -12,15 +12,26 @@ export interface FeatureResources {
   clusters?: ReadonlyMap<string, string> | undefined;
 }
 
-const CLUSTER_PREFIXES = [4, 8, 12, 20];
+const CLUSTER_PREFIXES = [4, 8, 12, 16];
 const WORD_CACHE_LIMIT = 200_000;
 
-interface WordInfo {
-  own: string[];
+/** Where a neighbour sits relative to the token it describes; `around` follows this order. */
+export const NEIGHBOUR_OFFSETS = [-2, -1, 1, 2] as const;
+
+/** The features a word contributes, as itself and as the neighbour of another token. */
+export interface WordFeatures {
   lower: string;
   shortShape: string;
-  shape: string;
-  cluster: string | undefined;
+  /** Features of a token that is this word. */
+  own: readonly string[];
+  /** Per entry of {@link NEIGHBOUR_OFFSETS}: features this word gives a token at that distance. */
+  around: readonly (readonly string[])[];
+}
+
+/** What matching the whole sentence tells about each token. */
+export interface SentenceContext {
+  gazetteer: string[][] | undefined;
+  capitals: boolean;
 }
 
 /** "Putin" → "Xxxxx", "1996-08-22" → "dddd-dd-dd"; runs longer than four are cut to four. */
@@ -49,6 +60,17 @@ export function shortWordShape(word: string): string {
   return shape;
 }
 
+/** A headline set in capitals: every token with letters is upper case, and there are at least two. */
+function isCapitalsLine(tokens: readonly string[]): boolean {
+  let words = 0;
+  for (const token of tokens) {
+    if (!/[A-Za-z]/.test(token)) continue;
+    if (token !== token.toUpperCase()) return false;
+    words += 1;
+  }
+  return words >= 2;
+}
+
 function shapeChar(char: string): string {
   if (char >= '0' && char <= '9') return 'd';
   const lower = char.toLowerCase();
@@ -58,62 +80,88 @@ function shapeChar(char: string): string {
 }
 
 export class FeatureExtractor {
-  private readonly words = new Map<string, WordInfo>();
+  private readonly words = new Map<string, WordFeatures>();
+  /** Stand-ins for the words before the start and after the end of a sentence. */
+  readonly before: WordFeatures;
+  readonly after: WordFeatures;
 
-  constructor(private readonly resources: FeatureResources = {}) {}
+  constructor(private readonly resources: FeatureResources = {}) {
+    this.before = this.boundary('<s>');
+    this.after = this.boundary('</s>');
+  }
 
   /** The feature strings of every token of a sentence. */
   extract(tokens: readonly string[]): string[][] {
-    const infos = tokens.map((token) => this.wordInfo(token));
-    const gazetteer = this.resources.gazetteer?.match(tokens);
-    const n = tokens.length;
-    const result: string[][] = [];
-    for (let i = 0; i < n; i += 1) {
-      const here = infos[i] as WordInfo;
-      const prev = infos[i - 1];
-      const prev2 = infos[i - 2];
-      const next = infos[i + 1];
-      const next2 = infos[i + 2];
-      const features = here.own.slice();
-      features.push(
-        `l-1=${prev?.lower ?? '<s>'}`,
-        `l-2=${prev2?.lower ?? '<s>'}`,
-        `l+1=${next?.lower ?? '</s>'}`,
-        `l+2=${next2?.lower ?? '</s>'}`,
-        `ss-1=${prev?.shortShape ?? '<s>'}`,
-        `ss-2=${prev2?.shortShape ?? '<s>'}`,
-        `ss+1=${next?.shortShape ?? '</s>'}`,
-        `ss+2=${next2?.shortShape ?? '</s>'}`,
-        `sh-1=${prev?.shape ?? '<s>'}`,
-        `sh+1=${next?.shape ?? '</s>'}`,
-        `l-1,l0=${prev?.lower ?? '<s>'}|${here.lower}`,
-        `l0,l+1=${here.lower}|${next?.lower ?? '</s>'}`,
-        `ss-1,ss0,ss+1=${prev?.shortShape ?? '<s>'}|${here.shortShape}|${next?.shortShape ?? '</s>'}`,
-      );
-      if (i === 0) features.push(`first,ss0=${here.shortShape}`);
-      if (this.resources.clusters) {
-        features.push(`c-1=${prev?.cluster ?? '<s>'}`, `c+1=${next?.cluster ?? '</s>'}`);
-      }
-      if (gazetteer) {
-        for (const mark of gazetteer[i] ?? []) features.push(`g0=${mark}`);
-        for (const mark of gazetteer[i - 1] ?? []) features.push(`g-1=${mark}`);
-        for (const mark of gazetteer[i + 1] ?? []) features.push(`g+1=${mark}`);
-      }
-      result.push(features);
-    }
-    return result;
+    const words = tokens.map((token) => this.word(token));
+    const context = this.sentenceContext(tokens);
+    return words.map((word, i) => {
+      const features = [...word.own];
+      NEIGHBOUR_OFFSETS.forEach((offset, slot) => {
+        features.push(...(this.neighbour(words, i + offset).around[slot] ?? []));
+      });
+      features.push(...this.contextFeatures(words, i, context));
+      return features;
+    });
   }
 
-  private wordInfo(word: string): WordInfo {
-    const cached = this.words.get(word);
+  /** The word-level features of a token; cached, as words repeat. */
+  word(token: string): WordFeatures {
+    const cached = this.words.get(token);
     if (cached) return cached;
-    const info = this.describe(word);
+    const features = this.describe(token);
     if (this.words.size >= WORD_CACHE_LIMIT) this.words.clear();
-    this.words.set(word, info);
-    return info;
+    this.words.set(token, features);
+    return features;
   }
 
-  private describe(word: string): WordInfo {
+  /** The word at index `j`, or the boundary stand-in outside the sentence. */
+  neighbour(words: readonly WordFeatures[], j: number): WordFeatures {
+    if (j < 0) return this.before;
+    return words[j] ?? this.after;
+  }
+
+  sentenceContext(tokens: readonly string[]): SentenceContext {
+    return { gazetteer: this.resources.gazetteer?.match(tokens), capitals: isCapitalsLine(tokens) };
+  }
+
+  /** Features that depend on more than one word or on the sentence: bigrams, position, gazetteer. */
+  contextFeatures(words: readonly WordFeatures[], i: number, context: SentenceContext): string[] {
+    const here = words[i] as WordFeatures;
+    const prev = this.neighbour(words, i - 1);
+    const next = this.neighbour(words, i + 1);
+    const features = [
+      `l-1,l0=${prev.lower}|${here.lower}`,
+      `l0,l+1=${here.lower}|${next.lower}`,
+      `ss-1,ss0,ss+1=${prev.shortShape}|${here.shortShape}|${next.shortShape}`,
+    ];
+    if (i === 0) features.push(`first,ss0=${here.shortShape}`);
+    if (context.capitals) features.push('capsline', `capsline,l0=${here.lower}`);
+    const marks = context.gazetteer;
+    if (marks) {
+      for (const mark of marks[i] ?? []) features.push(`g0=${mark}`);
+      for (const mark of marks[i - 1] ?? []) features.push(`g-1=${mark}`);
+      for (const mark of marks[i + 1] ?? []) features.push(`g+1=${mark}`);
+    }
+    return features;
+  }
+
+  private boundary(marker: string): WordFeatures {
+    return { lower: marker, shortShape: marker, own: [], around: this.aroundFeatures(marker, marker, marker, marker) };
+  }
+
+  private aroundFeatures(lower: string, shape: string, shortShape: string, cluster: string): string[][] {
+    return NEIGHBOUR_OFFSETS.map((offset) => {
+      const at = offset > 0 ? `+${offset}` : `${offset}`;
+      const features = [`l${at}=${lower}`, `ss${at}=${shortShape}`];
+      if (Math.abs(offset) === 1) {
+        features.push(`sh${at}=${shape}`);
+        if (this.resources.clusters) features.push(`c${at}=${cluster}`);
+      }
+      return features;
+    });
+  }
+
+  private describe(word: string): WordFeatures {
     const lower = word.toLowerCase();
     const shape = wordShape(word);
     const shortShape = shortWordShape(word);
@@ -135,6 +183,6 @@ export class FeatureExtractor {
     if (cluster !== undefined) {
       for (const length of CLUSTER_PREFIXES) own.push(`c${length}=${cluster.slice(0, length)}`);
     }
-    return { own, lower, shortShape, shape, cluster };
+    return { lower, shortShape, own, around: this.aroundFeatures(lower, shape, shortShape, cluster ?? 'none') };
   }
 }

@@ -17,12 +17,15 @@ export class Gazetteer {
   private readonly phrases: Map<string, number>;
   /** First token → longest phrase length starting with it, to skip most lookups. */
   private readonly firstTokens = new Map<string, number>();
+  /** Every token of every phrase. */
+  private readonly vocabulary = new Set<string>();
 
   constructor(data: GazetteerData) {
     this.lists = data.lists;
     this.phrases = new Map(data.phrases);
     for (const [phrase] of data.phrases) {
       const parts = phrase.split(' ');
+      for (const part of parts) this.vocabulary.add(part);
       const first = parts[0] ?? '';
       this.firstTokens.set(first, Math.max(this.firstTokens.get(first) ?? 0, parts.length));
     }
@@ -32,15 +35,23 @@ export class Gazetteer {
     return this.phrases.size;
   }
 
+  private normalise(token: string): string {
+    if (this.vocabulary.has(token) || !/^[A-Z][A-Z'.-]+$/.test(token)) return token;
+    return token.charAt(0) + token.slice(1).toLowerCase();
+  }
+
   toData(): GazetteerData {
     return { lists: [...this.lists], phrases: [...this.phrases] };
   }
 
   /**
    * For each token, the gazetteer features it carries, e.g. "B-country", "L-country".
-   * For each list, the longest phrase wins and matches do not overlap.
+   * For each list, the longest phrase wins and matches do not overlap. Headlines
+   * are in capitals ("BELARUS BEAT ESTONIA"), so a capitalised token that no phrase
+   * contains is looked up in title case.
    */
-  match(tokens: readonly string[]): string[][] {
+  match(original: readonly string[]): string[][] {
+    const tokens = original.map((token) => this.normalise(token));
     const marks: string[][] = tokens.map(() => []);
     const coveredUntil: number[] = new Array<number>(this.lists.length).fill(0);
     for (let start = 0; start < tokens.length; start += 1) {

@@ -18,20 +18,25 @@ export interface LinearChainModel {
   clusters: Map<string, string> | undefined;
 }
 
-/** Fills `out` (n × labels) with the emission scores of each token's features. */
+/**
+ * Fills `out` (n × labels) with the emission scores of each token: the sum of the
+ * weight rows of its features, given as one or more lists of row indices.
+ */
 export function emissionScores(
   model: Pick<LinearChainModel, 'labels' | 'weights'>,
-  featureRows: readonly (readonly number[] | Int32Array)[],
+  featureRows: readonly (readonly (readonly number[] | Int32Array)[])[],
   out: Float32Array,
 ): void {
   const L = model.labels.length;
   const weights = model.weights;
   out.fill(0, 0, featureRows.length * L);
-  featureRows.forEach((rows, t) => {
+  featureRows.forEach((lists, t) => {
     const base = t * L;
-    for (const row of rows) {
-      const offset = row * L;
-      for (let y = 0; y < L; y += 1) out[base + y] = (out[base + y] as number) + (weights[offset + y] as number);
+    for (const rows of lists) {
+      for (const row of rows) {
+        const offset = row * L;
+        for (let y = 0; y < L; y += 1) out[base + y] = (out[base + y] as number) + (weights[offset + y] as number);
+      }
     }
   });
 }

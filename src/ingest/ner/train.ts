@@ -8,6 +8,9 @@ import { LinearChainRecogniser } from './linear-chain-recogniser.js';
 import type { LinearChainModel } from './linear-chain-model.js';
 import type { TrainingSentence } from './training-data.js';
 
+/** Starts the name of a feature private to one source domain; such features are not shipped. */
+const DOMAIN_MARK = '\u0000';
+
 export interface TrainingOptions {
   epochs: number;
   /**
@@ -24,14 +27,16 @@ export interface TrainingOptions {
   /** Adds lists that do not come from the training data (countries, cities). */
   addReferenceLists?: (builder: GazetteerBuilder) => void;
   clusters?: Map<string, string> | undefined;
-  /** Development data: scored after each epoch; the best epoch's weights are kept. */
+  /** Sentences whose entities only feed the gazetteer (data too noisy to train on). */
+  gazetteerSentences?: readonly TrainingSentence[] | undefined;
+  /** Development data: scored after each epoch, to show progress; it does not steer training. */
   dev?: readonly TrainingSentence[] | undefined;
   log?: (line: string) => void;
 }
 
 export interface TrainingResult {
   model: LinearChainModel;
-  epoch: number;
+  /** The final model's scores on the development data, if given. */
   dev: EvaluationReport | undefined;
 }
 
@@ -55,8 +60,9 @@ export function trainModel(sentences: readonly TrainingSentence[], options: Trai
       const perToken = extractor.extract(sentence.tokens);
       const features: number[] = [];
       const offsets = new Int32Array(perToken.length + 1);
+      const domain = sentence.domain === undefined ? '' : `${DOMAIN_MARK}${sentence.domain}:`;
       perToken.forEach((names, t) => {
-        for (const name of names) {
+        for (const name of domain === '' ? names : names.flatMap((name) => [name, domain + name])) {
           let id = ids.get(name);
           if (id === undefined) {
             id = counts.length;
@@ -83,24 +89,23 @@ export function trainModel(sentences: readonly TrainingSentence[], options: Trai
   const perceptron = new AveragedPerceptron(names.length, labels);
   const random = seededRandom(options.seed);
   const order = sentences.map((_, i) => i);
-  let best: TrainingResult | undefined;
+  let averaged = perceptron.averaged();
   for (let epoch = 1; epoch <= options.epochs; epoch += 1) {
     shuffle(order, random);
     const accuracy = perceptron.trainEpoch(encoded, order);
-    const { weights, transitions } = perceptron.averaged();
-    const model: LinearChainModel = { labels, features, weights, transitions, gazetteer, clusters: options.clusters };
+    averaged = perceptron.averaged();
+    const model: LinearChainModel = { labels, features, ...averaged, gazetteer, clusters: options.clusters };
     const dev = options.dev ? evaluateSpans(new LinearChainRecogniser(model), options.dev) : undefined;
     log(
       `epoch ${epoch}/${options.epochs}: training accuracy ${(100 * accuracy).toFixed(2)}%` +
         (dev ? `, dev F1 ${dev.overall.f1.toFixed(2)}` : '') +
         ` (${elapsed()})`,
     );
-    if (!best || !dev || (best.dev && dev.overall.f1 > best.dev.overall.f1)) best = { model, epoch, dev };
   }
-  if (!best) throw new RangeError('Training needs at least one epoch.');
-  const model = prune(best.model, options.pruneBelow);
-  log(`kept epoch ${best.epoch}; ${model.features.size} features after pruning weights below ${options.pruneBelow}`);
-  return { ...best, model };
+  const model = prune({ labels, features, ...averaged, gazetteer, clusters: options.clusters }, options.pruneBelow);
+  log(`${model.features.size} features left after pruning weights below ${options.pruneBelow}`);
+  const dev = options.dev ? evaluateSpans(new LinearChainRecogniser(model), options.dev) : undefined;
+  return { model, dev };
 }
 
 function foldBounds(count: number, folds: number): [number, number][] {
@@ -118,6 +123,9 @@ function buildGazetteer(
 ): Gazetteer {
   const builder = new GazetteerBuilder();
   options.addReferenceLists?.(builder);
+  for (const sentence of options.gazetteerSentences ?? []) {
+    for (const span of sentence.spans) builder.add(span.type, sentence.tokens.slice(span.start, span.end));
+  }
   sentences.forEach((sentence, s) => {
     if (s >= from && s < to) return;
     for (const span of sentence.spans) builder.add(span.type, sentence.tokens.slice(span.start, span.end));
@@ -156,7 +164,7 @@ function encode(
   return { features: Int32Array.from(features), offsets, labels: sentence.labels };
 }
 
-/** Drops small weights, then features left with no weight, renumbering the rest. */
+/** Drops small weights, then features left with no weight or private to a domain, renumbering the rest. */
 function prune(model: LinearChainModel, threshold: number): LinearChainModel {
   const L = model.labels.length;
   const names: string[] = new Array<string>(model.features.size);
@@ -164,6 +172,7 @@ function prune(model: LinearChainModel, threshold: number): LinearChainModel {
   const kept: string[] = [];
   const rows: number[] = [];
   names.forEach((name, row) => {
+    if (name.startsWith(DOMAIN_MARK)) return;
     for (let y = 0; y < L; y += 1) {
       if (Math.abs(model.weights[row * L + y] as number) >= threshold) {
         kept.push(name);

@@ -5,6 +5,12 @@ import type { EntitySpan, EntityType } from './recogniser.js';
 export interface TrainingSentence {
   tokens: string[];
   spans: EntitySpan[];
+  /**
+   * Set on data from another source than the target: its features get a copy
+   * private to that source (Daumé III 2007, "frustratingly easy domain
+   * adaptation"), which absorbs what differs there and is left out of the model.
+   */
+  domain?: string;
 }
 
 /** Parts of speech of demonyms: "Iraqi" (JJ), "Iraqis" (NNS, NNPS). */
@@ -61,7 +67,7 @@ export function readGmbSentences(path: string, titles: ReadonlySet<string>): Tra
       }
       if (type && start < chunk.end) spans.push({ type, start, end: chunk.end });
     }
-    return { tokens, spans };
+    return { tokens, spans, domain: 'gmb' };
   });
 }
 
