@@ -71,6 +71,7 @@ export function suiteContext(getServer: () => TaxiiTestServer): SuiteContext {
     const text = await response.text();
     // Every answer, success or error, is a TAXII resource (TAXII 2.1 §1.6.8).
     expect(response.headers.get('content-type')).toBe(TAXII);
+    if (response.ok) expect(response.headers.get('cache-control')).toBe('no-store');
     return { status: response.status, headers: response.headers as unknown as Headers, text, body: text === '' ? {} : JSON.parse(text) };
   };
   return {

@@ -15,7 +15,12 @@ export const APPLIED_LIMIT_HEADER = 'x-entente-applied-limit';
  */
 export function sendTaxii(reply: FastifyReply, status: number, body: string | object): FastifyReply {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return reply.code(status).header('content-type', TAXII_MEDIA_TYPE).send(Buffer.from(text, 'utf8'));
+  return reply
+    .code(status)
+    .header('content-type', TAXII_MEDIA_TYPE)
+    // Answers carry access-controlled intelligence: no shared cache may keep them.
+    .header('cache-control', 'no-store')
+    .send(Buffer.from(text, 'utf8'));
 }
 
 /**
