@@ -70,6 +70,20 @@ function suite(open: () => Promise<TestStore>): void {
       expect(await opened.db.selectFrom('api_tokens').selectAll().execute()).toHaveLength(1);
     });
 
+    it('survives several processes starting at once on one database', async () => {
+      const results = await Promise.all([1, 2, 3].map(() => bootstrap({ db: opened.db, store: opened.store })));
+      expect(results.filter((r) => r.adminCreated)).toHaveLength(1);
+      expect(results.filter((r) => r.generatedPassword !== undefined)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.organization.id)).size).toBe(1);
+      expect(await opened.store.listCollections()).toHaveLength(1);
+      expect(await opened.db.selectFrom('users').selectAll().execute()).toHaveLength(1);
+    });
+
+    it('gives the default collection the alias "default"', async () => {
+      await bootstrap({ db: opened.db, store: opened.store });
+      expect((await opened.store.listCollections())[0]?.alias).toBe('default');
+    });
+
     it('adds no default collection to an instance that already has collections', async () => {
       await opened.store.createCollection({ title: 'existing' });
       const result = await bootstrap({ db: opened.db, store: opened.store });

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isEntenteError } from '../errors.js';
 import type { Collection, ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { grantCollection } from './collection-grants.js';
@@ -45,23 +46,42 @@ export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult>
 
   let generatedPassword: string | undefined;
   let admin: User | undefined = await findUserByUsername(db, ADMIN_USERNAME);
-  const adminCreated = admin === undefined;
+  let adminCreated = false;
   if (admin === undefined) {
-    const password = input.adminPassword ?? (generatedPassword = generatePassword());
-    admin = await createUser(db, { orgId: organization.id, username: ADMIN_USERNAME, role: 'admin', password });
+    const password = input.adminPassword ?? generatePassword();
+    const outcome = await inRace(
+      () => createUser(db, { orgId: organization.id, username: ADMIN_USERNAME, role: 'admin', password }),
+      () => findUserByUsername(db, ADMIN_USERNAME),
+    );
+    admin = outcome.value;
+    adminCreated = outcome.created;
+    if (adminCreated && input.adminPassword === undefined) generatedPassword = password;
   }
 
   if (input.adminToken !== undefined && !(await tokenKnown(db, input.adminToken))) {
-    await createToken(db, { userId: admin.id, scope: 'read-write', label: 'ENTENTE_ADMIN_TOKEN', secret: input.adminToken });
+    const { adminToken } = input;
+    const userId = admin.id;
+    await inRace<unknown>(
+      () => createToken(db, { userId, scope: 'read-write', label: 'ENTENTE_ADMIN_TOKEN', secret: adminToken }),
+      async () => ((await tokenKnown(db, adminToken)) ? adminToken : undefined),
+    );
   }
 
   let defaultCollection: Collection | undefined;
   if ((await store.listCollections()).length === 0) {
-    defaultCollection = await store.createCollection({
-      title: DEFAULT_COLLECTION_TITLE,
-      description: 'Created on first start; read and write for the local organisation',
-    });
-    await grantCollection(db, { collectionId: defaultCollection.id, orgId: organization.id, canRead: true, canWrite: true });
+    const created = await inRace(
+      () =>
+        store.createCollection({
+          title: DEFAULT_COLLECTION_TITLE,
+          alias: DEFAULT_COLLECTION_TITLE,
+          description: 'Created on first start; read and write for the local organisation',
+        }),
+      async () => (await store.listCollections()).find((c) => c.alias === DEFAULT_COLLECTION_TITLE),
+    );
+    if (created.created) {
+      defaultCollection = created.value;
+      await grantCollection(db, { collectionId: created.value.id, orgId: organization.id, canRead: true, canWrite: true });
+    }
   }
 
   return {
@@ -77,9 +97,30 @@ export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult>
 export async function ensureLocalOrganization(db: Kysely<DatabaseSchema>): Promise<Organization> {
   return (
     (await findOrganizationByName(db, LOCAL_ORGANIZATION)) ??
-    // "local" names no real organisation, so its identity id is random rather than derived from the name.
-    (await createOrganization(db, { name: LOCAL_ORGANIZATION, identityId: randomIdentityId() }))
+    (
+      await inRace(
+        // "local" names no real organisation, so its identity id is random rather than derived from the name.
+        () => createOrganization(db, { name: LOCAL_ORGANIZATION, identityId: randomIdentityId() }),
+        () => findOrganizationByName(db, LOCAL_ORGANIZATION),
+      )
+    ).value
   );
+}
+
+/**
+ * Creates something, or, when another process starting at the same time on the
+ * same PostgreSQL created it first (`conflict`), takes theirs. `created` says
+ * which happened.
+ */
+async function inRace<T>(create: () => Promise<T>, reread: () => Promise<T | undefined>): Promise<{ value: T; created: boolean }> {
+  try {
+    return { value: await create(), created: true };
+  } catch (error) {
+    if (!(isEntenteError(error) && error.code === 'conflict')) throw error;
+    const theirs = await reread();
+    if (theirs === undefined) throw error;
+    return { value: theirs, created: false };
+  }
 }
 
 /** A token already registered, live or revoked: a revoked admin token is not brought back by a restart. */

@@ -4,6 +4,7 @@ import { EntenteError } from '../errors.js';
 import { deterministicId, isIdOfType } from '../stix/identifier.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 
 /**
  * Organisations: every user belongs to one, collections grant access to them,
@@ -57,7 +58,13 @@ export async function createOrganization(
   if ((await findOrganizationByName(db, name)) !== undefined) {
     throw new EntenteError('conflict', `An organisation named "${name}" already exists`, { name });
   }
-  await db.insertInto('organizations').values({ id: randomUUID(), name, identity_id: identityId, created_at: now }).execute();
+  try {
+    await db.insertInto('organizations').values({ id: randomUUID(), name, identity_id: identityId, created_at: now }).execute();
+  } catch (error) {
+    // Another process created it between the check and the insert.
+    if (isUniqueViolation(error)) throw new EntenteError('conflict', `An organisation named "${name}" already exists`, { name });
+    throw error;
+  }
   const created = await findOrganizationByName(db, name);
   if (created === undefined) throw new EntenteError('unavailable', `Organisation "${name}" was not stored`);
   return created;

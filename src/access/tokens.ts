@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import type { TokenScope } from './principal.js';
 
 /**
@@ -79,7 +80,12 @@ export async function createToken(db: Kysely<DatabaseSchema>, input: NewToken, n
     revoked_at: null,
     last_used_at: null,
   };
-  await db.insertInto('api_tokens').values(row).execute();
+  try {
+    await db.insertInto('api_tokens').values(row).execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new EntenteError('conflict', 'This token is already registered');
+    throw error;
+  }
   return { token, record: toToken(row) };
 }
 

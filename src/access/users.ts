@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import { hashPassword } from './passwords.js';
 import type { Role } from './principal.js';
 
@@ -65,10 +66,18 @@ export async function createUser(db: Kysely<DatabaseSchema>, input: NewUser, now
   }
   const passwordHash = await hashPassword(input.password);
   const id = randomUUID();
-  await db
-    .insertInto('users')
-    .values({ id, org_id: input.orgId, username: input.username, role, password_hash: passwordHash, created_at: now })
-    .execute();
+  try {
+    await db
+      .insertInto('users')
+      .values({ id, org_id: input.orgId, username: input.username, role, password_hash: passwordHash, created_at: now })
+      .execute();
+  } catch (error) {
+    // Another process created it between the check and the insert.
+    if (isUniqueViolation(error)) {
+      throw new EntenteError('conflict', `A user named "${input.username}" already exists`, { username: input.username });
+    }
+    throw error;
+  }
   return { id, orgId: input.orgId, username: input.username, role, disabled: false, createdAt: now };
 }
 
