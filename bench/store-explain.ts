@@ -22,6 +22,7 @@ const { values } = parseArgs({
     objects: { type: 'string', default: '200000' },
     backend: { type: 'string', default: 'both' },
     postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+    analyze: { type: 'boolean', default: false },
   },
 });
 const total = Number(values.objects);
@@ -42,7 +43,7 @@ for (const backend of backends) {
       }
       await opened.store.addObjects(collectionId, batch, { authorOrg: null, authorUser: null });
     }
-    if (backend === 'postgres') await opened.db.executeQuery(CompiledQuery.raw('analyze objects'));
+    if (backend === 'postgres' && values.analyze) await opened.db.executeQuery(CompiledQuery.raw('analyze objects'));
     const middle = (await opened.store.queryManifest(collectionId, { limit: Math.floor(total / 2) }, { kind: 'all' })).lastAdded ?? 0;
     const cases: [string, Omit<ObjectQuery, 'limit'>][] = [
       ['first page (match[version]=last default)', {}],

@@ -31,7 +31,8 @@ export async function addObjects(
   meta: WriteMeta,
 ): Promise<AddResult[]> {
   const pending = objects.map(pendingRow);
-  return db.transaction().execute(async (trx) => {
+  let inserted = 0;
+  const results = await db.transaction().execute(async (trx) => {
     const base = await reserveDates(trx, dialect, collectionId, Math.max(pending.length, 1));
     const held = await heldVersions(trx, collectionId, pending);
     const storedBefore = new Set(held.keys());
@@ -58,14 +59,17 @@ export async function addObjects(
       results.push({ id: row.id, version: insert.version_raw, status: 'added', dateAdded: insert.date_added });
     });
 
-    const inserted = await dialect.insertObjects(trx, fresh);
-    if (inserted.length !== fresh.length) {
+    const stored = await dialect.insertObjects(trx, fresh);
+    if (stored.length !== fresh.length) {
       // Impossible while the collection lock is held; refuse rather than report wrong statuses.
       throw new EntenteError('conflict', `Collection ${collectionId} changed during the write; retry it`, { collectionId });
     }
     await markMultiVersion(trx, collectionId, [...gained]);
+    inserted = fresh.length;
     return results;
   });
+  await dialect.afterInsert(db, inserted);
+  return results;
 }
 
 /** Reserves `count` consecutive date_added values, the first at least now and after every earlier one. */

@@ -1,4 +1,4 @@
-import type { ColumnDataType, ColumnDefinitionBuilder, Expression, RawBuilder, Transaction } from 'kysely';
+import type { ColumnDataType, ColumnDefinitionBuilder, Expression, Kysely, RawBuilder, Transaction } from 'kysely';
 import type { InsertRow, VersionKey } from './object-columns.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -27,4 +27,9 @@ export interface DialectSql {
    * neither pays per-row round trips nor per-batch SQL compilation.
    */
   insertObjects(trx: Transaction<DatabaseSchema>, rows: readonly InsertRow[]): Promise<VersionKey[]>;
+  /**
+   * Called after a write commits with the number of rows it inserted: where
+   * the planner needs statistics to pick the index walk, keep them fresh.
+   */
+  afterInsert(db: Kysely<DatabaseSchema>, inserted: number): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { PostgresDialect, sql, type Dialect, type Transaction } from 'kysely';
+import { PostgresDialect, sql, type Dialect, type Kysely, type Transaction } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { DialectSql } from './dialect-sql.js';
 import { OBJECT_COLUMNS, type InsertRow, type VersionKey } from './object-columns.js';
@@ -13,33 +13,58 @@ const ARRAY_TYPES: Partial<Record<(typeof OBJECT_COLUMNS)[number], string>> = {
   multi_version: 'integer[]',
 };
 
-export const postgresSql: DialectSql = {
-  name: 'postgres',
-  greatest: (a, b) => sql<number>`greatest(${a}, ${b})`,
-  keyText: sql`text collate "C"`,
-  seqType: 'bigint',
-  seqColumn: (column) => column.primaryKey().generatedByDefaultAsIdentity(),
-  async insertObjects(trx: Transaction<DatabaseSchema>, rows: readonly InsertRow[]): Promise<VersionKey[]> {
-    const inserted: VersionKey[] = [];
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-      // One array parameter per column: the statement is the same whatever the batch size.
-      const arrays = OBJECT_COLUMNS.map((column) => {
-        const type = sql.raw(ARRAY_TYPES[column] ?? 'text[]');
-        return sql`${sql.val(chunk.map((row) => row[column]))}::${type}`;
-      });
-      const result = await trx
-        .insertInto('objects')
-        .columns([...OBJECT_COLUMNS])
-        .expression(sql`select * from unnest(${sql.join(arrays)})`)
-        .onConflict((oc) => oc.columns(['collection_id', 'id', 'version']).doNothing())
-        .returning(['id', 'version'])
-        .execute();
-      inserted.push(...result);
-    }
-    return inserted;
-  },
-};
+/**
+ * Rows inserted before statistics are refreshed: at least this many, and at
+ * least half the table as last measured, so a large import analyses a few
+ * times (logarithmically), not once per batch.
+ */
+const ANALYZE_AFTER_ROWS = 10_000;
+
+function postgresSql(): DialectSql {
+  let sinceAnalyze = 0;
+  let tableRows = 0;
+  return {
+    name: 'postgres',
+    greatest: (a, b) => sql<number>`greatest(${a}, ${b})`,
+    keyText: sql`text collate "C"`,
+    seqType: 'bigint',
+    seqColumn: (column) => column.primaryKey().generatedByDefaultAsIdentity(),
+    async insertObjects(trx: Transaction<DatabaseSchema>, rows: readonly InsertRow[]): Promise<VersionKey[]> {
+      const inserted: VersionKey[] = [];
+      for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+        const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+        // One array parameter per column: the statement is the same whatever the batch size.
+        const arrays = OBJECT_COLUMNS.map((column) => {
+          const type = sql.raw(ARRAY_TYPES[column] ?? 'text[]');
+          return sql`${sql.val(chunk.map((row) => row[column]))}::${type}`;
+        });
+        const result = await trx
+          .insertInto('objects')
+          .columns([...OBJECT_COLUMNS])
+          .expression(sql`select * from unnest(${sql.join(arrays)})`)
+          .onConflict((oc) => oc.columns(['collection_id', 'id', 'version']).doNothing())
+          .returning(['id', 'version'])
+          .execute();
+        inserted.push(...result);
+      }
+      return inserted;
+    },
+    /**
+     * Without statistics (right after a bulk import, before autovacuum runs) the
+     * planner guesses a collection is small and sorts all of it for each page
+     * instead of walking (collection_id, date_added); refreshing them keeps
+     * pages proportional to the page.
+     */
+    async afterInsert(db: Kysely<DatabaseSchema>, count: number): Promise<void> {
+      sinceAnalyze += count;
+      if (sinceAnalyze < Math.max(ANALYZE_AFTER_ROWS, tableRows / 2)) return;
+      sinceAnalyze = 0;
+      await sql`analyze objects`.execute(db);
+      const { rows } = await sql<{ n: number }>`select reltuples::bigint as n from pg_class where oid = 'objects'::regclass`.execute(db);
+      tableRows = Number(rows[0]?.n ?? 0);
+    },
+  };
+}
 
 const INT8_OID = 20;
 
@@ -79,7 +104,7 @@ export async function createPostgres(url: string, schema?: string): Promise<{ di
   }
   // Pages are short index walks; parallel workers only add start-up latency to them.
   const pool = new pg.Pool({ connectionString: url, types, options: `${options ?? ''} -c max_parallel_workers_per_gather=0`.trim() });
-  return { dialect: new PostgresDialect({ pool }), sql: postgresSql };
+  return { dialect: new PostgresDialect({ pool }), sql: postgresSql() };
 }
 
 function unreachable(url: string, error: unknown): EntenteError {
