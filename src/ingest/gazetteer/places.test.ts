@@ -37,6 +37,12 @@ describe('lookupPlace', () => {
     expect(lookupPlace('UK')[0]?.countryCode).toBe('GB');
   });
 
+  it('takes a small place abroad only when spelled as GeoNames spells it', () => {
+    expect(lookupPlace('Catalan').some((place) => place.name === 'Çatalan')).toBe(false);
+    expect(lookupPlace('Çatalan')[0]?.countryCode).toBe('TR');
+    expect(lookupPlace('Jalalabad')[0]?.countryCode).toBe('AF');
+  });
+
   it('returns nothing for an unknown name', () => {
     expect(lookupPlace('Xyzzyville')).toEqual([]);
   });

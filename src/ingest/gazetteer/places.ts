@@ -5,6 +5,7 @@
  * kind and population.
  */
 import { countryByName, findCountryByDemonym, placeAliases } from './countries.js';
+import { nameKey } from './normalize.js';
 import { findCities, loadCities } from './cities.js';
 import { regionsByName, regionIndex } from './regions.js';
 import type { LookupContext, Place } from './place.js';
@@ -13,6 +14,20 @@ export type { LookupContext, Place, PlaceKind, PlacePrecision } from './place.js
 export { findCountryByDemonym };
 
 const HINT_BONUS = 50;
+const SMALL_PLACE = 20_000;
+
+/** Same letters, diacritics included; case, apostrophes and hyphens aside. */
+function spelledAlike(a: string, b: string): boolean {
+  const fold = (text: string): string => text.toLowerCase().replace(/['’‘`ʻʼ]/g, '').replace(/[-\s./]+/g, ' ').trim();
+  return fold(a) === fold(b);
+}
+
+let exonyms: Set<string> | undefined;
+
+function isExonym(name: string): boolean {
+  exonyms ??= new Set(Object.keys(placeAliases().cities).map(nameKey));
+  return exonyms.has(nameKey(name));
+}
 
 interface Scored {
   place: Place;
@@ -36,6 +51,9 @@ export function lookupPlace(name: string, context: LookupContext = {}): Place[] 
   if (country) scored.push({ place: { ...country }, score: 150 });
   for (const region of regionsByName(name)) scored.push({ place: { ...region }, score: 75 });
   for (const { place, featureCode } of findCities(name)) {
+    // "Catalan" is not the Turkish village Çatalan: a small place abroad must be spelled as GeoNames spells it.
+    const small = (place.population ?? 0) < SMALL_PLACE && place.countryCode !== hint;
+    if (small && !spelledAlike(name, place.name) && !isExonym(name)) continue;
     scored.push({ place, score: cityScore(place.population ?? 0, featureCode) });
   }
   for (const entry of scored) if (hint !== undefined && entry.place.countryCode === hint) entry.score += HINT_BONUS;
