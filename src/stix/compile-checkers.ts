@@ -11,8 +11,9 @@ import { timestampProblem } from './timestamp.js';
  * so a valid object costs a few type tests and regular-expression matches.
  */
 
-export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/u;
-export const HEX = /^(?:[0-9a-fA-F]{2})*$/u;
+// Non-empty, as the OASIS schemas require.
+export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$/u;
+export const HEX = /^(?:[0-9a-fA-F]{2})+$/u;
 const URL_RE = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$/u;
 const DICT_KEY = /^[a-zA-Z0-9_-]{1,250}$/u;
 const HASH_KEY = /^[a-zA-Z0-9_-]{3,250}$/u;
@@ -64,9 +65,11 @@ export function compileChecker(kind: PropertyKind): Checker {
     case 'external-references': return listChecker(checkExternalReference);
     case 'granular-markings': return listChecker(checkGranularMarking);
     case 'hashes': return checkHashes;
-    case 'dictionary': return checkDictionary;
+    case 'dictionary': return kind.values === 'string-or-integer' ? checkScalarDictionary : checkDictionary;
+    case 'record': return recordChecker(kind.fields);
     case 'extensions': return checkExtensions;
     case 'lang': return checkLang;
+    case 'langs': return listChecker(checkLang);
     case 'object': return checkObject;
     case 'objects': return listChecker(checkObject);
     case 'binary': return checkBinary;
@@ -159,11 +162,11 @@ const checkLang: Checker = (v, ctx, parent, key) => {
 };
 
 const checkBinary: Checker = (v, ctx, parent, key) => {
-  if (typeof v !== 'string' || !BASE64.test(v)) ctx.addAt(parent, key, `must be base64 text, not ${kindOf(v)}`);
+  if (typeof v !== 'string' || !BASE64.test(v)) ctx.addAt(parent, key, `must be non-empty base64 text, not ${kindOf(v)}`);
 };
 
 const checkHex: Checker = (v, ctx, parent, key) => {
-  if (typeof v !== 'string' || !HEX.test(v)) ctx.addAt(parent, key, `must be an even number of hex digits, not ${kindOf(v)}`);
+  if (typeof v !== 'string' || !HEX.test(v)) ctx.addAt(parent, key, `must be a non-empty even number of hex digits, not ${kindOf(v)}`);
 };
 
 const checkUrl: Checker = (v, ctx, parent, key) => {
@@ -274,3 +277,33 @@ const checkDictionary: Checker = (v, ctx, parent, key) => {
     else if (Array.isArray(value) && value.length === 0) ctx.add(where, 'must not be an empty list');
   }
 };
+
+/** A dictionary whose values are strings or integers (e.g. network-traffic `ipfix`, STIX 2.1 §6.12). */
+const checkScalarDictionary: Checker = (v, ctx, parent, key) => {
+  checkDictionary(v, ctx, parent, key);
+  if (!isPlainObject(v)) return;
+  for (const [name, value] of Object.entries(v)) {
+    if (typeof value !== 'string' && !Number.isSafeInteger(value) && value !== null) {
+      ctx.add(`${pathOf(parent, key)}.${name}`, `must be a string or an integer, not ${kindOf(value)}`);
+    }
+  }
+};
+
+function recordChecker(fields: Readonly<Record<string, PropertyKind>>): Checker {
+  const checkers = Object.entries(fields).map(([name, kind]): [string, Checker] => [name, compileChecker(kind)]);
+  const names = checkers.map(([name]) => name).join(', ');
+  return (v, ctx, parent, key) => {
+    if (!isPlainObject(v)) {
+      ctx.addAt(parent, key, `must be an object, not ${kindOf(v)}`);
+      return;
+    }
+    const path = pathOf(parent, key);
+    let present = 0;
+    for (const [name, check] of checkers) {
+      if (v[name] === undefined) continue;
+      present++;
+      check(v[name], ctx, path, name);
+    }
+    if (present === 0) ctx.addAt(parent, key, `needs at least one of ${names}`);
+  };
+}

@@ -23,9 +23,11 @@ export type PropertyKind =
   | { readonly kind: 'external-references' }
   | { readonly kind: 'granular-markings' }
   | { readonly kind: 'hashes' }
-  | { readonly kind: 'dictionary' }
+  | { readonly kind: 'dictionary'; readonly values?: 'string-or-integer' }
+  | { readonly kind: 'record'; readonly fields: PropertyTable }
   | { readonly kind: 'extensions' }
   | { readonly kind: 'lang' }
+  | { readonly kind: 'langs' }
   | { readonly kind: 'object' }
   | { readonly kind: 'objects' }
   | { readonly kind: 'binary' }
@@ -78,6 +80,10 @@ export function vocab(vocabulary: VocabularyName): PropertyKind {
 }
 export function vocabs(vocabulary: VocabularyName): PropertyKind {
   return { kind: 'vocabs', vocabulary };
+}
+/** An object with known, typed fields of which at least one must be present (other keys allowed). */
+export function record(fields: PropertyTable): PropertyKind {
+  return { kind: 'record', fields };
 }
 export function constant(value: string): PropertyKind {
   return { kind: 'const', value };

@@ -3,7 +3,7 @@ import {
 } from './object-rules.js';
 import type { ObjectTypeSpec } from './object-types.js';
 import {
-  bool, dict, hashes, int, obj, objs, oneOf, pattern, ref, refs, str, strs, ts, url, vocab,
+  bool, dict, hashes, int, objs, oneOf, pattern, record, ref, refs, str, strs, ts, url, vocab,
 } from './property-kinds.js';
 import { ENCRYPTION_ALGORITHM_ENUM } from './vocabularies.js';
 
@@ -19,7 +19,17 @@ const IPV6 = /^(?=.*:)[0-9A-Fa-f:.]{2,45}(%[^/]+)?(\/(12[0-8]|1[01]\d|[1-9]?\d))
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/u;
 const ENCODING = /^[a-zA-Z0-9/.+_:-]{2,250}$/u;
 const MIME = /^(application|audio|font|image|message|model|multipart|text|video)\/[a-zA-Z0-9.+_-]+/u;
+// CPE 2.3 formatted string (NISTIR 7695 §6.2), as the OASIS schema and validator require.
+const CPE = /^cpe:2\.3:[aho*-](:(((\?*|\*?)([a-zA-Z0-9\-._]|(\\[\\*?!"#$%&'()+,/:;<=>@[\]^`{|}~]))+(\?*|\*?))|[*-])){5}(:(([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?)|[*-]))(:(((\?*|\*?)([a-zA-Z0-9\-._]|(\\[\\*?!"#$%&'()+,/:;<=>@[\]^`{|}~]))+(\?*|\*?))|[*-])){4}$/u;
 const port = int(0, 65535);
+/** STIX 2.1 §6.18.2 x509-v3-extensions-type. */
+const X509_V3_EXTENSIONS = record({
+  basic_constraints: str, name_constraints: str, policy_constraints: str, key_usage: str, extended_key_usage: str,
+  subject_key_identifier: str, authority_key_identifier: str, subject_alternative_name: str,
+  issuer_alternative_name: str, subject_directory_attributes: str, crl_distribution_points: str,
+  inhibit_any_policy: str, private_key_usage_period_not_before: ts, private_key_usage_period_not_after: ts,
+  certificate_policies: str, policy_mappings: str,
+});
 const count = int(0);
 
 export const SCO_TYPES: readonly ObjectTypeSpec[] = [
@@ -108,7 +118,8 @@ export const SCO_TYPES: readonly ObjectTypeSpec[] = [
     optional: {
       start: ts, end: ts, is_active: bool, src_ref: ref('ipv4-addr', 'ipv6-addr', 'mac-addr', 'domain-name'),
       dst_ref: ref('ipv4-addr', 'ipv6-addr', 'mac-addr', 'domain-name'), src_port: port, dst_port: port,
-      src_byte_count: count, dst_byte_count: count, src_packets: count, dst_packets: count, ipfix: dict,
+      src_byte_count: count, dst_byte_count: count, src_packets: count, dst_packets: count,
+      ipfix: { kind: 'dictionary', values: 'string-or-integer' },
       src_payload_ref: ref('artifact'), dst_payload_ref: ref('artifact'), encapsulates_refs: refs('network-traffic'),
       encapsulated_by_ref: ref('network-traffic'),
     },
@@ -131,7 +142,10 @@ export const SCO_TYPES: readonly ObjectTypeSpec[] = [
   {
     type: 'software', category: 'sco', section: '6.14',
     required: { name: str },
-    optional: { cpe: str, swid: str, languages: strs, vendor: str, version: str },
+    optional: {
+      cpe: pattern(CPE, 'a CPE 2.3 formatted string such as cpe:2.3:a:telegram:telegram:4.8:*:*:*:*:*:*:*'),
+      swid: str, languages: { kind: 'langs' }, vendor: str, version: str,
+    },
   },
   {
     type: 'url', category: 'sco', section: '6.15',
@@ -169,7 +183,7 @@ export const SCO_TYPES: readonly ObjectTypeSpec[] = [
     optional: {
       is_self_signed: bool, hashes, version: str, serial_number: str, signature_algorithm: str, issuer: str,
       validity_not_before: ts, validity_not_after: ts, subject: str, subject_public_key_algorithm: str,
-      subject_public_key_modulus: str, subject_public_key_exponent: int(0), x509_v3_extensions: obj,
+      subject_public_key_modulus: str, subject_public_key_exponent: int(0), x509_v3_extensions: X509_V3_EXTENSIONS,
     },
     rules: [
       requireOneOf('is_self_signed', 'hashes', 'version', 'serial_number', 'signature_algorithm', 'issuer',

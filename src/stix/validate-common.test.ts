@@ -162,6 +162,8 @@ describe('custom properties (STIX 2.1 §11.1)', () => {
     expectProblem(withProps({ x_acme_list: [] }), 'x_acme_list', /empty list/);
     expectProblem(withProps({ x_acme_data_bin: 'not base64!' }), 'x_acme_data_bin', /base64/);
     expectProblem(withProps({ x_acme_data_hex: 'abc' }), 'x_acme_data_hex', /hex/);
+    expectProblem(withProps({ x_acme_data_bin: '' }), 'x_acme_data_bin', /base64/);
+    expectProblem(withProps({ x_acme_data_hex: '' }), 'x_acme_data_hex', /hex/);
   });
 });
 

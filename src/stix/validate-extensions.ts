@@ -29,7 +29,10 @@ export const checkExtensions: Checker = (value, ctx, parent, key) => {
       ctx.addAt(path, name, `must be a non-empty object, not ${kindOf(payload)}`);
       continue;
     }
-    if (PREDEFINED_EXTENSION_KEY.test(name)) continue;
+    if (PREDEFINED_EXTENSION_KEY.test(name)) {
+      checkPayloadProperties(payload, ctx, pathOf(path, name));
+      continue;
+    }
     if (!EXTENSION_DEFINITION_KEY.test(name)) {
       ctx.addAt(path, name, `"${name}" is not an extension-definition id (extension-definition--UUID) nor a predefined "-ext" name`);
       continue;

@@ -86,7 +86,9 @@ describe('observed-data, opinion, report, note, grouping', () => {
   const observed = { first_observed: T, last_observed: T, number_observed: 1 };
 
   it('observed-data has object_refs (SCOs/SROs) or objects, a count in range and ordered times', () => {
-    expectValid(sdo('observed-data', { ...observed, objects: { 0: { type: 'file', name: 'a' } } }));
+    expectValid(sdo('observed-data', { ...observed, objects: { 0: { type: 'file', id: `file--${U}`, name: 'a' } } }));
+    expectProblem(sdo('observed-data', { ...observed, objects: { 0: { type: 'file', name: 'a' } } }), 'objects.0.id', /required/);
+    expectProblem(sdo('observed-data', { ...observed, objects: { 0: { type: 'identity', id: `identity--${U}`, name: 'a' } } }), 'objects.0.type', /cyber-observable/);
     expectProblem(sdo('observed-data', observed), 'object_refs', /object_refs or objects/);
     expectProblem(sdo('observed-data', { ...observed, object_refs: [`file--${U}`], objects: { 0: { type: 'file' } } }), 'objects', /not be present together/);
     expectProblem(sdo('observed-data', { ...observed, object_refs: [`identity--${U}`] }), 'object_refs[0]', /must not refer to identity objects/);
@@ -245,6 +247,26 @@ describe('cyber-observable rules (§6)', () => {
     expectProblem(sco('windows-registry-key', { key: 'HKLM\\Software' }), 'key', /hive abbreviation/);
     expectProblem(sco('user-account', {}, V4), 'extensions', /is missing/);
     expectProblem(sco('process', {}, V4), 'extensions', /is missing/);
+  });
+
+  it('software: CPE 2.3 names and known language tags', () => {
+    expectValid(sco('software', { name: 'Telegram', cpe: 'cpe:2.3:a:telegram:telegram:4.8:*:*:*:*:*:*:*', languages: ['en', 'ru-RU'] }));
+    expectProblem(sco('software', { name: 'Telegram', cpe: 'cpe:/a:telegram:telegram' }), 'cpe', /CPE 2.3/);
+    expectProblem(sco('software', { name: 'Telegram', languages: ['english'] }), 'languages[0]', /language tag/);
+  });
+
+  it('x509 v3 extensions and ipfix have typed values', () => {
+    expectValid(sco('x509-certificate', { x509_v3_extensions: { key_usage: 'critical', private_key_usage_period_not_after: T } }));
+    expectProblem(sco('x509-certificate', { x509_v3_extensions: {} }), 'x509_v3_extensions', /at least one of basic_constraints/);
+    expectProblem(sco('x509-certificate', { x509_v3_extensions: { key_usage: 3 } }), 'x509_v3_extensions.key_usage', /string/);
+    const nt = { protocols: ['ipv4'], dst_ref: `ipv4-addr--${U}` };
+    expectValid(sco('network-traffic', { ...nt, ipfix: { minimumIpTotalLength: 32, exportingProcessId: 'x' } }));
+    expectProblem(sco('network-traffic', { ...nt, ipfix: { flags: ['a'] } }), 'ipfix.flags', /string or an integer/);
+  });
+
+  it('predefined -ext payloads follow the property rules', () => {
+    expectValid(sco('file', { name: 'a', extensions: { 'ntfs-ext': { sid: '1' } } }));
+    expectProblem(sco('file', { name: 'a', extensions: { 'ntfs-ext': { alternate_data_streams: [] } } }), 'extensions.ntfs-ext.alternate_data_streams', /empty list/);
   });
 
   it('SCO spec_version is optional but must be 2.1; defanged is boolean', () => {

@@ -5,7 +5,7 @@ import { isValidTypeName, parseId } from './identifier.js';
 import { timeOrder, type ObjectRule } from './object-rules.js';
 import {
   OBJECT_TYPES, RESERVED_PROPERTY_NAMES, RESERVED_TYPE_NAMES, SCO_COMMON_OPTIONAL, SCO_COMMON_REQUIRED,
-  SDO_COMMON_OPTIONAL, SDO_COMMON_REQUIRED, commonProperties, type ObjectTypeSpec,
+  SDO_COMMON_OPTIONAL, SDO_COMMON_REQUIRED, commonProperties, objectTypeSpec, type ObjectTypeSpec,
 } from './object-types.js';
 import type { PropertyTable } from './property-kinds.js';
 import type { StixBundle, StixObject } from './stix-object.js';
@@ -73,7 +73,7 @@ export function validateObject(value: unknown): ValidationIssue[] {
   const objectId = typeof rawId === 'string' && rawId !== '' ? rawId : NO_ID;
   const type = value.type;
   if (typeof type !== 'string' || !isValidTypeName(type) || RESERVED_TYPE_NAMES.has(type)) {
-    const ctx = new CheckContext(value, objectId, String(type));
+    const ctx = new CheckContext(value, objectId, typeof type === 'string' ? type : '(invalid type)');
     ctx.add('type', type === undefined ? 'is required'
       : `must be a STIX type name (3–250 lower-case letters, digits and single hyphens, not "action"), not ${kindOf(type)}`);
     return ctx.issues ?? [];
@@ -100,7 +100,25 @@ export function validateObject(value: unknown): ValidationIssue[] {
   }
   MODIFIED_AFTER_CREATED(value, ctx);
   for (const rule of compiled.rules) rule(value, ctx);
+  if (type === 'observed-data' && value.objects !== undefined) checkEmbeddedObservables(value.objects, ctx);
   return ctx.issues ?? [];
+}
+
+/**
+ * STIX 2.1 §4.14 `objects` (deprecated, still accepted): every value is a whole
+ * cyber-observable object, validated as such (the OASIS schemas require it).
+ */
+function checkEmbeddedObservables(objects: unknown, ctx: CheckContext): void {
+  if (!isPlainObject(objects)) return;
+  for (const [key, embedded] of Object.entries(objects)) {
+    const type = isPlainObject(embedded) ? embedded.type : undefined;
+    const spec = typeof type === 'string' ? objectTypeSpec(type) : undefined;
+    if (spec !== undefined && spec.category !== 'sco') {
+      ctx.add(`objects.${key}.type`, `must be a cyber-observable type, not ${spec.type}`);
+      continue;
+    }
+    for (const issue of validateObject(embedded)) ctx.add(`objects.${key}.${issue.property}`, issue.message);
+  }
 }
 
 function checkId(id: unknown, type: string, ctx: CheckContext): void {
