@@ -57,7 +57,8 @@ export function toInsertRow(
   meta: WriteMeta,
   multiVersion: boolean,
 ): Omit<ObjectsTable, 'seq'> {
-  const fallback = microsToTimestamp(dateAdded);
+  // Only an object with neither modified nor created takes its date_added as version.
+  const fallback = row.version === undefined ? microsToTimestamp(dateAdded) : '';
   return {
     collection_id: collectionId,
     id: row.id,

@@ -7,11 +7,10 @@ import type { DatabaseSchema } from './schema.js';
 
 const ROWS_PER_STATEMENT = 2000;
 
-/** The PostgreSQL array type of each non-text column, for unnest. */
-const ARRAY_TYPES: Partial<Record<(typeof OBJECT_COLUMNS)[number], string>> = {
-  date_added: 'bigint[]',
-  multi_version: 'integer[]',
-};
+/** The columns of `objects` as json_to_recordset reads them, in OBJECT_COLUMNS order. */
+const RECORD_COLUMNS = sql.raw(
+  OBJECT_COLUMNS.map((column) => `${column} ${column === 'date_added' ? 'bigint' : column === 'multi_version' ? 'integer' : 'text'}`).join(', '),
+);
 
 /**
  * Rows inserted before statistics are refreshed: at least this many, and at
@@ -33,15 +32,12 @@ function postgresSql(): DialectSql {
       const inserted: VersionKey[] = [];
       for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
         const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-        // One array parameter per column: the statement is the same whatever the batch size.
-        const arrays = OBJECT_COLUMNS.map((column) => {
-          const type = sql.raw(ARRAY_TYPES[column] ?? 'text[]');
-          return sql`${sql.val(chunk.map((row) => row[column]))}::${type}`;
-        });
+        // The whole chunk as one JSON parameter (JSON.stringify escapes natively,
+        // PostgreSQL parses it in C): the statement is the same whatever the batch size.
         const result = await trx
           .insertInto('objects')
           .columns([...OBJECT_COLUMNS])
-          .expression(sql`select * from unnest(${sql.join(arrays)})`)
+          .expression(sql`select * from json_to_recordset(${JSON.stringify(chunk)}::json) as r(${RECORD_COLUMNS})`)
           .onConflict((oc) => oc.columns(['collection_id', 'id', 'version']).doNothing())
           .returning(['id', 'version'])
           .execute();

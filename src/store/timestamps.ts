@@ -17,20 +17,12 @@ function parse(value: string): Parts | undefined {
   const m = TIMESTAMP.exec(value);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac] = m;
-  const date = new Date(0);
-  date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
-  date.setUTCHours(Number(h), Number(mi), Number(s), 0);
-  // Reject impossible dates (2021-02-30) that Date would silently roll over.
-  if (
-    date.getUTCFullYear() !== Number(y) ||
-    date.getUTCMonth() !== Number(mo) - 1 ||
-    date.getUTCDate() !== Number(d) ||
-    date.getUTCHours() !== Number(h) ||
-    date.getUTCMinutes() !== Number(mi) ||
-    date.getUTCSeconds() !== Number(s)
-  ) {
-    return undefined;
-  }
+  const year = Number(y);
+  const date = new Date(Date.UTC(year, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
+  if (year < 100) date.setUTCFullYear(year);
+  // Reject impossible dates (2021-02-30, 24:00:00) that Date would silently roll over.
+  const iso = date.toISOString();
+  if (iso.length !== 24 || iso.slice(0, 19) !== value.slice(0, 19)) return undefined;
   return { date, fraction: (frac ?? '').padEnd(6, '0').slice(0, 6) };
 }
 
@@ -52,7 +44,7 @@ export function isTimestamp(value: string): boolean {
 export function normaliseTimestamp(value: string, what = 'timestamp'): string {
   const parts = parse(value);
   if (!parts) throw invalid(value, what);
-  return `${parts.date.toISOString().slice(0, 19)}.${parts.fraction}Z`;
+  return `${value.slice(0, 19)}.${parts.fraction}Z`;
 }
 
 /** Microseconds since the Unix epoch; e.g. for TAXII `added_after` (TAXII 2.1 §3.4.2). */

@@ -1,0 +1,15 @@
+import { performance } from 'node:perf_hooks';
+import { openStore } from './open-store.js';
+import { benchObject } from '../../bench/lib/generate-objects.js';
+const url = process.argv[2] ?? ':memory:';
+const opened = await openStore(url, url.startsWith('postgres') ? { schema: 'tmp_prof' } : {});
+await opened.store.migrate();
+const c = await opened.store.createCollection({ title: 'x' });
+const batches = Array.from({ length: 50 }, (_, k) => Array.from({ length: 1000 }, (_, i) => { const o = benchObject(k * 1000 + i); return { object: o as never, json: JSON.stringify(o) }; }));
+const cpu0 = process.cpuUsage(); const t0 = performance.now();
+for (const batch of batches) await opened.store.addObjects(c.id, batch, { authorOrg: null, authorUser: null });
+const cpu = process.cpuUsage(cpu0); const wall = performance.now() - t0;
+console.log(`wall ${(50000 / (wall / 1000)).toFixed(0)}/s; node cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms for 50k => ${(50000 / ((cpu.user + cpu.system) / 1e6)).toFixed(0)}/s cpu-bound`);
+if (url.startsWith('postgres')) await opened.db.schema.dropSchema('tmp_prof').cascade().execute();
+await opened.store.close();
+console.log((globalThis as unknown as { T: Record<string, number> }).T);
