@@ -21,7 +21,10 @@ export interface DateMention extends CharSpan {
 }
 
 const DAY_MS = 86_400_000;
-const DATE_WORD = /\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(yesterday|today|tonight|last (week|month|year))\b/iu;
+const WINDOW = 40;
+const DATE_WORD_SOURCE = String.raw`\b(?:19|20)\d\d\b|\b\d{1,2}/\d{1,2}\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(yesterday|today|tonight|last (week|month|year))\b`;
+const DATE_WORD = new RegExp(DATE_WORD_SOURCE, 'iu');
+const DATE_WORD_GLOBAL = new RegExp(DATE_WORD_SOURCE, 'giu');
 const TIME_OF_DAY_OF = /\b(night|morning|evening|afternoon|early hours|weekend) of\b/giu;
 const YEAR_RE = /\b(?:(in|since|of|during|until|from|the|by|before|after|early|late|mid-?)\s+)?((?:19|20)\d\d)\b(?:(\s*[-–]\s*(?:19|20)?\d\d))?(?:\s+(\p{L}+))?/giu;
 const ANCHOR_RE = /\b(?:on|during)\s+the\s+(?:same\s+)?day\s+of\s+the\s+(?:attack|bombing|shooting|blast|assault|raid|explosion|massacre)\b|\bthe\s+same\s+day\b/giu;
@@ -41,15 +44,19 @@ export function findDates(segmented: SegmentedText, published: Date | undefined,
       const start = sentence.start + (match.index ?? 0);
       push({ text: match[0], start, end: start + match[0].length, sentence: sentence.index, precision: 'day', anchor: true });
     }
-    if (published !== undefined || /\b(19|20)\d\d\b/u.test(text)) {
+    // chrono is the costliest stage; sentences without a date word need not be parsed.
+    if ((published !== undefined || /\b(19|20)\d\d\b/u.test(text)) && DATE_WORD.test(text)) {
       const reference = published ?? new Date();
-      for (const result of parser.parse(text, { instant: reference, timezone: 0 }, { forwardDate: false })) {
-        // Only expressions that name a day, month, year or weekday ("in the months that followed" does not).
-        if (!DATE_WORD.test(result.text)) continue;
-        const resolved = resolveResult(result, reference, published !== undefined);
-        if (resolved === undefined) continue;
-        const start = sentence.start + result.index;
-        push({ text: result.text, start, end: start + result.text.length, sentence: sentence.index, ...resolved });
+      // chrono is the costliest stage: parse only a window around each date word, not the whole sentence.
+      for (const window of dateWindows(text)) {
+        for (const result of parser.parse(text.slice(window.start, window.end), { instant: reference, timezone: 0 }, { forwardDate: false })) {
+          // Only expressions that name a day, month, year or weekday ("in the months that followed" does not).
+          if (!DATE_WORD.test(result.text)) continue;
+          const resolved = resolveResult(result, reference, published !== undefined);
+          if (resolved === undefined) continue;
+          const start = sentence.start + window.start + result.index;
+          push({ text: result.text, start, end: start + result.text.length, sentence: sentence.index, ...resolved });
+        }
       }
     }
     for (const match of text.matchAll(YEAR_RE)) {
@@ -65,6 +72,22 @@ export function findDates(segmented: SegmentedText, published: Date | undefined,
     }
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+/** Stretches of the sentence around its date words (merged where they touch), cut at word boundaries. */
+function dateWindows(text: string): CharSpan[] {
+  const windows: CharSpan[] = [];
+  for (const match of text.matchAll(DATE_WORD_GLOBAL)) {
+    const at = match.index ?? 0;
+    let start = Math.max(0, at - WINDOW);
+    let end = Math.min(text.length, at + match[0].length + WINDOW);
+    while (start > 0 && /\S/u.test(text[start - 1] as string)) start -= 1;
+    while (end < text.length && /\S/u.test(text[end] as string)) end += 1;
+    const last = windows.at(-1);
+    if (last !== undefined && start <= last.end) windows[windows.length - 1] = { start: last.start, end };
+    else windows.push({ start, end });
+  }
+  return windows;
 }
 
 function resolveResult(result: chrono.ParsedResult, reference: Date, hasReference: boolean): { date: string; precision: DatePrecision } | undefined {

@@ -15,6 +15,7 @@ import type { Language } from './types.js';
  */
 const cache = new Map<Language, IngestResources>();
 const MIN_PERSON_CONFIDENCE = 0.7;
+const MEMO_LIMIT = 50_000;
 
 export function loadResources(language: Language, options: { warm?: boolean; modelPath?: string } = {}): IngestResources {
   let resources = cache.get(language);
@@ -29,31 +30,43 @@ export function loadResources(language: Language, options: { warm?: boolean; mod
   return resources;
 }
 
+/** Remembers answers for names seen before; names recur across reports, and the tables never change. */
+function memo<T>(compute: (key: string) => T): (key: string) => T {
+  const answers = new Map<string, T>();
+  return (key) => {
+    if (answers.has(key)) return answers.get(key) as T;
+    if (answers.size >= MEMO_LIMIT) answers.clear();
+    const value = compute(key);
+    answers.set(key, value);
+    return value;
+  };
+}
+
 function bind(modelPath: string | undefined): IngestResources {
   const path = modelPath ?? DEFAULT_MODEL_PATH;
   const recogniser = existsSync(path) ? loadRecogniser(path) : undefined;
-  const groupCache = new Map<string, ResolvedGroup | undefined>();
   const asGroup = (canonical: string): ResolvedGroup => ({ name: canonical, aliases: [] });
+  const place = memo((key) => {
+    const [name = '', countryHint] = key.split('\u0000');
+    const context = countryHint !== undefined && countryHint !== '' ? { countryHint } : {};
+    // "St Petersburg", "St. Louis": gazetteers spell the saint out.
+    return lookupPlace(name, context)[0] ?? (/^St\.?\s/u.test(name) ? lookupPlace(name.replace(/^St\.?\s/u, 'Saint '), context)[0] : undefined);
+  });
+  const group = memo((text) => {
+    const match = resolveGroup(text);
+    return match === undefined ? undefined : asGroup(match.canonical);
+  });
+  const demonym = memo((word) => findCountryByDemonym(word));
   return {
     ...(recogniser !== undefined ? { recognise: (tokens: readonly string[]) => recogniser.recognise(tokens) } : {}),
-    lookupPlace: (name, countryHint) => {
-      const context = countryHint !== undefined ? { countryHint } : {};
-      // "St Petersburg", "St. Louis": gazetteers spell the saint out.
-      return lookupPlace(name, context)[0] ?? (/^St\.?\s/u.test(name) ? lookupPlace(name.replace(/^St\.?\s/u, 'Saint '), context)[0] : undefined);
-    },
-    countryOfDemonym: (word) => findCountryByDemonym(word),
+    lookupPlace: (name, countryHint) => place(`${name}\u0000${countryHint ?? ''}`),
+    countryOfDemonym: demonym,
     resolvePerson: (name, context) => {
       const match = resolvePerson(name, { countryCodes: [...context.countries], regions: [...context.regions] });
       // Below this the gazetteer is guessing from a surname or a distant spelling.
       return match !== undefined && match.confidence >= MIN_PERSON_CONFIDENCE ? { name: match.canonical, aliases: match.person.aliases ?? [] } : undefined;
     },
-    resolveGroup: (text) => {
-      if (!groupCache.has(text)) {
-        const match = resolveGroup(text);
-        groupCache.set(text, match === undefined ? undefined : asGroup(match.canonical));
-      }
-      return groupCache.get(text);
-    },
+    resolveGroup: group,
     findGroupMentions: (text) => findGroupMentions(text).map((m) => ({ start: m.start, end: m.end, group: asGroup(m.canonical) })),
   };
 }

@@ -13,7 +13,7 @@ import type { CharSpan, Language, SegmentedText, Sentence, Token } from './types
 let english: WinkMethods | undefined;
 
 function englishModel(): WinkMethods {
-  english ??= winkNLP(model, ['sbd', 'pos', 'negation']);
+  english ??= winkNLP(model, ['sbd', 'pos']);
   return english;
 }
 
