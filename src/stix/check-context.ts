@@ -54,7 +54,8 @@ export type Checker = (value: unknown, ctx: CheckContext, parent: string, key: s
 /** JSON path of `key` under `parent`: `labels[1]`, `extensions.x.event_date`, `name`. */
 export function pathOf(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
-  return parent === '' ? key : `${parent}.${key}`;
+  const name = key === '' ? '""' : key;
+  return parent === '' ? name : `${parent}.${name}`;
 }
 
 /** A short description of a JSON value's kind for error messages. */

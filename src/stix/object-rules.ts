@@ -1,5 +1,6 @@
 import { isRandomId } from './identifier.js';
 import { isKnownLanguageTag } from './language-tags.js';
+import { stixPatternProblem } from './pattern.js';
 import type { Reporter } from './check-context.js';
 import { compareValidTimestamps, timestampProblem } from './timestamp.js';
 import { TLP1_MARKINGS, TLP2_MARKINGS } from './tlp.js';
@@ -197,3 +198,11 @@ function canonical(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** indicator §4.7: a pattern of type "stix" must follow the STIX patterning grammar (§9). */
+export const stixPatternSyntax: ObjectRule = (object, report) => {
+  const { pattern, pattern_type: patternType } = object;
+  if (patternType !== 'stix' || typeof pattern !== 'string') return;
+  const problem = stixPatternProblem(pattern);
+  if (problem !== undefined) report.add('pattern', `is not a valid STIX pattern: ${problem}`);
+};

@@ -1,4 +1,6 @@
-import { timeOrder, requireAnyGroup, requiresWith, requiredWhen, requireOneOf, exactlyOneOf } from './object-rules.js';
+import {
+  exactlyOneOf, requireAnyGroup, requiredWhen, requireOneOf, requiresWith, stixPatternSyntax, timeOrder,
+} from './object-rules.js';
 import type { ObjectTypeSpec } from './object-types.js';
 import {
   bool, dict, int, killChainPhases, num, oneOf, ref, refs, refsExcept, str, strs, ts, vocab, vocabs,
@@ -60,7 +62,7 @@ export const SDO_TYPES: readonly ObjectTypeSpec[] = [
       name: str, description: str, indicator_types: vocabs('indicator-type-ov'), pattern_version: str,
       valid_until: ts, kill_chain_phases: killChainPhases,
     },
-    rules: [timeOrder('valid_until', '>', 'valid_from')],
+    rules: [timeOrder('valid_until', '>', 'valid_from'), stixPatternSyntax],
   },
   {
     type: 'infrastructure', category: 'sdo', section: '4.8',

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isEntenteError } from '../errors.js';
 import { sampleIdentity, sampleIndicator } from './sample-objects.js';
 import { tlpMarkingId } from './tlp.js';
-import { assertValidObject, formatIssue, validateObject } from './validate.js';
+import { assertValidObject, formatIssue, validateBundle, validateObject } from './validate.js';
 
 const ID = 'identity--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f';
 const base = (): Record<string, unknown> => ({ ...sampleIdentity(ID) });
@@ -208,5 +209,19 @@ describe('assertValidObject', () => {
       expect(isEntenteError(error) && error.code).toBe('invalid_stix');
       expect((error as Error).message).toContain(`${ID}: confidence must be an integer between 0 and 100`);
     }
+  });
+});
+
+describe('validation of arbitrary JSON (property)', () => {
+  it('never throws and names a property in every issue', () => {
+    const json = fc.jsonValue({ maxDepth: 4 });
+    const objectish = fc.record({ type: fc.constantFrom('identity', 'indicator', 'file', 'x-acme-thing', 'bundle'), id: fc.string() }, { requiredKeys: [] })
+      .chain((head) => fc.dictionary(fc.string({ maxLength: 12 }), json, { maxKeys: 6 }).map((rest) => ({ ...rest, ...head })));
+    fc.assert(fc.property(fc.oneof(json, objectish, fc.constant(base()).chain((b) => fc.dictionary(fc.constantFrom(...Object.keys(b), 'extensions', 'granular_markings', 'external_references'), json).map((d) => ({ ...b, ...d })))), (value) => {
+      for (const issue of [...validateObject(value), ...validateBundle(value)]) {
+        expect(issue.property.length).toBeGreaterThan(0);
+        expect(issue.message.length).toBeGreaterThan(0);
+      }
+    }), { numRuns: 2000 });
   });
 });

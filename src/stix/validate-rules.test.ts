@@ -58,6 +58,13 @@ describe('indicator, campaign and other first/last rules', () => {
     expectProblem(sdo('indicator', { ...base, valid_until: T }), 'valid_until', /later than valid_from/);
   });
 
+  it('a pattern of type stix must parse; other pattern languages are not checked', () => {
+    const base = { pattern_type: 'stix', valid_from: T };
+    expectValid(sdo('indicator', { ...base, pattern: "[ipv4-addr:value = '198.51.100.1']" }));
+    expectProblem(sdo('indicator', { ...base, pattern: "ipv4-addr:value = '198.51.100.1'" }), 'pattern', /not a valid STIX pattern/);
+    expectValid(sdo('indicator', { ...base, pattern_type: 'yara', pattern: 'rule x { condition: true }' }));
+  });
+
   it('last_seen is not before first_seen', () => {
     for (const type of ['campaign', 'intrusion-set', 'threat-actor', 'infrastructure']) {
       expectValid(sdo(type, { name: 'n', first_seen: T, last_seen: T }));

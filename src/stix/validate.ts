@@ -86,7 +86,7 @@ export function validateObject(value: unknown): ValidationIssue[] {
     if (key === 'type' || key === 'id') continue;
     const v = value[key];
     if (v === null) {
-      ctx.add(key, 'must not be null; leave an optional property out instead');
+      ctx.addAt('', key, 'must not be null; leave an optional property out instead');
       continue;
     }
     const checker = checkers.get(key);
@@ -137,19 +137,19 @@ function checkId(id: unknown, type: string, ctx: CheckContext): void {
 /** STIX 2.1 §11.1 custom properties: name pattern, reserved names, and no empty lists. */
 function checkCustomProperty(name: string, value: unknown, ctx: CheckContext): void {
   if (RESERVED_PROPERTY_NAMES.has(name)) {
-    ctx.add(name, `"${name}" is a reserved property name in STIX 2.1 and must not be used`);
+    ctx.addAt('', name, `"${name}" is a reserved property name in STIX 2.1 and must not be used`);
     return;
   }
   if (!CUSTOM_PROPERTY.test(name)) {
-    ctx.add(name, `"${name}" is not a valid custom property name: it must match ^[a-z0-9_]{3,250}$ and start with a letter (STIX 2.1 §11.1)`);
+    ctx.addAt('', name, `"${name}" is not a valid custom property name: it must match ^[a-z0-9_]{3,250}$ and start with a letter (STIX 2.1 §11.1)`);
     return;
   }
   if (Array.isArray(value) && value.length === 0) {
-    ctx.add(name, 'must not be an empty list; leave the property out instead');
+    ctx.addAt('', name, 'must not be an empty list; leave the property out instead');
   } else if (name.endsWith('_bin') && (typeof value !== 'string' || !BASE64.test(value))) {
-    ctx.add(name, `properties ending in _bin must be base64 text, not ${kindOf(value)}`);
+    ctx.addAt('', name, `properties ending in _bin must be base64 text, not ${kindOf(value)}`);
   } else if (name.endsWith('_hex') && (typeof value !== 'string' || !HEX.test(value))) {
-    ctx.add(name, `properties ending in _hex must be hex digits, not ${kindOf(value)}`);
+    ctx.addAt('', name, `properties ending in _hex must be hex digits, not ${kindOf(value)}`);
   }
 }
 
