@@ -32,6 +32,9 @@ function buildTable(): CityTable {
   columns.names.forEach((name, row) => {
     // GeoNames writes bilingual names as "Gasteiz / Vitoria": either half is a name in text.
     if (name.includes(' / ')) for (const part of name.split(' / ')) byName.addName(part, row);
+    // Text says "Westminster" and "Marawi" where GeoNames says "City of Westminster" and "Marawi City".
+    const bare = /^City of (.{3,})$/.exec(name)?.[1] ?? /^(.{3,}) City$/.exec(name)?.[1];
+    if (bare !== undefined) byName.addName(bare, row);
   });
   for (const [alias, [geonamesName, countryCode]] of Object.entries(placeAliases().cities)) {
     for (const row of byName.find(geonamesName)) {

@@ -29,12 +29,19 @@ describe('lookupPlace', () => {
     expect(lookupPlace('Saint-Denis', { countryHint: 'FR' })[0]?.countryCode).toBe('FR');
     expect(lookupPlace('Saint-Denis', { countryHint: 'RE' })[0]?.countryCode).toBe('RE');
     expect(lookupPlace('Kashmir', { countryHint: 'IN' })[0]?.regionCode).toBe('IN-JK');
+    expect(lookupPlace('London', { countryHint: 'US' })[0]?.countryCode).toBe('GB');
+    expect(lookupPlace('Birmingham', { countryHint: 'GB' })[0]?.countryCode).toBe('GB');
   });
 
   it('finds countries by common, official and curated names', () => {
     expect(lookupPlace('Russia')[0]).toMatchObject({ kind: 'country', countryCode: 'RU', precision: 'country' });
     expect(lookupPlace('Russian Federation')[0]?.countryCode).toBe('RU');
     expect(lookupPlace('UK')[0]?.countryCode).toBe('GB');
+  });
+
+  it('knows places GeoNames calls "City of X" or "X City" by their short name', () => {
+    expect(lookupPlace('Westminster')[0]).toMatchObject({ name: 'City of Westminster', countryCode: 'GB' });
+    expect(lookupPlace('Marawi')[0]).toMatchObject({ name: 'Marawi City', countryCode: 'PH' });
   });
 
   it('takes a small place abroad only when spelled as GeoNames spells it', () => {

@@ -13,7 +13,8 @@ import type { LookupContext, Place } from './place.js';
 export type { LookupContext, Place, PlaceKind, PlacePrecision } from './place.js';
 export { findCountryByDemonym };
 
-const HINT_BONUS = 50;
+/** Worth about three orders of magnitude of population: a hint decides between homonyms of similar size, not London against London, Ohio. */
+const HINT_BONUS = 25;
 const SMALL_PLACE = 20_000;
 
 /** Same letters, diacritics included; case, apostrophes and hyphens aside. */
