@@ -165,5 +165,6 @@ describe('entente user and token', () => {
     const result = await runCli(['collection', 'list', '--db', join(blocker, 'entente.db')]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/^entente: /);
+    expect(result.stderr).not.toContain('    at ');
   });
 });

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanEnv, spawnCli, tempDir } from './cli-harness.js';
@@ -76,6 +77,24 @@ describe('entente serve', () => {
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
     await exited;
+  });
+
+  it('says so when the port is in use', async () => {
+    temp = tempDir();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const child = spawnCli(['serve', '--port', String(port), '--db', join(temp.dir, 'e.db')]);
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(1);
+      expect(stderr).toContain(`Cannot listen on 127.0.0.1:${port}`);
+      expect(stderr).toContain('EADDRINUSE');
+    } finally {
+      blocker.close();
+    }
   });
 
   it('refuses an invalid port with a message naming it', async () => {

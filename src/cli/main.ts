@@ -48,11 +48,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (isEntenteError(error)) {
-      process.stderr.write(`entente: ${error.message}\n`);
-      return EXIT_FAILURE;
-    }
-    process.stderr.write(`entente: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`entente: ${describeFailure(error)}\n`);
     return EXIT_FAILURE;
   }
+}
+
+/**
+ * Domain errors and system errors (a file that cannot be opened, a port in
+ * use: they carry a `code`) are told by their message alone; anything else is
+ * a bug, shown with its stack so it can be reported.
+ */
+function describeFailure(error: unknown): string {
+  if (isEntenteError(error)) return error.message;
+  if (error instanceof Error) return 'code' in error ? error.message : (error.stack ?? error.message);
+  return String(error);
 }

@@ -28,6 +28,8 @@ export function registerServeCommand(program: Command): void {
   ).action(async (flags: ServeFlags) => {
     const settings = settingsFrom({ db: flags.db, port: flags.port, host: flags.host });
     const logger = pino({ level: settings.logLevel }, pino.destination(2));
+    // Listening for the stop signals before anything is printed: a supervisor may signal as soon as it reads the URL.
+    const stopRequested = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     const { store, db } = await openStore(settings.db);
     try {
       await store.migrate();
@@ -54,7 +56,7 @@ export function registerServeCommand(program: Command): void {
         out.push(`Generated password for user admin (shown once, store it now): ${prepared.generatedPassword}`);
       }
       process.stdout.write(`${out.join('\n')}\n`);
-      await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+      await stopRequested;
       logger.info('stopping');
       await server.close();
     } finally {
