@@ -32,6 +32,19 @@ export function protocolTests(t: SuiteContext): void {
       expect((await call(`/api/v21/collections/${t.server.sharedId}`)).status).toBe(200);
     });
 
+    it('answers 404, never 500, to identifiers in the path that cannot exist', async () => {
+      for (const path of [
+        '/api/v21/collections/%00/',
+        `/api/v21/collections/${'x'.repeat(280)}/objects/`,
+        `${objectsPath(t.server.sharedId)}indicator--%00/`,
+        `${objectsPath(t.server.sharedId)}not-a-stix-id/versions/`,
+        '/api/v21/status/%01/',
+      ]) {
+        expectError(await call(path), 404);
+      }
+      expectError(await call(`${objectsPath(t.server.sharedId)}indicator--%00/`, { method: 'DELETE' }), 404);
+    });
+
     it('answers an unknown path with a TAXII 404', async () => {
       expectError(await call('/api/v21/nothing-here/'), 404);
     });

@@ -1,6 +1,7 @@
 import type { CollectionPermissions, Principal } from '../../access/principal.js';
 import { EntenteError } from '../../errors.js';
 import type { Collection } from '../../store/object-store.js';
+import { requirePlainId } from './path-ids.js';
 import type { TaxiiContext } from './taxii-context.js';
 
 /**
@@ -28,6 +29,7 @@ export async function authoriseCollection(
   collectionId: string,
   need: CollectionNeed,
 ): Promise<AuthorisedCollection> {
+  requirePlainId('Collection', collectionId);
   // Both at once: one round trip less on PostgreSQL; permissions on a missing collection are simply unused.
   const [collection, permissions] = await Promise.all([
     ctx.store.getCollection(collectionId),

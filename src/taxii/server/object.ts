@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { authoriseCollection } from './collection-access.js';
 import { requireAcceptsTaxii } from './media-types.js';
 import { requireObjectExists } from './object-existence.js';
+import { requireStixIdentifier } from './path-ids.js';
 import { OBJECT_QUERY, parseObjectQuery } from './query-params.js';
 import { envelopeJson, sendPage } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
@@ -22,6 +23,7 @@ export function registerObject(app: FastifyInstance, ctx: TaxiiContext): void {
       const { query, appliedLimit } = parseObjectQuery(request.query, OBJECT_QUERY, ctx.settings);
       const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'read');
       const { objectId } = request.params;
+      requireStixIdentifier(objectId, collection.id);
       const page = await ctx.store.queryObjects(collection.id, { ...query, ids: [objectId] }, ctx.readScope(principal));
       if (page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, principal);
       return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map((item) => item.json).join(',')));

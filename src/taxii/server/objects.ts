@@ -6,6 +6,7 @@ import { authoriseCollection } from './collection-access.js';
 import { sortIncomingObjects } from './incoming-objects.js';
 import { requireAcceptsTaxii, requireTaxiiContentType } from './media-types.js';
 import { deleteObjectVersions } from './object-deletion.js';
+import { requireStixIdentifier } from './path-ids.js';
 import { COLLECTION_QUERY, DELETE_QUERY, parseObjectQuery } from './query-params.js';
 import { parseEnvelope } from './raw-envelope.js';
 import { isBodyStream, readBodyText } from './request-body.js';
@@ -83,6 +84,7 @@ export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
     const { query } = parseObjectQuery(request.query, DELETE_QUERY, ctx.settings);
     const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'write');
     const { objectId } = request.params;
+    requireStixIdentifier(objectId, collection.id);
     const deleted = await deleteObjectVersions(ctx, collection.id, objectId, query, principal);
     if (deleted === 0) {
       throw new EntenteError('not_found', `Object ${objectId} has no matching version in collection ${collection.id}`, {

@@ -1,6 +1,7 @@
 import { EntenteError } from '../../errors.js';
 import { isValidTimestamp, timestampToMicros } from '../../stix/timestamp.js';
 import type { ObjectQuery, VersionSelector } from '../../store/object-store.js';
+import { STIX_IDENTIFIER } from './path-ids.js';
 
 /**
  * TAXII 2.1 §3.4 URL query parameters: `added_after`, `limit`, `next` and the
@@ -48,7 +49,6 @@ export interface ParsedQuery {
   readonly appliedLimit: number;
 }
 
-const STIX_ID = /^[a-z0-9][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const STIX_TYPE = /^[a-z0-9][a-z0-9-]*$/;
 const SPEC_VERSION = /^\d+\.\d+$/;
 const LIMIT = /^\d{1,9}$/;
@@ -131,7 +131,7 @@ export function parseObjectQuery(
         break;
       }
       case 'match[id]':
-        query.ids = list(name, value, (item) => STIX_ID.test(item), 'a STIX identifier (type--UUID)');
+        query.ids = list(name, value, (item) => STIX_IDENTIFIER.test(item), 'a STIX identifier (type--UUID)');
         break;
       case 'match[type]':
         query.types = list(name, value, (item) => STIX_TYPE.test(item), 'a STIX type name');

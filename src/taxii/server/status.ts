@@ -4,6 +4,7 @@ import { microsToTimestamp } from '../../stix/timestamp.js';
 import type { StatusDetail, StatusRecord } from '../../store/object-store.js';
 import { authoriseCollection } from './collection-access.js';
 import { requireAcceptsTaxii } from './media-types.js';
+import { requirePlainId } from './path-ids.js';
 import { sendTaxii } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
 
@@ -40,6 +41,7 @@ export function registerStatus(app: FastifyInstance, ctx: TaxiiContext): void {
     const principal = await ctx.authenticator.authenticate(request.headers.authorization);
     requireAcceptsTaxii(request.headers.accept);
     const { statusId } = request.params;
+    requirePlainId('Status', statusId);
     const notFound = new EntenteError('not_found', `Status ${statusId} not found`, { status: statusId });
     const status = await ctx.store.getStatus(statusId);
     if (status === undefined) throw notFound;
