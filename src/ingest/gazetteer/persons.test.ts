@@ -31,8 +31,10 @@ describe('resolvePerson', () => {
 
   it('resolves a surname alone only when one known person fits', () => {
     expect(resolvePerson('Kadyrov', { countryCodes: ['RU'] })?.canonical).toBe('Ramzan Kadyrov');
-    expect(resolvePerson('Khan', { countryCodes: ['GB'] })?.canonical).toBe('Sadiq Khan');
-    expect(resolvePerson('Khan')).toBeUndefined();
+    expect(resolvePerson('Putin', { countryCodes: ['RU'] })?.canonical).toBe('Vladimir Putin');
+    expect(resolvePerson('Khan', { countryCodes: ['GB'] })).toBeUndefined();
+    expect(resolvePerson('May', { countryCodes: ['GB'] })).toBeUndefined();
+    expect(resolvePerson('Theresa May')?.canonical).toBe('Theresa May');
   });
 
   it('ranks an exact name above every fuzzy one', () => {

@@ -29,6 +29,8 @@ export interface PersonRecord {
   roles: PersonRole[];
   countries: string[];
   regions?: string[];
+  /** The surname alone names many people (Khan, Sharif, May): never resolve it without a given name. */
+  ambiguousSurname?: boolean;
   sources: { wikipedia: string };
 }
 
@@ -157,6 +159,7 @@ export function resolvePerson(name: string, context: PersonContext = {}): Person
       const given = words.slice(0, split).join(' ');
       for (const person of bySurname.get(surname) ?? []) {
         if (given === '') {
+          if (person.ambiguousSurname) continue;
           const fits = agrees(person, context);
           candidates.push({ person, confidence: fits ? 0.8 : 0.6, reason: 'surname' });
         } else {
