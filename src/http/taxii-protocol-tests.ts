@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fetch } from 'undici';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, TAXII, envelope, indicator, type SuiteContext } from './taxii-test-client.js';
 import { basicAuth } from './test-server.js';
@@ -43,6 +44,21 @@ export function protocolTests(t: SuiteContext): void {
         expectError(await call(path), 404);
       }
       expectError(await call(`${objectsPath(t.server.sharedId)}indicator--%00/`, { method: 'DELETE' }), 404);
+    });
+
+    it('answers any query value or path segment with 200, 400 or 404, never a server error', async () => {
+      const parameters = ['added_after', 'limit', 'next', 'match[id]', 'match[type]', 'match[version]', 'match[spec_version]'];
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...parameters), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), async (name, value, segment) => {
+          const query = await call(`${objectsPath(t.server.sharedId)}?${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+          expect([200, 400]).toContain(query.status);
+          const object = await call(`${objectsPath(t.server.sharedId)}${encodeURIComponent(segment)}/`);
+          expect([200, 404]).toContain(object.status);
+          const collection = await call(collectionPath(encodeURIComponent(segment)));
+          expect([200, 404]).toContain(collection.status);
+        }),
+        { numRuns: 40 },
+      );
     });
 
     it('answers an unknown path with a TAXII 404', async () => {

@@ -15,7 +15,9 @@ const MAX_ID_LENGTH = 256;
 
 /** Throws `not_found` for a collection or status id that cannot exist. */
 export function requirePlainId(what: 'Collection' | 'Status', id: string): void {
-  if (id.length === 0 || id.length > MAX_ID_LENGTH || CONTROL.test(id)) throw new EntenteError('not_found', `${what} ${JSON.stringify(id)} not found`);
+  if (id.length === 0 || id.length > MAX_ID_LENGTH || CONTROL.test(id)) {
+    throw new EntenteError('not_found', `${what} ${JSON.stringify(id)} not found`);
+  }
 }
 
 /** Throws `not_found` for an object id that is not a STIX identifier. */
