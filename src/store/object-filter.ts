@@ -88,17 +88,15 @@ function samePeers(eb: Eb, filter: ResolvedFilter) {
 
 /** The rows of the same object the reader may see, within added_after; aliased `v`. */
 function peers(eb: Eb, filter: ResolvedFilter) {
-  let query = eb
+  const query = eb
     .selectFrom('objects as v')
     .select(sql.lit(1).as('one'))
     .whereRef('v.collection_id', '=', 'o.collection_id')
     .whereRef('v.id', '=', 'o.id');
   // Unary plus keeps the planner (SQLite especially) from probing through the
   // date_added index: the probe must be the (collection_id, id, version) lookup.
-  if (filter.addedAfter !== undefined) query = query.where(sql<number>`+${sql.ref('v.date_added')}`, '>', filter.addedAfter);
+  const bounded =
+    filter.addedAfter === undefined ? query : query.where(sql<number>`+${sql.ref('v.date_added')}`, '>', filter.addedAfter);
   const visible = visibilityCondition('v', filter.scope);
-  if (visible) query = query.where(visible);
-  // LIMIT keeps PostgreSQL from turning NOT EXISTS into an anti-join over the
-  // whole collection: the probe stays a per-row index lookup.
-  return query.limit(1);
+  return visible ? bounded.where(visible) : bounded;
 }

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { describe, it } from 'vitest';
 import { openStore, type OpenedStore } from './open-store.js';
@@ -20,11 +23,28 @@ export async function openSqliteForTest(): Promise<TestStore> {
   return { opened, dispose: () => opened.store.close() };
 }
 
-export async function openPostgresForTest(): Promise<TestStore> {
+/** A SQLite file in a fresh temporary folder, removed by dispose; `url` opens it again (a second server). */
+export async function openSqliteFileForTest(): Promise<TestStore & { readonly url: string }> {
+  const folder = mkdtempSync(join(tmpdir(), 'entente-store-'));
+  const url = join(folder, 'entente.db');
+  const opened = await openStore(url);
+  return {
+    opened,
+    url,
+    dispose: async () => {
+      await opened.store.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh schema on the test PostgreSQL, dropped by dispose; `schema` opens it again (a second server). */
+export async function openPostgresForTest(): Promise<TestStore & { readonly schema: string }> {
   const schema = `test_${randomBytes(8).toString('hex')}`;
   const opened = await openStore(TEST_POSTGRES_URL, { schema });
   return {
     opened,
+    schema,
     dispose: async () => {
       await opened.store.close();
       const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
