@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fetch } from 'undici';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, TAXII, TAXII_TIMESTAMP, envelope, indicator, type SuiteContext } from './taxii-test-client.js';
 
@@ -85,6 +86,23 @@ export function addTests(t: SuiteContext): void {
       });
       expect(streamed.status).toBe(413);
       expect(streamed.headers.get('content-type')).toBe(TAXII);
+    });
+
+    it('sorts any envelope of damaged objects into successes and failures, never a server error', async () => {
+      const id = await t.server.newCollection();
+      const properties = ['id', 'type', 'spec_version', 'created', 'modified', 'pattern', 'valid_from', 'name', 'object_marking_refs', 'x_extra'];
+      const damaged = fc
+        .tuple(fc.constantFrom(...properties), fc.jsonValue({ maxDepth: 3 }))
+        .map(([property, value]) => indicator({ [property]: value }));
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.oneof(damaged, fc.jsonValue({ maxDepth: 3 })), { maxLength: 6 }), async (objects) => {
+          const answer = await add(id, objects);
+          expect(answer.status).toBe(202);
+          expect(answer.body.total_count).toBe(objects.length);
+          expect((answer.body.success_count as number) + (answer.body.failure_count as number)).toBe(objects.length);
+        }),
+        { numRuns: 40 },
+      );
     });
 
     it('answers 413 to more objects than allowed in one envelope', async () => {
