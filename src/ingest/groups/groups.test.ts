@@ -35,6 +35,12 @@ describe('resolveGroup', () => {
     expect(resolveGroup(name)?.canonical).toBe(canonical);
   });
 
+  it('reads GTD-style names with the acronym in brackets', () => {
+    expect(resolveGroup('Tehrik-i-Taliban Pakistan (TTP)')?.canonical).toBe('Tehrik-i-Taliban Pakistan');
+    expect(resolveGroup('Kurdistan Workers\' Party (PKK)')?.canonical).toBe("Kurdistan Workers' Party");
+    expect(resolveGroup('Islamic State (JMB)')).toBeUndefined();
+  });
+
   it('rejects the verb, common words and partial names', () => {
     expect(resolveGroup('is')).toBeUndefined();
     expect(resolveGroup('base')).toBeUndefined();
@@ -86,6 +92,16 @@ describe('the group table', () => {
       if (group.parent !== undefined) expect(groupByCanonical(group.parent)).toBeDefined();
       for (const related of group.related ?? []) expect(groupByCanonical(related)).toBeDefined();
     }
+  });
+
+  it('resolves the canonical and the GTD name of every group to that group', () => {
+    const wrong: string[] = [];
+    for (const group of listGroups()) {
+      for (const name of [group.canonical, group.sources.gtd]) {
+        if (name !== undefined && resolveGroup(name)?.canonical !== group.canonical) wrong.push(`${name} → ${resolveGroup(name)?.canonical ?? 'nothing'}, not ${group.canonical}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('gives no two groups the same alias', () => {

@@ -131,6 +131,17 @@ export function findGroupMentions(text: string): GroupMention[] {
  * not an alias of one group. An acronym is matched as written.
  */
 export function resolveGroup(name: string): GroupMatch | undefined {
+  // GTD style "Tehrik-i-Taliban Pakistan (TTP)": the name decides, unless the bracket names another group.
+  const bracketed = /^(.+?)\s*\(([^()]+)\)$/.exec(name.trim());
+  if (bracketed) {
+    const outer = resolveWhole(bracketed[1] ?? '');
+    const inner = resolveWhole(bracketed[2] ?? '');
+    if (outer && (!inner || inner.canonical === outer.canonical)) return outer;
+  }
+  return resolveWhole(name);
+}
+
+function resolveWhole(name: string): GroupMatch | undefined {
   const t = groupTable();
   const tokens = tokenize(name);
   let afterConnectors = 0;
