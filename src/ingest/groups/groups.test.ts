@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findGroupMentions, groupByCanonical, listGroups, resolveGroup } from './groups.js';
 import { tokenize } from './group-tokens.js';
@@ -114,5 +115,22 @@ describe('the group table', () => {
         owner.set(key, group.canonical);
       }
     }
+  });
+});
+
+describe('findGroupMentions on any text', () => {
+  it('returns ordered, non-overlapping spans that cut the text where it says', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('IS', 'ISIS', 'al-', 'Shabaab', 'the', 'Islamic', 'State', "'s", ' ', '-', '.', 'claimed', 'Taliban', 'é', '\n\n', 'Pakistani'), { maxLength: 40 }), (parts) => {
+        const text = parts.join(' ');
+        let last = 0;
+        for (const mention of findGroupMentions(text)) {
+          expect(mention.start).toBeGreaterThanOrEqual(last);
+          expect(mention.end).toBeGreaterThan(mention.start);
+          expect(text.slice(mention.start, mention.end)).toBe(mention.text);
+          last = mention.end;
+        }
+      }),
+    );
   });
 });
