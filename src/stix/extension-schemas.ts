@@ -1,8 +1,11 @@
+import { GTD_ATTACK_TYPES, GTD_TARGET_TYPES, GTD_WEAPON_TYPES } from './gtd-codebook.js';
+
 /**
  * JSON Schemas (draft 2020-12) of entente's property extensions, published for
  * documentation at the URL each extension-definition's `schema` names (STIX 2.1
- * §7.3). Validation of these payloads is in `validate-extensions.ts`; these
- * objects describe the same shapes for other tools.
+ * §7.3). entente itself validates payloads in `entente-extension-checks.ts`;
+ * these objects describe the same shapes for other tools (a span's end must
+ * also exceed its start, which JSON Schema cannot say).
  */
 
 const SCHEMA_BASE = 'https://entente.dev/schemas';
@@ -34,7 +37,10 @@ const count = {
     text: { type: 'string' },
   },
 };
-const stringList = { type: 'array', items: { type: 'string' } };
+// Lists are never empty: the OASIS validator rejects empty lists in extensions.
+const text = { type: 'string', minLength: 1 };
+const textList = { type: 'array', minItems: 1, items: text };
+const codebook = (names: readonly string[]): Record<string, unknown> => ({ type: 'array', minItems: 1, items: { enum: names } });
 const eventDate = {
   type: 'string',
   pattern: '^\\d{4}(-\\d{2}(-\\d{2}(T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z)?)?)?$',
@@ -61,9 +67,9 @@ export const INCIDENT_SCHEMA = schema(
     event_date_end: eventDate,
     date_precision: { enum: ['exact', 'day', 'month', 'year', 'approximate', 'unknown'] },
     news_status: { enum: ['news', 'background'] },
-    attack_types: stringList,
-    target_types: stringList,
-    weapon_types: stringList,
+    attack_types: codebook(GTD_ATTACK_TYPES),
+    target_types: codebook(GTD_TARGET_TYPES),
+    weapon_types: codebook(GTD_WEAPON_TYPES),
     victims_killed: count,
     perpetrators_killed: count,
     wounded: count,
@@ -80,7 +86,7 @@ export const ATTRIBUTION_SCHEMA = schema(
   ['attribution_type'],
   {
     attribution_type: { enum: ['claim', 'official', 'suspected'] },
-    claim_channel: { type: 'string' },
+    claim_channel: text,
     claim_reported_by_ref: identityRef,
   },
 );
@@ -91,8 +97,8 @@ export const QUOTE_SCHEMA = schema(
   ['speaker_name', 'quote', 'kind', 'span'],
   {
     speaker_ref: identityRef,
-    speaker_name: { type: 'string', minLength: 1 },
-    quote: { type: 'string', minLength: 1 },
+    speaker_name: text,
+    quote: text,
     kind: { enum: ['direct', 'reported'] },
     span,
   },
@@ -104,9 +110,9 @@ export const PROVENANCE_SCHEMA = schema(
   ['report_ref', 'evidence'],
   {
     report_ref: reportRef,
-    evidence: { type: 'array', items: span },
-    source_refs: { type: 'array', items: identityRef },
-    source_names: stringList,
+    evidence: { type: 'array', minItems: 1, items: span },
+    source_refs: { type: 'array', minItems: 1, items: identityRef },
+    source_names: textList,
   },
 );
 
@@ -114,5 +120,5 @@ export const PERSON_SCHEMA = schema(
   'entente-person',
   'entente person: names as found in reports',
   ['aliases'],
-  { aliases: stringList },
+  { aliases: textList },
 );

@@ -46,7 +46,10 @@ export type EntenteExtensionId =
 
 export type CountQualifier = 'exact' | 'at-least' | 'more-than' | 'at-most' | 'approximately' | 'range' | 'unknown';
 
-/** A casualty figure as reported: bounds when known, and the words it came from. */
+/**
+ * A casualty figure as reported: bounds when known (null when not), and the
+ * words it came from ('' when there were none). An exact count has low === high.
+ */
 export interface Count {
   low: number | null;
   high: number | null;
@@ -56,7 +59,11 @@ export interface Count {
 
 export type DatePrecision = 'exact' | 'day' | 'month' | 'year' | 'approximate' | 'unknown';
 
-/** `entente-incident` on `incident`: coded fields in the spirit of the GTD codebook. */
+/**
+ * `entente-incident` on `incident`: coded fields in the spirit of the GTD
+ * codebook. The three type lists are never empty: use "Unknown" (a GTD
+ * category) when the text does not say.
+ */
 export interface IncidentExtension {
   extension_type: 'property-extension';
   /** YYYY, YYYY-MM, YYYY-MM-DD or a full STIX timestamp. */
@@ -77,7 +84,7 @@ export interface IncidentExtension {
   claimed?: boolean;
 }
 
-/** `entente-attribution` on an `attributed-to` relationship. */
+/** `entente-attribution` on an `attributed-to` relationship (on no other relationship type). */
 export interface AttributionExtension {
   extension_type: 'property-extension';
   attribution_type: 'claim' | 'official' | 'suspected';
@@ -87,7 +94,7 @@ export interface AttributionExtension {
   claim_reported_by_ref?: string;
 }
 
-/** A character range [start, end) in the report's text. */
+/** A character range [start, end) in the report's text; end > start. */
 export interface TextSpan {
   start: number;
   end: number;
@@ -103,7 +110,7 @@ export interface QuoteExtension {
   span: TextSpan;
 }
 
-/** `entente-provenance` on every extracted object. */
+/** `entente-provenance` on every extracted object; `evidence` and the optional lists are never empty. */
 export interface ProvenanceExtension {
   extension_type: 'property-extension';
   report_ref: string;
@@ -112,7 +119,10 @@ export interface ProvenanceExtension {
   source_names?: string[];
 }
 
-/** `entente-person` on an individual `identity`: names as found (misspellings included). */
+/**
+ * `entente-person` on an `identity` whose identity_class is "individual": names
+ * as found (misspellings included); never an empty list.
+ */
 export interface PersonExtension {
   extension_type: 'property-extension';
   aliases: string[];

@@ -31,6 +31,10 @@ describe('identifier format (STIX 2.1 §2.9)', () => {
       'ab--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
       '-bad--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
       'indicator--00000000-0000-0000-0000-000000000000',
+      'indicator--8e2e2d2b-17d4-7cbf-938f-98ee46b3cd3f',
+      '1ndicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+      'indicator---8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+      'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f ',
     ]) {
       expect(isValidId(id), id).toBe(false);
     }
@@ -43,6 +47,9 @@ describe('identifier format (STIX 2.1 §2.9)', () => {
     expect(isValidTypeName('ab')).toBe(false);
     expect(isValidTypeName('Upper')).toBe(false);
     expect(isValidTypeName('trailing-')).toBe(false);
+    expect(isValidTypeName('9lives')).toBe(false);
+    expect(isValidTypeName('a'.repeat(250))).toBe(true);
+    expect(isValidTypeName('a'.repeat(251))).toBe(false);
   });
 
   it('tells the type of an id', () => {
