@@ -25,8 +25,33 @@ export function exactKey(raw: string): string {
 const PLAIN_WORD = /^[A-Za-z0-9]+$/;
 const DOUBLED = /(\p{L})\1+/gu;
 
+/** ASCII letters and digits: lower case and doubled letters collapsed in one pass, no copy when nothing changes. */
+function foldPlain(raw: string): string {
+  let changed = false;
+  let previous = -1;
+  for (let i = 0; i < raw.length; i++) {
+    let code = raw.charCodeAt(i);
+    if (code >= 65 && code <= 90) {
+      changed = true;
+      code += 32;
+    }
+    if (code === previous && code >= 97) changed = true;
+    previous = code;
+  }
+  if (!changed) return raw;
+  let out = '';
+  previous = -1;
+  for (let i = 0; i < raw.length; i++) {
+    let code = raw.charCodeAt(i);
+    if (code >= 65 && code <= 90) code += 32;
+    if (code !== previous || code < 97) out += String.fromCharCode(code);
+    previous = code;
+  }
+  return out;
+}
+
 export function foldToken(raw: string): string {
-  if (PLAIN_WORD.test(raw)) return raw.toLowerCase().replace(/([a-z])\1+/g, '$1');
+  if (PLAIN_WORD.test(raw)) return foldPlain(raw);
   return raw
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')

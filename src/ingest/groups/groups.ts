@@ -51,17 +51,19 @@ function longestAt(text: string, tokens: Token[], first: number, t: GroupTable, 
   // Most words start no alias: answer them without allocating.
   if (!upper && !t.root.next.has(firstToken.exactKey) && !t.root.next.has(firstToken.folded)) return undefined;
   let nodes = steps(t.root, firstToken, upper);
-  let best: Walk | undefined;
+  const ending = (): AliasEntry | undefined => nodes.find((node) => node.entry !== undefined)?.entry;
+  const firstEnd = ending();
+  let best: Walk | undefined = firstEnd ? { entry: firstEnd, last: first } : undefined;
   let previous = firstToken;
-  for (let i = first; nodes.length > 0; ) {
-    const ended = nodes.find((node) => node.entry !== undefined)?.entry;
-    if (ended) best = { entry: ended, last: i };
-    i += 1;
+  for (let i = first + 1; i < tokens.length; i++) {
     const token = tokens[i];
     if (!token || !joinable(text, previous, token)) break;
     const next = nodes.flatMap((node) => steps(node, token, upper));
-    if (next.length > 0) nodes = next;
-    else if (!t.connectors.has(token.folded)) break;
+    if (next.length > 0) {
+      nodes = next;
+      const ended = ending();
+      if (ended) best = { entry: ended, last: i };
+    } else if (!t.connectors.has(token.folded)) break;
     previous = token;
   }
   return best;
@@ -92,11 +94,13 @@ function hasGroupContext(text: string, tokens: Token[], first: number, last: num
   return neighbours.some((token) => t.contextWords.has(token.folded));
 }
 
+const ARTICLES = new Set(['al', 'el']);
+
 /** Where a name starts when an Arabic article the alias omits precedes it ("al-" in "al-Shabab"). */
 function articleStart(text: string, tokens: Token[], first: number, t: GroupTable): number | undefined {
   const before = tokens[first - 1];
   const token = tokens[first];
-  if (!before || !token || before.folded === 'the' || !t.connectors.has(before.folded)) return undefined;
+  if (!before || !token || !ARTICLES.has(before.folded)) return undefined;
   return joinable(text, before, token) ? before.start : undefined;
 }
 
