@@ -62,6 +62,14 @@ describe('normaliseTimestamp', () => {
     expect(normaliseTimestamp('2018-08-20T12:00:00.123456789Z')).toBe('2018-08-20T12:00:00.123456Z');
   });
 
+  it('compares at microsecond resolution', () => {
+    expect(compareTimestamps('2018-08-20T12:00:00.1234569Z', '2018-08-20T12:00:00.123456Z')).toBe(0);
+    expect(compareTimestamps('2018-08-20T12:00:00.1Z', '2018-08-20T12:00:00.100Z')).toBe(0);
+    expect(compareTimestamps('2018-08-20T12:00:00Z', '2018-08-20T12:00:00.000001Z')).toBe(-1);
+    expect(compareTimestamps('2018-08-21T00:00:00Z', '2018-08-20T23:59:59.999Z')).toBe(1);
+    expect(() => compareTimestamps('now', '2018-08-20T12:00:00Z')).toThrowError(/not a STIX timestamp/);
+  });
+
   it('throws invalid_stix for a non-timestamp', () => {
     expect(() => normaliseTimestamp('yesterday')).toThrowError(/not a STIX timestamp/);
     try {

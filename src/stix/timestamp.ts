@@ -154,8 +154,8 @@ export function microsToTimestamp(micros: number): string {
 }
 
 /**
- * Compares two STIX timestamps by instant, at full written precision: negative,
- * 0 or positive.
+ * Compares two STIX timestamps by instant at microsecond resolution (digits
+ * beyond are ignored, as in {@link normaliseTimestamp}): negative, 0 or positive.
  *
  * @throws EntenteError('invalid_stix') when either is not a STIX timestamp.
  */
@@ -171,8 +171,8 @@ export function compareValidTimestamps(a: string, b: string): number {
     const d = a.charCodeAt(i) - b.charCodeAt(i);
     if (d !== 0) return Math.sign(d);
   }
-  const fractionA = a.length - 21;
-  const fractionB = b.length - 21;
+  const fractionA = Math.min(a.length - 21, 6);
+  const fractionB = Math.min(b.length - 21, 6);
   for (let k = 0; k < fractionA || k < fractionB; k++) {
     const d = (k < fractionA ? a.charCodeAt(20 + k) : 48) - (k < fractionB ? b.charCodeAt(20 + k) : 48);
     if (d !== 0) return Math.sign(d);

@@ -32,7 +32,8 @@ interface CompiledType {
 
 const NO_ID = '(no id)';
 const CUSTOM_PROPERTY = /^[a-z][a-z0-9_]{2,249}$/u;
-const SDO_SECTION = '3.2';
+// Custom object types (STIX 2.1 §11.2) get the common properties only.
+const CUSTOM_SECTION = '11.2';
 
 function compile(type: string, section: string, required: PropertyTable, optional: PropertyTable,
   rules: readonly ObjectRule[]): CompiledType {
@@ -55,8 +56,8 @@ function compileSpec(spec: ObjectTypeSpec): CompiledType {
 }
 
 const COMPILED: ReadonlyMap<string, CompiledType> = new Map(OBJECT_TYPES.map((spec) => [spec.type, compileSpec(spec)]));
-const CUSTOM_SDO = compile('custom object', SDO_SECTION, SDO_COMMON_REQUIRED, SDO_COMMON_OPTIONAL, []);
-const CUSTOM_SCO = compile('custom observable', '6', SCO_COMMON_REQUIRED, SCO_COMMON_OPTIONAL, []);
+const CUSTOM_SDO = compile('a custom object', CUSTOM_SECTION, SDO_COMMON_REQUIRED, SDO_COMMON_OPTIONAL, []);
+const CUSTOM_SCO = compile('a custom observable', CUSTOM_SECTION, SCO_COMMON_REQUIRED, SCO_COMMON_OPTIONAL, []);
 /** STIX 2.1 §3.2: modified is later than or equal to created. */
 const MODIFIED_AFTER_CREATED = timeOrder('modified', '>=', 'created');
 
