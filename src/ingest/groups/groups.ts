@@ -97,7 +97,7 @@ function hasGroupContext(text: string, tokens: Token[], first: number, last: num
 const ARTICLES = new Set(['al', 'el']);
 
 /** Where a name starts when an Arabic article the alias omits precedes it ("al-" in "al-Shabab"). */
-function articleStart(text: string, tokens: Token[], first: number, t: GroupTable): number | undefined {
+function articleStart(text: string, tokens: Token[], first: number): number | undefined {
   const before = tokens[first - 1];
   const token = tokens[first];
   if (!before || !token || !ARTICLES.has(before.folded)) return undefined;
@@ -115,7 +115,7 @@ export function findGroupMentions(text: string): GroupMention[] {
     const first = tokens[i];
     const last = walk ? tokens[walk.last] : undefined;
     if (walk && first && last && (!walk.entry.needsContext || hasGroupContext(text, tokens, i, walk.last, t))) {
-      const start = articleStart(text, tokens, i, t) ?? first.start;
+      const start = articleStart(text, tokens, i) ?? first.start;
       mentions.push({
         start,
         end: last.end,
