@@ -252,6 +252,14 @@ export function storeContract(name: string, open: () => Promise<TestStore>): voi
         expect(await store.deleteObject(collection, c, [all])).toBe(0);
         expect(await store.countObjects(collection)).toBe(3);
       });
+
+      it('deletes within the spec_versions asked for', async () => {
+        // b: T1 in STIX 2.0, T2 in 2.1. By default only the latest spec_version is considered.
+        expect(await store.deleteObject(collection, b, [all], ['2.0'])).toBe(1);
+        expect(versionsOf((await manifest({ ids: [b], versions: [all], specVersions: ['2.0', '2.1'] })).items)).toEqual([T2]);
+        expect(await store.deleteObject(collection, b, [{ kind: 'first' }])).toBe(1);
+        expect(await store.countObjects(collection)).toBe(4);
+      });
     });
 
     describe('paging (TAXII 2.1 §3.4.3)', () => {

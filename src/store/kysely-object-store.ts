@@ -108,9 +108,15 @@ export class KyselyObjectStore implements ObjectStore {
     return await queryManifest(this.db, filter, query.limit);
   }
 
-  /** TAXII 2.1 §5.7. An empty selector list means `last`, as for every match[version] (§3.4.2). */
-  async deleteObject(collectionId: string, objectId: string, versions: readonly VersionSelector[]): Promise<number> {
-    return await deleteMatching(this.db, resolveFilter(collectionId, { ids: [objectId] }, { kind: 'all' }, versions));
+  /** TAXII 2.1 §5.7: the same selection as a query (§3.4.2), then deleted in one statement. */
+  async deleteObject(
+    collectionId: string,
+    objectId: string,
+    versions: readonly VersionSelector[],
+    specVersions?: readonly string[],
+  ): Promise<number> {
+    const query = { ids: [objectId], ...(specVersions ? { specVersions } : {}) };
+    return await deleteMatching(this.db, resolveFilter(collectionId, query, { kind: 'all' }, versions));
   }
 
   async countObjects(collectionId?: string): Promise<number> {

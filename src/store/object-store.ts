@@ -3,7 +3,8 @@ import type { TlpLevel } from './schema.js';
 
 /**
  * The one storage contract. SQLite (default) and PostgreSQL implement it through
- * the same Kysely query layer; `contract.test.ts` runs the same suite on both.
+ * the same Kysely query layer (`open-store.ts` opens either); `contract-suite.ts`
+ * is the one test suite, run on both by `sqlite.test.ts` and `postgres.test.ts`.
  *
  * Timestamps the server assigns (`dateAdded`) are integer microseconds since the
  * Unix epoch: unique and strictly increasing per collection, so keyset paging on
@@ -30,8 +31,18 @@ export interface ObjectStore {
   queryManifest(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ManifestRecord>>;
   /** TAXII 2.1 §5.8 Get Object Versions: the versions of one object, oldest first. */
   queryVersions(collectionId: string, objectId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ManifestRecord>>;
-  /** TAXII 2.1 §5.7 Delete An Object: removes the selected versions; returns how many. */
-  deleteObject(collectionId: string, objectId: string, versions: readonly VersionSelector[]): Promise<number>;
+  /**
+   * TAXII 2.1 §5.7 Delete An Object: removes the versions that `versions` and
+   * `specVersions` select, exactly as queryObjects would select them (an empty
+   * `versions` means `last`; absent `specVersions` means the latest
+   * spec_version only); returns how many.
+   */
+  deleteObject(
+    collectionId: string,
+    objectId: string,
+    versions: readonly VersionSelector[],
+    specVersions?: readonly string[],
+  ): Promise<number>;
   countObjects(collectionId?: string): Promise<number>;
 
   createStatus(status: NewStatus): Promise<StatusRecord>;
