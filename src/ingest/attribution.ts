@@ -1,6 +1,7 @@
 import type { Incident } from './events.js';
 import type { Entity, ResolvedText } from './resolve.js';
 import type { Credit } from './sources.js';
+import { clauseStart } from './clause.js';
 import type { CharSpan, Mention, SegmentedText, Sentence, Token } from './types.js';
 
 /**
@@ -30,8 +31,8 @@ export interface AttributionResult {
 }
 
 const NO_CLAIM = /\b(no (immediate |initial )?(claim|one|group|organi[sz]ation)\b[^.]*\b(claim|responsibility)|(has|have|had) not (yet )?(been )?claimed|nobody (has )?claimed|not immediately claimed|unclaimed)/iu;
-const CLAIM = /\bclaim(ed|ing|s)?\b[^.]{0,40}\b(responsibility|credit)\b|\bclaim(ed|ing|s)?\s+(the|an|a|this|that)\s+\w+|\b(said|says) it (had )?(carried out|was behind|staged)|\btook responsibility\b|\b(accepted|admitted) responsibility\b|\bclaim of responsibility\b|\bone of its (soldiers|fighters)\b/iu;
-const OFFICIAL = /\b(blam(e|ed|es|ing)|accus(e|ed|es|ing)|attribut(e|ed|es|ing)|held responsible|(was|were) behind|carried out by|identified [^.]* as (members?|militants?) of)\b/iu;
+const CLAIM = /\bclaim(ed|ing|s)?\b[^.]{0,40}\b(responsibility|credit)\b|\bclaim(ed|ing|s)?\s+(?:(?:the|an|a|this|that|both|its)\s+)?(?:[\w-]+\s+){0,3}(attacks?|bombings?|blasts?|massacre|siege|assault|shooting|killings?|explosions?)\b|\bclaimed by\b|\b(said|says) it (had )?(carried out|was behind|staged)|\btook responsibility\b|\b(accepted|admitted) responsibility\b|\bclaim of responsibility\b|\bone of its (soldiers|fighters)\b/iu;
+const OFFICIAL = /\b(blam(e|ed|es|ing)|accus(e|ed|es|ing)|attribut(e|ed|es|ing)|held responsible|(was|were) behind|carried out by|belong(s|ed)? to|members? of|linked to|affiliated (with|to)|identified [^.]* as (members?|militants?) of)\b/iu;
 const SUSPECTED = /\b(suspect(ed|s)?|suspicion|hallmarks?|believed to (be|have)|likely|probably|may have|might have|thought to)\b/iu;
 const OFFICIALS = /\b(officials?|authorities|government|ministry|minister|police|prosecutors?|army|military|president|prime minister|investigators|security (forces|services|sources))\b/iu;
 const CHANNEL = /\bAmaq\b(?: news agency)?|\b(?:an?|its|the)\s+(?:online\s+)?(?:statement|video|audio (?:message|recording)|message|communiqu[ée])\b(?:\s+(?:posted|published|circulated|released|issued|sent|distributed)(?:\s+(?:online|on\s+[^,.;]{3,45}|to\s+[^,.;]{3,30}|via\s+[^,.;]{3,30}))?|\s+online|\s+on\s+(?:social media|Telegram|Twitter|its website|an? [\w-]+ website)[^,.;]{0,30})?/iu;
@@ -92,13 +93,21 @@ function groupsIn(mentions: readonly Mention[], resolved: ResolvedText, sentence
     .filter((g): g is { entity: Entity; mention: Mention } => g.entity !== undefined);
 }
 
-/** The group closest before the claim verb (its subject), else the first. */
+/**
+ * The subject of the claim: the first group of the clause that holds the claim
+ * verb ("Jamaat-ul-Ahrar, a faction of the Pakistani Taliban, claimed …" names
+ * the faction, not the parent in the apposition); else the first group after it
+ * ("… was claimed by X").
+ */
 function claimantOf(groups: { entity: Entity; mention: Mention }[], segmented: SegmentedText, sentence: Sentence): { entity: Entity; mention: Mention } {
-  const claimToken = segmented.tokens.slice(sentence.tokenStart, sentence.tokenEnd).find((t: Token) => t.lemma === 'claim' || t.lower === 'responsibility');
-  if (claimToken !== undefined) {
-    const before = groups.filter((g) => g.mention.end <= claimToken.start);
-    const last = before.at(-1);
-    if (last !== undefined) return last;
+  const { tokens } = segmented;
+  const claimIndex = tokens.slice(sentence.tokenStart, sentence.tokenEnd).findIndex((t: Token) => t.lemma === 'claim' || t.lower === 'responsibility');
+  if (claimIndex >= 0) {
+    const at = sentence.tokenStart + claimIndex;
+    const start = clauseStart(tokens, sentence, at);
+    const inClause = groups.filter((g) => g.mention.tokenStart >= start && g.mention.tokenEnd <= at);
+    const first = inClause[0] ?? groups.filter((g) => g.mention.tokenEnd <= at).at(-1) ?? groups.find((g) => g.mention.tokenStart > at);
+    if (first !== undefined) return first;
   }
   return groups[0] as { entity: Entity; mention: Mention };
 }

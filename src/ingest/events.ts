@@ -6,7 +6,8 @@ import type { DateMention } from './dates.js';
 import type { Entity, ResolvedText } from './resolve.js';
 import type { CharSpan, Mention, SegmentedText, Sentence, Token } from './types.js';
 import {
-  ATTACK_NOUNS, ATTACK_VERBS, BACKGROUND_CUES, IRREALIS_CUES, PERPETRATOR_NOUNS, TARGET_WORDS, WEAPON_WORDS, type TriggerSense,
+  ATTACK_NOUNS, ATTACK_VERBS, BACKGROUND_CUES, CROWD_NOUNS, IRREALIS_CUES, PERPETRATOR_NOUNS, RAMMING_VERBS, TARGET_WORDS, VEHICLE,
+  VEHICLE_NOUNS, WEAPON_WORDS, type TriggerSense,
 } from './lexicon/en-events.js';
 
 /**
@@ -35,6 +36,8 @@ export interface Incident {
   hostages?: CasualtyFigure;
   suicide: boolean;
   success?: boolean;
+  /** How many suicide attackers the text names ("two suicide bombers"), as a figure. */
+  suicideAttackers?: CasualtyFigure;
 }
 
 interface Frame {
@@ -64,6 +67,8 @@ export interface EventContext {
 }
 
 const DAY_MS = 86_400_000;
+// Characters between an attack word and a date that can still belong to it.
+const DATE_REACH = 200;
 
 export function findIncidents(context: EventContext): Incident[] {
   const frames = context.segmented.sentences.flatMap((sentence) => sentenceFrames(context, sentence));
@@ -74,8 +79,27 @@ function inQuote(context: EventContext, offset: number): boolean {
   return context.quoted.some((span) => span.start <= offset && offset < span.end);
 }
 
-function triggerSense(tokens: readonly Token[], i: number): TriggerSense | undefined {
+/** "drove a van into pedestrians", "a car was driven into the crowd": a vehicle used as the weapon. */
+function isRamming(tokens: readonly Token[], sentence: Sentence, i: number): boolean {
   const token = tokens[i] as Token;
+  if (!RAMMING_VERBS.has(token.lemma) && !RAMMING_VERBS.has(token.lower.replace(/(ing|ed|s)$/u, ''))) return false;
+  const after = tokens.slice(i + 1, Math.min(sentence.tokenEnd, i + 7));
+  const into = after.findIndex((t) => /^(into|through|down|at)$/u.test(t.lower));
+  if (into < 0 || !after.slice(into + 1).some((t) => CROWD_NOUNS.has(t.lower) || CROWD_NOUNS.has(t.lemma))) return false;
+  return tokens.slice(Math.max(sentence.tokenStart, i - 6), Math.min(sentence.tokenEnd, i + 5)).some((t) => VEHICLE_NOUNS.has(t.lower) || VEHICLE_NOUNS.has(t.lemma));
+}
+
+/** "police shot the attacker": shooting at the attackers ends an attack rather than being one. */
+function shootsAttacker(tokens: readonly Token[], sentence: Sentence, i: number): boolean {
+  const around = tokens.slice(Math.max(sentence.tokenStart, i - 4), Math.min(sentence.tokenEnd, i + 4));
+  return around.some((t) => /^(police|officers?|troops|soldiers|forces|commandos|guards?|policemen)$/u.test(t.lower))
+    || tokens.slice(i + 1, Math.min(sentence.tokenEnd, i + 4)).some((t) => PERPETRATOR_NOUNS.has(t.lower) && t.lower !== 'party')
+    || tokens.slice(Math.max(sentence.tokenStart, i - 3), i).some((t) => /^(was|were|been|being)$/u.test(t.lower));
+}
+
+function triggerSense(tokens: readonly Token[], sentence: Sentence, i: number): TriggerSense | undefined {
+  const token = tokens[i] as Token;
+  if (isRamming(tokens, sentence, i)) return { attack: 'Unarmed Assault', weapon: VEHICLE };
   if (token.lower === 'fire' && /^(open|opened|opening)$/u.test(tokens[i - 1]?.lower ?? '')) return { attack: 'Armed Assault', weapon: 'Firearms' };
   if (/^(blew|blown|blow)$/u.test(token.lower) && /^(himself|themselves|up)$/u.test(tokens[i + 1]?.lower ?? '')) return { attack: 'Bombing/Explosion', weapon: 'Explosives' };
   if (token.pos === 'NOUN' || token.pos === 'PROPN') return ATTACK_NOUNS.get(token.lemma) ?? ATTACK_NOUNS.get(token.lower);
@@ -83,6 +107,7 @@ function triggerSense(tokens: readonly Token[], i: number): TriggerSense | undef
     const sense = ATTACK_VERBS.get(token.lemma);
     // "shot dead by police" is the attackers' end; "shot dead 38 tourists" is the attack.
     if (sense !== undefined && token.lemma === 'shoot' && tokens[i + 1]?.lower === 'dead' && !/^(NUM|DET|NOUN)$/u.test(tokens[i + 2]?.pos ?? '')) return undefined;
+    if (sense !== undefined && token.lemma === 'shoot' && shootsAttacker(tokens, sentence, i)) return undefined;
     return sense ?? (token.lemma === 'shooting' || token.lower === 'shooting' ? ATTACK_NOUNS.get('shooting') : undefined);
   }
   return undefined;
@@ -109,7 +134,7 @@ function sentenceFrames(context: EventContext, sentence: Sentence): Frame[] {
   const { tokens } = context.segmented;
   const triggers: { index: number; sense: TriggerSense }[] = [];
   for (let i = sentence.tokenStart; i < sentence.tokenEnd; i += 1) {
-    const sense = triggerSense(tokens, i);
+    const sense = triggerSense(tokens, sentence, i);
     if (sense === undefined || isIrrealis(tokens, sentence, i)) continue;
     if (inQuote(context, (tokens[i] as Token).start)) continue;
     triggers.push({ index: i, sense });
@@ -138,19 +163,33 @@ function sentenceFrames(context: EventContext, sentence: Sentence): Frame[] {
     const to = bounds[b + 1] as number;
     const own = triggers.filter((t) => t.index >= from && t.index < to);
     const first = own[0]?.index ?? from;
-    const determiner = tokens.slice(Math.max(from, first - 3), first).map((t) => t.lower).reverse().find((w) => /^(the|this|that|its|a|an|another)$/u.test(w));
-    frames.push(frame(context, sentence, from, to, own.map((t) => t.sense), true, determiner === 'the' || determiner === 'this' || determiner === 'that' || determiner === 'its'));
+    frames.push(frame(context, sentence, from, to, own.map((t) => t.sense), true, isDefinite(tokens, from, first), own.map((t) => t.index)));
   }
   return frames;
 }
 
-function frame(context: EventContext, sentence: Sentence, from: number, to: number, senses: TriggerSense[], hasTrigger: boolean, definite: boolean): Frame {
+/** "the attack", "the deadly siege", "this bombing": a noun phrase that points back to an incident already told. */
+function isDefinite(tokens: readonly Token[], from: number, trigger: number): boolean {
+  const word = tokens[trigger] as Token;
+  if (word.pos !== 'NOUN') return false;
+  let k = trigger - 1;
+  while (k >= from && /^(ADJ|NOUN|PROPN)$/u.test((tokens[k] as Token).pos)) k -= 1;
+  return k >= from && /^(the|this|that|its|their)$/u.test((tokens[k] as Token).lower);
+}
+
+function frame(
+  context: EventContext, sentence: Sentence, from: number, to: number, senses: TriggerSense[], hasTrigger: boolean, definite: boolean,
+  triggerIndexes: readonly number[] = [],
+): Frame {
   const { tokens } = context.segmented;
   const window = { start: (tokens[from] as Token).start, end: (tokens[to - 1] as Token).end };
   const within = (span: CharSpan): boolean => span.start >= window.start && span.end <= window.end;
   for (let i = from; i < to; i += 1) {
     const extra = WEAPON_WORDS.get((tokens[i] as Token).lower) ?? WEAPON_WORDS.get((tokens[i] as Token).lemma);
     if (extra !== undefined) senses.push(extra);
+  }
+  if (/\bset (?:\w+ )?(?:on )?fire\b|\bset ablaze\b|\btorched\b|\bpetrol bombs?\b|\bset fire to\b/iu.test(context.segmented.text.slice(window.start, window.end))) {
+    senses.push({ weapon: 'Incendiary' });
   }
   const places = context.mentions
     .filter((m) => m.kind === 'place' && within(m) && isSetting(tokens, m, from))
@@ -159,8 +198,19 @@ function frame(context: EventContext, sentence: Sentence, from: number, to: numb
   const dates = context.dates.filter((d) => !d.anchor && within(d) && !inQuote(context, d.start));
   const words = tokens.slice(Math.max(sentence.tokenStart, from - 4), to);
   const cue = words.some((t) => BACKGROUND_CUES.has(t.lemma) || BACKGROUND_CUES.has(t.lower))
-    || /\blast year'?s\b|\ba year ago\b|\byears ago\b/iu.test(context.segmented.text.slice(window.start, window.end));
-  const date = dates.find((d) => d.date !== undefined);
+    || /\blast year'?s\b|\b(a|one|two|three|\d+) (years?|months?) (ago|after|before|since|earlier)\b|\byears ago\b/iu.test(context.segmented.text.slice(window.start, window.end));
+  // The date that goes with the attack word: the nearest one, within the same stretch of the sentence.
+  const distance = (d: DateMention): number => Math.min(...triggerIndexes.map((i) => Math.abs((tokens[i] as Token).start - d.start)));
+  // A non-restrictive relative clause (", which merged … last year") dates something else.
+  const detached = (d: DateMention): boolean => triggerIndexes.every((i) => {
+    const at = (tokens[i] as Token).start;
+    const between = context.segmented.text.slice(Math.min(at, d.end), Math.max(at, d.start));
+    return /,\s+(which|who|whose|where)\b|;/u.test(between);
+  });
+  const date = triggerIndexes.length === 0
+    ? dates.find((d) => d.date !== undefined)
+    : dates.filter((d) => d.date !== undefined && distance(d) <= DATE_REACH && !detached(d)).sort((a, b) => distance(a) - distance(b))[0];
+  const since = triggerIndexes.some((i) => tokens[i - 2]?.lower === 'since' && /^(the|that|this)$/u.test(tokens[i - 1]?.lower ?? ''));
   const separate = words.some((t) => /^(another|second|separate|other|earlier|later)$/u.test(t.lower));
   return {
     sentence: sentence.index,
@@ -171,7 +221,7 @@ function frame(context: EventContext, sentence: Sentence, from: number, to: numb
     figures: findCasualties(context.segmented, from, to).filter((f) => !inQuote(context, f.start)),
     places,
     ...(date !== undefined ? { date } : {}),
-    background: cue || isOld(date, context.published),
+    background: cue || since || isOld(date, context.published),
     separate,
     hasTrigger,
     definite,
@@ -241,7 +291,9 @@ function mergeFrames(frames: readonly Frame[], context: EventContext): Incident[
       // Figures without an attack word continue the incident being described.
       target = last !== undefined && [...last.sentences].some((s) => current.sentence - s <= 2) ? last : main;
       if (target === undefined) continue;
-    } else if (current.definite && !current.background && current.date === undefined && place === undefined && last !== undefined) {
+    } else if (current.definite && current.date === undefined && last !== undefined
+      && (place === undefined || last.place === undefined || place.place?.countryCode === last.place.place?.countryCode)) {
+      // "the attack" with no date of its own points back to the incident being told.
       target = last;
     } else if (current.background) {
       target = incidents.find((incident) => incident.status === 'background' && sameEvent(incident, current, place));
@@ -249,13 +301,17 @@ function mergeFrames(frames: readonly Frame[], context: EventContext): Incident[
       const elsewhere = place !== undefined && main.place !== undefined && !samePlace(place.place, main.place.place);
       const otherDay = current.date?.date !== undefined && main.date?.date !== undefined && current.date.date !== main.date.date;
       target = (elsewhere && (current.separate || otherDay || place?.place?.countryCode !== main.place?.place?.countryCode))
-        ? incidents.find((incident) => incident !== main && incident.status === 'news' && sameEvent(incident, current, place))
+        ? incidents.find((incident) => incident !== main && sameEvent(incident, current, place))
         : main;
+    } else if (current.date === undefined && place === undefined) {
+      // Before any news, an undated attack word goes on with the older incident the text is about (a trial, an anniversary).
+      target = last;
     }
     if (target === undefined) {
-      target = newIncident(current.background ? 'background' : 'news');
+      // One incident is the report's news (the first one it tells as current); others it mentions are background.
+      target = newIncident(current.background || main !== undefined ? 'background' : 'news');
       incidents.push(target);
-      if (!current.background && main === undefined) main = target;
+      if (target.status === 'news') main = target;
     }
     absorb(target, current, place, context);
     last = target;
@@ -280,7 +336,9 @@ function newIncident(status: Incident['status']): Incident {
 function absorb(incident: Incident, frame: Frame, place: Entity | undefined, context: EventContext): void {
   incident.sentences.add(frame.sentence);
   incident.evidence.push(frame.window);
-  if (frame.date !== undefined && (incident.date === undefined || precisionRank(frame.date.precision) > precisionRank(incident.date.precision))) {
+  // The attack comes before what follows it (mourning, arrests, claims): keep the most precise, then the earliest date.
+  if (frame.date !== undefined && (incident.date === undefined || precisionRank(frame.date.precision) > precisionRank(incident.date.precision)
+    || (precisionRank(frame.date.precision) === precisionRank(incident.date.precision) && (frame.date.date ?? '') < (incident.date.date ?? '')))) {
     incident.date = frame.date;
   }
   const rank = (p: Place | undefined): number => (p === undefined ? 0 : p.kind === 'country' ? 1 : p.kind === 'region' ? 2 : 3);
@@ -311,9 +369,27 @@ function absorb(incident: Incident, frame: Frame, place: Entity | undefined, con
     const known = incident[key];
     if (known === undefined || better(figure, known)) incident[key] = figure;
   }
+  incident.suicideAttackers ??= suicideAttackers(context.segmented, frame);
   const text = context.segmented.text.slice(frame.window.start, frame.window.end).toLowerCase();
   if (/\bsuicide\b|\bblew (himself|themselves|herself) up\b|\bself-immolat/u.test(text)) incident.suicide = true;
   if (/\b(foiled|thwarted|defused|failed to (explode|detonate))\b/u.test(text)) incident.success = false;
+}
+
+function suicideAttackers(segmented: SegmentedText, frame: Frame): CasualtyFigure | undefined {
+  const { tokens } = segmented;
+  for (let i = frame.from; i < frame.to - 1; i += 1) {
+    const token = tokens[i] as Token;
+    const next = tokens[i + 1] as Token;
+    if (token.lower !== 'suicide' || !/^(bombers?|attackers?)$/u.test(next.lower)) continue;
+    const before = tokens[i - 1];
+    const words: Record<string, number> = { a: 1, an: 1, the: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 };
+    const n = before !== undefined ? words[before.lower] ?? (/^\d+$/u.test(before.text) ? Number(before.text) : undefined) : undefined;
+    const plural = next.lower.endsWith('s');
+    if (n === undefined || (plural && n === 1 && before?.lower !== 'one')) continue;
+    const start = (before as Token).start;
+    return { what: 'killed', perpetrators: true, count: { low: n, high: n, qualifier: 'exact', text: segmented.text.slice(start, next.end) }, start, end: next.end };
+  }
+  return undefined;
 }
 
 function better(candidate: CasualtyFigure, known: CasualtyFigure): boolean {
@@ -343,6 +419,10 @@ function finish(incident: Incident): void {
   }
   if (incident.attackTypes.has('Armed Assault') && incident.attackTypes.has('Bombing/Explosion') && !incident.weaponTypes.has('Firearms')) {
     incident.attackTypes.delete('Armed Assault');
+  }
+  // Suicide attackers die in the attack: "a suicide bomber" is one attacker killed, "two suicide bombers" two.
+  if (incident.suicide && incident.perpetratorsKilled === undefined && incident.suicideAttackers !== undefined) {
+    incident.perpetratorsKilled = incident.suicideAttackers;
   }
   if (incident.success === undefined) {
     const harmed = (incident.victimsKilled?.count.low ?? 0) > 0 || (incident.wounded?.count.low ?? 0) > 0;

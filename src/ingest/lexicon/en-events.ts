@@ -42,10 +42,15 @@ export const WEAPON_WORDS: ReadonlyMap<string, TriggerSense> = new Map<string, T
   ['pistol', SHOOT], ['firearm', SHOOT], ['machine-gun', SHOOT], ['bullet', SHOOT],
   ['explosive', BOMB], ['explosives', BOMB], ['grenade', BOMB], ['ied', BOMB], ['vest', BOMB], ['suicide-bomber', BOMB], ['bomber', BOMB], ['dynamite', BOMB],
   ['knife', MELEE], ['knives', MELEE], ['machete', MELEE], ['axe', MELEE], ['sword', MELEE],
-  ['van', { weapon: VEHICLE }], ['truck', { weapon: VEHICLE }], ['lorry', { weapon: VEHICLE }],
   ['hostage', BARRICADE], ['hostages', BARRICADE],
-  ['fire', { weapon: 'Incendiary' }], ['petrol', { weapon: 'Incendiary' }], ['molotov', { weapon: 'Incendiary' }], ['incendiary', { weapon: 'Incendiary' }],
+  ['petrol', { weapon: 'Incendiary' }], ['molotov', { weapon: 'Incendiary' }], ['incendiary', { weapon: 'Incendiary' }],
+  ['arson', { weapon: 'Incendiary' }], ['firebomb', { weapon: 'Incendiary' }], ['grenades', BOMB],
 ]);
+
+/** Verbs of driving a vehicle into people (a ramming attack) and the vehicles and victims they take. */
+export const RAMMING_VERBS: ReadonlySet<string> = new Set(['drive', 'plough', 'plow', 'ram', 'mow', 'crash', 'smash', 'speed', 'career', 'slam', 'plunge', 'steer']);
+export const VEHICLE_NOUNS: ReadonlySet<string> = new Set(['car', 'van', 'suv', 'truck', 'lorry', 'vehicle', 'bus', 'jeep', '4x4', 'minivan', 'pickup', 'tractor']);
+export const CROWD_NOUNS: ReadonlySet<string> = new Set(['pedestrian', 'pedestrians', 'people', 'crowd', 'crowds', 'worshippers', 'shoppers', 'passers-by', 'revellers', 'tourists', 'spectators', 'cyclists']);
 
 /** Victim and site nouns (by lemma) → GTD target type. */
 export const TARGET_WORDS: ReadonlyMap<string, GtdTargetType> = new Map<string, GtdTargetType>([
