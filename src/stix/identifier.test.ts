@@ -7,6 +7,7 @@ import {
   isRandomId,
   isValidId,
   isValidTypeName,
+  isValidUuid,
   normaliseName,
   parseId,
   randomId,
@@ -57,6 +58,18 @@ describe('identifier format (STIX 2.1 §2.9)', () => {
     expect(typeOfId('nonsense')).toBeUndefined();
     expect(isIdOfType('report--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', ['report', 'note'])).toBe(true);
     expect(isIdOfType('report--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', ['note'])).toBe(false);
+  });
+});
+
+describe('UUID check (property)', () => {
+  const reference = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  it('agrees with the RFC 4122 pattern on UUIDs and on one-character mutations of them', () => {
+    const mutated = fc.tuple(fc.uuid(), fc.nat(35), fc.constantFrom('0', '4', '6', '8', 'a', 'c', 'A', 'g', '-', 'z'))
+      .map(([u, i, c]) => u.slice(0, i) + c + u.slice(i + 1));
+    fc.assert(fc.property(fc.oneof(fc.uuid(), mutated, fc.string()), (text) => {
+      expect(isValidUuid(text)).toBe(reference.test(text));
+      expect(isValidId(`report--${text}`)).toBe(reference.test(text));
+    }));
   });
 });
 

@@ -25,9 +25,8 @@ import { EntenteError } from '../errors.js';
 /** Namespace for UUIDv5 ids (STIX 2.1 §2.9, also used by OpenCTI). */
 export const STIX_UUIDV5_NAMESPACE = '00abedb4-aa42-466c-9c01-fed23315a9b7';
 
-// RFC 4122 versions 1–5 with the RFC 4122 variant (8, 9, a or b), in lower case: §2.9
-// requires an RFC 4122 UUID, and the OASIS schemas accept exactly versions 1–5.
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u;
+// UUIDs are RFC 4122 versions 1–5 with the RFC 4122 variant (8, 9, a or b), in lower case: §2.9
+// requires an RFC 4122 UUID, and the OASIS schemas accept exactly versions 1–5 (see isUuidAt).
 const UUID_V4_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u;
 // §3.1 type names: lower-case ASCII, digits and single hyphens; the OASIS schemas also require a leading letter.
 const TYPE_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/u;
@@ -42,7 +41,28 @@ export function isValidTypeName(type: string): boolean {
 
 /** True when `uuid` is an RFC 4122 UUID in lower-case text form. */
 export function isValidUuid(uuid: string): boolean {
-  return UUID_RE.test(uuid);
+  return isUuidAt(uuid, 0) && uuid.length === 36;
+}
+
+/**
+ * Whether the 36 characters at `start` are such a UUID, checked by character
+ * codes: every validated object comes through here several times.
+ */
+function isUuidAt(text: string, start: number): boolean {
+  if (text.length - start < 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = text.charCodeAt(start + i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (i === 14) {
+      if (c < 49 || c > 53) return false;
+    } else if (i === 19) {
+      if (c !== 56 && c !== 57 && c !== 97 && c !== 98) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Splits `type--uuid`; undefined when the text is not a STIX identifier (§2.9). */
@@ -67,8 +87,9 @@ export function typeOfId(id: string): string | undefined {
   // A type name cannot contain "--", so the separator is the first one; the UUID is the last 36 characters.
   const separator = id.length - 38;
   if (separator < 3 || id.charCodeAt(separator) !== 45 || id.charCodeAt(separator + 1) !== 45) return undefined;
+  if (!isUuidAt(id, separator + 2)) return undefined;
   const type = id.slice(0, separator);
-  return isValidTypeName(type) && UUID_RE.test(id.slice(separator + 2)) ? type : undefined;
+  return isValidTypeName(type) ? type : undefined;
 }
 
 /** True when the UUID part is a version-4 (random) UUID, as §2.9 asks for random ids. */

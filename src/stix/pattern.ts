@@ -29,6 +29,10 @@ const TYPE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/u;
 const PROPERTY_NAME = /^([a-z0-9_]{3,250}|id)$/u;
 const BASE64_BODY = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$/u;
 const HEX_BODY = /^(?:[0-9a-fA-F]{2})*$/u;
+// Sticky expressions match at lastIndex, so the tokenizer never copies the rest of the text.
+const NUMBER = /[+-]?(\d*\.\d+|0|[1-9]\d*)/uy;
+const WORD = /[a-zA-Z_][a-zA-Z0-9_-]*/uy;
+const WHITESPACE = /\s/u;
 
 class PatternError extends Error {}
 
@@ -58,7 +62,7 @@ function tokenize(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i] as string;
-    if (/\s/u.test(c)) {
+    if (WHITESPACE.test(c)) {
       i++;
       continue;
     }
@@ -90,13 +94,15 @@ function tokenize(text: string): Token[] {
       tokens.push({ kind: c === 'h' ? 'hex' : c === 'b' ? 'binary' : 'timestamp', text: body, at: start });
       continue;
     }
-    const number = /^[+-]?(\d*\.\d+|0|[1-9]\d*)/u.exec(text.slice(i));
+    NUMBER.lastIndex = i;
+    const number = NUMBER.exec(text);
     if (number !== null && /[\d.]/u.test(text[i + (c === '+' || c === '-' ? 1 : 0)] ?? '')) {
       i += number[0].length;
       tokens.push({ kind: number[0].includes('.') ? 'float' : 'int', text: number[0], at: start });
       continue;
     }
-    const word = /^[a-zA-Z_][a-zA-Z0-9_-]*/u.exec(text.slice(i));
+    WORD.lastIndex = i;
+    const word = WORD.exec(text);
     if (word !== null) {
       i += word[0].length;
       const w = word[0];

@@ -9,9 +9,8 @@ import { EntenteError } from '../errors.js';
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const MICROS_PER_MS = 1000;
-// Offsets of the fixed-width part "YYYY-MM-DDTHH:MM:SS" and the separators it must contain.
-const SEPARATORS: ReadonlyArray<readonly [number, number]> = [[4, 45], [7, 45], [10, 84], [13, 58], [16, 58]];
-const DIGIT_OFFSETS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+// The fixed-width part "YYYY-MM-DDTHH:MM:SS": a digit wherever the template has 'd'.
+const TEMPLATE = 'dddd-dd-ddTdd:dd:dd';
 
 export interface TimestampParts {
   readonly year: number;
@@ -42,11 +41,10 @@ function twoDigits(text: string, i: number): number {
 export function timestampProblem(text: string): string | undefined {
   const n = text.length;
   let shapeOk = n >= 20 && text.charCodeAt(n - 1) === 90;
-  for (let k = 0; shapeOk && k < SEPARATORS.length; k++) {
-    const [at, code] = SEPARATORS[k] as readonly [number, number];
-    shapeOk = text.charCodeAt(at) === code;
+  for (let i = 0; shapeOk && i < 19; i++) {
+    const expected = TEMPLATE.charCodeAt(i);
+    shapeOk = expected === 100 ? isDigitAt(text, i) : text.charCodeAt(i) === expected;
   }
-  for (let k = 0; shapeOk && k < DIGIT_OFFSETS.length; k++) shapeOk = isDigitAt(text, DIGIT_OFFSETS[k] as number);
   if (shapeOk && n > 20) {
     shapeOk = text.charCodeAt(19) === 46 && n > 21;
     for (let i = 20; shapeOk && i < n - 1; i++) shapeOk = isDigitAt(text, i);
