@@ -26,7 +26,6 @@ export interface PlaceAliases {
 }
 
 interface CountryIndex {
-  byCode: Map<string, Place>;
   byName: Map<string, Place>;
   byDemonym: Map<string, string>;
 }
@@ -70,16 +69,12 @@ function buildIndex(): CountryIndex {
     if (place) byName.set(nameKey(alias), place);
   }
   for (const [word, code] of Object.entries(extra.demonyms)) byDemonym.set(nameKey(word), code);
-  return { byCode, byName, byDemonym };
+  return { byName, byDemonym };
 }
 
 function countryIndex(): CountryIndex {
   index ??= buildIndex();
   return index;
-}
-
-export function countryByCode(code: string): Place | undefined {
-  return countryIndex().byCode.get(code.toUpperCase());
 }
 
 export function countryByName(name: string): Place | undefined {

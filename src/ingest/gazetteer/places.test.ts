@@ -19,6 +19,12 @@ describe('lookupPlace', () => {
     expect(lookupPlace('Chechen Republic')[0]?.name).toBe('Chechnya');
   });
 
+  it('takes a name shared by a division and its seat for the city', () => {
+    expect(lookupPlace('Herat')[0]).toMatchObject({ kind: 'city', countryCode: 'AF', region: 'Herat' });
+    expect(lookupPlace('Kirkuk')[0]).toMatchObject({ kind: 'city', region: 'Kirkuk' });
+    expect(lookupPlace('Kirkuk').some((place) => place.kind === 'region')).toBe(true);
+  });
+
   it('links a city to its region and knows English exonyms', () => {
     expect(lookupPlace('Grozny')[0]).toMatchObject({ kind: 'city', name: 'Groznyy', countryCode: 'RU', region: 'Chechnya' });
     expect(lookupPlace('Paris')[0]).toMatchObject({ countryCode: 'FR', region: 'Île-de-France', precision: 'city' });

@@ -16,6 +16,12 @@ export { findCountryByDemonym };
 /** Worth about three orders of magnitude of population: a hint decides between homonyms of similar size, not London against London, Ohio. */
 const HINT_BONUS = 25;
 const SMALL_PLACE = 20_000;
+const COUNTRY = 150;
+/** Above every city but the largest capitals: "Punjab", "Chechnya" mean the division. */
+const REGION = 75;
+/** Below the division's own seat, which a city score of a seat always exceeds. */
+const SEAT_NAMED_REGION = 40;
+const SEAT_CODES = new Set(['PPLC', 'PPLA']);
 
 /** Same letters, diacritics included; case, apostrophes and hyphens aside. */
 function spelledAlike(a: string, b: string): boolean {
@@ -42,21 +48,27 @@ function cityScore(population: number, featureCode: string): number {
 
 /**
  * Every place this name can denote, best first: a country name first, then
- * regions and cities scored by kind and population, with a large bonus for
- * places in `context.countryHint`. An empty array when nothing matches.
+ * regions and cities scored by kind and population (a division named after
+ * its seat yields to the city), with a bonus for places in
+ * `context.countryHint` that decides between homonyms of similar size. An
+ * empty array when nothing matches.
  */
 export function lookupPlace(name: string, context: LookupContext = {}): Place[] {
   const hint = context.countryHint?.toUpperCase();
   const scored: Scored[] = [];
   const country = countryByName(name);
-  if (country) scored.push({ place: { ...country }, score: 150 });
-  for (const region of regionsByName(name)) scored.push({ place: { ...region }, score: 75 });
-  for (const { place, featureCode } of findCities(name)) {
+  if (country) scored.push({ place: { ...country }, score: COUNTRY });
+  const cities = findCities(name).filter(({ place }) => {
     // "Catalan" is not the Turkish village Çatalan: a small place abroad must be spelled as GeoNames spells it.
     const small = (place.population ?? 0) < SMALL_PLACE && place.countryCode !== hint;
-    if (small && !spelledAlike(name, place.name) && !isExonym(name)) continue;
-    scored.push({ place, score: cityScore(place.population ?? 0, featureCode) });
+    return !small || spelledAlike(name, place.name) || isExonym(name);
+  });
+  for (const region of regionsByName(name)) {
+    // "Herat", "Kano", "Kirkuk": a division named after its seat means the city unless the text says otherwise.
+    const seatNamed = cities.some(({ place, featureCode }) => place.countryCode === region.countryCode && SEAT_CODES.has(featureCode));
+    scored.push({ place: { ...region }, score: seatNamed ? SEAT_NAMED_REGION : REGION });
   }
+  for (const { place, featureCode } of cities) scored.push({ place, score: cityScore(place.population ?? 0, featureCode) });
   for (const entry of scored) if (hint !== undefined && entry.place.countryCode === hint) entry.score += HINT_BONUS;
   return scored.sort((a, b) => b.score - a.score).map((entry) => entry.place);
 }

@@ -33,7 +33,7 @@ export interface RegionIndex {
 
 let index: RegionIndex | undefined;
 
-export function regionPlace(record: RegionRecord): Place {
+function regionPlace(record: RegionRecord): Place {
   const place: Place = { kind: 'region', name: record.name, countryCode: record.countryCode, region: record.name, precision: 'region' };
   if (record.regionCode !== undefined) place.regionCode = record.regionCode;
   if (record.latitude !== undefined && record.longitude !== undefined) {

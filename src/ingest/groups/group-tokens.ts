@@ -50,7 +50,7 @@ function foldPlain(raw: string): string {
   return out;
 }
 
-export function foldToken(raw: string): string {
+function foldToken(raw: string): string {
   if (PLAIN_WORD.test(raw)) return foldPlain(raw);
   return raw
     .normalize('NFKD')
