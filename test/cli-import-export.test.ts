@@ -63,6 +63,14 @@ describe('entente import', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ accepted: 0, duplicate: 3, rejected: 2 });
   });
 
+  it('imports across several batches with rejections scattered among them', async () => {
+    const lines = Array.from({ length: 2_500 }, (_, i) => JSON.stringify(i % 250 === 7 ? nameless() : identity(`Agency ${i}`)));
+    const result = await runCli(['import', write('many.ndjson', lines.join('\n')), '--json', '--db', db]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ read: 2_500, accepted: 2_490, duplicate: 0, rejected: 10 });
+    const exported = await runCli(['export', '--format', 'ndjson', '--db', db]);
+    expect(exported.stdout.trim().split('\n')).toHaveLength(2_490);
+  });
+
   it('reads stdin with "-", prints a text summary and exits 0 when all is accepted', async () => {
     const input = [identity('From stdin'), identity('Also from stdin')].map((o) => JSON.stringify(o)).join('\n');
     const result = await runCli(['import', '-', '--db', db], { input });

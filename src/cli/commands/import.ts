@@ -87,6 +87,14 @@ async function importStream(
   });
   const progress = createProgressReporter(totalBytes);
   let batch: Pending[] = [];
+  // One batch is written while the next is read and validated (PostgreSQL answers over the network meanwhile).
+  let writing: Promise<void> = Promise.resolve();
+  const startWrite = async (full: readonly Pending[]) => {
+    await writing;
+    writing = write(full);
+    // Observed here so a failure waits, unreported, for the next await of `writing`, which rethrows it.
+    writing.catch(() => undefined);
+  };
   try {
     for await (const item of readStixInput(source, name)) {
       if (item.kind === 'unreadable') {
@@ -103,14 +111,17 @@ async function importStream(
       const object = item.value as StixObject;
       batch.push({ incoming: { object, json: item.json, tlp: tlpLevelOf(object.object_marking_refs) ?? 'none' }, where: item.where });
       if (batch.length >= BATCH_SIZE) {
-        await write(batch);
+        await startWrite(batch);
         batch = [];
         progress.update(bytes, summary.counts());
       }
     }
+    await writing;
     if (batch.length > 0) await write(batch);
     progress.update(totalBytes ?? bytes, summary.counts());
   } finally {
+    // Never close the store under a batch still being written, whatever stopped the reading.
+    await writing.catch(() => undefined);
     progress.stop();
   }
 }
