@@ -79,7 +79,8 @@ async function main(): Promise<void> {
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  console.log(`Ingest accuracy on ${files.length} dev articles (${languages.en} English, ${languages.other} other), ${seconds.toFixed(1)} s:\n`);
+  console.log(`Ingest accuracy (\`npm run eval:ingest\`) on ${languages.en + languages.other} labelled articles of ${articlesDir}`);
+  console.log(`(${languages.en} English, ${languages.other} in other languages), ${seconds.toFixed(1)} s:\n`);
   console.log(renderTable(summarise(results)));
   if (process.argv.includes('--details')) {
     console.log('\n| article | field | expected | found |\n|---|---|---|---|');
