@@ -2,6 +2,7 @@ import type { Incident } from './events.js';
 import type { Entity, ResolvedText } from './resolve.js';
 import type { Credit } from './sources.js';
 import { clauseStart } from './clause.js';
+import { ATTACK_NOUNS } from './lexicon/en-events.js';
 import type { CharSpan, Mention, SegmentedText, Sentence, Token } from './types.js';
 
 /**
@@ -32,7 +33,7 @@ export interface AttributionResult {
 
 const NO_CLAIM = /\b(no (immediate |initial )?(claim|one|group|organi[sz]ation)\b[^.]*\b(claim|responsibility)|(has|have|had) not (yet )?(been )?claimed|nobody (has )?claimed|not immediately claimed|unclaimed)/iu;
 const CLAIM = /\bclaim(ed|ing|s)?\b[^.]{0,40}\b(responsibility|credit)\b|\bclaim(ed|ing|s)?\s+(?:(?:the|an|a|this|that|both|its)\s+)?(?:[\w-]+\s+){0,3}(attacks?|bombings?|blasts?|massacre|siege|assault|shooting|killings?|explosions?)\b|\bclaimed by\b|\b(said|says) it (had )?(carried out|was behind|staged)|\btook responsibility\b|\b(accepted|admitted) responsibility\b|\bclaim of responsibility\b|\bone of its (soldiers|fighters)\b/iu;
-const OFFICIAL = /\b(blam(e|ed|es|ing)|accus(e|ed|es|ing)|attribut(e|ed|es|ing)|held responsible|(was|were) behind|carried out by|belong(s|ed)? to|members? of|linked to|affiliated (with|to)|identified [^.]* as (members?|militants?) of)\b/iu;
+const OFFICIAL = /\b(blam(e|ed|es|ing)|accus(e|ed|es|ing)|attribut(e|ed|es|ing)|held responsible|(was|were) (behind|responsible)|carried out by|(had|has|have) carried out|(was|were|is) the work of|orchestrated|masterminded|belong(s|ed)? to|members? of|linked to|affiliated (with|to)|identified [^.]* as (members?|militants?) of)\b/iu;
 const SUSPECTED = /\b(suspect(ed|s)?|suspicion|hallmarks?|believed to (be|have)|likely|probably|may have|might have|thought to)\b/iu;
 const OFFICIALS = /\b(officials?|authorities|government|ministry|minister|police|prosecutors?|army|military|president|prime minister|investigators|security (forces|services|sources))\b/iu;
 const CHANNEL = /\bAmaq\b(?: news agency)?|\b(?:an?|its|the)\s+(?:online\s+)?(?:statement|video|audio (?:message|recording)|message|communiqu[ée])\b(?:\s+(?:posted|published|circulated|released|issued|sent|distributed)(?:\s+(?:online|on\s+[^,.;]{3,45}|to\s+[^,.;]{3,30}|via\s+[^,.;]{3,30}))?|\s+online|\s+on\s+(?:social media|Telegram|Twitter|its website|an? [\w-]+ website)[^,.;]{0,30})?/iu;
@@ -53,9 +54,13 @@ export function findAttributions(
     }
     const groups = groupsIn(mentions, resolved, sentence);
     if (groups.length === 0) continue;
-    const type = CLAIM.test(text) ? 'claim' : SUSPECTED.test(text) ? 'suspected' : OFFICIAL.test(text) && OFFICIALS.test(text) ? 'official' : undefined;
+    const type = CLAIM.test(text) ? 'claim' : OFFICIAL.test(text) && OFFICIALS.test(text) ? 'official' : SUSPECTED.test(text) ? 'suspected' : undefined;
     if (type === undefined) continue;
-    const { entity: group, mention } = claimantOf(groups, segmented, sentence);
+    // A sentence about other attacks ("many of those attacks were claimed by …") says nothing about this one.
+    if (!incident.sentences.has(sentence.index) && speaksOfOtherAttacks(segmented, sentence)) continue;
+    const candidates = groups.filter((g) => !isParentReference(segmented, g.mention));
+    if (candidates.length === 0) continue;
+    const { entity: group, mention } = claimantOf(candidates, segmented, sentence);
     const reporter = credits.find((credit) => credit.sentence === sentence.index && credit.entity !== undefined && credit.entity !== group);
     const channel = type === 'claim' ? channelFor(segmented, mentions, resolved, group, sentence) : undefined;
     const existing = attributions.find((a) => a.incident === incident && a.group === group);
@@ -80,6 +85,25 @@ export function findAttributions(
     if (type === 'claim') claimed.set(incident, true);
   }
   return { attributions, claimed };
+}
+
+/** Attack nouns in the plural or with "those", "other", "a number of": attacks in general, not the incident. */
+function speaksOfOtherAttacks(segmented: SegmentedText, sentence: Sentence): boolean {
+  const tokens = segmented.tokens.slice(sentence.tokenStart, sentence.tokenEnd);
+  return tokens.some((t, i) => t.pos === 'NOUN' && ATTACK_NOUNS.has(t.lemma) && t.lower !== t.lemma
+    && !/^(the|these|both|twin|coordinated)$/u.test(tokens[i - 1]?.lower ?? ''));
+}
+
+/**
+ * "a faction of the Pakistani Taliban", "al-Qaeda's North African branch": the
+ * group named is the parent of the one meant, so it is not the claimant.
+ */
+function isParentReference(segmented: SegmentedText, mention: Mention): boolean {
+  const { tokens } = segmented;
+  const before = tokens.slice(Math.max(0, mention.tokenStart - 3), mention.tokenStart).map((t) => t.lower).join(' ');
+  if (/\b(faction|branch|wing|offshoot|affiliate|splinter|cell|arm) of( the)?$/u.test(before)) return true;
+  const after = tokens.slice(mention.tokenEnd, mention.tokenEnd + 5).map((t) => t.lower);
+  return after[0] === "'s" && after.slice(1).some((w) => /^(branch|affiliate|wing|faction|offshoot|arm)$/u.test(w));
 }
 
 function rank(type: Attribution['type']): number {
