@@ -77,6 +77,8 @@ describe('common properties (STIX 2.1 §3.2)', () => {
     expectProblem(withProps({ created: '2018-08-21T00:00:00.000Z', modified: '2018-08-20T00:00:00.000Z' }), 'modified', /later than or equal to created/);
     expect(problems(withProps({ created: '2018-08-20T00:00:00.000Z', modified: '2018-08-20T00:00:00.000001Z' }))).toEqual([]);
     expect(problems(withProps({ created: '2018-08-20T00:00:00.000Z', modified: '2018-08-20T00:00:00.000Z' }))).toEqual([]);
+    // Past microseconds the OASIS validator compares text: "…00.1000000Z" sorts before "…00.1Z".
+    expectProblem(withProps({ created: '2018-08-20T00:00:00.1Z', modified: '2018-08-20T00:00:00.1000000Z' }), 'modified', /later than or equal/);
   });
 
   it('created_by_ref must be an identity id', () => {

@@ -96,6 +96,10 @@ describe('observed-data, opinion, report, note, grouping', () => {
     expectValid(sdo('observed-data', { ...observed, objects: { 0: { type: 'file', id: `file--${U}`, name: 'a' } } }));
     expectProblem(sdo('observed-data', { ...observed, objects: { 0: { type: 'file', name: 'a' } } }), 'objects.0.id', /required/);
     expectProblem(sdo('observed-data', { ...observed, objects: { 0: { type: 'identity', id: `identity--${U}`, name: 'a' } } }), 'objects.0.type', /cyber-observable/);
+    const addr = { type: 'email-addr', id: `email-addr--${U}`, value: 'a@example.org' };
+    const message = (from: string): Record<string, unknown> => ({ type: 'email-message', id: `email-message--${V4}`, is_multipart: false, from_ref: from });
+    expectValid(sdo('observed-data', { ...observed, objects: { 0: addr, 1: message('0') } }));
+    expectProblem(sdo('observed-data', { ...observed, objects: { 0: addr, 1: message(`email-addr--${U}`) } }), 'objects.1.from_ref', /another entry of objects/);
     expectProblem(sdo('observed-data', observed), 'object_refs', /object_refs or objects/);
     expectProblem(sdo('observed-data', { ...observed, object_refs: [`file--${U}`], objects: { 0: { type: 'file' } } }), 'objects', /not be present together/);
     expectProblem(sdo('observed-data', { ...observed, object_refs: [`identity--${U}`] }), 'object_refs[0]', /must not refer to identity objects/);

@@ -31,6 +31,7 @@ interface CompiledType {
 }
 
 const NO_ID = '(no id)';
+const EMBEDDED_REFERENCE = /^[a-z0-9_]+_refs?(\[\d+\])?$/u;
 const CUSTOM_PROPERTY = /^[a-z][a-z0-9_]{2,249}$/u;
 // Custom object types (STIX 2.1 §11.2) get the common properties only.
 const CUSTOM_SECTION = '11.2';
@@ -118,7 +119,26 @@ function checkEmbeddedObservables(objects: unknown, ctx: CheckContext): void {
       ctx.add(`objects.${key}.type`, `must be a cyber-observable type, not ${spec.type}`);
       continue;
     }
-    for (const issue of validateObject(embedded)) ctx.add(`objects.${key}.${issue.property}`, issue.message);
+    for (const issue of validateObject(embedded)) {
+      // Inside `objects`, references name other entries, so they are checked below instead.
+      if (!EMBEDDED_REFERENCE.test(issue.property)) ctx.add(`objects.${key}.${issue.property}`, issue.message);
+    }
+    if (isPlainObject(embedded)) checkEmbeddedReferences(embedded, objects, key, ctx);
+  }
+}
+
+/** References between embedded observables name keys of `objects` (as the OASIS validator requires). */
+function checkEmbeddedReferences(embedded: Record<string, unknown>, objects: Record<string, unknown>, key: string,
+  ctx: CheckContext): void {
+  for (const [name, value] of Object.entries(embedded)) {
+    if (!name.endsWith('_ref') && !name.endsWith('_refs')) continue;
+    const refs: unknown[] = Array.isArray(value) ? value : [value];
+    refs.forEach((ref, i) => {
+      if (typeof ref !== 'string' || !(ref in objects)) {
+        const where = Array.isArray(value) ? `objects.${key}.${name}[${i}]` : `objects.${key}.${name}`;
+        ctx.add(where, `must name another entry of objects, not ${kindOf(ref)}`);
+      }
+    });
   }
 }
 
