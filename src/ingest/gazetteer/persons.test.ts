@@ -18,6 +18,11 @@ describe('resolvePerson', () => {
     expect(match?.confidence).toBeGreaterThan(0.7);
   });
 
+  it('resolves a misspelt surname when the given name is exact and the context agrees', () => {
+    expect(resolvePerson('Ramzan Kadyrof', { countryCodes: ['RU'] })).toMatchObject({ canonical: 'Ramzan Kadyrov', reason: 'surname-edit' });
+    expect(resolvePerson('Ramzan Kadyrof')).toBeUndefined();
+  });
+
   it('does not guess a misspelt name without agreeing context', () => {
     expect(resolvePerson('Razman Kadyrov')).toBeUndefined();
     expect(resolvePerson('Razman Kadyrov', { countryCodes: ['FR'] })).toBeUndefined();

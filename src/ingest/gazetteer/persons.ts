@@ -41,7 +41,7 @@ export interface PersonContext {
   regions?: string[];
 }
 
-export type PersonMatchReason = 'name' | 'alias' | 'surname' | 'initial' | 'given-name-edit';
+export type PersonMatchReason = 'name' | 'alias' | 'surname' | 'initial' | 'given-name-edit' | 'surname-edit';
 
 export interface PersonMatch {
   canonical: string;
@@ -54,6 +54,7 @@ export interface PersonMatch {
 }
 
 interface PersonIndex {
+  all: PersonRecord[];
   byFullName: Map<string, Array<{ person: PersonRecord; reason: 'name' | 'alias' }>>;
   bySurname: Map<string, PersonRecord[]>;
 }
@@ -88,7 +89,7 @@ function buildIndex(): PersonIndex {
     }
     for (const surname of surnameKeys(person)) push(bySurname, surname, person);
   }
-  return { byFullName, bySurname };
+  return { all: persons, byFullName, bySurname };
 }
 
 function personIndex(): PersonIndex {
@@ -127,6 +128,24 @@ function scoreGiven(person: PersonRecord, given: string, context: PersonContext)
   const distance = Math.min(...keys.map((key) => editDistance(key, given)));
   if (distance > tolerance(given.length) || !agrees(person, context)) return undefined;
   return { person, confidence: distance === 1 ? 0.85 : 0.7, reason: 'given-name-edit' };
+}
+
+/**
+ * "Ramzan Kadyrof": the given name exact, the surname a short edit away, and
+ * the context agreeing. Checked only when nothing else matched.
+ */
+function misspeltSurname(key: string, context: PersonContext): Candidate[] {
+  const found: Candidate[] = [];
+  for (const person of personIndex().all) {
+    if (!agrees(person, context)) continue;
+    for (const given of givenKeys(person)) {
+      if (!key.startsWith(`${given} `)) continue;
+      const surname = key.slice(given.length + 1);
+      const distance = Math.min(...surnameKeys(person).map((known) => editDistance(known, surname)));
+      if (distance > 0 && distance <= tolerance(surname.length)) found.push({ person, confidence: distance === 1 ? 0.8 : 0.7, reason: 'surname-edit' });
+    }
+  }
+  return found;
 }
 
 function best(candidates: Candidate[], context: PersonContext): Candidate | undefined {
@@ -169,6 +188,7 @@ export function resolvePerson(name: string, context: PersonContext = {}): Person
       }
     }
   }
+  if (candidates.length === 0) candidates.push(...misspeltSurname(key, context));
   const chosen = best(candidates, context);
   if (!chosen) return undefined;
   return { canonical: chosen.person.canonical, alias: name.trim(), confidence: chosen.confidence, reason: chosen.reason, person: chosen.person };
