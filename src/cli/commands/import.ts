@@ -70,7 +70,8 @@ export function registerImportCommand(program: Command): void {
 
 async function openFile(file: string): Promise<Readable> {
   const info = await stat(file).catch(() => undefined);
-  if (info === undefined || !info.isFile()) throw new EntenteError('not_found', `Cannot read ${file}: no such file`);
+  if (info === undefined) throw new EntenteError('not_found', `Cannot read ${file}: no such file`);
+  if (!info.isFile()) throw new EntenteError('invalid_input', `Cannot read ${file}: not a regular file`);
   return createReadStream(file);
 }
 
