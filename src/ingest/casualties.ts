@@ -132,6 +132,14 @@ function predicateAfter(tokens: readonly Token[], start: number, to: number, hea
   }
   for (let k = start; k < Math.min(to, start + 12); k += 1) {
     const token = tokens[k] as Token;
+    // ", most of them policemen," between the figure and its verb is an aside.
+    if (token.text === ',' && /^(most|many|some|all|including|among|mostly|mainly)$/u.test(tokens[k + 1]?.lower ?? '')) {
+      const close = tokens.slice(k + 1, Math.min(to, k + 8)).findIndex((t) => t.text === ',');
+      if (close >= 0) {
+        k += close + 1;
+        continue;
+      }
+    }
     if (token.text === ';' || (token.text === ',' && k > start + 1) || token.pos === 'SCONJ') break;
     // A verb with its own object ("… killed six men") belongs to the next figure.
     if (numberValue(token) !== undefined && k > start) break;
@@ -157,6 +165,14 @@ function predicateBefore(tokens: readonly Token[], first: number, from: number, 
     if (verb.lower === 'dead' && tokens[first - 2]?.lower === 'shot') return 'killed';
     const what = casualtyOf(verb);
     return what !== undefined && what !== 'hostages' && (verb.pos === 'VERB' || /(ing|ed)$/u.test(verb.lower)) ? what : undefined;
+  }
+  // "brought the death toll from the attacks in Barcelona and Cambrils to 15": the toll may be far back.
+  if (/^(to|at|of)$/u.test(tokens[first - 1]?.lower ?? '')) {
+    for (let k = first - 2; k >= Math.max(from, first - 16); k -= 1) {
+      const token = tokens[k] as Token;
+      if (numberValue(token) !== undefined || token.text === ';') break;
+      if (token.lower === 'toll' && !/^(injury|wounded)$/u.test(tokens[k - 1]?.lower ?? '')) return 'killed';
+    }
   }
   for (let k = first - 1; k >= Math.max(from, first - 6); k -= 1) {
     const token = tokens[k] as Token;
@@ -186,7 +202,7 @@ function perpetratorOutcomes(segmented: SegmentedText, from: number, to: number,
     // The subject: the nearest perpetrator noun or pronoun before the predicate, with no other noun
     // between; in "X did not …, however, and was neutralised" the subject of the first clause.
     let previous = k - 1;
-    while (previous > from && /^["“”']$/u.test((tokens[previous] as Token).lower)) previous -= 1;
+    while (previous > from && /^(["“”']|then|later|subsequently|eventually|also|himself)$/u.test((tokens[previous] as Token).lower)) previous -= 1;
     let scanFrom = previous;
     const aux = tokens[previous];
     if (aux !== undefined && /^(was|were)$/u.test(aux.lower) && tokens[previous - 1]?.lower === 'and') scanFrom = firstNounOf(tokens, from, k);

@@ -125,7 +125,7 @@ function isIrrealis(tokens: readonly Token[], sentence: Sentence, i: number): bo
   // A bare plural ("their attacks", "terrorist attacks") speaks of attacks in general.
   if (token.pos === 'NOUN' && token.lower !== token.lemma && token.lower.endsWith('s')) {
     const det = tokens.slice(Math.max(sentence.tokenStart, i - 3), i).map((t) => t.lower);
-    if (!det.some((w) => /^(the|these|those|twin|two|three|four|coordinated|both)$/u.test(w) || /^\d+$/u.test(w))) return true;
+    if (!det.some((w) => /^(the|these|twin|two|three|four|coordinated|both)$/u.test(w) || /^\d+$/u.test(w)) || det.includes('those')) return true;
   }
   return false;
 }
@@ -421,8 +421,11 @@ function finish(incident: Incident): void {
     incident.attackTypes.delete('Armed Assault');
   }
   // Suicide attackers die in the attack: "a suicide bomber" is one attacker killed, "two suicide bombers" two.
-  if (incident.suicide && incident.perpetratorsKilled === undefined && incident.suicideAttackers !== undefined) {
-    incident.perpetratorsKilled = incident.suicideAttackers;
+  if (incident.suicide && incident.perpetratorsKilled === undefined) {
+    // Without a number, a suicide attack had at least one attacker, who died.
+    incident.perpetratorsKilled = incident.suicideAttackers ?? {
+      what: 'killed', perpetrators: true, count: { low: 1, high: null, qualifier: 'at-least', text: 'suicide attack' }, start: 0, end: 0,
+    };
   }
   if (incident.success === undefined) {
     const harmed = (incident.victimsKilled?.count.low ?? 0) > 0 || (incident.wounded?.count.low ?? 0) > 0;
