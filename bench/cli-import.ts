@@ -7,6 +7,7 @@
  * Prints a Markdown table; target ≥ 25,000 objects/s (issue 2).
  */
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFlags, type Backend, type BenchFlags } from './lib/args.js';
@@ -31,6 +32,7 @@ export interface ImportResult {
 
 /** Generates (or reuses) the NDJSON file of `count` objects. */
 export async function benchFile(flags: BenchFlags): Promise<string> {
+  mkdirSync(flags.workDir, { recursive: true });
   const path = join(flags.workDir, `objects-${flags.objects}.ndjson`);
   const started = performance.now();
   const { bytes } = await writeNdjson(path, flags.objects);
@@ -51,7 +53,6 @@ export async function importInto(flags: BenchFlags, backend: Backend, file: stri
   });
   const sampler = new RssSampler(child.pid ?? 0);
   sampler.start(250);
-  let output = '';
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -6,14 +6,41 @@
  *   npm run build && npm run bench -- --objects 1000000
  *   npm run bench -- --objects 20000 --backend sqlite      # quick
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { readFlags, type BenchFlags } from './lib/args.js';
 import { benchHeaders, collectionObjectsUrl, requireBuild, startEntente } from './lib/entente-process.js';
 import { benchFile, importInto, importTable, type ImportResult } from './cli-import.js';
 import { getObjectBench, getObjectTable, type GetObjectResult } from './taxii-get-object.js';
 import { pageBare, pagingTable, walk, type PagingResult } from './taxii-paging.js';
 
+function report(flags: BenchFlags, imports: ImportResult[], paging: PagingResult[], gets: GetObjectResult[], loadAtStart: string): string {
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`;
+  return [
+    '',
+    `Machine: ${machine}; ${flags.objects.toLocaleString('en-US')} objects, page size ${flags.pageSize}, ${flags.requests} GETs.`,
+    `Load average (1, 5, 15 min) at start: ${loadAtStart}; now: ${formatLoad()}.`,
+    '',
+    '(a) import',
+    importTable(imports),
+    '',
+    '(b)+(d) paging and server memory',
+    pagingTable(paging),
+    '',
+    '(c) GET one object by id',
+    getObjectTable(gets),
+    '',
+  ].join('\n');
+}
+
+/** Other work on the machine skews every figure: the load average goes with them. */
+function formatLoad(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
+}
+
 async function runAll(flags: BenchFlags): Promise<void> {
+  const loadAtStart = formatLoad();
   const file = await benchFile(flags);
   const imports: ImportResult[] = [];
   const paging: PagingResult[] = [];
@@ -38,24 +65,10 @@ async function runAll(flags: BenchFlags): Promise<void> {
     } finally {
       await imported.database.dispose();
     }
+    // Results so far, in case a later backend fails or the run is stopped.
+    process.stderr.write(`${report(flags, imports, paging, gets, loadAtStart)}\n`);
   }
-  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`;
-  process.stdout.write(
-    [
-      '',
-      `Machine: ${machine}; ${flags.objects.toLocaleString('en-US')} objects, page size ${flags.pageSize}, ${flags.requests} GETs.`,
-      '',
-      '(a) import',
-      importTable(imports),
-      '',
-      '(b)+(d) paging and server memory',
-      pagingTable(paging),
-      '',
-      '(c) GET one object by id',
-      getObjectTable(gets),
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(report(flags, imports, paging, gets, loadAtStart));
 }
 
 const flags = readFlags();
