@@ -24,7 +24,7 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string', default: process.env.ENTENTE_NER_DATA ?? resolve(repo, '../shared/data/ner') },
     out: { type: 'string', default: join(repo, 'models/ner-en.bin.gz') },
-    epochs: { type: 'string', default: '15' },
+    epochs: { type: 'string', default: '12' },
     folds: { type: 'string', default: '10' },
     'min-count': { type: 'string', default: '1' },
     prune: { type: 'string', default: '0.5' },
@@ -32,7 +32,6 @@ const { values } = parseArgs({
     gmb: { type: 'boolean', default: false },
     'gmb-gazetteer': { type: 'boolean', default: false },
     clusters: { type: 'boolean', default: false },
-    'reference-lists': { type: 'boolean', default: true },
     'no-reference-lists': { type: 'boolean', default: false },
     'min-city-population': { type: 'string', default: '50000' },
   },
@@ -60,7 +59,7 @@ if (values.clusters) {
   log(`word clusters: ${clusters.size} words from ${text.length} sentences`);
 }
 const minPopulation = Number(values['min-city-population']);
-const useReferenceLists = values['reference-lists'] && !values['no-reference-lists'];
+const useReferenceLists = !values['no-reference-lists'];
 const result = trainModel(train, {
   epochs: Number(values.epochs),
   folds: Number(values.folds),

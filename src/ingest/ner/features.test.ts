@@ -80,6 +80,6 @@ describe('FeatureExtractor', () => {
       ['in', '0010'],
     ]);
     const [, moscow] = new FeatureExtractor({ clusters }).extract(['in', 'Moscow']);
-    expect(moscow).toEqual(expect.arrayContaining(['c4=1101', 'c8=11010010', 'c-1=0010', 'c+1=</s>']));
+    expect(moscow).toEqual(expect.arrayContaining(['c8=11010010', 'c12=110100101', 'c-1=0010', 'c+1=</s>']));
   });
 });

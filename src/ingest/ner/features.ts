@@ -12,7 +12,7 @@ export interface FeatureResources {
   clusters?: ReadonlyMap<string, string> | undefined;
 }
 
-const CLUSTER_PREFIXES = [4, 8, 12, 16];
+const CLUSTER_PREFIXES = [8, 12, 16];
 const WORD_CACHE_LIMIT = 200_000;
 
 /** Where a neighbour sits relative to the token it describes; `around` follows this order. */
@@ -162,10 +162,11 @@ export class FeatureExtractor {
   }
 
   private describe(word: string): WordFeatures {
-    const lower = word.toLowerCase();
+    // "Mr." and "Mr", "Corp." and "Corp" are one word for every feature but the exact form.
+    const lower = (/^[A-Za-z]{1,4}\.$/.test(word) ? word.slice(0, -1) : word).toLowerCase();
     const shape = wordShape(word);
     const shortShape = shortWordShape(word);
-    const cluster = this.resources.clusters?.get(lower);
+    const cluster = this.resources.clusters?.get(word.toLowerCase());
     const own = ['bias', `w=${word}`, `l=${lower}`, `sh=${shape}`, `ss=${shortShape}`];
     const chars = [...lower];
     for (let k = 1; k <= 4 && k <= chars.length; k += 1) {

@@ -30,13 +30,13 @@ export function emissionScores(
   const L = model.labels.length;
   const weights = model.weights;
   out.fill(0, 0, featureRows.length * L);
-  featureRows.forEach((lists, t) => {
+  for (let t = 0; t < featureRows.length; t += 1) {
     const base = t * L;
-    for (const rows of lists) {
-      for (const row of rows) {
-        const offset = row * L;
+    for (const rows of featureRows[t] as readonly (readonly number[] | Int32Array)[]) {
+      for (let k = 0; k < rows.length; k += 1) {
+        const offset = (rows[k] as number) * L;
         for (let y = 0; y < L; y += 1) out[base + y] = (out[base + y] as number) + (weights[offset + y] as number);
       }
     }
-  });
+  }
 }

@@ -35,7 +35,7 @@ export function readConllSentences(path: string): TrainingSentence[] {
  * respectively, so spans ending in an adjective or plural noun ("Iraqis") become MISC. Times are not entities in
  * CoNLL and are dropped; art, eve and nat become MISC. GMB includes titles in
  * person names ("President Bush"); CoNLL does not, so leading tokens listed in
- * `titles` are trimmed off person spans.
+ * `titles`, and abbreviated honorifics ("Mr."), are trimmed off person spans.
  */
 export function readGmbSentences(path: string, titles: ReadonlySet<string>): TrainingSentence[] {
   return readConllFile(path).map(({ tokens, tags, middle }) => {
@@ -55,7 +55,7 @@ export function readGmbSentences(path: string, titles: ReadonlySet<string>): Tra
           break;
         case 'per':
           type = 'PER';
-          while (start < chunk.end && titles.has(tokens[start] as string)) start += 1;
+          while (start < chunk.end && isTitle(tokens[start] as string, titles)) start += 1;
           break;
         case 'art':
         case 'eve':
@@ -69,6 +69,11 @@ export function readGmbSentences(path: string, titles: ReadonlySet<string>): Tra
     }
     return { tokens, spans, domain: 'gmb' };
   });
+}
+
+/** "Mr.", "Mrs.", "Dr.", "Gen.": abbreviated honorifics, whatever the training data says. */
+function isTitle(token: string, titles: ReadonlySet<string>): boolean {
+  return titles.has(token) || /^[A-Z][a-z]{1,3}\.$/.test(token);
 }
 
 /**
