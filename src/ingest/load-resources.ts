@@ -57,15 +57,17 @@ function bind(modelPath: string | undefined): IngestResources {
     return match === undefined ? undefined : asGroup(match.canonical);
   });
   const demonym = memo((word) => findCountryByDemonym(word));
+  const person = memo((key) => {
+    const [name = '', countries = '', regions = ''] = key.split('\u0000');
+    const match = resolvePerson(name, { countryCodes: countries.split(',').filter(Boolean), regions: regions.split(',').filter(Boolean) });
+    // Below this the gazetteer is guessing from a surname or a distant spelling.
+    return match !== undefined && match.confidence >= MIN_PERSON_CONFIDENCE ? { name: match.canonical, aliases: match.person.aliases ?? [] } : undefined;
+  });
   return {
     ...(recogniser !== undefined ? { recognise: (tokens: readonly string[]) => recogniser.recognise(tokens) } : {}),
     lookupPlace: (name, countryHint) => place(`${name}\u0000${countryHint ?? ''}`),
     countryOfDemonym: demonym,
-    resolvePerson: (name, context) => {
-      const match = resolvePerson(name, { countryCodes: [...context.countries], regions: [...context.regions] });
-      // Below this the gazetteer is guessing from a surname or a distant spelling.
-      return match !== undefined && match.confidence >= MIN_PERSON_CONFIDENCE ? { name: match.canonical, aliases: match.person.aliases ?? [] } : undefined;
-    },
+    resolvePerson: (name, context) => person(`${name}\u0000${context.countries.join(',')}\u0000${context.regions.join(',')}`),
     resolveGroup: group,
     findGroupMentions: (text) => findGroupMentions(text).map((m) => ({ start: m.start, end: m.end, group: asGroup(m.canonical) })),
   };
