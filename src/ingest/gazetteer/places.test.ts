@@ -50,10 +50,14 @@ describe('lookupPlace', () => {
     expect(lookupPlace('Marawi')[0]).toMatchObject({ name: 'Marawi City', countryCode: 'PH' });
   });
 
-  it('takes a small place abroad only when spelled as GeoNames spells it', () => {
+  it('takes no small place abroad for a word that names a nationality', () => {
     expect(lookupPlace('Catalan').some((place) => place.name === 'Çatalan')).toBe(false);
-    expect(lookupPlace('Çatalan')[0]?.countryCode).toBe('TR');
-    expect(lookupPlace('Jalalabad')[0]?.countryCode).toBe('AF');
+    expect(lookupPlace('Catalan', { countryHint: 'TR' })[0]?.countryCode).toBe('TR');
+    expect(lookupPlace('Menaka')[0]?.countryCode).toBe('ML');
+  });
+
+  it('finds a name written with an Arabic article that GeoNames omits', () => {
+    expect(lookupPlace('El-Arish')[0]).toMatchObject({ name: 'Arish', countryCode: 'EG', region: 'North Sinai' });
   });
 
   it('returns nothing for an unknown name', () => {

@@ -5,7 +5,6 @@
  * kind and population.
  */
 import { countryByName, findCountryByDemonym, placeAliases } from './countries.js';
-import { nameKey } from './normalize.js';
 import { findCities, loadCities } from './cities.js';
 import { regionsByName, regionIndex } from './regions.js';
 import type { LookupContext, Place } from './place.js';
@@ -22,19 +21,6 @@ const REGION = 75;
 /** Below the division's own seat, which a city score of a seat always exceeds. */
 const SEAT_NAMED_REGION = 40;
 const SEAT_CODES = new Set(['PPLC', 'PPLA']);
-
-/** Same letters, diacritics included; case, apostrophes and hyphens aside. */
-function spelledAlike(a: string, b: string): boolean {
-  const fold = (text: string): string => text.toLowerCase().replace(/['’‘`ʻʼ]/g, '').replace(/[-\s./]+/g, ' ').trim();
-  return fold(a) === fold(b);
-}
-
-let exonyms: Set<string> | undefined;
-
-function isExonym(name: string): boolean {
-  exonyms ??= new Set(Object.keys(placeAliases().cities).map(nameKey));
-  return exonyms.has(nameKey(name));
-}
 
 interface Scored {
   place: Place;
@@ -54,15 +40,21 @@ function cityScore(population: number, featureCode: string): number {
  * empty array when nothing matches.
  */
 export function lookupPlace(name: string, context: LookupContext = {}): Place[] {
+  const found = rankPlaces(name, context);
+  // "El-Arish", "al-Raqqa": GeoNames often writes the name without the Arabic article.
+  const bare = /^(?:al|el|ar|as|ad|an|at|az|ash)[-\s](.{3,})$/i.exec(name.trim())?.[1];
+  return found.length > 0 || bare === undefined ? found : rankPlaces(bare, context);
+}
+
+function rankPlaces(name: string, context: LookupContext): Place[] {
   const hint = context.countryHint?.toUpperCase();
   const scored: Scored[] = [];
   const country = countryByName(name);
   if (country) scored.push({ place: { ...country }, score: COUNTRY });
-  const cities = findCities(name).filter(({ place }) => {
-    // "Catalan" is not the Turkish village Çatalan: a small place abroad must be spelled as GeoNames spells it.
-    const small = (place.population ?? 0) < SMALL_PLACE && place.countryCode !== hint;
-    return !small || spelledAlike(name, place.name) || isExonym(name);
-  });
+  // "Catalan" is an adjective, not the Turkish village Çatalan: a word that names a nationality
+  // denotes no small place abroad.
+  const adjective = findCountryByDemonym(name) !== undefined;
+  const cities = findCities(name).filter(({ place }) => !adjective || (place.population ?? 0) >= SMALL_PLACE || place.countryCode === hint);
   for (const region of regionsByName(name)) {
     // "Herat", "Kano", "Kirkuk": a division named after its seat means the city unless the text says otherwise.
     const seatNamed = cities.some(({ place, featureCode }) => place.countryCode === region.countryCode && SEAT_CODES.has(featureCode));
