@@ -65,20 +65,22 @@ export function compileChecker(kind: PropertyKind): Checker {
     case 'external-references': return listChecker(checkExternalReference);
     case 'granular-markings': return listChecker(checkGranularMarking);
     case 'hashes': return checkHashes;
-    case 'dictionary': return kind.values === 'string-or-integer' ? checkScalarDictionary : checkDictionary;
+    case 'dictionary':
+      return kind.values === 'string-or-integer' ? checkScalarDictionary
+        : kind.values === 'header-values' ? checkHeaderDictionary : checkDictionary;
     case 'record': return recordChecker(kind.fields);
+    case 'list': return listChecker(compileChecker(kind.of));
     case 'extensions': return checkExtensions;
     case 'lang': return checkLang;
     case 'langs': return listChecker(checkLang);
     case 'object': return checkObject;
-    case 'objects': return listChecker(checkObject);
     case 'binary': return checkBinary;
     case 'hex': return checkHex;
     case 'url': return checkUrl;
   }
 }
 
-export const checkString: Checker = (v, ctx, parent, key) => {
+const checkString: Checker = (v, ctx, parent, key) => {
   if (typeof v !== 'string') ctx.addAt(parent, key, `must be a string, not ${kindOf(v)}`);
 };
 
@@ -91,7 +93,7 @@ const checkObject: Checker = (v, ctx, parent, key) => {
 };
 
 /** STIX lists must not be empty (the OASIS schemas require minItems 1). */
-export function listChecker(item: Checker): Checker {
+function listChecker(item: Checker): Checker {
   return (v, ctx, parent, key) => {
     if (!Array.isArray(v)) {
       ctx.addAt(parent, key, `must be a list, not ${kindOf(v)}`);
@@ -124,7 +126,7 @@ const checkMillisTimestamp: Checker = (v, ctx, parent, key) => {
 };
 
 /** An identifier, optionally restricted to (or excluding) some object types. */
-export function refChecker(types?: readonly string[], excluded?: readonly string[]): Checker {
+function refChecker(types?: readonly string[], excluded?: readonly string[]): Checker {
   return (v, ctx, parent, key) => {
     const type = typeof v === 'string' ? typeOfId(v) : undefined;
     if (type === undefined) {
@@ -307,3 +309,19 @@ function recordChecker(fields: Readonly<Record<string, PropertyKind>>): Checker 
     if (present === 0) ctx.addAt(parent, key, `needs at least one of ${names}`);
   };
 }
+
+/**
+ * e-mail `additional_header_fields` (STIX 2.1 §6.6): a header's value is a
+ * string, or a list of strings when the header is repeated (the OASIS schema
+ * wants at least two then).
+ */
+const checkHeaderDictionary: Checker = (v, ctx, parent, key) => {
+  checkDictionary(v, ctx, parent, key);
+  if (!isPlainObject(v)) return;
+  for (const [name, value] of Object.entries(v)) {
+    const repeated = Array.isArray(value) && value.length >= 2 && value.every((x) => typeof x === 'string');
+    if (typeof value !== 'string' && !repeated && value !== null) {
+      ctx.add(`${pathOf(parent, key)}.${name}`, `must be a string, or a list of two or more strings for a repeated header, not ${kindOf(value)}`);
+    }
+  }
+};

@@ -208,3 +208,16 @@ export const stixPatternSyntax: ObjectRule = (object, report) => {
   const problem = stixPatternProblem(pattern);
   if (problem !== undefined) report.add('pattern', `is not a valid STIX pattern: ${problem}`);
 };
+
+/** email-message §6.6.2: each MIME part has exactly one of body and body_raw_ref. */
+export const mimePartBodies: ObjectRule = (object, report) => {
+  const parts = object.body_multipart;
+  if (!Array.isArray(parts)) return;
+  parts.forEach((part: unknown, i) => {
+    if (typeof part !== 'object' || part === null) return;
+    const { body, body_raw_ref: raw } = part as Record<string, unknown>;
+    if ((body === undefined) === (raw === undefined)) {
+      report.add(`body_multipart[${i}]`, 'needs exactly one of body and body_raw_ref');
+    }
+  });
+};

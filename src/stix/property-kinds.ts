@@ -23,13 +23,13 @@ export type PropertyKind =
   | { readonly kind: 'external-references' }
   | { readonly kind: 'granular-markings' }
   | { readonly kind: 'hashes' }
-  | { readonly kind: 'dictionary'; readonly values?: 'string-or-integer' }
+  | { readonly kind: 'dictionary'; readonly values?: 'string-or-integer' | 'header-values' }
   | { readonly kind: 'record'; readonly fields: PropertyTable }
+  | { readonly kind: 'list'; readonly of: PropertyKind }
   | { readonly kind: 'extensions' }
   | { readonly kind: 'lang' }
   | { readonly kind: 'langs' }
   | { readonly kind: 'object' }
-  | { readonly kind: 'objects' }
   | { readonly kind: 'binary' }
   | { readonly kind: 'hex' }
   | { readonly kind: 'url' };
@@ -44,7 +44,6 @@ export const bool: PropertyKind = { kind: 'boolean' };
 export const dict: PropertyKind = { kind: 'dictionary' };
 export const hashes: PropertyKind = { kind: 'hashes' };
 export const obj: PropertyKind = { kind: 'object' };
-export const objs: PropertyKind = { kind: 'objects' };
 export const url: PropertyKind = { kind: 'url' };
 export const killChainPhases: PropertyKind = { kind: 'kill-chain-phases' };
 
@@ -84,6 +83,10 @@ export function vocabs(vocabulary: VocabularyName): PropertyKind {
 /** An object with known, typed fields of which at least one must be present (other keys allowed). */
 export function record(fields: PropertyTable): PropertyKind {
   return { kind: 'record', fields };
+}
+/** A non-empty list of values of one kind. */
+export function list(of: PropertyKind): PropertyKind {
+  return { kind: 'list', of };
 }
 export function constant(value: string): PropertyKind {
   return { kind: 'const', value };

@@ -1,11 +1,11 @@
 import {
-  exactlyOneOf, forbiddenWhen, randomIdUnless, registryKeyNotAbbreviated, requireOneOf, requiresWith, timeOrder,
+  exactlyOneOf, forbiddenWhen, mimePartBodies, randomIdUnless, registryKeyNotAbbreviated, requireOneOf, requiresWith, timeOrder,
 } from './object-rules.js';
 import type { ObjectTypeSpec } from './object-types.js';
 import {
-  bool, dict, hashes, int, objs, oneOf, pattern, record, ref, refs, str, strs, ts, url, vocab,
+  bool, dict, hashes, int, list, oneOf, pattern, record, ref, refs, str, strs, ts, url, vocab,
 } from './property-kinds.js';
-import { ENCRYPTION_ALGORITHM_ENUM } from './vocabularies.js';
+import { ENCRYPTION_ALGORITHM_ENUM, WINDOWS_REGISTRY_DATATYPE_ENUM } from './vocabularies.js';
 
 /**
  * The STIX 2.1 cyber-observable objects (§6): required properties, reference
@@ -74,11 +74,14 @@ export const SCO_TYPES: readonly ObjectTypeSpec[] = [
     optional: {
       date: ts, content_type: str, from_ref: ref('email-addr'), sender_ref: ref('email-addr'),
       to_refs: refs('email-addr'), cc_refs: refs('email-addr'), bcc_refs: refs('email-addr'), message_id: str,
-      subject: str, received_lines: strs, additional_header_fields: dict, body: str, body_multipart: objs,
+      subject: str, received_lines: strs, additional_header_fields: { kind: 'dictionary', values: 'header-values' },
+      body: str, body_multipart: list(record({
+        body: str, body_raw_ref: ref('artifact', 'file'), content_type: str, content_disposition: str,
+      })),
       raw_email_ref: ref('artifact'),
     },
     rules: [
-      forbiddenWhen('body', 'is_multipart', true), forbiddenWhen('body_multipart', 'is_multipart', false),
+      forbiddenWhen('body', 'is_multipart', true), forbiddenWhen('body_multipart', 'is_multipart', false), mimePartBodies,
       randomIdUnless('from_ref', 'subject', 'body'),
     ],
   },
@@ -171,7 +174,10 @@ export const SCO_TYPES: readonly ObjectTypeSpec[] = [
   {
     type: 'windows-registry-key', category: 'sco', section: '6.17',
     required: {},
-    optional: { key: str, values: objs, modified_time: ts, creator_user_ref: ref('user-account'), number_of_subkeys: count },
+    optional: {
+      key: str, values: list(record({ name: str, data: str, data_type: oneOf(WINDOWS_REGISTRY_DATATYPE_ENUM) })),
+      modified_time: ts, creator_user_ref: ref('user-account'), number_of_subkeys: count,
+    },
     rules: [
       requireOneOf('key', 'values', 'modified_time', 'creator_user_ref', 'number_of_subkeys'),
       registryKeyNotAbbreviated, randomIdUnless('key', 'values'),

@@ -240,6 +240,11 @@ describe('cyber-observable rules (§6)', () => {
     expectProblem(sco('email-message', { is_multipart: true, body: 'x' }), 'body', /is_multipart is true/);
     expectProblem(sco('email-message', { is_multipart: false, body_multipart: [{ body: 'x' }] }), 'body_multipart', /is_multipart is false/);
     expectProblem(sco('email-message', { is_multipart: false, to_refs: [`url--${U}`] }), 'to_refs[0]', /email-addr/);
+    expectValid(sco('email-message', { is_multipart: false, additional_header_fields: { 'X-Mailer': 'm', Received: ['a', 'b'] } }));
+    expectProblem(sco('email-message', { is_multipart: false, additional_header_fields: { Received: ['a'] } }), 'additional_header_fields.Received', /two or more strings/);
+    expectProblem(sco('email-message', { is_multipart: true, body_multipart: [{ content_type: 'text/plain' }] }), 'body_multipart[0]', /exactly one of body and body_raw_ref/);
+    expectProblem(sco('email-message', { is_multipart: true, body_multipart: [{ body: 'x', body_raw_ref: `artifact--${U}` }] }), 'body_multipart[0]', /exactly one/);
+    expectProblem(sco('email-message', { is_multipart: true, body_multipart: [{ body_raw_ref: `url--${U}` }] }), 'body_multipart[0].body_raw_ref', /artifact or file/);
   });
 
   it('address formats', () => {
@@ -256,6 +261,9 @@ describe('cyber-observable rules (§6)', () => {
     expectProblem(sco('x509-certificate', {}, V4), 'is_self_signed', /is missing/);
     expectProblem(sco('windows-registry-key', {}, V4), 'key', /is missing/);
     expectProblem(sco('windows-registry-key', { key: 'HKLM\\Software' }), 'key', /hive abbreviation/);
+    expectValid(sco('windows-registry-key', { key: 'HKEY_LOCAL_MACHINE\\Run', values: [{ name: 'x', data_type: 'REG_SZ' }] }));
+    expectProblem(sco('windows-registry-key', { values: [{ data_type: 'REG_TEXT' }] }), 'values[0].data_type', /REG_NONE/);
+    expectProblem(sco('windows-registry-key', { values: [{}] }), 'values[0]', /at least one of name, data, data_type/);
     expectProblem(sco('user-account', {}, V4), 'extensions', /is missing/);
     expectProblem(sco('process', {}, V4), 'extensions', /is missing/);
   });
