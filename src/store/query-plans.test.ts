@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meta, newId, sdo } from './contract-fixtures.js';
 import { encodeCursor } from './cursor.js';
 import type { ObjectQuery } from './object-store.js';
-import { pageQuery, resolveFilter } from './read-pages.js';
+import { mergedTypeWalks, pageQuery, resolveFilter } from './read-pages.js';
 import { openSqliteForTest, type TestStore } from './test-backends.js';
 
 /**
@@ -44,6 +44,19 @@ describe('SQLite page query plans', () => {
     expect(steps.filter((s) => s.startsWith('SEARCH v'))).not.toHaveLength(0);
     for (const step of steps.filter((s) => s.startsWith('SEARCH v'))) expect(step).toMatch(versionProbe);
     expect(steps.join('\n')).not.toMatch(/SCAN|TEMP B-TREE/);
+  });
+
+  it('walks the type index once per type for several match[type] values, each walk bounded by the page', async () => {
+    const filter = resolveFilter(collectionId, { types: ['indicator', 'malware', 'tool'] }, { kind: 'all' });
+    const merged = mergedTypeWalks(filter, 100, (f) => pageQuery(handle.opened.db, f, 100));
+    const compiled = merged?.compile(handle.opened.db);
+    if (!compiled) throw new Error('expected one walk per type');
+    const result = await handle.opened.db.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
+    );
+    const steps = result.rows.map((r) => r.detail);
+    expect(steps.filter((s) => s === 'SEARCH o USING INDEX objects_collection_type_date_added_idx (collection_id=? AND type=?)')).toHaveLength(3);
+    expect(steps.join('\n')).not.toMatch(/SCAN o\b/);
   });
 
   it('looks match[id] up by id and sorts only those rows', async () => {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import { EntenteError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { objectFilter, type ResolvedFilter } from './object-filter.js';
@@ -70,16 +70,43 @@ export function pageQuery(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, li
     ]);
 }
 
+/**
+ * With several match[type] values and no match[id]: one walk per type over
+ * (collection_id, type, date_added), each stopping after limit + 1 rows,
+ * merged in SQL, so a page costs (types × page) whatever the collection
+ * holds, even when a requested type is rare. Undefined when one walk serves.
+ */
+export function mergedTypeWalks<Row>(
+  filter: ResolvedFilter,
+  limit: number,
+  build: (filter: ResolvedFilter) => Expression<Row>,
+): RawBuilder<Row> | undefined {
+  const types = [...new Set(filter.types ?? [])];
+  if (types.length < 2 || (filter.ids?.length ?? 0) > 0) return undefined;
+  const walks = types.map((type, i) => sql`select * from (${build({ ...filter, types: [type] })}) as ${sql.id(`walk${i}`)}`);
+  return sql<Row>`select * from (${sql.join(walks, sql` union all `)}) as merged order by ${sql.ref('dateAdded')} limit ${limit + 1}`;
+}
+
+async function fetchPage<Row>(
+  db: Kysely<DatabaseSchema>,
+  filter: ResolvedFilter,
+  limit: number,
+  build: (filter: ResolvedFilter) => Expression<Row> & { execute(): Promise<Row[]> },
+): Promise<Row[]> {
+  const merged = mergedTypeWalks(filter, limit, build);
+  return merged ? (await merged.execute(db)).rows : await build(filter).execute();
+}
+
 /** TAXII 2.1 §5.3 Get Object Manifests. */
 export async function queryManifest(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number): Promise<Page<ManifestRecord>> {
   checkLimit(limit);
-  return toPage(await pageQuery(db, filter, limit).execute(), limit);
+  return toPage(await fetchPage(db, filter, limit, (f) => pageQuery(db, f, limit)), limit);
 }
 
 /** TAXII 2.1 §5.4 Get Objects / §5.6 Get An Object. */
 export async function queryObjects(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number): Promise<Page<StoredObject>> {
   checkLimit(limit);
-  return toPage(await pageQuery(db, filter, limit).select('o.json as json').execute(), limit);
+  return toPage(await fetchPage(db, filter, limit, (f) => pageQuery(db, f, limit).select('o.json as json')), limit);
 }
 
 /** TAXII 2.1 §5.7 Delete An Object: removes the versions the filter selects. */
