@@ -22,7 +22,7 @@ async function rejection(promise: Promise<unknown>): Promise<EntenteError> {
 }
 
 /** Walks every page of a manifest query and returns all rows. */
-export async function walk(
+async function walk(
   store: ObjectStore,
   collectionId: string,
   query: Omit<ObjectQuery, 'limit'>,

@@ -32,11 +32,6 @@ function invalid(value: string, what: string): EntenteError {
   });
 }
 
-/** Whether `value` is a STIX/TAXII timestamp this store can order. */
-export function isTimestamp(value: string): boolean {
-  return parse(value) !== undefined;
-}
-
 /**
  * The fixed-width form `YYYY-MM-DDTHH:MM:SS.ffffffZ` (sub-microsecond digits
  * are dropped). Throws `invalid_input` for anything else.
