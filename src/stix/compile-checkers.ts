@@ -2,7 +2,7 @@ import { isPlainObject, kindOf, pathOf, type Checker } from './check-context.js'
 import { checkExtensions } from './validate-extensions.js';
 import { typeOfId } from './identifier.js';
 import { isKnownLanguageTag } from './language-tags.js';
-import type { PropertyKind } from './property-kinds.js';
+import type { DictionaryValues, PropertyKind } from './property-kinds.js';
 import { timestampProblem } from './timestamp.js';
 
 /**
@@ -65,10 +65,8 @@ export function compileChecker(kind: PropertyKind): Checker {
     case 'external-references': return listChecker(checkExternalReference);
     case 'granular-markings': return listChecker(checkGranularMarking);
     case 'hashes': return checkHashes;
-    case 'dictionary':
-      return kind.values === 'string-or-integer' ? checkScalarDictionary
-        : kind.values === 'header-values' ? checkHeaderDictionary : checkDictionary;
-    case 'record': return recordChecker(kind.fields);
+    case 'dictionary': return kind.values === undefined ? checkDictionary : valuesDictionaryChecker(kind.values);
+    case 'record': return recordChecker(kind.fields, kind.required);
     case 'list': return listChecker(compileChecker(kind.of));
     case 'extensions': return checkExtensions;
     case 'lang': return checkLang;
@@ -280,18 +278,7 @@ const checkDictionary: Checker = (v, ctx, parent, key) => {
   }
 };
 
-/** A dictionary whose values are strings or integers (e.g. network-traffic `ipfix`, STIX 2.1 §6.12). */
-const checkScalarDictionary: Checker = (v, ctx, parent, key) => {
-  checkDictionary(v, ctx, parent, key);
-  if (!isPlainObject(v)) return;
-  for (const [name, value] of Object.entries(v)) {
-    if (typeof value !== 'string' && !Number.isSafeInteger(value) && value !== null) {
-      ctx.add(`${pathOf(parent, key)}.${name}`, `must be a string or an integer, not ${kindOf(value)}`);
-    }
-  }
-};
-
-function recordChecker(fields: Readonly<Record<string, PropertyKind>>): Checker {
+function recordChecker(fields: Readonly<Record<string, PropertyKind>>, required?: readonly string[]): Checker {
   const checkers = Object.entries(fields).map(([name, kind]): [string, Checker] => [name, compileChecker(kind)]);
   const names = checkers.map(([name]) => name).join(', ');
   return (v, ctx, parent, key) => {
@@ -306,22 +293,33 @@ function recordChecker(fields: Readonly<Record<string, PropertyKind>>): Checker 
       present++;
       check(v[name], ctx, path, name);
     }
-    if (present === 0) ctx.addAt(parent, key, `needs at least one of ${names}`);
+    if (required !== undefined) {
+      for (const name of required) if (v[name] === undefined) ctx.addAt(path, name, 'is required');
+    } else if (present === 0) {
+      ctx.addAt(parent, key, `needs at least one of ${names}`);
+    }
   };
 }
 
-/**
- * e-mail `additional_header_fields` (STIX 2.1 §6.6): a header's value is a
- * string, or a list of strings when the header is repeated (the OASIS schema
- * wants at least two then).
- */
-const checkHeaderDictionary: Checker = (v, ctx, parent, key) => {
-  checkDictionary(v, ctx, parent, key);
-  if (!isPlainObject(v)) return;
-  for (const [name, value] of Object.entries(v)) {
-    const repeated = Array.isArray(value) && value.length >= 2 && value.every((x) => typeof x === 'string');
-    if (typeof value !== 'string' && !repeated && value !== null) {
-      ctx.add(`${pathOf(parent, key)}.${name}`, `must be a string, or a list of two or more strings for a repeated header, not ${kindOf(value)}`);
-    }
-  }
+const VALUE_RULES: Readonly<Record<DictionaryValues, readonly [(value: unknown) => boolean, string]>> = {
+  string: [(x) => typeof x === 'string', 'a string'],
+  integer: [(x) => Number.isSafeInteger(x), 'an integer'],
+  'string-or-integer': [(x) => typeof x === 'string' || Number.isSafeInteger(x), 'a string or an integer'],
+  // e-mail headers (STIX 2.1 §6.6): a list for a repeated header, of at least two as the OASIS schema wants.
+  'header-values': [
+    (x) => typeof x === 'string' || (Array.isArray(x) && x.length >= 2 && x.every((y) => typeof y === 'string')),
+    'a string, or a list of two or more strings for a repeated header',
+  ],
 };
+
+/** A dictionary whose values are restricted, e.g. network-traffic `ipfix` (STIX 2.1 §6.12). */
+function valuesDictionaryChecker(values: DictionaryValues): Checker {
+  const [accepts, what] = VALUE_RULES[values];
+  return (v, ctx, parent, key) => {
+    checkDictionary(v, ctx, parent, key);
+    if (!isPlainObject(v)) return;
+    for (const [name, value] of Object.entries(v)) {
+      if (value !== null && !accepts(value)) ctx.add(`${pathOf(parent, key)}.${name}`, `must be ${what}, not ${kindOf(value)}`);
+    }
+  };
+}

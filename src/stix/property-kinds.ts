@@ -23,8 +23,8 @@ export type PropertyKind =
   | { readonly kind: 'external-references' }
   | { readonly kind: 'granular-markings' }
   | { readonly kind: 'hashes' }
-  | { readonly kind: 'dictionary'; readonly values?: 'string-or-integer' | 'header-values' }
-  | { readonly kind: 'record'; readonly fields: PropertyTable }
+  | { readonly kind: 'dictionary'; readonly values?: DictionaryValues }
+  | { readonly kind: 'record'; readonly fields: PropertyTable; readonly required?: readonly string[] }
   | { readonly kind: 'list'; readonly of: PropertyKind }
   | { readonly kind: 'extensions' }
   | { readonly kind: 'lang' }
@@ -35,6 +35,9 @@ export type PropertyKind =
   | { readonly kind: 'url' };
 
 export type PropertyTable = Readonly<Record<string, PropertyKind>>;
+
+/** What a dictionary's values may be, when the specification restricts them. */
+export type DictionaryValues = 'string' | 'integer' | 'string-or-integer' | 'header-values';
 
 export const str: PropertyKind = { kind: 'string' };
 export const strs: PropertyKind = { kind: 'strings' };
@@ -80,9 +83,12 @@ export function vocab(vocabulary: VocabularyName): PropertyKind {
 export function vocabs(vocabulary: VocabularyName): PropertyKind {
   return { kind: 'vocabs', vocabulary };
 }
-/** An object with known, typed fields of which at least one must be present (other keys allowed). */
-export function record(fields: PropertyTable): PropertyKind {
-  return { kind: 'record', fields };
+/**
+ * An object with known, typed fields (other keys allowed): the `required` ones,
+ * or when none are named, at least one of the fields, must be present.
+ */
+export function record(fields: PropertyTable, required?: readonly string[]): PropertyKind {
+  return required === undefined ? { kind: 'record', fields } : { kind: 'record', fields, required };
 }
 /** A non-empty list of values of one kind. */
 export function list(of: PropertyKind): PropertyKind {

@@ -1,6 +1,8 @@
 import { isPlainObject, kindOf, pathOf, type CheckContext, type Checker } from './check-context.js';
 import { checkEntentePayload } from './entente-extension-checks.js';
+import { compileChecker } from './compile-checkers.js';
 import { EXTENSION_TARGET_TYPES, type EntenteExtensionId } from './extensions.js';
+import { SCO_EXTENSIONS } from './sco-extensions.js';
 import { TLP2_EXTENSION_ID, TLP2_MARKINGS, TLP_LEVELS, type TlpLevel } from './tlp.js';
 import { EXTENSION_TYPE_ENUM } from './vocabularies.js';
 
@@ -31,6 +33,7 @@ export const checkExtensions: Checker = (value, ctx, parent, key) => {
     }
     if (PREDEFINED_EXTENSION_KEY.test(name)) {
       checkPayloadProperties(payload, ctx, pathOf(path, name));
+      scoExtensionChecker(name, ctx.type)?.(payload, ctx, path, name);
       continue;
     }
     if (!EXTENSION_DEFINITION_KEY.test(name)) {
@@ -55,6 +58,17 @@ export const checkExtensions: Checker = (value, ctx, parent, key) => {
     if (name === TLP2_EXTENSION_ID) checkTlp2(payload, ctx, where);
   }
 };
+
+let scoExtensionCheckers: ReadonlyMap<string, Checker> | undefined;
+
+/**
+ * The checker of a predefined SCO extension on its own type. Compiled on first
+ * use: compile-checkers.ts imports this module, so it cannot run at load time.
+ */
+function scoExtensionChecker(name: string, type: string): Checker | undefined {
+  scoExtensionCheckers ??= new Map(SCO_EXTENSIONS.map((spec) => [`${spec.on} ${spec.name}`, compileChecker(spec.payload)]));
+  return scoExtensionCheckers.get(`${type} ${name}`);
+}
 
 function checkPayloadProperties(payload: Record<string, unknown>, ctx: CheckContext, where: string): void {
   for (const name in payload) {

@@ -283,9 +283,26 @@ describe('cyber-observable rules (§6)', () => {
     expectProblem(sco('network-traffic', { ...nt, ipfix: { flags: ['a'] } }), 'ipfix.flags', /string or an integer/);
   });
 
-  it('predefined -ext payloads follow the property rules', () => {
-    expectValid(sco('file', { name: 'a', extensions: { 'ntfs-ext': { sid: '1' } } }));
-    expectProblem(sco('file', { name: 'a', extensions: { 'ntfs-ext': { alternate_data_streams: [] } } }), 'extensions.ntfs-ext.alternate_data_streams', /empty list/);
+  it('predefined -ext payloads follow the property rules and their own definitions', () => {
+    const file = (ext: Record<string, unknown>): Record<string, unknown> => sco('file', { name: 'a', extensions: ext });
+    expectValid(file({ 'ntfs-ext': { sid: '1', alternate_data_streams: [{ name: 's', size: 3 }] } }));
+    expectProblem(file({ 'ntfs-ext': { alternate_data_streams: [] } }), 'extensions.ntfs-ext.alternate_data_streams', /empty list/);
+    expectProblem(file({ 'ntfs-ext': { alternate_data_streams: [{ size: 3 }] } }), 'extensions.ntfs-ext.alternate_data_streams[0].name', /required/);
+    expectProblem(file({ 'ntfs-ext': { note: 'x' } }), 'extensions.ntfs-ext', /at least one of sid, alternate_data_streams/);
+    expectProblem(file({ 'archive-ext': { comment: 'x' } }), 'extensions.archive-ext.contains_refs', /required/);
+    expectProblem(file({ 'windows-pebinary-ext': { pe_type: 'exe', time_date_stamp: '2018-08-20T12:00:00.5Z' } }),
+      'extensions.windows-pebinary-ext.time_date_stamp', /whole seconds/);
+    expectProblem(file({ 'pdf-ext': { document_info_dict: { Title: ['a', 'b'] } } }), 'extensions.pdf-ext.document_info_dict.Title', /must be a string/);
+    const nt = (ext: Record<string, unknown>): Record<string, unknown> =>
+      sco('network-traffic', { protocols: ['tcp'], dst_ref: `ipv4-addr--${U}`, extensions: ext });
+    expectValid(nt({ 'http-request-ext': { request_method: 'get', request_value: '/claim' }, 'tcp-ext': { src_flags_hex: '02' } }));
+    expectProblem(nt({ 'http-request-ext': { request_method: 'get' } }), 'extensions.http-request-ext.request_value', /required/);
+    expectProblem(nt({ 'socket-ext': { address_family: 'AF_UNIX' } }), 'extensions.socket-ext.address_family', /AF_UNSPEC/);
+    expectProblem(nt({ 'socket-ext': { address_family: 'AF_INET', options: { SO_TEST: 'on' } } }), 'extensions.socket-ext.options.SO_TEST', /integer/);
+    expectProblem(nt({ 'icmp-ext': { icmp_type_hex: 'zz', icmp_code_hex: '00' } }), 'extensions.icmp-ext.icmp_type_hex', /hex/);
+    expectProblem(sco('process', { pid: 1, extensions: { 'windows-process-ext': { integrity_level: 'root' } } }, V4),
+      'extensions.windows-process-ext.integrity_level', /low, medium/);
+    expectProblem(sco('user-account', { user_id: 'u', extensions: { 'unix-account-ext': { gid: 'staff' } } }), 'extensions.unix-account-ext.gid', /number/);
   });
 
   it('SCO spec_version is optional but must be 2.1; defanged is boolean', () => {
