@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { loadResources } from './load-resources.js';
 import { findMentions } from './mentions.js';
+import type { IngestResources } from './resources.js';
 import { resolveEntities } from './resolve.js';
 import { segment } from './segment.js';
 
 const resources = loadResources('en');
 
-function analyse(text: string) {
+function analyse(text: string, using: IngestResources = resources) {
   const segmented = segment(text, 'en');
-  const mentions = findMentions(segmented, resources);
-  return { mentions, resolved: resolveEntities(mentions, resources) };
+  const mentions = findMentions(segmented, using);
+  return { mentions, resolved: resolveEntities(mentions, using) };
 }
 
 describe('mentions and resolve', () => {
@@ -49,5 +50,13 @@ describe('mentions and resolve', () => {
     const person = resolved.entities.find((e) => e.kind === 'person');
     expect(person?.name).toBe('Ramzan Kadyrov');
     expect([...(person?.aliases ?? [])]).toContain('Razman Kadyrov');
+  });
+
+  it('falls back on capitalisation and the gazetteers when no recogniser model is installed', () => {
+    const { recognise: _model, ...withoutModel } = resources;
+    const { resolved } = analyse('Security chief Amina Bello said Boko Haram fighters attacked Maiduguri, according to Reuters.', withoutModel);
+    const found = resolved.entities.map((e) => [e.kind, e.name]);
+    expect(found).toEqual(expect.arrayContaining([['person', 'Amina Bello'], ['group', 'Boko Haram'], ['place', 'Maiduguri']]));
+    expect(resolved.entities.find((e) => e.name === 'Amina Bello')?.roles.map((r) => r.text)).toEqual(['Security chief']);
   });
 });

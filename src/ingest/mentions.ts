@@ -70,17 +70,28 @@ function nameSpans(tokens: readonly Token[], sentence: Sentence, resources: Inge
     const forms = tokens.slice(sentence.tokenStart, sentence.tokenEnd).map(conllForm);
     return resources.recognise(forms)
       .filter((entity) => entity.type !== 'MISC')
-      .map((entity) => ({
-        start: sentence.tokenStart + entity.start,
-        end: sentence.tokenStart + entity.end,
-        kind: entity.type === 'PER' ? 'person' : entity.type === 'LOC' ? 'place' : 'organization',
-        via: 'ner',
-      }));
+      .map((entity) => {
+        let start = sentence.tokenStart + entity.start;
+        const end = sentence.tokenStart + entity.end;
+        const last = (tokens[end - 1] as Token).lower;
+        // Titles and honorifics are roles, not part of the name ("Ms Le Pen", "President Putin").
+        while (!ORG_HEADS.has(last) && end - start > 1 && isTitleWord(tokens[start] as Token)) start += 1;
+        // The model's type is overruled where the name's own head word says otherwise ("Deutsche Welle", "Labour Party").
+        const kind: MentionKind = ORG_HEADS.has(last) && entity.type !== 'LOC' ? 'organization'
+          : start > sentence.tokenStart + entity.start ? 'person'
+            : entity.type === 'PER' ? 'person' : entity.type === 'LOC' ? 'place' : 'organization';
+        return { start, end, kind, via: 'ner' as const };
+      });
   }
   return capitalisedRuns(tokens, sentence).map((run) => ({ ...run, kind: undefined, via: 'capitalisation' }));
 }
 
 const TITLE_PREFIXES = new Set(['prime', 'vice', 'deputy', 'foreign', 'interior', 'home', 'defence', 'defense', 'acting', 'former', 'supreme', 'grand', 'crown', 'chief', 'justice']);
+function isTitleWord(token: Token): boolean {
+  return HONORIFICS.has(token.lower)
+    || (((ROLE_HEADS.has(token.lower) && !TRANSIENT_ROLES.has(token.lower)) || TITLE_PREFIXES.has(token.lower)) && isCapitalised(token));
+}
+
 const NAME_CONNECTORS = new Set(['of', 'al', 'al-', 'bin', 'ibn', 'de', 'du', 'la', 'le', 'van', 'von', 'der', 'el', 'abu', 'bint']);
 
 function isCapitalised(token: Token): boolean {
@@ -159,13 +170,18 @@ function describe(
   // A possessive tail is not part of the name ("Chechnya's").
   while (end > start && /^['’]s?$/u.test((tokens[end - 1] as Token).text)) end -= 1;
   if (end <= start) return undefined;
-  const text = spanText(segmented, start, end);
+  let text = spanText(segmented, start, end);
   const honorific = honorificBefore(tokens, sentence, start);
   let kind = hinted;
   if (via === 'ner' && kind !== 'person' && resources.resolveGroup(text) !== undefined) kind = 'group';
   if (via === 'ner' && kind === 'organization' && honorific !== undefined) kind = 'person';
   if (kind === undefined) kind = classify(text, tokens, start, end, resources, honorific !== undefined);
   if (kind === undefined) return undefined;
+  // Regnal numbers belong to the name ("Mohammed VI", "Benedict XVI").
+  if (kind === 'person' && end < sentence.tokenEnd && /^(?=[IVXL])(X{0,3})(IX|IV|V?I{0,3})$/u.test((tokens[end] as Token).text)) {
+    end += 1;
+    text = spanText(segmented, start, end);
+  }
   const role = kind === 'person' || kind === 'organization' || kind === 'group'
     ? appositionRole(segmented, sentence, end, kind) ?? (kind === 'person' ? premodifierRole(segmented, sentence, start) : undefined)
     : undefined;
