@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFlags, type Backend, type BenchFlags } from './lib/args.js';
 import { freshDatabase, type BenchDatabase } from './lib/bench-database.js';
-import { REPO, RssSampler, requireBuild, runEntente } from './lib/entente-process.js';
+import { REPO, requireBuild, runEntente } from './lib/entente-process.js';
 import { writeNdjson } from './lib/generate-objects.js';
 import { formatRate, markdownTable } from './lib/markdown.js';
 import { openStore } from '../src/store/open-store.js';
@@ -25,6 +25,8 @@ export interface ImportResult {
   /** The most frequent rejection reason, when some objects were refused. */
   readonly firstRejection: string | undefined;
   readonly seconds: number;
+  /** User + system CPU seconds of the `entente import` process (its SQLite work included; PostgreSQL's own is not). */
+  readonly cpuSeconds: number;
   readonly peakRssMiB: number;
   readonly database: BenchDatabase;
   readonly collectionId: string;
@@ -44,22 +46,21 @@ export async function benchFile(flags: BenchFlags): Promise<string> {
 export async function importInto(flags: BenchFlags, backend: Backend, file: string): Promise<ImportResult> {
   const database = await freshDatabase(flags, backend, `import_${flags.objects}`);
   const created = JSON.parse(runEntente(['collection', 'add', 'bench', '--db', database.db, '--json'])) as { id: string };
-  const args = [`${REPO}bin/entente.js`, 'import', file, '--db', database.db, '--collection', created.id, '--json'];
+  // /usr/bin/time reports the child's CPU time and peak RSS once it has exited.
+  const args = ['-f', 'entente-bench-rusage %e %U %S %M', process.execPath, `${REPO}bin/entente.js`, 'import', file, '--db', database.db, '--collection', created.id, '--json'];
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
+  const child = spawn('/usr/bin/time', args, {
     cwd: REPO,
     env: { ...process.env, ENTENTE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const sampler = new RssSampler(child.pid ?? 0);
-  sampler.start(250);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   const seconds = (performance.now() - started) / 1000;
-  sampler.stop();
+  const rusage = /entente-bench-rusage [\d.]+ ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
   // Exit code 2: the import ran but refused some objects (reported, not fatal here).
   if (code !== 0 && code !== 2) throw new Error(`entente import exited ${code}: ${stderr.slice(-2000)}`);
   const summary = JSON.parse(stdout) as { rejected: number; rejections: { reason: string; count: number }[] };
@@ -73,7 +74,8 @@ export async function importInto(flags: BenchFlags, backend: Backend, file: stri
     rejected: summary.rejected,
     firstRejection: summary.rejections[0] === undefined ? undefined : `${summary.rejections[0].count} × ${summary.rejections[0].reason}`,
     seconds,
-    peakRssMiB: sampler.peak(),
+    cpuSeconds: rusage ? Number(rusage[1]) + Number(rusage[2]) : Number.NaN,
+    peakRssMiB: rusage ? Number(rusage[3]) / 1024 : Number.NaN,
     database,
     collectionId: created.id,
   };
@@ -81,7 +83,7 @@ export async function importInto(flags: BenchFlags, backend: Backend, file: stri
 
 export function importTable(results: readonly ImportResult[]): string {
   return markdownTable(
-    ['backend', 'objects', 'stored', 'rejected', 'seconds', 'objects/s', 'target', 'peak RSS of `entente import`'],
+    ['backend', 'objects', 'stored', 'rejected', 'seconds', 'objects/s', 'target', 'CPU s', 'objects per CPU-second', 'peak RSS of `entente import`'],
     results.map((r) => [
       r.backend,
       r.objects.toLocaleString('en-US'),
@@ -90,6 +92,8 @@ export function importTable(results: readonly ImportResult[]): string {
       r.seconds.toFixed(1),
       formatRate(r.stored / r.seconds),
       r.stored / r.seconds >= 25_000 ? '≥ 25,000 ✓' : '≥ 25,000 ✗',
+      r.cpuSeconds.toFixed(1),
+      formatRate(r.stored / r.cpuSeconds),
       `${r.peakRssMiB.toFixed(0)} MiB`,
     ]),
   );

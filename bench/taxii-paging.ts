@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { readFlags, type BenchFlags } from './lib/args.js';
-import { REPO, RssSampler, benchHeaders, collectionObjectsUrl, requireBuild, startEntente, stopChild, waitForHttp, type RunningServer } from './lib/entente-process.js';
+import { REPO, RssSampler, benchHeaders, cpuSeconds, collectionObjectsUrl, requireBuild, startEntente, stopChild, waitForHttp, type RunningServer } from './lib/entente-process.js';
 import { formatMs, formatRate, markdownTable } from './lib/markdown.js';
 import { preparedCollections, type PreparedCollection } from './lib/prepared-collection.js';
 import { mean, quantile } from './lib/stats.js';
@@ -28,6 +28,8 @@ export interface PagingResult {
   readonly firstTenthMs: number;
   readonly lastTenthMs: number;
   readonly p95PageMs: number;
+  /** CPU seconds the server process spent during the walk. */
+  readonly serverCpuSeconds: number;
   readonly rss: { start: number; end: number; peak: number; mid: number };
 }
 
@@ -45,6 +47,7 @@ export async function walk(label: string, objectsUrl: string, pageSize: number, 
   const pageMs: number[] = [];
   let objects = 0;
   let next: string | undefined;
+  const cpuBefore = cpuSeconds(pid) ?? Number.NaN;
   const started = performance.now();
   for (;;) {
     const url = `${objectsUrl}?limit=${pageSize}${next === undefined ? '' : `&next=${encodeURIComponent(next)}`}`;
@@ -59,6 +62,7 @@ export async function walk(label: string, objectsUrl: string, pageSize: number, 
     next = envelope.next;
   }
   const seconds = (performance.now() - started) / 1000;
+  const serverCpuSeconds = (cpuSeconds(pid) ?? Number.NaN) - cpuBefore;
   sampler.stop();
   await agent.close();
   const tenth = Math.max(1, Math.floor(pageMs.length / 10));
@@ -75,6 +79,7 @@ export async function walk(label: string, objectsUrl: string, pageSize: number, 
     firstTenthMs: mean(full.slice(0, tenth)),
     lastTenthMs: mean(full.slice(-tenth)),
     p95PageMs: quantile(pageMs, 0.95),
+    serverCpuSeconds,
     rss: {
       start: rssValues[0] ?? Number.NaN,
       mid: rssValues[Math.floor(rssValues.length / 2)] ?? Number.NaN,
@@ -97,13 +102,15 @@ async function startBare(sqliteFile: string, collectionId: string, port: number)
 
 export function pagingTable(results: readonly PagingResult[]): string {
   return markdownTable(
-    ['server', 'objects', 'pages', 'seconds', 'objects/s', 'first page ms', 'last full page ms', 'first 10% mean ms', 'last 10% mean ms', 'p95 page ms', 'server RSS start → mid → end (peak) MiB'],
+    ['server', 'objects', 'pages', 'seconds', 'objects/s', 'server CPU s', 'objects per server CPU-second', 'first page ms', 'last full page ms', 'first 10% mean ms', 'last 10% mean ms', 'p95 page ms', 'server RSS start → mid → end (peak) MiB'],
     results.map((r) => [
       r.label,
       r.objects.toLocaleString('en-US'),
       r.pages,
       r.seconds.toFixed(1),
       formatRate(r.objects / r.seconds),
+      r.serverCpuSeconds.toFixed(1),
+      formatRate(r.objects / r.serverCpuSeconds),
       formatMs(r.firstPageMs),
       formatMs(r.lastPageMs),
       formatMs(r.firstTenthMs),

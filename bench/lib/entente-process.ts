@@ -65,6 +65,22 @@ export class RssSampler {
   }
 }
 
+/**
+ * CPU seconds (user + system) a live process has used, from /proc/<pid>/stat
+ * (clock ticks of 1/100 s on Linux). On a shared machine CPU time, unlike wall
+ * time, does not grow with other people's load.
+ */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 export function rssMiB(pid: number): number | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
