@@ -227,12 +227,13 @@ class Parser {
       this.depth--;
       return;
     }
-    if (this.isKeyword('EXISTS') || (this.isKeyword('NOT') && this.isKeyword('EXISTS', 1))) {
-      this.pos += this.isKeyword('NOT') ? 2 : 1;
+    if (this.isKeyword('EXISTS')) {
+      this.pos++;
       this.tests.push({ path: this.objectPath(), operator: undefined, values: [], isSet: false });
       return;
     }
-    if (this.isKeyword('NOT')) this.fail('EXISTS after NOT (a negated comparison is written type:property NOT = value)', this.tokens[this.pos + 1] as Token);
+    // The grammar's `NOT? EXISTS` is not in the parser the OASIS validator runs, which rejects NOT EXISTS.
+    if (this.isKeyword('NOT')) this.fail("an object path, EXISTS or '(' (negate a comparison as type:property NOT = value)");
     const path = this.objectPath();
     if (this.isKeyword('NOT')) this.pos++;
     const operator = this.current;
