@@ -69,6 +69,8 @@ export interface EventContext {
 const DAY_MS = 86_400_000;
 // Characters between an attack word and a date that can still belong to it.
 const DATE_REACH = 200;
+/** Words before a noun that make it the target or the scene of the attack. */
+const TARGETING_WORDS = /^(at|on|inside|outside|near|targeting|targeted|attacked|against|into|stormed|down|hit|struck|bombed|aboard|onboard|among)$/u;
 
 export function findIncidents(context: EventContext): Incident[] {
   const frames = context.segmented.sentences.flatMap((sentence) => sentenceFrames(context, sentence));
@@ -354,9 +356,15 @@ function absorb(incident: Incident, frame: Frame, place: Entity | undefined, con
     const token = tokens[i] as Token;
     const target = TARGET_WORDS.get(token.lemma) ?? TARGET_WORDS.get(token.lower);
     if (target === undefined) continue;
-    const before = tokens.slice(Math.max(frame.from, i - 4), i).map((t) => t.lower);
+    // The noun's phrase reaches back over modifiers and coordination ("at Sri Lankan churches and hotels"), not over a verb.
+    const before: string[] = [];
+    for (let k = i - 1; k >= Math.max(frame.from, i - 7); k -= 1) {
+      const word = tokens[k] as Token;
+      before.push(word.lower);
+      if ((word.pos === 'VERB' || word.pos === 'AUX' || (word.pos === 'PUNCT' && word.text !== ',')) && !TARGETING_WORDS.test(word.lower)) break;
+    }
     const victimHead = frame.figures.some((f) => !f.perpetrators && f.head === token.lemma);
-    if (victimHead || before.some((w) => /^(at|on|inside|outside|near|targeting|targeted|attacked|against|into|stormed|down|hit|struck|bombed|aboard|onboard)$/u.test(w))) {
+    if (victimHead || before.some((w) => TARGETING_WORDS.test(w))) {
       incident.targetTypes.add(target);
       if (incident.site === undefined && token.pos === 'NOUN' && !['people', 'civilian', 'soldier', 'serviceman', 'servicemen', 'police', 'tourist'].includes(token.lemma)) {
         incident.site = sitePhrase(context.segmented, frame.from, i);
