@@ -211,7 +211,7 @@ function commentEnd(text: string, i: number): number | undefined {
   return undefined;
 }
 
-/** The tokens of `text`, ending with an 'end' token; linear in the length of `text`. */
+/** The tokens of `text` up to the first invalid one, then an 'end' token; linear in the length of `text`. */
 export function lexPattern(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -237,6 +237,9 @@ export function lexPattern(text: string): Token[] {
     }
     token ??= operator(text, i);
     tokens.push(token);
+    // No rule accepts an invalid token, so the parser stops there: lexing on
+    // could only rescan the rest (an unclosed string or comment) again and again.
+    if (token.kind === 'invalid') break;
     i += token.text.length;
   }
   tokens.push({ kind: 'end', text: '', at: text.length });
