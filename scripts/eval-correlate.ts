@@ -1,0 +1,126 @@
+/**
+ * `npm run eval:correlate [-- --set DIR] [--details]`
+ *
+ * Ingests every English article of the dev set (src/ingest `ingestText`),
+ * clusters the reports' incidents (src/correlate), and prints as Markdown for
+ * BENCHMARKS.md the B-cubed precision, recall and F1 of reports into incidents
+ * against labels.json (distractors are gold singletons), and the accuracy of
+ * each field of the canonical incidents against the incidents' reference
+ * values. Defaults to ../shared/data/dev-articles beside the repository.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildCanonicalIncident } from '../src/correlate/canonical-incident.js';
+import { MapReliabilityRegistry } from '../src/correlate/grading.js';
+import { IncidentClusterer, type Cluster } from '../src/correlate/incident-clusterer.js';
+import { extractIncidentFeatures, type IncidentFeatures } from '../src/correlate/incident-features.js';
+import { reportPlacement } from '../src/correlate/report-placement.js';
+import { ingestText } from '../src/ingest/index.js';
+import { parseArticle, type IncidentLabel, type LabelFile } from './eval-ingest/labels.js';
+
+const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+interface Scores { precision: number; recall: number; f1: number }
+
+/** B-cubed (Bagga & Baldwin 1998): per item, the overlap of its predicted and gold clusters. */
+function bCubed(predicted: ReadonlyMap<string, string>, gold: ReadonlyMap<string, string>): Scores {
+  const items = [...gold.keys()];
+  let precision = 0;
+  let recall = 0;
+  for (const item of items) {
+    const p = items.filter((o) => predicted.get(o) === predicted.get(item));
+    const g = items.filter((o) => gold.get(o) === gold.get(item));
+    const both = p.filter((o) => gold.get(o) === gold.get(item)).length;
+    precision += both / p.length;
+    recall += both / g.length;
+  }
+  precision /= items.length;
+  recall /= items.length;
+  return { precision, recall, f1: (2 * precision * recall) / (precision + recall) };
+}
+
+const STOP = new Set(['a', 'an', 'the', 'by', 'of', 'on', 'in', 'to', 'and', 'posted', 'statement', 'online', 'group', 'its', 'via']);
+function contentWords(text: string): Set<string> {
+  return new Set((text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOP.has(w)));
+}
+
+type FieldCheck = [field: string, correct: boolean, expected: string, found: string];
+
+function checkFields(label: IncidentLabel, cluster: Cluster | undefined): FieldCheck[] {
+  if (cluster === undefined) return FIELDS.map((f) => [f, false, 'an incident', 'no cluster']);
+  const { reconciliation: r } = buildCanonicalIncident(cluster, { registry: new MapReliabilityRegistry(), now: '2026-01-01T00:00:00.000Z' });
+  const perpetratorNames = [label.perpetrator.name, ...label.perpetrator.aliases_in_text].map((n) => n.toLowerCase());
+  const channel = r.claimChannel.chosen;
+  const channelOk = label.claim_channel === null
+    ? channel === undefined
+    : channel !== undefined && [...contentWords(channel)].some((w) => contentWords(label.claim_channel as string).has(w));
+  const count = (n: number | null | undefined): string => (n === null || n === undefined ? 'none' : String(n));
+  return [
+    ['date', r.date.chosen?.value.slice(0, 10) === label.date, label.date, r.date.chosen?.value ?? 'none'],
+    ['country', r.place.chosen?.country === label.country, label.country, r.place.chosen?.country ?? 'none'],
+    ['city', r.place.chosen?.city?.toLowerCase() === label.city.toLowerCase(), label.city, r.place.chosen?.city ?? 'none'],
+    ['killed', count(r.killed.chosen?.low) === count(label.killed_victims), count(label.killed_victims), count(r.killed.chosen?.low)],
+    ['wounded', count(r.wounded.chosen?.low) === count(label.wounded), count(label.wounded), count(r.wounded.chosen?.low)],
+    ['perpetrator', perpetratorNames.includes(r.perpetrator.chosen?.name.toLowerCase() ?? ''), label.perpetrator.name, r.perpetrator.chosen?.name ?? 'none'],
+    ['claimed', r.claimed.chosen === label.claimed, String(label.claimed), String(r.claimed.chosen ?? 'none')],
+    ['claim channel', channelOk, label.claim_channel ?? 'none', channel ?? 'none'],
+  ];
+}
+const FIELDS = ['date', 'country', 'city', 'killed', 'wounded', 'perpetrator', 'claimed', 'claim channel'];
+
+function main(): void {
+  const setDir = option('--set') ?? resolve(REPO_ROOT, '../shared/data/dev-articles');
+  const labels = JSON.parse(readFileSync(join(setDir, 'labels.json'), 'utf8')) as LabelFile;
+  const clusterer = new IncidentClusterer();
+  const featuresByReport = new Map<string, IncidentFeatures[]>();
+  const files = readdirSync(join(setDir, 'articles')).filter((f) => f.endsWith('.txt')).sort();
+  for (const file of files) {
+    const article = parseArticle(basename(file, '.txt'), readFileSync(join(setDir, 'articles', file), 'utf8'));
+    if ((article.header.language ?? 'en') !== 'en') continue;
+    const { bundle } = ingestText(article.body, { ...article.header });
+    const features = extractIncidentFeatures(bundle.objects);
+    featuresByReport.set(article.id, features);
+    clusterer.addReport(features);
+  }
+  const predicted = new Map<string, string>();
+  const gold = new Map<string, string>();
+  for (const [articleId, features] of featuresByReport) {
+    predicted.set(articleId, reportPlacement(features, (id) => clusterer.clusterOf(id), clusterer.clusters()) ?? `alone:${articleId}`);
+    gold.set(articleId, labels.incidents.find((i) => i.reports.includes(articleId))?.id ?? `alone:${articleId}`);
+  }
+  const scores = bCubed(predicted, gold);
+  const clusters = new Map(clusterer.clusters().map((c) => [c.id, c]));
+  const checks = labels.incidents.map((label) => {
+    const votes = new Map<string, number>();
+    for (const report of label.reports) {
+      const placed = predicted.get(report);
+      if (placed !== undefined && clusters.has(placed)) votes.set(placed, (votes.get(placed) ?? 0) + 1);
+    }
+    const best = [...votes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    return { id: label.id, checks: checkFields(label, best === undefined ? undefined : clusters.get(best)) };
+  });
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}`;
+  console.log(`Reports (English): ${gold.size}; gold incidents: ${labels.incidents.length}; predicted groups: ${new Set(predicted.values()).size}\n`);
+  console.log('| clustering of reports into incidents | precision | recall | F1 |\n|---|---|---|---|');
+  console.log(`| B-cubed | ${pct(scores.precision)} | ${pct(scores.recall)} | ${pct(scores.f1)} |\n`);
+  console.log('| canonical field | correct / incidents | accuracy |\n|---|---|---|');
+  for (const field of FIELDS) {
+    const results = checks.map((c) => c.checks.find((x) => x[0] === field) as FieldCheck);
+    const correct = results.filter((x) => x[1]).length;
+    console.log(`| ${field} | ${correct} / ${results.length} | ${pct(correct / results.length)}% |`);
+  }
+  if (process.argv.includes('--details')) {
+    console.log('\n| report | predicted | gold |\n|---|---|---|');
+    for (const [id, p] of predicted) console.log(`| ${id} | ${p.slice(0, 60)} | ${gold.get(id) ?? ''} |`);
+    console.log('\n| incident | field | expected | found |\n|---|---|---|---|');
+    for (const c of checks) for (const [field, ok, expected, found] of c.checks) if (!ok) console.log(`| ${c.id} | ${field} | ${expected} | ${found} |`);
+  }
+}
+
+main();
