@@ -26,13 +26,15 @@ describe('readStixInput', () => {
     expect(items[1]).toMatchObject({ where: 'line 2', reason: expect.stringContaining('not valid JSON') });
   });
 
-  it('expands bundles, one per line or pretty-printed over many', async () => {
+  it('expands bundles, one per line or pretty-printed over many, keeping each object\'s exact text', async () => {
     const bundle = { type: 'bundle', id: 'bundle--1', objects: [a, b] };
     const oneLine = await read(`${JSON.stringify(bundle)}\n`);
     expect(oneLine.map((item) => (item.kind === 'value' ? item.value : undefined))).toEqual([a, b]);
     expect(oneLine[1]?.where).toBe('line 1, bundle object 2');
+    expect(oneLine.map((item) => (item.kind === 'value' ? item.json : undefined))).toEqual([JSON.stringify(a), JSON.stringify(b)]);
     const pretty = await read(JSON.stringify(bundle, null, 2));
-    expect(pretty.map((item) => (item.kind === 'value' ? item.json : undefined))).toEqual([JSON.stringify(a), JSON.stringify(b)]);
+    const indented = (object: object): string => JSON.stringify(object, null, 2).replace(/\n/g, '\n    ');
+    expect(pretty.map((item) => (item.kind === 'value' ? item.json : undefined))).toEqual([indented(a), indented(b)]);
     expect(pretty[0]?.where).toBe('document, bundle object 1');
   });
 

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { EntenteError } from '../errors.js';
+import { scanEnvelope } from '../taxii/server/raw-envelope.js';
 
 /** One thing read from an import file: a JSON value to validate, or a line that is not JSON. */
 export type InputItem =
@@ -47,24 +48,29 @@ export async function* readStixInput(source: Readable, name: string): AsyncGener
     yield* expand(parsed.value, text, where);
   }
   if (documentLines !== undefined) {
-    const whole = parseJson(documentLines.join('\n'));
+    const text = documentLines.join('\n');
+    const whole = parseJson(text);
     if (!whole.ok) {
       throw new EntenteError('invalid_input', `${name} is neither NDJSON nor one JSON document: ${whole.error}`, { file: name });
     }
-    yield* expand(whole.value, undefined, 'document');
+    yield* expand(whole.value, text, 'document');
   }
 }
 
-function* expand(value: unknown, text: string | undefined, where: string): Generator<InputItem> {
+/** A bundle's objects keep their exact source text: the same scanner the TAXII POST path uses finds each one. */
+function* expand(value: unknown, text: string, where: string): Generator<InputItem> {
   if (isBundle(value)) {
+    const spans = scanEnvelope(text, Number.MAX_SAFE_INTEGER).objects;
     let index = 0;
     for (const object of value.objects) {
+      const span = spans?.[index];
       index += 1;
-      yield { kind: 'value', value: object, json: JSON.stringify(object), where: `${where}, bundle object ${index}` };
+      const json = span === undefined ? JSON.stringify(object) : text.slice(span.start, span.end);
+      yield { kind: 'value', value: object, json, where: `${where}, bundle object ${index}` };
     }
     return;
   }
-  yield { kind: 'value', value, json: text ?? JSON.stringify(value), where };
+  yield { kind: 'value', value, json: text, where };
 }
 
 function isBundle(value: unknown): value is { type: 'bundle'; objects: unknown[] } {
