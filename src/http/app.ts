@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { Authenticator, CollectionPermissions, Principal } from '../access/principal.js';
+import type { ObjectPublisher } from '../access/publication.js';
 import type { Settings } from '../config/settings.js';
 import type { ObjectStore, ReadScope } from '../store/object-store.js';
 import { registerTaxiiRoutes, TAXII_MEDIA_TYPE } from '../taxii/server/index.js';
@@ -18,6 +19,8 @@ export interface AppDeps {
    * collection sees all of it.
    */
   readonly readScope?: (principal: Principal) => ReadScope;
+  /** Add Objects under the sharing rules (`access/publication.ts` `createPublisher`). */
+  readonly publish?: ObjectPublisher;
   /** Where errors are logged; by default a pino logger at `settings.logLevel` on stdout. */
   readonly logger?: Logger;
 }
@@ -62,6 +65,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     authenticator: deps.authenticator,
     permissions: deps.permissions,
     readScope: deps.readScope ?? (() => WHOLE_COLLECTION),
+    ...(deps.publish ? { publish: deps.publish } : {}),
   });
   return app;
 }

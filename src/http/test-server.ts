@@ -3,6 +3,8 @@ import { DatabaseAuthenticator } from '../access/authenticator.js';
 import { grantCollection } from '../access/collection-grants.js';
 import { createOrganization } from '../access/organizations.js';
 import { createPermissionCheck } from '../access/permissions.js';
+import { createPublisher } from '../access/publication.js';
+import { readScopeOf } from '../access/read-scope.js';
 import type { Role } from '../access/principal.js';
 import { createToken } from '../access/tokens.js';
 import { createUser } from '../access/users.js';
@@ -76,6 +78,8 @@ export async function startTestServer(
     store,
     authenticator: new DatabaseAuthenticator(db),
     permissions: createPermissionCheck(db),
+    readScope: readScopeOf,
+    publish: createPublisher(db, store),
   });
   return {
     url: server.url,

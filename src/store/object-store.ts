@@ -114,8 +114,20 @@ export interface ObjectQuery {
 /**
  * Who is reading, as the store needs it to filter rows inside SQL. Built by
  * `access/` from the authenticated principal; the store never decides policy.
+ * `all`: every row (the instance operator's own tools). `viewer`: the rows
+ * access/marking-policy.ts lets this user see; the sharing groups of `orgId`
+ * are read inside the same query (store/visibility-sql.ts), so a membership
+ * change applies to the very next query on every server.
  */
-export type ReadScope = { readonly kind: 'all' };
+export type ReadScope =
+  | { readonly kind: 'all' }
+  | {
+      readonly kind: 'viewer';
+      readonly userId: string;
+      readonly orgId: string;
+      /** Sees TLP:GREEN (this instance's organisations and connected partners). */
+      readonly community: boolean;
+    };
 
 export interface ManifestRecord {
   readonly id: string;

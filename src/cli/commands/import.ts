@@ -4,12 +4,13 @@ import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { ensureLocalOrganization } from '../../access/bootstrap.js';
 import { resolveOrganization } from '../../access/organizations.js';
+import { publishObjects, type Publisher } from '../../access/publication.js';
 import { EntenteError, isEntenteError } from '../../errors.js';
 import type { StixObject } from '../../stix/stix-object.js';
 import { tlpLevelOf } from '../../stix/tlp.js';
 import { validateObject } from '../../stix/validate.js';
-import type { IncomingObject, ObjectStore, WriteMeta } from '../../store/object-store.js';
-import { addDbOption, printData, withStore } from '../command-context.js';
+import type { IncomingObject } from '../../store/object-store.js';
+import { addDbOption, printData, withStore, type OpenedStore } from '../command-context.js';
 import { ImportSummary } from '../import-summary.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { resolveCollection } from '../resolve-collection.js';
@@ -56,8 +57,9 @@ export function registerImportCommand(program: Command): void {
     const collectionId = await withStore(flags, async ({ store, db }) => {
       const collection = await resolveCollection(store, flags.collection);
       const org = flags.org !== undefined ? await resolveOrganization(db, flags.org) : await ensureLocalOrganization(db);
-      const meta: WriteMeta = { authorOrg: org.id, authorUser: null };
-      await importStream(source, file === '-' ? 'stdin' : file, totalBytes, (batch) => writeBatch(store, collection.id, batch, meta, summary), summary);
+      const publisher: Publisher = { orgId: org.id, userId: null };
+      const opened = { store, db };
+      await importStream(source, file === '-' ? 'stdin' : file, totalBytes, (batch) => writeBatch(opened, collection.id, batch, publisher, summary), summary);
       return collection.id;
     });
     const counts = summary.counts();
@@ -128,12 +130,23 @@ async function importStream(
 }
 
 /**
- * Writes one batch in one transaction. Should the store refuse the batch for
- * one object's sake, the objects are written one by one so the others still go in.
+ * Writes one batch under the sharing rules (access/publication.ts: the
+ * organisation's default marking, sharing groups, RED recipients, versions
+ * only by the first publisher), one transaction per sharing group. Should the
+ * store refuse the batch for one object's sake, the objects are written one by
+ * one so the others still go in.
  */
-async function writeBatch(store: ObjectStore, collectionId: string, batch: readonly Pending[], meta: WriteMeta, summary: ImportSummary): Promise<void> {
+async function writeBatch(
+  opened: Pick<OpenedStore, 'store' | 'db'>,
+  collectionId: string,
+  batch: readonly Pending[],
+  publisher: Publisher,
+  summary: ImportSummary,
+): Promise<void> {
   try {
-    count(await store.addObjects(collectionId, batch.map((p) => p.incoming), meta), summary);
+    const outcome = await publishObjects(opened.db, opened.store, collectionId, publisher, batch.map((p) => p.incoming));
+    for (const failure of outcome.failures) summary.addRejected(failure.message, failure.id);
+    count(outcome.results, summary);
   } catch (error) {
     if (!isEntenteError(error) || (error.code !== 'invalid_stix' && error.code !== 'invalid_input')) throw error;
     const only = batch.length === 1 ? batch[0] : undefined;
@@ -141,7 +154,7 @@ async function writeBatch(store: ObjectStore, collectionId: string, batch: reado
       summary.addRejected(error.message, only.incoming.object.id);
       return;
     }
-    for (const single of batch) await writeBatch(store, collectionId, [single], meta, summary);
+    for (const single of batch) await writeBatch(opened, collectionId, [single], publisher, summary);
   }
 }
 

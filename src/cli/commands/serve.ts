@@ -4,6 +4,8 @@ import { pino } from 'pino';
 import { DatabaseAuthenticator } from '../../access/authenticator.js';
 import { bootstrap } from '../../access/bootstrap.js';
 import { createPermissionCheck } from '../../access/permissions.js';
+import { createPublisher } from '../../access/publication.js';
+import { readScopeOf } from '../../access/read-scope.js';
 import { openStore } from '../../store/open-store.js';
 import { addDbOption, settingsFrom } from '../command-context.js';
 
@@ -46,6 +48,8 @@ export function registerServeCommand(program: Command): void {
         store,
         authenticator: new DatabaseAuthenticator(db),
         permissions: createPermissionCheck(db),
+        readScope: readScopeOf,
+        publish: createPublisher(db, store),
         logger,
       });
       const out: string[] = [`entente listening on ${server.url} (TAXII discovery: ${server.url}/taxii2/)`];

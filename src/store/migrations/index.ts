@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectSql } from '../dialect-sql.js';
 import { initialMigration } from './0001-initial.js';
 import { multiVersionMigration } from './0002-multi-version.js';
+import { sharingAndAuditMigration } from './0100-sharing-and-audit.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -13,6 +14,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
       return {
         '0001-initial': initialMigration(dialect),
         '0002-multi-version': multiVersionMigration,
+        '0100-sharing-and-audit': sharingAndAuditMigration(dialect),
       };
     },
   };

@@ -7,8 +7,8 @@ import type { TaxiiContext } from './taxii-context.js';
  * TAXII 2.1 §5.7 Delete An Object with its two filters. Without a
  * `match[version]` every version goes. `match[spec_version]` first narrows the
  * versions considered, then `match[version]` picks among them (first, last,
- * all or exact), so the selection is made here and the store deletes exact
- * versions. Returns how many versions were deleted.
+ * all or exact), so the selection is made here — among the versions the
+ * principal may see — and the store deletes exact versions. Returns how many versions were deleted.
  */
 export async function deleteObjectVersions(
   ctx: TaxiiContext,
@@ -18,7 +18,9 @@ export async function deleteObjectVersions(
   principal: Principal,
 ): Promise<number> {
   const selectors: readonly VersionSelector[] = query.versions ?? [{ kind: 'all' }];
-  if (query.specVersions === undefined) return ctx.store.deleteObject(collectionId, objectId, selectors);
+  const scope = ctx.readScope(principal);
+  // A viewer deletes only among the versions it may see: a hidden version is neither removed nor revealed.
+  if (query.specVersions === undefined && scope.kind === 'all') return ctx.store.deleteObject(collectionId, objectId, selectors);
 
   const candidates: string[] = [];
   let next: string | undefined;
@@ -26,8 +28,12 @@ export async function deleteObjectVersions(
     const page = await ctx.store.queryVersions(
       collectionId,
       objectId,
-      { specVersions: query.specVersions, limit: ctx.settings.maxPageSize, ...(next === undefined ? {} : { next }) },
-      ctx.readScope(principal),
+      {
+        ...(query.specVersions === undefined ? {} : { specVersions: query.specVersions }),
+        limit: ctx.settings.maxPageSize,
+        ...(next === undefined ? {} : { next }),
+      },
+      scope,
     );
     candidates.push(...page.items.map((record) => record.version));
     next = page.more ? page.next : undefined;
@@ -40,6 +46,7 @@ export async function deleteObjectVersions(
     collectionId,
     objectId,
     chosen.map((version) => ({ kind: 'at', version })),
+    query.specVersions,
   );
 }
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { EntenteError } from '../../errors.js';
 import { nowMicros } from '../../store/timestamps.js';
-import type { StatusDetail } from '../../store/object-store.js';
+import type { Principal } from '../../access/principal.js';
+import type { AddResult, IncomingObject, StatusDetail } from '../../store/object-store.js';
 import { authoriseCollection } from './collection-access.js';
 import { sortIncomingObjects } from './incoming-objects.js';
 import { requireAcceptsTaxii, requireTaxiiContentType } from './media-types.js';
@@ -13,6 +14,24 @@ import { isBodyStream, readBodyText } from './request-body.js';
 import { presentStatus } from './status.js';
 import { envelopeJson, sendPage, sendTaxii } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
+
+/** Stores what the validator accepted, under the sharing rules when the server has them. */
+async function storeAccepted(
+  ctx: TaxiiContext,
+  principal: Principal,
+  collectionId: string,
+  accepted: readonly IncomingObject[],
+  invalid: readonly StatusDetail[],
+): Promise<{ results: AddResult[]; failures: StatusDetail[] }> {
+  if (accepted.length === 0) return { results: [], failures: [...invalid] };
+  if (ctx.publish === undefined) {
+    const results = await ctx.store.addObjects(collectionId, accepted, { authorOrg: principal.orgId, authorUser: principal.userId });
+    return { results, failures: [...invalid] };
+  }
+  const outcome = await ctx.publish(principal, collectionId, accepted);
+  const refused = outcome.failures.map(({ id, version, message }) => ({ id, version, message }));
+  return { results: outcome.results, failures: [...invalid, ...refused] };
+}
 
 type CollectionRoute = { Params: { collectionId: string }; Querystring: Record<string, unknown> };
 type ObjectRoute = { Params: { collectionId: string; objectId: string }; Querystring: Record<string, unknown> };
@@ -53,11 +72,8 @@ export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
       maxDepth: ctx.settings.maxJsonDepth,
       maxObjects: ctx.settings.maxObjectsPerEnvelope,
     });
-    const { accepted, failures } = sortIncomingObjects(elements, requestTimestamp);
-    const results =
-      accepted.length === 0
-        ? []
-        : await ctx.store.addObjects(collection.id, accepted, { authorOrg: principal.orgId, authorUser: principal.userId });
+    const sorted = sortIncomingObjects(elements, requestTimestamp);
+    const { results, failures } = await storeAccepted(ctx, principal, collection.id, sorted.accepted, sorted.failures);
     const successes: StatusDetail[] = results.map((result) =>
       result.status === 'duplicate'
         ? { id: result.id, version: result.version, message: 'This version was already in the collection; kept once' }

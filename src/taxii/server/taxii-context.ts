@@ -1,4 +1,5 @@
 import type { Authenticator, CollectionPermissions, Principal } from '../../access/principal.js';
+import type { ObjectPublisher } from '../../access/publication.js';
 import type { ObjectStore, ReadScope } from '../../store/object-store.js';
 
 /** The settings the TAXII endpoints read (a subset of the application settings). */
@@ -25,6 +26,11 @@ export interface TaxiiContext {
   readonly permissions: (principal: Principal, collectionId: string) => Promise<CollectionPermissions>;
   /** What of a collection this principal may see, applied inside the store's SQL. */
   readonly readScope: (principal: Principal) => ReadScope;
+  /**
+   * Writes Add Objects under the sharing rules (access/publication.ts). Absent:
+   * objects go straight to the store with the principal's organisation as author.
+   */
+  readonly publish?: ObjectPublisher;
 }
 
 /** The one API root this server has (TAXII 2.1 §1.6.2), relative to the server's base URL. */

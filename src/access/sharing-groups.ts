@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { EntenteError } from '../errors.js';
+import type { DatabaseSchema } from '../store/schema.js';
+import { nowMicros } from '../store/timestamps.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
+import { withSharing } from './sharing-schema.js';
+
+/**
+ * Sharing groups (issue 4): named sets of organisations, owned by one, that
+ * TLP:AMBER objects are published to. The owner is always a member and may
+ * extend the group; other members may extend it only when allowed. Membership
+ * is read by every query at the time it runs, so adding a member shows it the
+ * group's earlier AMBER objects and removing one hides them again.
+ */
+export interface SharingGroup {
+  readonly id: string;
+  readonly name: string;
+  readonly ownerOrg: string;
+  readonly createdAt: number;
+}
+
+export interface GroupMember {
+  readonly orgId: string;
+  readonly canExtend: boolean;
+}
+
+const MAX_NAME_LENGTH = 200;
+
+function checkGroupName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '' || trimmed.length > MAX_NAME_LENGTH || /\p{Cc}/u.test(trimmed)) {
+    throw new EntenteError('invalid_input', `A sharing group name needs 1 to ${MAX_NAME_LENGTH} characters and no control characters`, {
+      name,
+    });
+  }
+  return trimmed;
+}
+
+export async function createSharingGroup(
+  db: Kysely<DatabaseSchema>,
+  input: { name: string; ownerOrg: string; members?: readonly GroupMember[] },
+  now: number = nowMicros(),
+): Promise<SharingGroup> {
+  const name = checkGroupName(input.name);
+  const group: SharingGroup = { id: randomUUID(), name, ownerOrg: input.ownerOrg, createdAt: now };
+  const members = new Map<string, boolean>([[input.ownerOrg, true]]);
+  for (const member of input.members ?? []) if (member.orgId !== input.ownerOrg) members.set(member.orgId, member.canExtend);
+  try {
+    await withSharing(db)
+      .transaction()
+      .execute(async (trx) => {
+        await trx.insertInto('sharing_groups').values({ id: group.id, name, owner_org: group.ownerOrg, created_at: now }).execute();
+        await trx
+          .insertInto('sharing_group_members')
+          .values([...members].map(([orgId, canExtend]) => ({ group_id: group.id, org_id: orgId, can_extend: canExtend ? 1 : 0 })))
+          .execute();
+      });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new EntenteError('conflict', `A sharing group named "${name}" already exists`, { name });
+    throw error;
+  }
+  return group;
+}
+
+export async function getSharingGroup(db: Kysely<DatabaseSchema>, id: string): Promise<SharingGroup | undefined> {
+  const row = await withSharing(db).selectFrom('sharing_groups').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toGroup(row);
+}
+
+/** Resolves a name or id the way a person typed it; throws `not_found` naming it. */
+export async function resolveSharingGroup(db: Kysely<DatabaseSchema>, nameOrId: string): Promise<SharingGroup> {
+  const row = await withSharing(db)
+    .selectFrom('sharing_groups')
+    .selectAll()
+    .where((eb) => eb.or([eb('name', '=', nameOrId.trim()), eb('id', '=', nameOrId)]))
+    .executeTakeFirst();
+  if (row === undefined) throw new EntenteError('not_found', `No sharing group named or with id "${nameOrId}"`);
+  return toGroup(row);
+}
+
+/** Every group, for the instance operator (CLI); organisations see only their own (`groupsOfOrganization`). */
+export async function listSharingGroups(db: Kysely<DatabaseSchema>): Promise<SharingGroup[]> {
+  const rows = await withSharing(db).selectFrom('sharing_groups').selectAll().orderBy('name').execute();
+  return rows.map(toGroup);
+}
+
+/** The ids of the groups an organisation belongs to. */
+export async function groupIdsOfOrganization(db: Kysely<DatabaseSchema>, orgId: string): Promise<string[]> {
+  const rows = await withSharing(db).selectFrom('sharing_group_members').select('group_id').where('org_id', '=', orgId).execute();
+  return rows.map((row) => row.group_id);
+}
+
+/** A group's members, shown only to an organisation that is one of them (issue 4). */
+export async function groupMembersFor(db: Kysely<DatabaseSchema>, groupId: string, viewerOrg: string): Promise<GroupMember[]> {
+  const members = await withSharing(db)
+    .selectFrom('sharing_group_members')
+    .select(['org_id', 'can_extend'])
+    .where('group_id', '=', groupId)
+    .orderBy('org_id')
+    .execute();
+  if (!members.some((m) => m.org_id === viewerOrg)) {
+    throw new EntenteError('not_found', `No sharing group with id "${groupId}" that your organisation belongs to`);
+  }
+  return members.map((m) => ({ orgId: m.org_id, canExtend: Number(m.can_extend) !== 0 }));
+}
+
+/** Adds (or updates) a member; `actorOrg` must be a member allowed to extend the group. */
+export async function addGroupMember(
+  db: Kysely<DatabaseSchema>,
+  groupId: string,
+  member: GroupMember,
+  actorOrg: string,
+): Promise<void> {
+  await requireExtender(db, groupId, actorOrg);
+  const sharing = withSharing(db);
+  await sharing.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('sharing_group_members')
+      .set({ can_extend: member.canExtend ? 1 : 0 })
+      .where('group_id', '=', groupId)
+      .where('org_id', '=', member.orgId)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) {
+      await trx
+        .insertInto('sharing_group_members')
+        .values({ group_id: groupId, org_id: member.orgId, can_extend: member.canExtend ? 1 : 0 })
+        .execute();
+    }
+  });
+}
+
+/** Removes a member (never the owner); `actorOrg` must be the owner. */
+export async function removeGroupMember(db: Kysely<DatabaseSchema>, groupId: string, orgId: string, actorOrg: string): Promise<void> {
+  const group = await getSharingGroup(db, groupId);
+  if (group === undefined || group.ownerOrg !== actorOrg) {
+    throw new EntenteError('forbidden', `Only the organisation that owns sharing group ${groupId} removes its members`);
+  }
+  if (orgId === group.ownerOrg) throw new EntenteError('invalid_input', 'The owner of a sharing group stays a member of it');
+  await withSharing(db).deleteFrom('sharing_group_members').where('group_id', '=', groupId).where('org_id', '=', orgId).execute();
+}
+
+/**
+ * Removes a group and its memberships. Its AMBER objects keep their
+ * `sharing_group`, which then matches no organisation: they fall back to
+ * their author's organisation only, never wider.
+ */
+export async function deleteSharingGroup(db: Kysely<DatabaseSchema>, groupId: string): Promise<void> {
+  await withSharing(db).deleteFrom('sharing_groups').where('id', '=', groupId).execute();
+}
+
+async function requireExtender(db: Kysely<DatabaseSchema>, groupId: string, actorOrg: string): Promise<void> {
+  const row = await withSharing(db)
+    .selectFrom('sharing_group_members')
+    .select('can_extend')
+    .where('group_id', '=', groupId)
+    .where('org_id', '=', actorOrg)
+    .executeTakeFirst();
+  if (row === undefined || Number(row.can_extend) === 0) {
+    throw new EntenteError('forbidden', `Your organisation may not add members to sharing group ${groupId}`);
+  }
+}
+
+function toGroup(row: { id: string; name: string; owner_org: string; created_at: number }): SharingGroup {
+  return { id: row.id, name: row.name, ownerOrg: row.owner_org, createdAt: Number(row.created_at) };
+}
