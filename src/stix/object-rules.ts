@@ -1,6 +1,6 @@
 import { isRandomId } from './identifier.js';
 import { isKnownLanguageTag } from './language-tags.js';
-import { stixPatternProblem } from './pattern.js';
+import { validateStixPattern } from './pattern/validate-stix-pattern.js';
 import type { Reporter } from './check-context.js';
 import { compareValidTimestamps, timestampProblem } from './timestamp.js';
 import { TLP1_MARKINGS, TLP2_MARKINGS } from './tlp.js';
@@ -205,8 +205,8 @@ function canonical(value: unknown): string {
 export const stixPatternSyntax: ObjectRule = (object, report) => {
   const { pattern, pattern_type: patternType } = object;
   if (patternType !== 'stix' || typeof pattern !== 'string') return;
-  const problem = stixPatternProblem(pattern);
-  if (problem !== undefined) report.add('pattern', `is not a valid STIX pattern: ${problem}`);
+  const problem = validateStixPattern(pattern);
+  if (problem !== undefined) report.add('pattern', `is not a valid STIX pattern: ${problem.message}`);
 };
 
 /** email-message §6.6.2: each MIME part has exactly one of body and body_raw_ref. */
