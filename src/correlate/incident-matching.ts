@@ -33,7 +33,9 @@ export interface MatchResult {
 
 /** Cities closer than this are one place (Saint-Denis and Paris). */
 export const SAME_PLACE_KM = 40;
-export const SAME_EVENT_THRESHOLD = 0.62;
+export const SAME_EVENT_THRESHOLD = 0.65;
+/** Scores are sums of floating-point products: compare with a tolerance. */
+const EPSILON = 1e-9;
 
 const WEIGHTS = { time: 0.35, place: 0.3, attack: 0.15, target: 0.1, actor: 0.1 } as const;
 /** Day-precise dates (possibly with an end the next day) span at most this many days. */
@@ -70,7 +72,7 @@ export function compareIncidents(a: IncidentFeatures, b: IncidentFeatures): Matc
   const actor = actorOverlap === undefined ? 0.5 : actorOverlap ? 1 : 0;
   reasons.push(`attack ${attack.toFixed(2)}`, `target ${target.toFixed(2)}`, `actor ${actor.toFixed(2)}`);
   const score = WEIGHTS.time * time + WEIGHTS.place * place + WEIGHTS.attack * attack + WEIGHTS.target * target + WEIGHTS.actor * actor;
-  return { decision: score >= SAME_EVENT_THRESHOLD ? 'same' : 'distinct', score, veto: undefined, reasons };
+  return { decision: score + EPSILON >= SAME_EVENT_THRESHOLD ? 'same' : 'distinct', score, veto: undefined, reasons };
 }
 
 function veto(rule: string): MatchResult {

@@ -3,13 +3,17 @@ import type { IncidentFeatures } from './incident-features.js';
 
 /**
  * Which event a report is a report of (one at most, so that a report never
- * lands in two clusters): the cluster of its first news incident; failing
- * that, a news cluster one of its background incidents joined, when the report
- * was published within {@link REPORTING_WINDOW_DAYS} of that event (an
- * analysis written in the days after an attack reports on it; an anniversary
- * piece a year later only mentions it); otherwise none.
+ * lands in two clusters). Each of its incidents proposes its cluster when the
+ * cluster is news and the report was published within
+ * {@link REPORTING_WINDOW_DAYS} of the event, whether the incident is the
+ * report's news or a background mention (an analysis in
+ * the months after an attack reports on it; an anniversary piece a year later
+ * only mentions it). Among the proposals, the cluster with the most other
+ * reports wins (an incident no other report corroborates is more likely a
+ * misreading than the report's subject), then a news incident's, then the
+ * report's order.
  */
-export const REPORTING_WINDOW_DAYS = 30;
+export const REPORTING_WINDOW_DAYS = 180;
 
 const DAY_MS = 86_400_000;
 
@@ -18,15 +22,23 @@ export function reportPlacement(
   clusterOf: (incidentId: string) => string | undefined,
   clusters: readonly Cluster[],
 ): string | undefined {
-  const news = incidents.find((f) => f.newsStatus === 'news');
-  if (news !== undefined) return clusterOf(news.incidentId);
   const byId = new Map(clusters.map((c) => [c.id, c]));
-  for (const f of incidents) {
+  const proposals: { clusterId: string; others: number; news: boolean; order: number }[] = [];
+  incidents.forEach((f, order) => {
     const clusterId = clusterOf(f.incidentId);
     const cluster = clusterId === undefined ? undefined : byId.get(clusterId);
-    if (cluster === undefined || !cluster.news || f.published === undefined || f.date === undefined) continue;
-    const publishedDay = Math.floor(Date.parse(f.published) / DAY_MS);
-    if (publishedDay - f.date.lastDay <= REPORTING_WINDOW_DAYS) return clusterId;
-  }
-  return undefined;
+    if (clusterId === undefined || cluster === undefined || !cluster.news) return;
+    if (!withinWindow(f, f.newsStatus === 'news')) return;
+    const others = new Set(cluster.members.map((m) => m.reportId).filter((r) => r !== f.reportId)).size;
+    proposals.push({ clusterId, others, news: f.newsStatus === 'news', order });
+  });
+  proposals.sort((a, b) => b.others - a.others || Number(b.news) - Number(a.news) || a.order - b.order);
+  return proposals[0]?.clusterId;
+}
+
+/** Without a date to compare, a news incident is taken at its word and a background one is not. */
+function withinWindow(f: IncidentFeatures, otherwise: boolean): boolean {
+  if (f.published === undefined || f.date === undefined) return otherwise;
+  const publishedDay = Math.floor(Date.parse(f.published) / DAY_MS);
+  return publishedDay - f.date.lastDay <= REPORTING_WINDOW_DAYS;
 }
