@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { DialectSql } from './dialect-sql.js';
-import type { AddResult, IncomingObject, WriteMeta } from './object-store.js';
+import type { AddOptions, AddResult, IncomingObject, WriteMeta } from './object-store.js';
 import { pendingRow, toInsertRow, type PendingRow } from './object-row.js';
 import type { InsertRow } from './object-columns.js';
 import type { DatabaseSchema } from './schema.js';
@@ -29,6 +29,7 @@ export async function addObjects(
   collectionId: string,
   objects: readonly IncomingObject[],
   meta: WriteMeta,
+  options: AddOptions = {},
 ): Promise<AddResult[]> {
   const pending = objects.map(pendingRow);
   let inserted = 0;
@@ -65,6 +66,7 @@ export async function addObjects(
       throw new EntenteError('conflict', `Collection ${collectionId} changed during the write; retry it`, { collectionId });
     }
     await markMultiVersion(trx, collectionId, [...gained]);
+    if (options.watermark !== undefined) await setWatermark(trx, options.watermark);
     inserted = fresh.length;
     return results;
   });
@@ -120,4 +122,14 @@ async function markMultiVersion(trx: Trx, collectionId: string, ids: readonly st
       .where('multi_version', '=', 0)
       .execute();
   }
+}
+
+/** Upserts a watermark inside the write's transaction (so it commits, or not, with the objects). */
+async function setWatermark(trx: Trx, watermark: { readonly key: string; readonly value: string }): Promise<void> {
+  const row = { key: watermark.key, value: watermark.value, updated_at: nowMicros() };
+  await trx
+    .insertInto('watermarks')
+    .values(row)
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: row.value, updated_at: row.updated_at }))
+    .execute();
 }

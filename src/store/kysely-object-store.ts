@@ -5,6 +5,7 @@ import { addObjects } from './add-objects.js';
 import type { DialectSql } from './dialect-sql.js';
 import { storeMigrations } from './migrations/index.js';
 import type {
+  AddOptions,
   AddResult,
   Collection,
   IncomingObject,
@@ -90,8 +91,13 @@ export class KyselyObjectStore implements ObjectStore {
     return rows.map(toCollection);
   }
 
-  async addObjects(collectionId: string, objects: readonly IncomingObject[], meta: WriteMeta): Promise<AddResult[]> {
-    return await addObjects(this.db, this.dialect, collectionId, objects, meta);
+  async addObjects(collectionId: string, objects: readonly IncomingObject[], meta: WriteMeta, options: AddOptions = {}): Promise<AddResult[]> {
+    return await addObjects(this.db, this.dialect, collectionId, objects, meta, options);
+  }
+
+  async getWatermark(key: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('watermarks').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value;
   }
 
   async queryObjects(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<StoredObject>> {

@@ -21,9 +21,13 @@ export interface ObjectStore {
 
   /**
    * Adds objects in one transaction. A version already held (same id and
-   * version) is reported as `duplicate` and not stored again.
+   * version) is reported as `duplicate` and not stored again. With
+   * `options.watermark`, the key is set to the value in that same
+   * transaction: a resume point never ahead of, nor behind, what is stored.
    */
-  addObjects(collectionId: string, objects: readonly IncomingObject[], meta: WriteMeta): Promise<AddResult[]>;
+  addObjects(collectionId: string, objects: readonly IncomingObject[], meta: WriteMeta, options?: AddOptions): Promise<AddResult[]>;
+  /** The value `addObjects` last wrote for a watermark key. */
+  getWatermark(key: string): Promise<string | undefined>;
 
   /** TAXII 2.1 §5.4 Get Objects: one page of object rows, filtered in SQL. */
   queryObjects(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<StoredObject>>;
@@ -78,6 +82,10 @@ export interface WriteMeta {
   readonly authorUser: string | null;
   readonly partner?: string | null;
   readonly sharingGroup?: string | null;
+}
+
+export interface AddOptions {
+  readonly watermark?: { readonly key: string; readonly value: string };
 }
 
 export interface AddResult {

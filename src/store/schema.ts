@@ -19,6 +19,7 @@ export interface DatabaseSchema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   collection_grants: CollectionGrantsTable;
+  watermarks: WatermarksTable;
 }
 
 export interface CollectionsTable {
@@ -117,4 +118,15 @@ export interface CollectionGrantsTable {
   can_read: number;
   /** 0 or 1 */
   can_write: number;
+}
+
+/**
+ * Resume points written in the same transaction as the objects they cover
+ * (`addObjects` with a watermark), so that after a crash a reader of the key
+ * knows exactly what has been stored. Federation keys them by pull rule.
+ */
+export interface WatermarksTable {
+  key: string;
+  value: string;
+  updated_at: number;
 }

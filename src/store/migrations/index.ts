@@ -3,6 +3,7 @@ import type { DialectSql } from '../dialect-sql.js';
 import { initialMigration } from './0001-initial.js';
 import { multiVersionMigration } from './0002-multi-version.js';
 import { sharingAndAuditMigration } from './0100-sharing-and-audit.js';
+import { federationMigration } from './0200-federation.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -15,6 +16,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '0001-initial': initialMigration(dialect),
         '0002-multi-version': multiVersionMigration,
         '0100-sharing-and-audit': sharingAndAuditMigration(dialect),
+        '0200-federation': federationMigration(dialect),
       };
     },
   };
