@@ -53,4 +53,15 @@ describe('incidents', () => {
     );
     expect(found.every((i) => i.status === 'background')).toBe(true);
   });
+
+  it('reports each item of a bulletin told as a separate attack as news', () => {
+    const found = incidents(
+      'A roadside bomb killed three soldiers near Kandahar on Friday, officials said.\n'
+      + 'In a separate attack on Friday, gunmen killed five police officers at a checkpoint in Kunduz.',
+    );
+    expect(found.map((i) => [i.status, i.place?.mentions[0]?.text, i.victimsKilled?.count.low])).toEqual([
+      ['news', 'Kandahar', 3],
+      ['news', 'Kunduz', 5],
+    ]);
+  });
 });

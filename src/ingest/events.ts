@@ -54,6 +54,8 @@ interface Frame {
   readonly hasTrigger: boolean;
   /** The attack word is definite ("the attack", "the siege"): it refers back to an incident already told. */
   readonly definite: boolean;
+  /** The frame is dated by reference to the incident before it ("on the same day"). */
+  readonly anchored: boolean;
 }
 
 export interface EventContext {
@@ -213,7 +215,7 @@ function frame(
     ? dates.find((d) => d.date !== undefined)
     : dates.filter((d) => d.date !== undefined && distance(d) <= DATE_REACH && !detached(d)).sort((a, b) => distance(a) - distance(b))[0];
   const since = triggerIndexes.some((i) => tokens[i - 2]?.lower === 'since' && /^(the|that|this)$/u.test(tokens[i - 1]?.lower ?? ''));
-  const separate = words.some((t) => /^(another|second|separate|other|earlier|later)$/u.test(t.lower));
+  const separate = words.some((t) => /^(another|second|separate|separately|also)$/u.test(t.lower));
   return {
     sentence: sentence.index,
     window,
@@ -227,6 +229,7 @@ function frame(
     separate,
     hasTrigger,
     definite,
+    anchored: context.dates.some((d) => d.anchor === true && within(d)),
   };
 }
 
@@ -248,6 +251,13 @@ function isSetting(tokens: readonly Token[], mention: Mention, from: number): bo
   }
   if (before.pos === 'ADJ' && /^(in|at|near|outside|of)$/u.test(tokens[mention.tokenStart - 2]?.lower ?? '')) return true;
   return after !== undefined && after.pos === 'NOUN' && !/^(president|government|minister|officials?|authorities|police|army|forces|leader)$/u.test(after.lower);
+}
+
+/** Dated within three days before publication (or undated, when the text gives no date to doubt). */
+function isRecent(date: DateMention | undefined, published: Date | undefined): boolean {
+  if (date?.date === undefined || published === undefined) return date?.date === undefined;
+  if (date.precision !== 'day') return false;
+  return published.getTime() - Date.parse(`${date.date}T00:00:00Z`) <= 3 * DAY_MS;
 }
 
 /** Dated clearly before the news: more than three weeks before publication. */
@@ -310,10 +320,14 @@ function mergeFrames(frames: readonly Frame[], context: EventContext): Incident[
       target = last;
     }
     if (target === undefined) {
-      // One incident is the report's news (the first one it tells as current); others it mentions are background.
-      target = newIncident(current.background || main !== undefined ? 'background' : 'news');
+      // The report's news is the first incident it tells as current; another is news too only when told as a
+      // separate, current attack with its own victims (a bulletin's next item), else it is mentioned as background.
+      const alsoNews = main !== undefined && !current.background && current.separate
+        && current.figures.some((f) => !f.perpetrators && f.what !== 'hostages')
+        && isRecent(current.date ?? (current.anchored ? last?.date : undefined), context.published);
+      target = newIncident(current.background || (main !== undefined && !alsoNews) ? 'background' : 'news');
       incidents.push(target);
-      if (target.status === 'news') main = target;
+      if (main === undefined && target.status === 'news') main = target;
     }
     absorb(target, current, place, context);
     last = target;
