@@ -1,3 +1,4 @@
+import { deterministicId } from '../stix/identifier.js';
 import { eventDate, type IncidentFeatures, type Perpetrator, type Place } from './incident-features.js';
 
 /**
@@ -13,7 +14,7 @@ export const CITIES: Readonly<Record<string, Place>> = {
 };
 
 function place(country: string, city: string, latitude: number, longitude: number): Place {
-  return { locationId: `location--${city}`, country, region: undefined, city, latitude, longitude };
+  return { locationId: deterministicId('location', { name: city, x_opencti_location_type: 'City' }), country, region: undefined, city, latitude, longitude };
 }
 
 export interface IncidentSketch {
@@ -55,11 +56,12 @@ export function incident(s: IncidentSketch): IncidentFeatures {
     perpetrators: s.perpetrators ?? [],
     newsStatus: s.news === false ? 'background' : 'news',
     sourceNames: s.sources ?? [],
-    evidenceText: s.evidence ?? `Report ${s.id} describes its own event in its own words entirely`,
+    // Every word carries the id, so that no two default texts share a shingle (independent reports).
+    evidenceText: s.evidence ?? ['report', 'describes', 'its', 'own', 'event', 'alone'].map((w) => `${w}-${s.id}`).join(' '),
     markingRefs: s.markings ?? [],
   };
 }
 
 export function group(name: string, attributionType: Perpetrator['attributionType'] = 'claim', claimChannel?: string): Perpetrator {
-  return { groupId: `intrusion-set--${name}`, name, aliases: [], attributionType, claimChannel };
+  return { groupId: deterministicId('intrusion-set', { name }), name, aliases: [], attributionType, claimChannel };
 }
