@@ -28,7 +28,7 @@ export function reportPlacement(
     const clusterId = clusterOf(f.incidentId);
     const cluster = clusterId === undefined ? undefined : byId.get(clusterId);
     if (clusterId === undefined || cluster === undefined || !cluster.news) return;
-    if (!withinWindow(f, f.newsStatus === 'news')) return;
+    if (!withinWindow(f, eventDay(cluster), f.newsStatus === 'news')) return;
     const others = new Set(cluster.members.map((m) => m.reportId).filter((r) => r !== f.reportId)).size;
     proposals.push({ clusterId, others, news: f.newsStatus === 'news', order });
   });
@@ -36,9 +36,18 @@ export function reportPlacement(
   return proposals[0]?.clusterId;
 }
 
-/** Without a date to compare, a news incident is taken at its word and a background one is not. */
-function withinWindow(f: IncidentFeatures, otherwise: boolean): boolean {
-  if (f.published === undefined || f.date === undefined) return otherwise;
+/**
+ * Without a date to compare, a news incident is taken at its word and a
+ * background one is not.
+ */
+function withinWindow(f: IncidentFeatures, event: number | undefined, otherwise: boolean): boolean {
+  if (f.published === undefined || event === undefined) return otherwise;
   const publishedDay = Math.floor(Date.parse(f.published) / DAY_MS);
-  return publishedDay - f.date.lastDay <= REPORTING_WINDOW_DAYS;
+  return publishedDay - event <= REPORTING_WINDOW_DAYS;
+}
+
+/** The event's last day as its most precisely dated member gives it ("August 2017" is the 17th when another report says so). */
+function eventDay(cluster: Cluster): number | undefined {
+  const dated = cluster.members.flatMap((m) => (m.date === undefined ? [] : [m.date]));
+  return dated.sort((a, b) => a.lastDay - a.firstDay - (b.lastDay - b.firstDay))[0]?.lastDay;
 }
