@@ -16,10 +16,12 @@ export interface ObjectPath {
   readonly steps: readonly PathStep[];
 }
 
-/** One comparison (`operator` set) or EXISTS test (`operator` undefined) inside an observation. */
+/** One comparison or EXISTS test inside an observation. */
 export interface PropertyTest {
   readonly path: ObjectPath;
-  readonly operator: Token | undefined;
+  readonly exists: boolean;
+  /** The comparison operator, or the EXISTS keyword. */
+  readonly operator: Token;
   /** The literal, or the members of an IN set. */
   readonly values: readonly Token[];
   readonly isSet: boolean;
@@ -52,6 +54,7 @@ const PRIMITIVE: ReadonlySet<TokenKind> = new Set([
 ]);
 const ORDERABLE: ReadonlySet<TokenKind> = new Set([...PRIMITIVE].filter((kind) => kind !== 'bool'));
 const STRING: ReadonlySet<TokenKind> = new Set(['string']);
+const ORDER_OPERATORS: ReadonlySet<TokenKind> = new Set(['lt', 'le', 'gt', 'ge']);
 const STRING_OPERATORS: ReadonlySet<string> = new Set(['LIKE', 'MATCHES', 'ISSUBSET', 'ISSUPERSET']);
 const SECONDS: ReadonlySet<TokenKind> = new Set(['int', 'float']);
 const OBJECT_TYPE: ReadonlySet<TokenKind> = new Set(['identifier', 'hyphen-identifier']);
@@ -229,7 +232,7 @@ class Parser {
     }
     if (this.isKeyword('EXISTS')) {
       this.pos++;
-      this.tests.push({ path: this.objectPath(), operator: undefined, values: [], isSet: false });
+      this.tests.push({ path: this.objectPath(), exists: true, operator: first, values: [], isSet: false });
       return;
     }
     // The grammar's `NOT? EXISTS` is not in the parser the OASIS validator runs, which rejects NOT EXISTS.
@@ -238,14 +241,17 @@ class Parser {
     if (this.isKeyword('NOT')) this.pos++;
     const operator = this.current;
     this.pos++;
+    const compare = (values: Token[], isSet = false): void => {
+      this.tests.push({ path, exists: false, operator, values, isSet });
+    };
     if (operator.kind === 'eq' || operator.kind === 'neq') {
-      this.tests.push({ path, operator, values: [this.take(PRIMITIVE, 'a literal')], isSet: false });
-    } else if (operator.kind === 'lt' || operator.kind === 'le' || operator.kind === 'gt' || operator.kind === 'ge') {
-      this.tests.push({ path, operator, values: [this.take(ORDERABLE, `a literal other than a boolean after '${operator.text}'`)], isSet: false });
+      compare([this.take(PRIMITIVE, 'a literal')]);
+    } else if (ORDER_OPERATORS.has(operator.kind)) {
+      compare([this.take(ORDERABLE, `a literal other than a boolean after '${operator.text}'`)]);
     } else if (operator.kind === 'keyword' && STRING_OPERATORS.has(operator.text)) {
-      this.tests.push({ path, operator, values: [this.take(STRING, `a quoted string after ${operator.text}`)], isSet: false });
+      compare([this.take(STRING, `a quoted string after ${operator.text}`)]);
     } else if (operator.kind === 'keyword' && operator.text === 'IN') {
-      this.tests.push({ path, operator, values: this.set(), isSet: true });
+      compare(this.set(), true);
     } else {
       this.fail('a comparison operator (= != < <= > >= IN LIKE MATCHES ISSUBSET ISSUPERSET)', operator);
     }

@@ -86,7 +86,7 @@ function literalText(test: PropertyTest): string {
 
 /** STIX 2.1 §10.11: a value compared with `…hashes.<algorithm>` must have that algorithm's form. */
 function hashProblem(test: PropertyTest): PatternProblem | undefined {
-  if (test.operator === undefined || !test.path.steps.some((step) => step.kind === 'name' && step.name === 'hashes')) {
+  if (test.exists || !test.path.steps.some((step) => step.kind === 'name' && step.name === 'hashes')) {
     return undefined;
   }
   const last = test.path.steps[test.path.steps.length - 1];
@@ -115,13 +115,36 @@ function qualifierProblem(parsed: ParsedPattern): PatternProblem | undefined {
   return undefined;
 }
 
-/** The first problem of a parsed pattern beyond its syntax, or undefined. */
-export function checkPattern(pattern: string, parsed: ParsedPattern): PatternProblem | undefined {
+/**
+ * For any `pattern_version` but "2.1" the OASIS validator parses with the STIX
+ * 2.0 grammar, and then once more with the 2.1 one, so the pattern must be in
+ * both languages: no EXISTS (2.0 has none) and no START/STOP (2.0 takes
+ * strings, 2.1 timestamps); qualifiers are not compared.
+ */
+function olderVersionProblem(parsed: ParsedPattern, version: string): PatternProblem | undefined {
+  const exists = parsed.tests.find((test) => test.exists);
+  if (exists !== undefined) {
+    return problem(exists.operator, `EXISTS is not in the STIX 2.0 patterning language (pattern_version "${version}")`);
+  }
+  for (const observation of parsed.observations) {
+    const start = observation.qualifiers.find((qualifier) => qualifier.text === 'START');
+    if (start !== undefined) {
+      return problem(start, `START … STOP cannot be written so that both STIX 2.0 and 2.1 accept it (pattern_version "${version}")`);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first problem of a parsed pattern beyond its syntax, or undefined.
+ * `version` is the indicator's pattern_version (STIX 2.1 §4.7).
+ */
+export function checkPattern(pattern: string, parsed: ParsedPattern, version: string): PatternProblem | undefined {
   const leading = leadingBracket(pattern);
   if (leading !== undefined) return leading;
   for (const test of parsed.tests) {
     const found = pathProblem(test.path) ?? hashProblem(test);
     if (found !== undefined) return found;
   }
-  return qualifierProblem(parsed);
+  return version === '2.1' ? qualifierProblem(parsed) : olderVersionProblem(parsed, version);
 }

@@ -158,3 +158,18 @@ describe('validateStixPattern: what the OASIS validator checks beyond the gramma
     expectProblem('('.repeat(500) + "[file:name = 'a']" + ')'.repeat(500), 100, /nest deeper than 100/);
   });
 });
+
+describe('validateStixPattern with a pattern_version other than 2.1', () => {
+  it('accepts only what both the STIX 2.0 and 2.1 grammars accept', () => {
+    for (const version of ['2.0', '2.1.0']) {
+      expect(validateStixPattern("[file:name = 'a'] WITHIN 1 SECONDS WITHIN 2 SECONDS", version)).toBeUndefined();
+      expect(validateStixPattern(`[file:hashes.MD5 = '79054025255fb1a26e4bc422aef54eb4'] FOLLOWEDBY [file:size > 5]`, version)).toBeUndefined();
+      expect(validateStixPattern('[EXISTS file:name]', version)).toEqual({
+        position: 1, message: `EXISTS is not in the STIX 2.0 patterning language (pattern_version "${version}") at offset 1`,
+      });
+      expect(validateStixPattern("[file:name = 'a'] START t'2016-06-01T00:00:00Z' STOP t'2016-07-01T00:00:00Z'", version)?.message)
+        .toMatch(/^START … STOP cannot be written so that both STIX 2.0 and 2.1 accept it .* at offset 18$/);
+      expect(validateStixPattern("[file:hashes.MD5 = 'aa']", version)?.message).toMatch(/not a valid MD5 hash/);
+    }
+  });
+});
