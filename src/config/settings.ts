@@ -37,6 +37,12 @@ const schema = z.object({
   adminPassword: z.string().min(12, 'ENTENTE_ADMIN_PASSWORD must have at least 12 characters').optional(),
   /** ENTENTE_ADMIN_TOKEN: on first start, an API token for `admin` (at least 32 characters). */
   adminToken: z.string().min(32, 'ENTENTE_ADMIN_TOKEN must have at least 32 characters').optional(),
+  /**
+   * ENTENTE_SECRET_KEY: the key that encrypts partner credentials at rest (AES-256-GCM under a key derived
+   * with scrypt). At least 16 characters; keep it out of the database's backups. Unset: partners with
+   * credentials cannot be added or synced. Changing it makes stored credentials unreadable (re-add the partners).
+   */
+  secretKey: z.string().min(16, 'ENTENTE_SECRET_KEY must have at least 16 characters').optional(),
   /** ENTENTE_LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). Default info */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -59,6 +65,7 @@ const ENV_NAMES: Record<keyof Settings, string> = {
   defaultPageSize: 'ENTENTE_DEFAULT_PAGE_SIZE',
   adminPassword: 'ENTENTE_ADMIN_PASSWORD',
   adminToken: 'ENTENTE_ADMIN_TOKEN',
+  secretKey: 'ENTENTE_SECRET_KEY',
   logLevel: 'ENTENTE_LOG_LEVEL',
 };
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EntenteError } from '../../errors.js';
 import type { StixObject } from '../../stix/stix-object.js';
+import { scanEnvelope } from '../server/raw-envelope.js';
 import { filterQuery } from './object-filter.js';
 import type {
   ApiRootResource,
@@ -74,10 +75,13 @@ export class TaxiiClient {
     return envelope<ManifestRecordResource>(await this.transport.send('GET', url), url, 'objects');
   }
 
-  /** TAXII 2.1 §5.4 Get Objects: one page. */
+  /** TAXII 2.1 §5.4 Get Objects: one page, with each object's exact source text in `texts`. */
   async getObjects(apiRootUrl: string, collectionId: string, filter?: ObjectFilter): Promise<Envelope<StixObject>> {
     const url = `${collectionUrl(apiRootUrl, collectionId)}objects/${filterQuery(filter)}`;
-    return envelope<StixObject>(await this.transport.send('GET', url), url, 'objects');
+    const response = await this.transport.send('GET', url);
+    const page = envelope<StixObject>(response, url, 'objects');
+    const texts = objectTexts(response.text, page.items.length);
+    return texts === undefined ? page : { ...page, texts };
   }
 
   /** TAXII 2.1 §5.6 Get An Object: the selected versions of one object, one page. */
@@ -215,6 +219,19 @@ function envelope<T>(response: TaxiiResponse, url: string, itemsKey: 'objects' |
     ...(first !== undefined ? { dateAddedFirst: first } : {}),
     ...(last !== undefined ? { dateAddedLast: last } : {}),
   };
+}
+
+/**
+ * The source text of each element of the envelope's `objects` array, split by
+ * the same scanner the server uses for incoming envelopes; undefined if the
+ * split does not match the parsed items (then callers re-serialise).
+ */
+function objectTexts(text: string, count: number): string[] | undefined {
+  if (count === 0) return undefined;
+  // The body has already parsed as JSON, so no depth limit is needed here.
+  const spans = scanEnvelope(text, Number.MAX_SAFE_INTEGER).objects;
+  if (spans === undefined || spans.length !== count) return undefined;
+  return spans.map((span) => text.slice(span.start, span.end));
 }
 
 function status(response: TaxiiResponse, url: string): StatusResource {

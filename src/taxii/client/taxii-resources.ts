@@ -44,6 +44,8 @@ export interface Envelope<T> {
   readonly more: boolean;
   readonly next?: string;
   readonly items: readonly T[];
+  /** For object pages: each item's JSON text exactly as the server sent it, in the order of `items`. */
+  readonly texts?: readonly string[];
   /** `X-TAXII-Date-Added-First` of the answer, when sent. */
   readonly dateAddedFirst?: string;
   /** `X-TAXII-Date-Added-Last` of the answer, when sent. */

@@ -26,6 +26,8 @@ export interface TaxiiResponse {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The parsed JSON body; undefined for an empty body. */
   readonly body: unknown;
+  /** The body's text exactly as received (so objects can be kept byte for byte). */
+  readonly text: string;
 }
 
 const MiB = 1024 * 1024;
@@ -98,7 +100,7 @@ export class TaxiiTransport {
       flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
     }
     const text = await readLimited(response.body, this.maxResponseBytes, `${method} ${redact(url)}`);
-    return { status: response.statusCode, headers: flat, body: parseBody(text, response.statusCode, method, url) };
+    return { status: response.statusCode, headers: flat, body: parseBody(text, response.statusCode, method, url), text };
   }
 }
 

@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema } from '../store/schema.js';
+
+/**
+ * The tables of migration 0200-federation that federation alone uses, as
+ * Kysely sees them (the `watermarks` table belongs to the store, which writes
+ * it with the objects). A type alias: Kysely's `withTables` needs an
+ * index-signature-compatible type.
+ */
+export type FederationTables = {
+  partners: {
+    id: string;
+    name: string;
+    discovery_url: string;
+    auth_kind: 'basic' | 'token';
+    /** Sealed by credentials.ts; never the clear secret. */
+    credentials: string;
+    interval_seconds: number;
+    created_at: number;
+    last_run_at: number | null;
+    last_success_at: number | null;
+    consecutive_failures: number;
+    last_error: string | null;
+    unhealthy_until: number | null;
+    /** `host:pid:random` of the process pulling this partner now, if any. */
+    lease_owner: string | null;
+    lease_until: number | null;
+  };
+  partner_organizations: {
+    partner_id: string;
+    org_id: string;
+  };
+  partner_rules: {
+    id: string;
+    partner_id: string;
+    direction: 'pull' | 'push';
+    remote_collection: string;
+    local_collection: string;
+    /** JSON text: string[] */
+    types: string;
+    markings: string;
+    labels: string;
+    /** Order of the rule within its partner, as given. */
+    position: number;
+  };
+};
+
+export type FederationDb = Kysely<DatabaseSchema & FederationTables>;
+
+export function withFederation(db: Kysely<DatabaseSchema>): FederationDb {
+  return db.withTables<FederationTables>();
+}
