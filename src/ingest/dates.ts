@@ -18,6 +18,8 @@ export interface DateMention extends CharSpan {
   readonly precision: DatePrecision;
   /** True when the expression names the incident's day without giving it ("on the day of the attack"). */
   readonly anchor?: boolean;
+  /** True for the date of a dateline ("SOUSSE, Tunisia, June 26 -"): when the report was filed. */
+  readonly dateline?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -55,7 +57,8 @@ export function findDates(segmented: SegmentedText, published: Date | undefined,
           const resolved = resolveResult(result, reference, published !== undefined);
           if (resolved === undefined) continue;
           const start = sentence.start + window.start + result.index;
-          push({ text: result.text, start, end: start + result.text.length, sentence: sentence.index, ...resolved });
+          const dateline = isDateline(segmented.text, start, start + result.text.length);
+          push({ text: result.text, start, end: start + result.text.length, sentence: sentence.index, ...resolved, ...(dateline ? { dateline } : {}) });
         }
       }
     }
@@ -72,6 +75,13 @@ export function findDates(segmented: SegmentedText, published: Date | undefined,
     }
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+/** A date between a paragraph's opening place name in capitals and its dash: "NAIROBI, Jan 16 -". */
+function isDateline(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (start - lineStart > 60) return false;
+  return /^\p{Lu}[\p{Lu} .'-]{2,}(?:\s*\([^)]*\))?,[^\n]*$/u.test(text.slice(lineStart, start)) && /^\s*[-–—]/u.test(text.slice(end, end + 4));
 }
 
 /** Stretches of the sentence around its date words (merged where they touch), cut at word boundaries. */

@@ -6,7 +6,7 @@ import type { DateMention } from './dates.js';
 import type { Entity, ResolvedText } from './resolve.js';
 import type { CharSpan, Mention, SegmentedText, Sentence, Token } from './types.js';
 import {
-  ATTACK_NOUNS, ATTACK_VERBS, BACKGROUND_CUES, CROWD_NOUNS, IRREALIS_CUES, PERPETRATOR_NOUNS, RAMMING_VERBS, TARGET_WORDS, VEHICLE,
+  ATTACK_NOUNS, ATTACK_VERBS, BACKGROUND_CUES, CROWD_NOUNS, IRREALIS_CUES, PERPETRATOR_NOUNS, RAMMING_VERBS, SITE_NOUNS, TARGET_WORDS, VEHICLE,
   VEHICLE_NOUNS, WEAPON_WORDS, type TriggerSense,
 } from './lexicon/en-events.js';
 
@@ -202,7 +202,7 @@ function frame(
   const dates = context.dates.filter((d) => !d.anchor && within(d) && !inQuote(context, d.start));
   const words = tokens.slice(Math.max(sentence.tokenStart, from - 4), to);
   const cue = words.some((t) => BACKGROUND_CUES.has(t.lemma) || BACKGROUND_CUES.has(t.lower))
-    || /\blast year'?s\b|\b(a|one|two|three|\d+) (years?|months?) (ago|after|before|since|earlier)\b|\byears ago\b/iu.test(context.segmented.text.slice(window.start, window.end));
+    || /\blast year'?s\b|\b[\w-]+ (years?|months?|decades?) (ago|after|before|since|earlier|on)\b/iu.test(context.segmented.text.slice(window.start, window.end));
   // The date that goes with the attack word: the nearest one, within the same stretch of the sentence.
   const distance = (d: DateMention): number => Math.min(...triggerIndexes.map((i) => Math.abs((tokens[i] as Token).start - d.start)));
   // A non-restrictive relative clause (", which merged … last year") dates something else.
@@ -211,9 +211,11 @@ function frame(
     const between = context.segmented.text.slice(Math.min(at, d.end), Math.max(at, d.start));
     return /,\s+(which|who|whose|where)\b|;/u.test(between);
   });
+  // A dateline ("NAIROBI, Jan 16 -") dates the filing, not the attack: it counts only when nothing else does.
+  const ordered = (list: DateMention[]): DateMention[] => list.sort((a, b) => Number(a.dateline === true) - Number(b.dateline === true) || distance(a) - distance(b));
   const date = triggerIndexes.length === 0
-    ? dates.find((d) => d.date !== undefined)
-    : dates.filter((d) => d.date !== undefined && distance(d) <= DATE_REACH && !detached(d)).sort((a, b) => distance(a) - distance(b))[0];
+    ? ordered(dates.filter((d) => d.date !== undefined))[0]
+    : ordered(dates.filter((d) => d.date !== undefined && distance(d) <= DATE_REACH && !detached(d)))[0];
   const since = triggerIndexes.some((i) => tokens[i - 2]?.lower === 'since' && /^(the|that|this)$/u.test(tokens[i - 1]?.lower ?? ''));
   const separate = words.some((t) => /^(another|second|separate|separately|also)$/u.test(t.lower));
   return {
@@ -353,7 +355,9 @@ function absorb(incident: Incident, frame: Frame, place: Entity | undefined, con
   incident.sentences.add(frame.sentence);
   incident.evidence.push(frame.window);
   // The attack comes before what follows it (mourning, arrests, claims): keep the most precise, then the earliest date.
-  if (frame.date !== undefined && (incident.date === undefined || precisionRank(frame.date.precision) > precisionRank(incident.date.precision)
+  // A background incident is older than the report: a date of the news ("on Monday") in its sentence is not its own.
+  const ownDate = incident.status === 'background' && !isOld(frame.date, context.published) ? undefined : frame.date;
+  if (ownDate !== undefined && frame.date !== undefined && (incident.date === undefined || precisionRank(frame.date.precision) > precisionRank(incident.date.precision)
     || (precisionRank(frame.date.precision) === precisionRank(incident.date.precision) && (frame.date.date ?? '') < (incident.date.date ?? '')))) {
     incident.date = frame.date;
   }
@@ -380,7 +384,7 @@ function absorb(incident: Incident, frame: Frame, place: Entity | undefined, con
     const victimHead = frame.figures.some((f) => !f.perpetrators && f.head === token.lemma);
     if (victimHead || before.some((w) => TARGETING_WORDS.test(w))) {
       incident.targetTypes.add(target);
-      if (incident.site === undefined && token.pos === 'NOUN' && !['people', 'civilian', 'soldier', 'serviceman', 'servicemen', 'police', 'tourist'].includes(token.lemma)) {
+      if (incident.site === undefined && token.pos === 'NOUN' && (SITE_NOUNS.has(token.lemma) || SITE_NOUNS.has(token.lower))) {
         incident.site = sitePhrase(context.segmented, frame.from, i);
       }
     }

@@ -126,3 +126,12 @@ export const QUANTITY_QUALIFIERS: readonly (readonly [string, 'at-least' | 'more
   ['about', 'approximately'], ['around', 'approximately'], ['some', 'approximately'], ['roughly', 'approximately'],
   ['approximately', 'approximately'], ['an estimated', 'approximately'], ['estimated', 'approximately'], ['close to', 'approximately'],
 ];
+
+/** Nouns for the place attacked, kept as the incident's site ("a National Guard base", "a beachside hotel"). */
+export const SITE_NOUNS: ReadonlySet<string> = new Set([
+  'base', 'barracks', 'checkpoint', 'post', 'outpost', 'camp', 'hotel', 'restaurant', 'café', 'cafe', 'bar', 'market', 'shop', 'mall',
+  'bakery', 'nightclub', 'club', 'supermarket', 'bank', 'mosque', 'church', 'synagogue', 'temple', 'shrine', 'school', 'university',
+  'college', 'airport', 'station', 'embassy', 'consulate', 'parliament', 'ministry', 'stadium', 'museum', 'hall', 'theatre', 'theater',
+  'complex', 'hospital', 'office', 'headquarters', 'compound', 'beach', 'bridge', 'square', 'promenade', 'festival', 'concert',
+  'flight', 'plane', 'train', 'bus', 'convoy', 'prison', 'court', 'courthouse',
+]);
