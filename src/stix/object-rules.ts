@@ -203,9 +203,9 @@ function canonical(value: unknown): string {
 
 /** indicator §4.7: a pattern of type "stix" must follow the STIX patterning grammar (§9). */
 export const stixPatternSyntax: ObjectRule = (object, report) => {
-  const { pattern, pattern_type: patternType } = object;
+  const { pattern, pattern_type: patternType, pattern_version: version } = object;
   if (patternType !== 'stix' || typeof pattern !== 'string') return;
-  const problem = validateStixPattern(pattern);
+  const problem = validateStixPattern(pattern, typeof version === 'string' ? version : undefined);
   if (problem !== undefined) report.add('pattern', `is not a valid STIX pattern: ${problem.message}`);
 };
 
