@@ -36,6 +36,12 @@ describe('normalise', () => {
     expect(html.slice(result.toSource(at), result.toSource(at) + 6)).toBe('Gunmen');
   });
 
+  it('drops page furniture marked by class names and stock lines', () => {
+    const html = `<html><body><div class="article-body"><p>${ENGLISH}</p><div class="share-buttons">Share on X</div>
+      <p>Advertisement</p><ul class="related-links"><li>Other story</li></ul><p>The ministry gave no names.</p></div></body></html>`;
+    expect(normalise(html).text).toBe(`${ENGLISH}\nThe ministry gave no names.`);
+  });
+
   it.each([
     ['empty', ''],
     ['blank HTML', '<html><body><nav>menu</nav></body></html>'],

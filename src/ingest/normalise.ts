@@ -38,7 +38,11 @@ const ISO3_TO_1: Readonly<Record<string, string>> = {
   swe: 'sv', ron: 'ro', hun: 'hu', ces: 'cs', ell: 'el', bul: 'bg', srp: 'sr', hrv: 'hr',
 };
 
-const BOILERPLATE = 'script, style, noscript, nav, header, footer, aside, form, iframe, svg, button, template, figure, menu';
+// A page's own <header> is left alone: inside an <article> it holds the headline; the container choice drops the site's.
+const BOILERPLATE = 'script, style, noscript, nav, footer, aside, form, iframe, svg, button, template, figure, menu';
+// Class, id or role names of page furniture: sharing buttons, related links, adverts, newsletters, comments.
+const BOILERPLATE_MARKER = /\b(share|sharing|social|related|advert\w*|ads?|promo\w*|newsletter|subscribe|comments?|cookie\w*|breadcrumbs?|navigation|navbar|menu|sidebar|footer|banner|complementary)\b/iu;
+const BOILERPLATE_LINE = /^(advertisement|share( this( article| story)?)?|read more|related( articles| stories)?|sign up\b.*|follow us\b.*|copyright\b.*|©.*|all rights reserved.*)$/iu;
 const BLOCK = new Set(['p', 'div', 'br', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'article', 'section',
   'main', 'tr', 'table', 'ul', 'ol', 'pre', 'dd', 'dt', 'hr', 'body', 'html']);
 
@@ -165,6 +169,10 @@ function fromHtml(raw: string): { text: string; pieces: Piece[]; title?: string 
   const root = parse(raw, { comment: false, blockTextElements: { script: false, style: false, noscript: false, pre: true } });
   const titleText = root.querySelector('title')?.text.trim() || root.querySelector('h1')?.text.trim();
   for (const element of root.querySelectorAll(BOILERPLATE)) element.remove();
+  for (const element of root.querySelectorAll('[class], [id], [role]')) {
+    const marker = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''} ${element.getAttribute('role') ?? ''}`;
+    if (BOILERPLATE_MARKER.test(marker)) element.remove();
+  }
   const container = root.querySelector('article') ?? root.querySelector('main') ?? root.querySelector('body') ?? root;
   const pieces: Piece[] = [];
   let text = '';
@@ -172,7 +180,7 @@ function fromHtml(raw: string): { text: string; pieces: Piece[]; title?: string 
   const visit = (node: Node): void => {
     if (node instanceof TextNode) {
       const content = normaliseLine(node.text.replace(/\s+/gu, ' '));
-      if (content.trim() === '') {
+      if (content.trim() === '' || BOILERPLATE_LINE.test(content.trim())) {
         if (text !== '' && !pendingBreak && !text.endsWith(' ') && /\s/u.test(node.rawText)) text += ' ';
         return;
       }
