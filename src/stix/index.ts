@@ -39,4 +39,3 @@ export {
   type GtdAttackType, type GtdTargetType, type GtdWeaponType,
 } from './gtd-codebook.js';
 export { LANGUAGE_TAGS, isKnownLanguageTag } from './language-tags.js';
-export { stixPatternProblem } from './pattern.js';
