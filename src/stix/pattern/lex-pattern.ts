@@ -1,9 +1,9 @@
 /**
  * Tokens of the STIX 2.1 patterning language (STIX 2.1 §9, the lexer rules of
  * the normative STIXPattern grammar). Like that grammar's lexer, this one takes
- * the longest match at each position and, when a literal is malformed, falls
- * back to the shorter token (a lone quote, an identifier) so that the parser
- * reports the error where the literal starts.
+ * the longest match at each position (so "007" is three integers and
+ * "1.2.3.4" is "1.2", ".3", ".4"). A malformed literal or a character no rule
+ * knows becomes an 'invalid' token, where the parser then reports the error.
  */
 
 export type TokenKind =

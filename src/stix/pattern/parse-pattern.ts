@@ -30,7 +30,6 @@ export interface PropertyTest {
 export interface Observation {
   /** `[ … ]` rather than `( … )`. */
   readonly bracketed: boolean;
-  readonly at: number;
   /** The WITHIN / REPEATS / START keyword of each qualifier applied directly to it. */
   readonly qualifiers: readonly Token[];
 }
@@ -78,7 +77,7 @@ function clip(text: string): string {
 }
 
 /** The text a quoted string stands for: quotes removed, `\'` and `\\` unescaped. */
-export function unquote(literal: string): string {
+function unquote(literal: string): string {
   return literal.slice(1, -1).replace(/\\(['\\])/gu, '$1');
 }
 
@@ -177,7 +176,7 @@ class Parser {
       this.fail("'[' (an observation expression) or '('");
     }
     this.depth--;
-    this.observations.push({ bracketed: open.kind === '[', at: open.at, qualifiers: this.qualifiers() });
+    this.observations.push({ bracketed: open.kind === '[', qualifiers: this.qualifiers() });
   }
 
   private qualifiers(): Token[] {
@@ -186,11 +185,11 @@ class Parser {
       const keyword = this.current;
       if (this.isKeyword('WITHIN')) {
         this.pos++;
-        this.take(SECONDS, 'a positive number of seconds after WITHIN');
+        this.take(SECONDS, 'a number of seconds (0 or more, no sign but +) after WITHIN');
         this.expectKeyword('SECONDS');
       } else if (this.isKeyword('REPEATS')) {
         this.pos++;
-        this.expect('int', 'a positive whole number after REPEATS');
+        this.expect('int', 'a whole number (0 or more, no sign but +) after REPEATS');
         this.expectKeyword('TIMES');
       } else if (this.isKeyword('START')) {
         this.pos++;

@@ -5,7 +5,10 @@ import type { ObjectPath, ParsedPattern, PropertyTest } from './parse-pattern.js
 /**
  * Checks on a pattern that parses (STIX 2.1 §9): the rules beyond the grammar
  * that the OASIS stix2-validator reports as errors, so that an indicator
- * accepted here also passes there.
+ * accepted here also passes there. Where that validator is laxer than the
+ * specification this is not: paths after EXISTS are checked like the others,
+ * and an MD6 value must have one of MD6's lengths (it only looks at the first
+ * 32 characters).
  */
 
 export interface PatternProblem {

@@ -88,8 +88,8 @@ describe('validateStixPattern: syntax (STIX 2.1 §9.2, the STIXPattern grammar)'
     expectProblem("[file:name ~ 'a']", 11, /^expected a comparison operator/);
     expectProblem("[NOT EXISTS file:name]", 1, /^expected an object path, EXISTS or '\('/);
     expectProblem("[NOT file:name = 'a']", 1, /negate a comparison as type:property NOT = value/);
-    expectProblem("[file:name = 'a'] WITHIN -5 SECONDS", 25, /positive number of seconds/);
-    expectProblem("[file:name = 'a'] REPEATS 2.5 TIMES", 26, /positive whole number/);
+    expectProblem("[file:name = 'a'] WITHIN -5 SECONDS", 25, /^expected a number of seconds \(0 or more/);
+    expectProblem("[file:name = 'a'] REPEATS 2.5 TIMES", 26, /^expected a whole number \(0 or more/);
     expectProblem("[file:name = 'a'] START t'2016-06-01T00:00:00Z'", 47, /^expected STOP/);
     expectProblem("[file:ctime = t'2016-06-01']", 14, /malformed timestamp literal/);
     expectProblem("[file:ctime = t'2021-02-29T00:00:00Z']", 14, /malformed timestamp literal/);
