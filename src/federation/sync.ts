@@ -1,0 +1,122 @@
+import type { Kysely } from 'kysely';
+import { isEntenteError } from '../errors.js';
+import type { ObjectStore } from '../store/object-store.js';
+import type { DatabaseSchema } from '../store/schema.js';
+import { nowMicros } from '../store/timestamps.js';
+import { TaxiiClient, type TaxiiAuth, type TransportOptions } from '../taxii/client/index.js';
+import type { PartnerCredentials } from './credentials.js';
+import { DEFAULT_HEALTH_POLICY, recordFailure, recordSuccess, type HealthPolicy } from './health.js';
+import { acquireLease, leaseHolder, releaseLease } from './lease.js';
+import { partnerCredentials, type Partner, type PartnerRule } from './partners.js';
+import { emptyCounts, pullRule, type PullCounts } from './pull.js';
+import { findRemoteCollection, partnerApiRoot } from './remote.js';
+
+export interface RuleReport {
+  readonly rule: PartnerRule;
+  readonly counts: PullCounts;
+  /** Why the rule stopped early, if it did (what it stored before stays stored). */
+  readonly error?: string;
+}
+
+export interface PartnerReport {
+  readonly partner: string;
+  /** `ok`: every pull rule completed; `failed`: the partner or a rule failed; `busy`: another process holds its lease. */
+  readonly outcome: 'ok' | 'failed' | 'busy';
+  readonly rules: readonly RuleReport[];
+  readonly error?: string;
+}
+
+export interface SyncDeps {
+  readonly db: Kysely<DatabaseSchema>;
+  readonly store: ObjectStore;
+  /** ENTENTE_SECRET_KEY, to open the partners' credentials. */
+  readonly secretKey: string | undefined;
+  /** This process's lease owner (lease.ts newLeaseOwner). */
+  readonly leaseOwner: string;
+  /** Transport settings (retry policy, timeouts) for the partners' TAXII clients. */
+  readonly transport?: Omit<TransportOptions, 'auth'>;
+  readonly pageSize?: number;
+  readonly health?: HealthPolicy;
+  /** Told after every stored page. */
+  readonly onProgress?: (partner: Partner, rule: PartnerRule, counts: Readonly<PullCounts>) => void;
+}
+
+/** A lease outlives the longest pause between two pages (retries included) several times over. */
+const LEASE_MICROS = 10 * 60 * 1_000_000;
+
+/**
+ * Runs every pull rule of one partner under its lease, and records the run in
+ * the partner's health. Never throws for a partner's failure: it is reported
+ * and recorded, so a caller looping over partners goes on to the next one.
+ */
+export async function syncPartner(deps: SyncDeps, partner: Partner): Promise<PartnerReport> {
+  if (!(await acquireLease(deps.db, partner.id, deps.leaseOwner, LEASE_MICROS, nowMicros()))) {
+    const holder = (await leaseHolder(deps.db, partner.id)) ?? 'another process';
+    return { partner: partner.name, outcome: 'busy', rules: [], error: `partner ${partner.name} is being pulled by ${holder}` };
+  }
+  const rules: RuleReport[] = [];
+  let failure: string | undefined;
+  let client: TaxiiClient | undefined;
+  try {
+    const credentials = await partnerCredentials(deps.db, deps.secretKey, partner);
+    client = new TaxiiClient({ ...deps.transport, auth: toAuth(credentials) });
+    const apiRootUrl = await partnerApiRoot(client, partner.discoveryUrl);
+    for (const rule of partner.rules.filter((r) => r.direction === 'pull')) {
+      rules.push(await runRule(deps, client, partner, rule, apiRootUrl));
+    }
+    const failed = rules.filter((r) => r.error !== undefined);
+    if (failed.length > 0) failure = failed.map((r) => `${r.rule.remoteCollection}→${r.rule.localCollection}: ${r.error ?? ''}`).join('; ');
+  } catch (error) {
+    failure = messageOf(error);
+  } finally {
+    await client?.close();
+  }
+  const now = nowMicros();
+  if (failure === undefined) await recordSuccess(deps.db, partner.id, now);
+  else await recordFailure(deps.db, partner.id, failure, now, deps.health ?? DEFAULT_HEALTH_POLICY);
+  await releaseLease(deps.db, partner.id, deps.leaseOwner);
+  return { partner: partner.name, outcome: failure === undefined ? 'ok' : 'failed', rules, ...(failure !== undefined ? { error: failure } : {}) };
+}
+
+/** Syncs partners one after another; one partner's failure never stops the others. */
+export async function syncPartners(deps: SyncDeps, partners: readonly Partner[]): Promise<PartnerReport[]> {
+  const reports: PartnerReport[] = [];
+  for (const partner of partners) reports.push(await syncPartner(deps, partner));
+  return reports;
+}
+
+async function runRule(deps: SyncDeps, client: TaxiiClient, partner: Partner, rule: PartnerRule, apiRootUrl: string): Promise<RuleReport> {
+  let last: PullCounts | undefined;
+  try {
+    const remote = await findRemoteCollection(client, apiRootUrl, rule.remoteCollection);
+    const counts = await pullRule(
+      {
+        store: deps.store,
+        client,
+        ...(deps.pageSize !== undefined ? { pageSize: deps.pageSize } : {}),
+        onPage: async (progress) => {
+          last = { ...progress };
+          deps.onProgress?.(partner, rule, progress);
+          await acquireLease(deps.db, partner.id, deps.leaseOwner, LEASE_MICROS, nowMicros());
+        },
+      },
+      partner,
+      rule,
+      { apiRootUrl, collectionId: remote.id },
+    );
+    return { rule, counts };
+  } catch (error) {
+    return { rule, counts: last ?? emptyCounts(), error: messageOf(error) };
+  }
+}
+
+function toAuth(credentials: PartnerCredentials): TaxiiAuth {
+  return credentials.kind === 'basic'
+    ? { kind: 'basic', username: credentials.username, password: credentials.password }
+    : { kind: 'bearer', token: credentials.token };
+}
+
+function messageOf(error: unknown): string {
+  if (isEntenteError(error)) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
