@@ -27,6 +27,8 @@ export interface PullDeps {
   readonly client: TaxiiClient;
   /** `limit` asked of the partner per page; the partner may give fewer. Default 1000. */
   readonly pageSize?: number;
+  /** Stops the pull between two pages (what is stored stays stored, with its watermark). */
+  readonly signal?: AbortSignal;
   /** Called after each page is stored (progress, lease renewal). */
   readonly onPage?: (counts: Readonly<PullCounts>) => void | Promise<void>;
 }
@@ -85,6 +87,7 @@ export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRu
     }
     watermark = next;
     await deps.onPage?.(counts);
+    if (deps.signal?.aborted === true) break;
   }
   return counts;
 }

@@ -37,6 +37,8 @@ export interface SyncDeps {
   readonly transport?: Omit<TransportOptions, 'auth'>;
   readonly pageSize?: number;
   readonly health?: HealthPolicy;
+  /** Ends runs between two pages (shutdown). */
+  readonly signal?: AbortSignal;
   /** Told after every stored page. */
   readonly onProgress?: (partner: Partner, rule: PartnerRule, counts: Readonly<PullCounts>) => void;
 }
@@ -62,6 +64,7 @@ export async function syncPartner(deps: SyncDeps, partner: Partner): Promise<Par
     client = new TaxiiClient({ ...deps.transport, auth: toAuth(credentials) });
     const apiRootUrl = await partnerApiRoot(client, partner.discoveryUrl);
     for (const rule of partner.rules.filter((r) => r.direction === 'pull')) {
+      if (deps.signal?.aborted === true) break;
       rules.push(await runRule(deps, client, partner, rule, apiRootUrl));
     }
     const failed = rules.filter((r) => r.error !== undefined);
@@ -94,6 +97,7 @@ async function runRule(deps: SyncDeps, client: TaxiiClient, partner: Partner, ru
         store: deps.store,
         client,
         ...(deps.pageSize !== undefined ? { pageSize: deps.pageSize } : {}),
+        ...(deps.signal !== undefined ? { signal: deps.signal } : {}),
         onPage: async (progress) => {
           last = { ...progress };
           deps.onProgress?.(partner, rule, progress);

@@ -6,6 +6,7 @@ import { bootstrap } from '../../access/bootstrap.js';
 import { createPermissionCheck } from '../../access/permissions.js';
 import { createPublisher } from '../../access/publication.js';
 import { readScopeOf } from '../../access/read-scope.js';
+import { startPartnerScheduler } from '../../federation/scheduler.js';
 import { openStore } from '../../store/open-store.js';
 import { addDbOption, settingsFrom } from '../command-context.js';
 
@@ -17,8 +18,9 @@ interface ServeFlags {
 
 /**
  * `entente serve`: migrates the database, prepares a fresh instance
- * (organisation "local", user `admin`, collection "default"), serves TAXII 2.1
- * and stops cleanly on SIGINT or SIGTERM.
+ * (organisation "local", user `admin`, collection "default"), serves TAXII 2.1,
+ * pulls from partners on their intervals (federation/scheduler.ts), and stops
+ * cleanly on SIGINT or SIGTERM.
  */
 export function registerServeCommand(program: Command): void {
   addDbOption(
@@ -60,8 +62,10 @@ export function registerServeCommand(program: Command): void {
         out.push(`Generated password for user admin (shown once, store it now): ${prepared.generatedPassword}`);
       }
       process.stdout.write(`${out.join('\n')}\n`);
+      const scheduler = startPartnerScheduler({ sync: { db, store, secretKey: settings.secretKey }, log: logger });
       await stopRequested;
       logger.info('stopping');
+      await scheduler.stop();
       await server.close();
     } finally {
       await store.close();
