@@ -9,7 +9,7 @@ import type { Mention, SegmentedText, Sentence, Token } from './types.js';
  */
 export function subjectMention(
   segmented: SegmentedText, mentions: readonly Mention[], sentence: Sentence, verb: number,
-  accept: (mention: Mention) => boolean,
+  accept: (mention: Mention) => boolean, adjacent = false,
 ): Mention | undefined {
   const { tokens } = segmented;
   let end = verb;
@@ -24,6 +24,7 @@ export function subjectMention(
       }
     }
   }
+  if (adjacent) return mentionEndingAt(mentions, sentence, end, accept);
   const start = clauseStart(tokens, sentence, end);
   const candidates = mentions.filter((m) => m.sentence === sentence.index && m.tokenStart >= start && m.tokenEnd <= end && accept(m));
   return candidates.find((m) => m.kind === 'person' && m.tokenEnd === end) ?? candidates.filter((m) => m.kind === 'person').at(-1) ?? candidates.at(-1);

@@ -1,6 +1,6 @@
 import type { Entity, ResolvedText } from './resolve.js';
 import type { CharSpan, Mention, SegmentedText, Sentence, Token } from './types.js';
-import { SPEECH_VERBS } from './lexicon/en-people.js';
+import { ROLE_HEADS, SOURCE_NOUNS, SPEAKER_NOUNS, SPEECH_VERBS } from './lexicon/en-people.js';
 import { clauseStart, subjectMention } from './clause.js';
 
 /**
@@ -97,7 +97,9 @@ function sentenceAt(segmented: SegmentedText, offset: number): Sentence | undefi
 }
 
 function isSpeechVerb(token: Token): boolean {
-  return (token.pos === 'VERB' || token.pos === 'AUX') && (SPEECH_VERBS.has(token.lemma) || SPEECH_VERBS.has(token.lower));
+  if ((token.pos === 'VERB' || token.pos === 'AUX') && (SPEECH_VERBS.has(token.lemma) || SPEECH_VERBS.has(token.lower))) return true;
+  // The tagger sometimes takes "saying", "adding" for nouns.
+  return token.lower.endsWith('ing') && SPEECH_VERBS.has(token.lower.slice(0, -3));
 }
 
 function tokenAt(segmented: SegmentedText, offset: number, from: number, to: number): number {
@@ -109,9 +111,12 @@ function tokenAt(segmented: SegmentedText, offset: number, from: number, to: num
 function speakerAfter(segmented: SegmentedText, mentions: readonly Mention[], resolved: ResolvedText, span: CharSpan, sentence: Sentence, female: ReadonlySet<Entity>): Speaker | undefined {
   const { tokens } = segmented;
   const start = tokenAt(segmented, span.end + 1, sentence.tokenStart, sentence.tokenEnd);
-  for (let i = start; i < Math.min(sentence.tokenEnd, start + 6); i += 1) {
+  // The speaker may come with an apposition: ",” Ehsanullah Ehsan, a spokesman for the group, said".
+  const named = mentions.some((m) => m.tokenStart >= start && m.tokenStart <= start + 2);
+  for (let i = start; i < Math.min(sentence.tokenEnd, start + (named ? 16 : 9)); i += 1) {
     const token = tokens[i] as Token;
-    if (/^["“”]$/u.test(token.text) || token.pos === 'CCONJ') break;
+    // A conjunction or a relative clause ("… who had answered calls") ends the attribution.
+    if (/^["“”]$/u.test(token.text) || token.pos === 'CCONJ' || (i <= start + 1 && /^(who|which|that)$/u.test(token.lower))) break;
     if (!isSpeechVerb(token)) continue;
     return subjectBetween(segmented, mentions, resolved, start, i, span.start, female)
       ?? subjectAfterVerb(segmented, mentions, resolved, i + 1, sentence.tokenEnd, span.start, female);
@@ -126,6 +131,13 @@ function speakerBefore(segmented: SegmentedText, mentions: readonly Mention[], r
   for (let i = end - 1; i >= sentence.tokenStart; i -= 1) {
     const token = tokens[i] as Token;
     if (!isSpeechVerb(token)) continue;
+    const adjacent = subjectMention(segmented, mentions, sentence, i, (m) => m.kind !== 'place', true);
+    if (adjacent !== undefined) return mentionSpeaker(adjacent, resolved);
+    // "with its Amaq news agency saying": the noun phrase right before the verb, when it describes a speaker.
+    let first = i;
+    while (first - 1 >= sentence.tokenStart && /^(DET|ADJ|NOUN|PROPN|PRON)$/u.test((tokens[first - 1] as Token).pos)) first -= 1;
+    const described = first < i && !mentions.some((m) => m.tokenStart >= first && m.tokenEnd <= i) ? nounPhrase(segmented, first, i) : undefined;
+    if (described !== undefined) return { name: described };
     const subject = subjectMention(segmented, mentions, sentence, i, (m) => m.kind !== 'place');
     if (subject !== undefined) return mentionSpeaker(subject, resolved);
     return subjectBetween(segmented, mentions, resolved, clauseStart(tokens, sentence, i), i, span.start, female);
@@ -172,8 +184,14 @@ function nounPhrase(segmented: SegmentedText, from: number, to: number): string 
   const words = tokens.slice(from, to).filter((t) => !/^[,"“”]$/u.test(t.text));
   const first = words[0];
   const last = words.at(-1);
-  if (first === undefined || last === undefined || !words.some((t) => t.pos === 'NOUN' || t.pos === 'PROPN')) return undefined;
+  // Unnamed speakers are described by who they are: "a hotel employee", "a senior police officer".
+  if (first === undefined || last === undefined || !words.some((t) => t.pos === 'NOUN' && isSpeakerNoun(t))) return undefined;
   return segmented.text.slice(first.start, last.end);
+}
+
+function isSpeakerNoun(token: Token): boolean {
+  return ROLE_HEADS.has(token.lower) || ROLE_HEADS.has(token.lemma) || SOURCE_NOUNS.has(token.lower) || SOURCE_NOUNS.has(token.lemma)
+    || SPEAKER_NOUNS.has(token.lemma);
 }
 
 /** "she said": the nearest person named before, agreeing in gender where the text shows it. */
@@ -208,7 +226,8 @@ function reportedSpeech(segmented: SegmentedText, mentions: readonly Mention[], 
     for (let i = sentence.tokenStart; i < sentence.tokenEnd - 2; i += 1) {
       const verb = tokens[i] as Token;
       if (!isSpeechVerb(verb) || !/^(say|tell|insist|warn|announce|add|state|declare|argue|stress)$/u.test(verb.lemma)) continue;
-      const subject = subjectMention(segmented, mentions, sentence, i, (m) => m.kind === 'person');
+      // Only the verb's own subject: the name right before it, or before an apposition set off by commas.
+      const subject = subjectMention(segmented, mentions, sentence, i, (m) => m.kind === 'person', true);
       if (subject === undefined) break;
       const entity = resolved.entityOf(subject);
       if (entity === undefined || entity.kind !== 'person') break;

@@ -56,9 +56,9 @@ export const CAPITALISED_FUNCTION_WORDS: ReadonlySet<string> = new Set([
 /** Verbs of saying (lemmas), for quotes, reported speech and credited sources. */
 export const SPEECH_VERBS: ReadonlySet<string> = new Set([
   'say', 'tell', 'add', 'agree', 'insist', 'state', 'declare', 'announce', 'claim', 'write', 'warn', 'urge', 'note', 'report',
-  'explain', 'argue', 'stress', 'confirm', 'deny', 'reply', 'respond', 'answer', 'ask', 'recall', 'describe', 'call', 'vow',
-  'promise', 'pledge', 'praise', 'condemn', 'accuse', 'admit', 'acknowledge', 'suggest', 'indicate', 'conclude', 'continue',
-  'tweet', 'post', 'quote', 'cite', 'comment', 'remark', 'observe', 'emphasise', 'emphasize', 'assert', 'maintain', 'believe',
+  'explain', 'argue', 'stress', 'confirm', 'deny', 'reply', 'respond', 'ask', 'recall', 'describe', 'vow',
+  'promise', 'pledge', 'praise', 'condemn', 'accuse', 'admit', 'acknowledge', 'suggest', 'indicate', 'conclude',
+  'tweet', 'quote', 'cite', 'comment', 'remark', 'observe', 'emphasise', 'emphasize', 'assert', 'maintain',
   'told', 'said', 'says',
 ]);
 
@@ -67,4 +67,11 @@ export const SOURCE_NOUNS: ReadonlySet<string> = new Set([
   'ministry', 'spokesman', 'spokeswoman', 'spokesperson', 'official', 'officials', 'police', 'army', 'military', 'authorities',
   'government', 'prosecutor', 'prosecutors', 'witness', 'witnesses', 'agency', 'media', 'broadcaster', 'statement', 'transcript',
   'report', 'sources', 'source', 'investigators', 'hospital', 'doctors', 'residents', 'survivors', 'officer', 'officers',
+]);
+
+/** Nouns (by lemma) that describe an unnamed speaker ("a hotel employee said"). */
+export const SPEAKER_NOUNS: ReadonlySet<string> = new Set([
+  'employee', 'waiter', 'man', 'woman', 'worker', 'driver', 'guest', 'teacher', 'doctor', 'nurse', 'eyewitness', 'passer-by',
+  'tourist', 'shopkeeper', 'neighbour', 'neighbor', 'relative', 'friend', 'father', 'mother', 'brother', 'sister', 'son', 'daughter',
+  'owner', 'vendor', 'guard', 'soldier', 'policeman', 'commander', 'agency', 'group', 'ministry', 'government', 'army', 'police',
 ]);
