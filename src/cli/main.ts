@@ -5,7 +5,9 @@ import { registerExportCommand } from './commands/export.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerOrgCommands } from './commands/org.js';
+import { registerPartnerCommands } from './commands/partner.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerSyncCommand } from './commands/sync.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerUserCommands } from './commands/user.js';
 
@@ -25,6 +27,8 @@ function buildProgram(): Command {
   registerImportCommand(program);
   registerExportCommand(program);
   registerIngestCommand(program);
+  registerPartnerCommands(program);
+  registerSyncCommand(program);
   // Every sub-command reports usage errors through the same path as the root.
   for (const command of program.commands) applyExitOverride(command);
   return program;

@@ -114,7 +114,7 @@ async function runRule(deps: SyncDeps, client: TaxiiClient, partner: Partner, ru
   }
 }
 
-function toAuth(credentials: PartnerCredentials): TaxiiAuth {
+export function toAuth(credentials: PartnerCredentials): TaxiiAuth {
   return credentials.kind === 'basic'
     ? { kind: 'basic', username: credentials.username, password: credentials.password }
     : { kind: 'bearer', token: credentials.token };

@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { newLeaseOwner } from '../../federation/lease.js';
+import { listPartners, requirePartner, type Partner, type PartnerRule } from '../../federation/partners.js';
+import type { PullCounts } from '../../federation/pull.js';
+import { syncPartners, type PartnerReport } from '../../federation/sync.js';
+import { addDbOption, printData, withStore } from '../command-context.js';
+
+interface SyncFlags {
+  db?: string;
+  pageSize?: string;
+  json?: boolean;
+}
+
+const PROGRESS_INTERVAL_MS = 1_000;
+
+/**
+ * `entente sync [PARTNER]`: pulls now from one partner, or from every partner
+ * (unhealthy ones included: asking is a reason to try), with progress on
+ * stderr and a summary per rule on stdout. Exits 1 if any partner failed or
+ * was busy (being pulled by another process).
+ */
+export function registerSyncCommand(program: Command): void {
+  addDbOption(
+    program
+      .command('sync')
+      .description('Pull from partners now (all, or the one named), showing progress')
+      .argument('[partner]', 'partner name or id (default: every partner)')
+      .option('--page-size <n>', 'objects asked for per page (the partner may send fewer; default 1000)')
+      .option('--json', 'print the summary as JSON'),
+  ).action(async (name: string | undefined, flags: SyncFlags) => {
+    await withStore(flags, async ({ db, store }, settings) => {
+      const partners = name === undefined ? await listPartners(db) : [await requirePartner(db, name)];
+      if (partners.length === 0) {
+        process.stderr.write('No partners to sync (add one with: entente partner add NAME --url …)\n');
+        return;
+      }
+      let lastShown = 0;
+      const reports = await syncPartners(
+        {
+          db,
+          store,
+          secretKey: settings.secretKey,
+          leaseOwner: newLeaseOwner(),
+          ...(flags.pageSize !== undefined ? { pageSize: Number(flags.pageSize) } : {}),
+          onProgress: (partner: Partner, rule: PartnerRule, counts: Readonly<PullCounts>) => {
+            if (Date.now() - lastShown < PROGRESS_INTERVAL_MS) return;
+            lastShown = Date.now();
+            process.stderr.write(`${partner.name} ${rule.remoteCollection} → ${rule.localCollection}: page ${counts.pages}, ${countsText(counts)}\n`);
+          },
+        },
+        partners,
+      );
+      printData(flags.json === true, reports.map(toJson), () => reports.map(summary).join('\n'));
+      if (reports.some((r) => r.outcome !== 'ok')) process.exitCode = 1;
+    });
+  });
+}
+
+function countsText(c: Readonly<PullCounts>): string {
+  return `${c.received} received: ${c.added} new, ${c.duplicate} duplicate, ${c.rejected} rejected, ${c.filtered} filtered`;
+}
+
+function summary(report: PartnerReport): string {
+  const head = `${report.partner}: ${report.outcome}${report.error !== undefined ? ` — ${report.error}` : ''}`;
+  const rules = report.rules.map((r) => `  ${r.rule.remoteCollection} → ${r.rule.localCollection}: ${countsText(r.counts)}${r.error !== undefined ? ` (stopped: ${r.error})` : ''}`);
+  return [head, ...rules].join('\n');
+}
+
+function toJson(report: PartnerReport): Record<string, unknown> {
+  return {
+    partner: report.partner,
+    outcome: report.outcome,
+    ...(report.error !== undefined ? { error: report.error } : {}),
+    rules: report.rules.map((r) => ({ remote: r.rule.remoteCollection, local: r.rule.localCollection, ...r.counts, ...(r.error !== undefined ? { error: r.error } : {}) })),
+  };
+}
