@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryAudit, verifyAuditChain } from '../src/access/audit-log.js';
 import { grantCollection } from '../src/access/collection-grants.js';
 import { SHARING_EXTENSION_ID } from '../src/access/sharing-extension.js';
 import { createSharingGroup, removeGroupMember } from '../src/access/sharing-groups.js';
 import { findUserByUsername } from '../src/access/users.js';
+import { basicAuth, startTestServer, type TaxiiTestServer } from '../src/http/test-server.js';
 import { suiteContext, indicator } from '../src/http/taxii-test-client.js';
-import { startTestServer, type TaxiiTestServer } from '../src/http/test-server.js';
 import { TLP2_MARKING_IDS } from '../src/stix/tlp.js';
 import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresProblem, type TestStore } from '../src/store/test-backends.js';
 
@@ -114,6 +115,27 @@ function sharingSuite(open: () => Promise<TestStore>): void {
     const deleted = await t.call(`${t.objectsPath(server.sharedId)}${String(amber.id)}/`, { method: 'DELETE', auth: outsider() });
     t.expectError(deleted, 404);
     expect(await sees(server.auth.reader, amber.id as string)).toBe(true);
+  });
+
+  it('records writes, deletions, reads of marked objects and authentication failures in an intact chain, without secrets', async () => {
+    const amber = indicator();
+    const clear = indicator({ object_marking_refs: [TLP2_MARKING_IDS.clear] });
+    await t.add(server.sharedId, [amber, clear]);
+    await t.call(`${t.objectsPath(server.sharedId)}${String(amber.id)}/`, { auth: server.auth.reader });
+    await t.call(`${t.objectsPath(server.sharedId)}${String(clear.id)}/`, { auth: server.auth.reader });
+    await t.call(`${t.objectsPath(server.sharedId)}${String(amber.id)}/`, { method: 'DELETE' });
+    const wrong = await t.call(t.objectsPath(server.sharedId), { auth: basicAuth('reader', 'not the password') });
+    t.expectError(wrong, 401);
+
+    const about = async (object: string) => (await queryAudit(server.db, { object })).map((e) => e.action);
+    expect(await about(amber.id as string)).toEqual(['objects.add', 'objects.read-marked', 'objects.delete']);
+    expect(await about(clear.id as string)).toEqual(['objects.add']);
+    const failures = (await queryAudit(server.db, {})).filter((e) => e.action === 'auth.failure');
+    expect(failures.at(-1)).toMatchObject({ details: { scheme: 'basic', username: 'reader' }, address: '127.0.0.1' });
+    const text = JSON.stringify(await queryAudit(server.db, { limit: 100_000 }));
+    for (const header of Object.values(server.auth)) expect(text).not.toContain(header.replace(/^Bearer /, ''));
+    expect(text).not.toContain('not the password');
+    expect(await verifyAuditChain(server.db)).toMatchObject({ ok: true });
   });
 }
 

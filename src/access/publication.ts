@@ -3,7 +3,9 @@ import { EntenteError } from '../errors.js';
 import { tlpLevelOf } from '../stix/tlp.js';
 import type { AddResult, IncomingObject, ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
-import { effectiveTlp, type StoredTlp } from './marking-policy.js';
+import type { RequestOrigin } from './access-audit.js';
+import { appendAudit } from './audit-log.js';
+import { effectiveTlp, isLooserLevel, type StoredTlp } from './marking-policy.js';
 import { getOrganization } from './organizations.js';
 import { readSharingRequest, type SharingRequest } from './sharing-extension.js';
 import { groupIdsOfOrganization } from './sharing-groups.js';
@@ -54,7 +56,9 @@ const IDS_PER_STATEMENT = 500;
  *   may tighten or loosen its own objects.
  *
  * Objects refused are reported, each saying why; the others are stored, one
- * transaction per sharing group.
+ * transaction per sharing group. The attempt is then recorded in the audit
+ * log: what was added, refused, and which objects their author published
+ * with a looser level than their previous version.
  */
 export async function publishObjects(
   db: Kysely<DatabaseSchema>,
@@ -62,25 +66,28 @@ export async function publishObjects(
   collectionId: string,
   publisher: Publisher,
   objects: readonly IncomingObject[],
+  origin: RequestOrigin,
 ): Promise<PublishOutcome> {
   const org = await getOrganization(db, publisher.orgId);
   if (org === undefined) throw new EntenteError('not_found', `No organisation with id ${publisher.orgId}`);
   const requests = objects.map((incoming) => readSharingRequest(incoming.object));
   const wanted = requests.flatMap((r) => ('problem' in r ? [] : [r]));
-  const [memberOf, orgIds, userIds, authors] = await Promise.all([
+  const [memberOf, orgIds, userIds, held] = await Promise.all([
     groupIdsOfOrganization(db, publisher.orgId).then((ids) => new Set(ids)),
     orgIdsByIdentity(db, wanted.flatMap((r) => r.recipientOrgRefs)),
     userIdsByName(db, wanted.flatMap((r) => r.recipientUsernames)),
-    authorsOf(db, objects.map((incoming) => incoming.object.id)),
+    heldVersions(db, objects.map((incoming) => incoming.object.id)),
   ]);
 
   const failures: PublishFailure[] = [];
   const byGroup = new Map<string | null, Planned[]>();
+  const loosened: string[] = [];
   objects.forEach((incoming, index) => {
     const fail = (message: string) => failures.push({ index, id: incoming.object.id, version: versionOf(incoming), message });
     const request = requests[index] as SharingRequest | { problem: string };
     if ('problem' in request) return fail(`${incoming.object.id}: ${request.problem}`);
-    const otherAuthor = (authors.get(incoming.object.id) ?? []).some((author) => author !== publisher.orgId);
+    const before = held.get(incoming.object.id);
+    const otherAuthor = before !== undefined && [...before.authors].some((author) => author !== publisher.orgId);
     if (otherAuthor) {
       return fail(
         `${incoming.object.id} was first published by another organisation; only it publishes new versions (STIX 2.1 §3.6). Publish your own object with a new id`,
@@ -96,6 +103,7 @@ export async function publishObjects(
     if (missingOrg !== undefined) return fail(`recipient organisation ${missingOrg} is not an organisation of this instance`);
     const missingUser = request.recipientUsernames.find((name) => !userIds.has(name));
     if (missingUser !== undefined) return fail(`recipient user "${missingUser}" is not a user of this instance`);
+    if (before !== undefined && isLooserLevel(tlp, before.latestTlp)) loosened.push(`${incoming.object.id} ${before.latestTlp} -> ${tlp}`);
     const plan: Planned = {
       index,
       incoming: { ...incoming, tlp },
@@ -118,7 +126,24 @@ export async function publishObjects(
     results.forEach((result, i) => placed.push({ index: (batch[i] as Planned).index, result }));
   }
   placed.sort((a, b) => a.index - b.index);
-  return { results: placed.map((p) => p.result), failures };
+  const results = placed.map((p) => p.result);
+  if (objects.length > 0) {
+    await appendAudit(db, {
+      action: 'objects.add',
+      actorUser: publisher.userId,
+      actorOrg: publisher.orgId,
+      target: collectionId,
+      address: origin.address,
+      path: origin.path,
+      details: {
+        added: results.filter((r) => r.status === 'added').map((r) => `${r.id}@${r.version}`),
+        duplicates: results.filter((r) => r.status === 'duplicate').length,
+        refused: failures.map((f) => ({ id: f.id, message: f.message })),
+        ...(loosened.length > 0 ? { loosened } : {}),
+      },
+    });
+  }
+  return { results, failures };
 }
 
 /**
@@ -164,20 +189,36 @@ async function userIdsByName(db: Kysely<DatabaseSchema>, usernames: readonly str
   return new Map(rows.map((row) => [row.username, row.id]));
 }
 
-/** id → the author organisations of its stored versions, in every collection. */
-async function authorsOf(db: Kysely<DatabaseSchema>, ids: readonly string[]): Promise<Map<string, (string | null)[]>> {
+interface Held {
+  readonly authors: Set<string | null>;
+  latestVersion: string;
+  latestTlp: StoredTlp;
+}
+
+/** id → the author organisations of its stored versions in every collection, and its latest version's level. */
+async function heldVersions(db: Kysely<DatabaseSchema>, ids: readonly string[]): Promise<Map<string, Held>> {
   const unique = [...new Set(ids)];
-  const authors = new Map<string, (string | null)[]>();
+  const held = new Map<string, Held>();
   for (let start = 0; start < unique.length; start += IDS_PER_STATEMENT) {
     const rows = await db
       .selectFrom('objects')
-      .select(['id', 'author_org'])
-      .distinct()
+      .select(['id', 'author_org', 'version', 'tlp'])
       .where('id', 'in', unique.slice(start, start + IDS_PER_STATEMENT))
       .execute();
-    for (const row of rows) authors.set(row.id, [...(authors.get(row.id) ?? []), row.author_org]);
+    for (const row of rows) {
+      const entry = held.get(row.id);
+      if (entry === undefined) {
+        held.set(row.id, { authors: new Set([row.author_org]), latestVersion: row.version, latestTlp: row.tlp });
+        continue;
+      }
+      entry.authors.add(row.author_org);
+      if (row.version > entry.latestVersion) {
+        entry.latestVersion = row.version;
+        entry.latestTlp = row.tlp;
+      }
+    }
   }
-  return authors;
+  return held;
 }
 
 /** The shape the HTTP server takes for TAXII Add Objects. */
@@ -185,9 +226,10 @@ export type ObjectPublisher = (
   principal: { readonly orgId: string; readonly userId: string },
   collectionId: string,
   objects: readonly IncomingObject[],
+  origin: RequestOrigin,
 ) => Promise<PublishOutcome>;
 
 export function createPublisher(db: Kysely<DatabaseSchema>, store: ObjectStore): ObjectPublisher {
-  return (principal, collectionId, objects) =>
-    publishObjects(db, store, collectionId, { orgId: principal.orgId, userId: principal.userId }, objects);
+  return (principal, collectionId, objects, origin) =>
+    publishObjects(db, store, collectionId, { orgId: principal.orgId, userId: principal.userId }, objects, origin);
 }

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { isEntenteError } from '../errors.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerCollectionCommands } from './commands/collection.js';
 import { registerExportCommand } from './commands/export.js';
+import { registerGroupCommands } from './commands/group.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerOrgCommands } from './commands/org.js';
@@ -29,6 +31,8 @@ function buildProgram(): Command {
   registerIngestCommand(program);
   registerPartnerCommands(program);
   registerSyncCommand(program);
+  registerGroupCommands(program);
+  registerAuditCommands(program);
   // Every sub-command reports usage errors through the same path as the root.
   for (const command of program.commands) applyExitOverride(command);
   return program;

@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { Authenticator, CollectionPermissions, Principal } from '../access/principal.js';
+import type { AccessAudit } from '../access/access-audit.js';
 import type { ObjectPublisher } from '../access/publication.js';
+import { isEntenteError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
 import type { ObjectStore, ReadScope } from '../store/object-store.js';
 import { registerTaxiiRoutes, TAXII_MEDIA_TYPE } from '../taxii/server/index.js';
@@ -21,6 +23,8 @@ export interface AppDeps {
   readonly readScope?: (principal: Principal) => ReadScope;
   /** Add Objects under the sharing rules (`access/publication.ts` `createPublisher`). */
   readonly publish?: ObjectPublisher;
+  /** The audit trail: authentication failures, deletions, reads of marked objects (`access/access-audit.ts`). */
+  readonly audit?: AccessAudit;
   /** Where errors are logged; by default a pino logger at `settings.logLevel` on stdout. */
   readonly logger?: Logger;
 }
@@ -50,8 +54,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     const mapped = mapError(error);
+    if (deps.audit && isEntenteError(error) && error.code === 'unauthenticated') {
+      // Never the credentials themselves: only the scheme, and the user name a Basic attempt claimed.
+      // The 401 is answered even when the audit write fails; the failure is logged.
+      await deps.audit
+        .record({
+          action: 'auth.failure',
+          address: request.ip,
+          path: `${request.method} ${request.url}`,
+          details: describeAttempt(request.headers.authorization),
+        })
+        .catch((auditError: unknown) => logger.error({ err: auditError }, 'audit log write failed'));
+    }
     if (mapped.internal) {
       logger.error({ err: error, errorId: mapped.body.error_id, method: request.method, url: request.url }, 'request failed');
     }
@@ -66,8 +82,21 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     permissions: deps.permissions,
     readScope: deps.readScope ?? (() => WHOLE_COLLECTION),
     ...(deps.publish ? { publish: deps.publish } : {}),
+    ...(deps.audit ? { audit: deps.audit } : {}),
   });
   return app;
+}
+
+/** What an `Authorization` header claimed, without its secret. */
+function describeAttempt(authorization: string | undefined): Record<string, string> {
+  if (authorization === undefined) return { scheme: 'none' };
+  const [scheme = '', credentials = ''] = authorization.split(' ', 2);
+  if (scheme.toLowerCase() !== 'basic') return { scheme: scheme.toLowerCase().slice(0, 20) };
+  const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const username = colon > 0 ? decoded.slice(0, colon) : '';
+  // A name that is not a possible username may be a password typed in the wrong field: not recorded.
+  return /^[a-z0-9][a-z0-9._@-]{0,63}$/.test(username) ? { scheme: 'basic', username } : { scheme: 'basic' };
 }
 
 /** Sent as bytes so that Fastify keeps the Content-Type exactly as written (see taxii-reply.ts). */

@@ -3,6 +3,7 @@ import { DatabaseAuthenticator } from '../access/authenticator.js';
 import { grantCollection } from '../access/collection-grants.js';
 import { createOrganization } from '../access/organizations.js';
 import { createPermissionCheck } from '../access/permissions.js';
+import { createAccessAudit } from '../access/access-audit.js';
 import { createPublisher } from '../access/publication.js';
 import { readScopeOf } from '../access/read-scope.js';
 import type { Role } from '../access/principal.js';
@@ -80,6 +81,7 @@ export async function startTestServer(
     permissions: createPermissionCheck(db),
     readScope: readScopeOf,
     publish: createPublisher(db, store),
+    audit: createAccessAudit(db),
   });
   return {
     url: server.url,

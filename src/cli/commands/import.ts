@@ -26,6 +26,7 @@ interface ImportFlags {
 /** Exit code when the import ran but refused some objects. */
 export const EXIT_SOME_REJECTED = 2;
 const BATCH_SIZE = 1000;
+const IMPORT_ORIGIN = { address: null, path: 'cli import' } as const;
 
 interface Pending {
   readonly incoming: IncomingObject;
@@ -144,7 +145,7 @@ async function writeBatch(
   summary: ImportSummary,
 ): Promise<void> {
   try {
-    const outcome = await publishObjects(opened.db, opened.store, collectionId, publisher, batch.map((p) => p.incoming));
+    const outcome = await publishObjects(opened.db, opened.store, collectionId, publisher, batch.map((p) => p.incoming), IMPORT_ORIGIN);
     for (const failure of outcome.failures) summary.addRejected(failure.message, failure.id);
     count(outcome.results, summary);
   } catch (error) {

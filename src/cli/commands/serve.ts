@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { DatabaseAuthenticator } from '../../access/authenticator.js';
 import { bootstrap } from '../../access/bootstrap.js';
 import { createPermissionCheck } from '../../access/permissions.js';
+import { createAccessAudit } from '../../access/access-audit.js';
 import { createPublisher } from '../../access/publication.js';
 import { readScopeOf } from '../../access/read-scope.js';
 import { startPartnerScheduler } from '../../federation/scheduler.js';
@@ -52,6 +53,7 @@ export function registerServeCommand(program: Command): void {
         permissions: createPermissionCheck(db),
         readScope: readScopeOf,
         publish: createPublisher(db, store),
+        audit: createAccessAudit(db),
         logger,
       });
       const out: string[] = [`entente listening on ${server.url} (TAXII discovery: ${server.url}/taxii2/)`];

@@ -3,6 +3,7 @@ import { authoriseCollection } from './collection-access.js';
 import { requireAcceptsTaxii } from './media-types.js';
 import { requireObjectExists } from './object-existence.js';
 import { requireStixIdentifier } from './path-ids.js';
+import { requestOrigin } from './request-origin.js';
 import { OBJECT_QUERY, parseObjectQuery } from './query-params.js';
 import { envelopeJson, sendPage } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
@@ -26,6 +27,7 @@ export function registerObject(app: FastifyInstance, ctx: TaxiiContext): void {
       requireStixIdentifier(objectId, collection.id);
       const page = await ctx.store.queryObjects(collection.id, { ...query, ids: [objectId] }, ctx.readScope(principal));
       if (page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, principal);
+      await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.dateAdded), requestOrigin(request));
       return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map((item) => item.json).join(',')));
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { EntenteError } from '../../errors.js';
 import { nowMicros } from '../../store/timestamps.js';
+import type { RequestOrigin } from '../../access/access-audit.js';
 import type { Principal } from '../../access/principal.js';
 import type { AddResult, IncomingObject, StatusDetail } from '../../store/object-store.js';
 import { authoriseCollection } from './collection-access.js';
@@ -11,6 +12,7 @@ import { requireStixIdentifier } from './path-ids.js';
 import { COLLECTION_QUERY, DELETE_QUERY, parseObjectQuery } from './query-params.js';
 import { parseEnvelope } from './raw-envelope.js';
 import { isBodyStream, readBodyText } from './request-body.js';
+import { requestOrigin } from './request-origin.js';
 import { presentStatus } from './status.js';
 import { envelopeJson, sendPage, sendTaxii } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
@@ -22,13 +24,14 @@ async function storeAccepted(
   collectionId: string,
   accepted: readonly IncomingObject[],
   invalid: readonly StatusDetail[],
+  origin: RequestOrigin,
 ): Promise<{ results: AddResult[]; failures: StatusDetail[] }> {
   if (accepted.length === 0) return { results: [], failures: [...invalid] };
   if (ctx.publish === undefined) {
     const results = await ctx.store.addObjects(collectionId, accepted, { authorOrg: principal.orgId, authorUser: principal.userId });
     return { results, failures: [...invalid] };
   }
-  const outcome = await ctx.publish(principal, collectionId, accepted);
+  const outcome = await ctx.publish(principal, collectionId, accepted, origin);
   const refused = outcome.failures.map(({ id, version, message }) => ({ id, version, message }));
   return { results: outcome.results, failures: [...invalid, ...refused] };
 }
@@ -50,6 +53,7 @@ export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
     const { query, appliedLimit } = parseObjectQuery(request.query, COLLECTION_QUERY, ctx.settings);
     const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'read');
     const page = await ctx.store.queryObjects(collection.id, query, ctx.readScope(principal));
+    await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.dateAdded), requestOrigin(request));
     return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map((item) => item.json).join(',')));
   });
 
@@ -73,7 +77,7 @@ export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
       maxObjects: ctx.settings.maxObjectsPerEnvelope,
     });
     const sorted = sortIncomingObjects(elements, requestTimestamp);
-    const { results, failures } = await storeAccepted(ctx, principal, collection.id, sorted.accepted, sorted.failures);
+    const { results, failures } = await storeAccepted(ctx, principal, collection.id, sorted.accepted, sorted.failures, requestOrigin(request));
     const successes: StatusDetail[] = results.map((result) =>
       result.status === 'duplicate'
         ? { id: result.id, version: result.version, message: 'This version was already in the collection; kept once' }
@@ -102,6 +106,14 @@ export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
     const { objectId } = request.params;
     requireStixIdentifier(objectId, collection.id);
     const deleted = await deleteObjectVersions(ctx, collection.id, objectId, query, principal);
+    await ctx.audit?.record({
+      action: 'objects.delete',
+      actorUser: principal.userId,
+      actorOrg: principal.orgId,
+      target: objectId,
+      ...requestOrigin(request),
+      details: { collection: collection.id, deleted },
+    });
     if (deleted === 0) {
       throw new EntenteError('not_found', `Object ${objectId} has no matching version in collection ${collection.id}`, {
         object: objectId,

@@ -1,4 +1,5 @@
 import type { Authenticator, CollectionPermissions, Principal } from '../../access/principal.js';
+import type { AccessAudit } from '../../access/access-audit.js';
 import type { ObjectPublisher } from '../../access/publication.js';
 import type { ObjectStore, ReadScope } from '../../store/object-store.js';
 
@@ -31,6 +32,8 @@ export interface TaxiiContext {
    * objects go straight to the store with the principal's organisation as author.
    */
   readonly publish?: ObjectPublisher;
+  /** The audit trail (access/access-audit.ts): deletions and reads of marked objects. Absent: nothing recorded. */
+  readonly audit?: AccessAudit;
 }
 
 /** The one API root this server has (TAXII 2.1 §1.6.2), relative to the server's base URL. */
