@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { INCIDENT_EXTENSION_ID, ATTRIBUTION_EXTENSION_ID } from '../src/stix/extensions.js';
+import { GTD_ATTACK_TYPES, GTD_TARGET_TYPES, GTD_WEAPON_TYPES } from '../src/stix/gtd-codebook.js';
 import type { StixObject } from '../src/stix/stix-object.js';
 import { expectationFor, parseArticle, type IncidentLabel, type LabelFile } from '../scripts/eval-ingest/labels.js';
 import { countValue, incidentsFromBundle, type PredictedIncident } from '../scripts/eval-ingest/prediction.js';
 import {
-  jaccard, mainAttribution, renderTable, sameChannel, sameGroup, samePlace, scoreArticle, summarise,
+  gtdCategory, jaccard, mainAttribution, renderTable, sameChannel, sameGroup, samePlace, scoreArticle, summarise,
 } from '../scripts/eval-ingest/scoring.js';
 
 // A made-up incident in the labels' schema; no text of the dev set is used.
@@ -84,6 +85,31 @@ describe('field comparisons', () => {
     expect(sameChannel('Amaq news agency', 'Amaq')).toBe(true);
     expect(sameChannel('Amaq news agency', 'a video')).toBe(false);
     expect(jaccard(['a', 'b'], ['b', 'c'])).toBeCloseTo(1 / 3);
+  });
+
+  it('takes the codebook names and their short forms to the same GTD category', () => {
+    expect(gtdCategory(GTD_ATTACK_TYPES, 'Hostage Taking (Barricade)')).toBe(gtdCategory(GTD_ATTACK_TYPES, 'Hostage Taking (Barricade Incident)'));
+    expect(gtdCategory(GTD_ATTACK_TYPES, 'Hostage Taking (Barricade)')).not.toBe(gtdCategory(GTD_ATTACK_TYPES, 'Hostage Taking (Kidnapping)'));
+    expect(gtdCategory(GTD_WEAPON_TYPES, 'Vehicle'))
+      .toBe(gtdCategory(GTD_WEAPON_TYPES, 'Vehicle (not to include vehicle-borne explosives, i.e., car or truck bombs)'));
+    expect(gtdCategory(GTD_WEAPON_TYPES, 'Firearms')).toBe('code 5');
+    // "Government" begins two target categories, so it names neither.
+    expect(gtdCategory(GTD_TARGET_TYPES, 'Government')).toBe('Government');
+  });
+
+  it('scores a short-form label against the codebook name as the same set', () => {
+    const label = { ...incident, attack_types: ['Hostage Taking (Barricade)'], weapon_types: ['Vehicle', 'Melee'] };
+    const shortForms: LabelFile = { ...labels, incidents: [label] };
+    const found = predicted({
+      attackTypes: ['Hostage Taking (Barricade Incident)'],
+      weaponTypes: ['Melee', 'Vehicle (not to include vehicle-borne explosives, i.e., car or truck bombs)'],
+    });
+    const results = scoreArticle(expectationFor(shortForms, 'T01-b')!, 'en', { unsupported: false, incidents: [found] }, 0);
+    expect(results.find((r) => r.field === 'attackTypes')?.correct).toBe(true);
+    expect(results.find((r) => r.field === 'weaponTypes')?.correct).toBe(true);
+    const kidnapping = scoreArticle(expectationFor(shortForms, 'T01-b')!, 'en',
+      { unsupported: false, incidents: [predicted({ attackTypes: ['Hostage Taking (Kidnapping)'] })] }, 0);
+    expect(kidnapping.find((r) => r.field === 'attackTypes')?.correct).toBe(false);
   });
 
   it('takes an official attribution over a claim as the perpetrator', () => {

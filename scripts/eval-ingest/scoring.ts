@@ -7,6 +7,7 @@
 import { lookupPlace } from '../../src/ingest/gazetteer/places.js';
 import { nameKey } from '../../src/ingest/gazetteer/normalize.js';
 import { resolveGroup } from '../../src/ingest/groups/groups.js';
+import { GTD_ATTACK_TYPES, GTD_TARGET_TYPES, GTD_WEAPON_TYPES, gtdCode } from '../../src/stix/gtd-codebook.js';
 import type { Expectation, IncidentLabel, PerpetratorStatus, ReportLabel } from './labels.js';
 import type { AttributionKind, PredictedAttribution, PredictedIncident } from './prediction.js';
 
@@ -125,6 +126,33 @@ export function mainAttribution(attributions: readonly PredictedAttribution[]): 
   return [...attributions].sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind])[0];
 }
 
+type GtdList = readonly string[];
+
+function foldedWords(name: string): string[] {
+  return name.toLowerCase().split(/[^\p{L}\p{N}&]+/u).filter((word) => word.length > 0);
+}
+
+/**
+ * The GTD codebook category a type name stands for, as "code N" of its list
+ * (gtd-codebook.ts). The codebook's full names ("Hostage Taking (Barricade
+ * Incident)", "Vehicle (not to include vehicle-borne explosives, …)") and the
+ * short forms people write ("Hostage Taking (Barricade)", "Vehicle") are the
+ * same category when the short form's words begin exactly one codebook name.
+ * A name that fits no category, or several, stays as it is.
+ */
+export function gtdCategory(list: GtdList, name: string): string {
+  const exact = gtdCode(list, name);
+  if (exact !== undefined) return `code ${exact}`;
+  const words = foldedWords(name);
+  if (words.length === 0) return name;
+  const fits = list.filter((entry) => {
+    const entryWords = foldedWords(entry);
+    return words.length <= entryWords.length && words.every((word, i) => entryWords[i] === word);
+  });
+  const only = fits.length === 1 ? gtdCode(list, fits[0] as string) : undefined;
+  return only === undefined ? name : `code ${only}`;
+}
+
 function sameDate(incident: IncidentLabel, found: string | undefined): boolean {
   const day = found?.slice(0, 10);
   return day !== undefined && (day === incident.date || day === incident.date_end);
@@ -134,8 +162,9 @@ function result(field: FieldName, correct: boolean, expected: unknown, found: un
   return { field, correct, expected: show(expected), found: show(found) };
 }
 
-function setResult(field: FieldName, expected: string[], found: string[]): FieldResult {
-  const overlap = jaccard(expected, found);
+/** Set fields compare GTD categories, so a codebook name and its short form agree. */
+function setResult(field: FieldName, list: GtdList, expected: string[], found: string[]): FieldResult {
+  const overlap = jaccard(expected.map((name) => gtdCategory(list, name)), found.map((name) => gtdCategory(list, name)));
   return { ...result(field, overlap === 1, expected, found), overlap };
 }
 
@@ -191,9 +220,9 @@ export function scoreArticle(expectation: Expectation, language: string, outcome
   results.push(result('country', found?.country === incident.country, incident.country, found?.country));
   results.push(result('region', samePlace(incident.region, found?.region, 'region', incident.country), incident.region, found?.region));
   results.push(result('city', samePlace(incident.city, found?.city, 'city', incident.country), incident.city, found?.city));
-  results.push(setResult('attackTypes', incident.attack_types, found?.attackTypes ?? []));
-  results.push(setResult('targetTypes', incident.target_types, found?.targetTypes ?? []));
-  results.push(setResult('weaponTypes', incident.weapon_types, found?.weaponTypes ?? []));
+  results.push(setResult('attackTypes', GTD_ATTACK_TYPES, incident.attack_types, found?.attackTypes ?? []));
+  results.push(setResult('targetTypes', GTD_TARGET_TYPES, incident.target_types, found?.targetTypes ?? []));
+  results.push(setResult('weaponTypes', GTD_WEAPON_TYPES, incident.weapon_types, found?.weaponTypes ?? []));
   results.push(
     result('killedPerpetrators', found !== undefined && found.killedPerpetrators === incident.killed_perpetrators, incident.killed_perpetrators, found?.killedPerpetrators),
   );
