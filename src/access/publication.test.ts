@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TLP2_MARKING_IDS } from '../stix/tlp.js';
+import type { IncomingObject } from '../store/object-store.js';
+import { openSqliteForTest, type TestStore } from '../store/test-backends.js';
+import { queryAudit } from './audit-log.js';
+import { createOrganization, type Organization } from './organizations.js';
+import { publishObjects, type Publisher } from './publication.js';
+import { SHARING_EXTENSION_ID } from './sharing-extension.js';
+import { addGroupMember, createSharingGroup, groupMembersFor, removeGroupMember } from './sharing-groups.js';
+import { withSharing } from './sharing-schema.js';
+
+const ORIGIN = { address: '192.0.2.1', path: 'POST /test' };
+
+function note(over: Record<string, unknown> = {}): IncomingObject {
+  const object = {
+    type: 'note',
+    spec_version: '2.1',
+    id: `note--${randomUUID()}`,
+    created: '2024-01-01T00:00:00.000Z',
+    modified: '2024-01-01T00:00:00.000Z',
+    content: 'x',
+    object_refs: ['identity--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f'],
+    ...over,
+  };
+  return { object, json: JSON.stringify(object) };
+}
+
+function sharing(payload: Record<string, unknown>): Record<string, unknown> {
+  return { extensions: { [SHARING_EXTENSION_ID]: { extension_type: 'property-extension', ...payload } } };
+}
+
+describe('publishObjects', () => {
+  let test: TestStore;
+  let a: Organization;
+  let b: Organization;
+  let collectionId: string;
+  let asA: Publisher;
+  let asB: Publisher;
+  const publish = (who: Publisher, objects: IncomingObject[]) => publishObjects(test.opened.db, test.opened.store, collectionId, who, objects, ORIGIN);
+  const rows = () => test.opened.db.selectFrom('objects').select(['id', 'tlp', 'author_org', 'author_user', 'sharing_group', 'date_added']).execute();
+
+  beforeEach(async () => {
+    test = await openSqliteForTest();
+    await test.opened.store.migrate();
+    a = await createOrganization(test.opened.db, { name: 'A' });
+    b = await createOrganization(test.opened.db, { name: 'B' });
+    collectionId = (await test.opened.store.createCollection({ title: 'c' })).id;
+    asA = { orgId: a.id, userId: 'user-a' };
+    asB = { orgId: b.id, userId: 'user-b' };
+  });
+  afterEach(async () => {
+    await test.dispose();
+  });
+
+  it('stores the markings level, or the organisation default when there is none, with the author', async () => {
+    await test.opened.db.updateTable('organizations').set({ default_tlp: 'green' }).where('id', '=', a.id).execute();
+    const marked = note({ object_marking_refs: [TLP2_MARKING_IDS.clear, TLP2_MARKING_IDS.red] });
+    const plain = note();
+    const unknown = note({ object_marking_refs: [`marking-definition--${randomUUID()}`] });
+    const outcome = await publish(asA, [marked, plain, unknown]);
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.results.map((r) => r.id)).toEqual([marked, plain, unknown].map((o) => o.object.id));
+    const stored = new Map((await rows()).map((r) => [r.id, r]));
+    expect(stored.get(marked.object.id)).toMatchObject({ tlp: 'red', author_org: a.id, author_user: 'user-a', sharing_group: null });
+    expect(stored.get(plain.object.id)?.tlp).toBe('green');
+    expect(stored.get(unknown.object.id)?.tlp).toBe('unknown');
+  });
+
+  it('publishes to a group the publisher belongs to, refuses one it does not, alike whether it exists', async () => {
+    const group = await createSharingGroup(test.opened.db, { name: 'g', ownerOrg: a.id });
+    const ok = note(sharing({ sharing_group_ref: group.id }));
+    const notMember = note(sharing({ sharing_group_ref: group.id }));
+    const missing = note(sharing({ sharing_group_ref: randomUUID() }));
+    expect((await publish(asA, [ok])).failures).toEqual([]);
+    const refused = await publish(asB, [notMember, missing]);
+    expect(refused.results).toEqual([]);
+    expect(refused.failures.map((f) => f.message.replace(/[0-9a-f-]{36}/, 'ID'))).toEqual([
+      'sharing_group_ref ID is not a sharing group your organisation belongs to',
+      'sharing_group_ref ID is not a sharing group your organisation belongs to',
+    ]);
+    expect((await rows()).map((r) => r.sharing_group)).toEqual([group.id]);
+  });
+
+  it('records RED recipients for the stored version, and refuses recipients elsewhere or unknown', async () => {
+    const red = note({ object_marking_refs: [TLP2_MARKING_IDS.red], ...sharing({ recipient_org_refs: [b.identityId], recipient_usernames: [] }) });
+    const amber = note({ object_marking_refs: [TLP2_MARKING_IDS.amber], ...sharing({ recipient_org_refs: [b.identityId] }) });
+    const nobody = note({ object_marking_refs: [TLP2_MARKING_IDS.red], ...sharing({ recipient_usernames: ['nobody'] }) });
+    const bad = note(sharing({ recipient_org_refs: ['not-an-identity'] }));
+    const outcome = await publish(asA, [red, amber, nobody, bad]);
+    expect(outcome.results.map((r) => r.id)).toEqual([red.object.id]);
+    expect(outcome.failures.map((f) => f.message)).toEqual([
+      expect.stringMatching(/recipients are named only on TLP:RED objects, this one is amber/),
+      'recipient user "nobody" is not a user of this instance',
+      expect.stringMatching(/recipient_org_refs must be a list/),
+    ]);
+    const recipients = await withSharing(test.opened.db).selectFrom('object_recipients').selectAll().execute();
+    expect(recipients).toEqual([
+      { collection_id: collectionId, date_added: outcome.results[0]?.dateAdded, recipient_kind: 'org', recipient_id: b.id },
+    ]);
+  });
+
+  it('lets only the first publisher version an object, in any collection, and audits a loosening', async () => {
+    const strict = note({ object_marking_refs: [TLP2_MARKING_IDS['amber+strict']] });
+    await publish(asA, [strict]);
+    const wider = note({ ...strict.object, modified: '2025-01-01T00:00:00.000Z', object_marking_refs: [TLP2_MARKING_IDS.clear] });
+    const other = (await test.opened.store.createCollection({ title: 'other' })).id;
+    const elsewhere = await publishObjects(test.opened.db, test.opened.store, other, asB, [wider], ORIGIN);
+    expect(elsewhere.failures[0]?.message).toMatch(/first published by another organisation/);
+    expect((await publish(asB, [wider])).failures).toHaveLength(1);
+    expect((await publish(asA, [wider])).failures).toEqual([]);
+    const entries = await queryAudit(test.opened.db, { object: strict.object.id });
+    expect(entries.map((e) => [e.action, e.actorOrg])).toEqual([
+      ['objects.add', a.id],
+      ['objects.add', b.id],
+      ['objects.add', b.id],
+      ['objects.add', a.id],
+    ]);
+    expect(entries[3]?.details).toMatchObject({ loosened: [`${strict.object.id} amber+strict -> clear`] });
+    expect(entries[3]).toMatchObject({ address: '192.0.2.1', path: 'POST /test' });
+  });
+});
+
+describe('sharing groups', () => {
+  let test: TestStore;
+  beforeEach(async () => {
+    test = await openSqliteForTest();
+    await test.opened.store.migrate();
+  });
+  afterEach(async () => {
+    await test.dispose();
+  });
+
+  it('let extenders add members, only the owner remove them, and show members to members only', async () => {
+    const [a, b, c, d] = await Promise.all(['A', 'B', 'C', 'D'].map((name) => createOrganization(test.opened.db, { name })));
+    if (!a || !b || !c || !d) throw new Error('organisations not created');
+    const group = await createSharingGroup(test.opened.db, { name: 'g', ownerOrg: a.id, members: [{ orgId: b.id, canExtend: true }, { orgId: c.id, canExtend: false }] });
+    await expect(addGroupMember(test.opened.db, group.id, { orgId: d.id, canExtend: false }, c.id)).rejects.toThrow(/may not add members/);
+    await addGroupMember(test.opened.db, group.id, { orgId: d.id, canExtend: false }, b.id);
+    expect((await groupMembersFor(test.opened.db, group.id, d.id)).map((m) => m.orgId).sort()).toEqual([a.id, b.id, c.id, d.id].sort());
+    await expect(removeGroupMember(test.opened.db, group.id, d.id, b.id)).rejects.toThrow(/Only the organisation that owns/);
+    await expect(removeGroupMember(test.opened.db, group.id, a.id, a.id)).rejects.toThrow(/stays a member/);
+    await removeGroupMember(test.opened.db, group.id, d.id, a.id);
+    await expect(groupMembersFor(test.opened.db, group.id, d.id)).rejects.toThrow(/No sharing group/);
+    await expect(createSharingGroup(test.opened.db, { name: ' g ', ownerOrg: a.id })).rejects.toThrow(/already exists/);
+  });
+});
