@@ -88,7 +88,68 @@ async function sync(cli: (args: string[]) => ReturnType<typeof runCli>, extra: s
   return report;
 }
 
+/** Starts `entente serve` on a free port and resolves to its base URL once it listens. */
+async function serve(db: string, extraEnv: Record<string, string> = {}): Promise<string> {
+  const child = spawnCli(['serve', '--port', '0', '--db', db], { ...env, ...extraEnv });
+  cleanups.push(async () => {
+    if (child.exitCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(0);
+  });
+  let seen = '';
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+  return await new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen)?.[1];
+      if (url !== undefined) resolve(url);
+    });
+    child.once('exit', () => reject(new Error(`serve exited: ${seen} ${errors}`)));
+  });
+}
+
 describe('federation pull between two instances', () => {
+  it('entente serve pulls from its partners on their interval', async () => {
+    const temp = tempDir();
+    cleanups.push(() => temp.remove());
+    const adminToken = `paris-admin-token-${randomUUID()}`;
+    const parisUrl = await serve(join(temp.dir, 'paris.db'), { ENTENTE_ADMIN_TOKEN: adminToken });
+    const londonDb = join(temp.dir, 'london.db');
+    await serve(londonDb);
+    const added = await runCli(
+      ['partner', 'add', 'paris', '--url', `${parisUrl}/taxii2/`, '--token', adminToken, '--pull', 'default:default', '--every', '1', '--db', londonDb],
+      { env },
+    );
+    expect(added.code, added.stderr).toBe(0);
+
+    const texts = Array.from({ length: 5 }, () => identityText(`identity--${randomUUID()}`, '2025-02-01T00:00:00.000Z'));
+    const headers = { authorization: `Bearer ${adminToken}`, accept: 'application/taxii+json;version=2.1' };
+    const listed = (await (await fetch(`${parisUrl}/api/v21/collections/`, { headers })).json()) as { collections: { id: string; alias?: string }[] };
+    const defaultId = listed.collections.find((c) => c.alias === 'default')?.id ?? '';
+    const response = await fetch(`${parisUrl}/api/v21/collections/${defaultId}/objects/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/taxii+json;version=2.1', accept: 'application/taxii+json;version=2.1' },
+      body: `{"objects":[${texts.join(',')}]}`,
+    });
+    expect(response.status).toBe(202);
+
+    const deadline = Date.now() + 60_000;
+    let arrived: string[] = [];
+    while (arrived.length < texts.length && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const reader = new Database(londonDb, { readonly: true });
+      try {
+        arrived = (reader.prepare('select json from objects').all() as { json: string }[]).map((r) => r.json);
+      } finally {
+        reader.close();
+      }
+    }
+    expect(arrived.sort()).toEqual([...texts].sort());
+  });
+
   it('brings what paris publishes to london, once; a second sync adds nothing; a new version arrives as a new version', async () => {
     const paris = await startParis();
     const texts = Array.from({ length: 25 }, (_, i) => identityText(`identity--${randomUUID()}`, `2025-02-01T00:00:00.${String(i).padStart(3, '0')}Z`));
