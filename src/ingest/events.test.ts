@@ -64,4 +64,28 @@ describe('incidents', () => {
       ['news', 'Kunduz', 5],
     ]);
   });
+
+  it('makes the incident an analysis elaborates its news, though weeks old, and keeps passing mentions as background', () => {
+    const found = incidents(
+      'Two months on, Kano still asks how the market bombing happened\n\n'
+      + 'In 2014, a bombing at a mosque in the city killed more than 120 people.\n'
+      + 'On 2 June, two suicide bombers detonated explosives at the central market in Kano, killing 31 traders.\n'
+      + 'The governor said the bombers had walked past three checkpoints. '
+      + 'Traders say the market bombing left 80 people wounded and many stalls burnt out.',
+      '2019-08-03',
+    );
+    expect(found.filter((i) => i.status === 'news').map((i) => i.date?.date)).toEqual(['2019-06-02']);
+    expect(found.find((i) => i.date?.date === '2014')?.status).toBe('background');
+  });
+
+  it('keeps the attack a sentencing is about as background, however much the piece tells of it', () => {
+    const found = incidents(
+      'Court sentences three men over the Kano market bombing\n\n'
+      + 'A court in Kano on Friday sentenced three men to life in prison.\n'
+      + 'On 2 June, two suicide bombers detonated explosives at the central market in Kano, killing 31 traders.\n'
+      + 'Traders say the market bombing left 80 people wounded and many stalls burnt out.',
+      '2019-08-03',
+    );
+    expect(found.every((i) => i.status === 'background')).toBe(true);
+  });
 });

@@ -16,7 +16,8 @@ import {
  * or on a casualty figure; the words around it (up to the next attack word)
  * give its place, date, figures, weapons and targets. Frames about the same
  * event merge; a frame dated well before publication, or read in the context of
- * a trial or an anniversary, becomes a background incident. Attack words that
+ * a trial or an anniversary, becomes a background incident — unless it is the
+ * subject of an analysis written weeks or months later (see withSubject). Attack words that
  * are hypothetical ("planned to carry out attacks", "the fight against
  * terrorism") or only inside a quotation do not start an incident.
  */
@@ -50,6 +51,8 @@ interface Frame {
   readonly places: { entity: Entity; mention: Mention }[];
   readonly date?: DateMention;
   readonly background: boolean;
+  /** Background because the words around it speak of a trial, an anniversary or an earlier time, not only by its date. */
+  readonly cued: boolean;
   readonly separate: boolean;
   readonly hasTrigger: boolean;
   /** The attack word is definite ("the attack", "the siege"): it refers back to an incident already told. */
@@ -228,6 +231,7 @@ function frame(
     places,
     ...(date !== undefined ? { date } : {}),
     background: cue || since || isOld(date, context.published),
+    cued: cue || since,
     separate,
     hasTrigger,
     definite,
@@ -296,6 +300,8 @@ function bestPlace(frame: Frame): Entity | undefined {
 
 function mergeFrames(frames: readonly Frame[], context: EventContext): Incident[] {
   const incidents: Incident[] = [];
+  // Per incident, the sentences that tell it without words of a trial, an anniversary or an earlier time.
+  const plain = new Map<Incident, Set<number>>();
   let main: Incident | undefined;
   let last: Incident | undefined;
   for (const current of frames) {
@@ -332,11 +338,57 @@ function mergeFrames(frames: readonly Frame[], context: EventContext): Incident[
       if (main === undefined && target.status === 'news') main = target;
     }
     absorb(target, current, place, context);
+    if (!current.cued) plain.set(target, (plain.get(target) ?? new Set<number>()).add(current.sentence));
     last = target;
   }
   for (const incident of incidents) finish(incident);
-  return incidents.filter((incident) => incident.status === 'news' || incident.attackTypes.size > 0 || incident.victimsKilled !== undefined
+  return withSubject(incidents, plain, context).filter((incident) => incident.status === 'news' || incident.attackTypes.size > 0 || incident.victimsKilled !== undefined
     || incident.date !== undefined || incident.place !== undefined);
+}
+
+// How long after an attack a piece about it is still about that attack rather than about history.
+const SUBJECT_REACH_DAYS = 366;
+
+/**
+ * An analysis or comment written weeks or months after an attack is still about that attack. When the text tells
+ * no incident as current, or only an undated one in fewer sentences, its subject is the older incident it
+ * elaborates most: in more sentences than any other (the earlier one on a tie, as the headline and lede come
+ * first), at least two of them free of the words of a trial, an anniversary or an earlier time, and dated by day
+ * or month within the last year. That incident becomes news; incidents mentioned in passing stay background.
+ * A piece whose headline or lede is about a trial or a commemoration keeps every incident as background.
+ */
+function withSubject(incidents: readonly Incident[], plain: ReadonlyMap<Incident, ReadonlySet<number>>, context: EventContext): Incident[] {
+  const news = incidents.filter((incident) => incident.status === 'news');
+  const current = news[0];
+  if (news.length > 1 || (current !== undefined && current.date !== undefined)) return [...incidents];
+  if (openingIsCued(context.segmented)) return [...incidents];
+  const firstSentence = (incident: Incident): number => Math.min(...incident.sentences);
+  const candidates = incidents
+    .filter((incident) => incident.status === 'background' && (plain.get(incident)?.size ?? 0) >= 2
+      && isWithinReach(incident.date, context.published))
+    .sort((a, b) => b.sentences.size - a.sentences.size || firstSentence(a) - firstSentence(b));
+  const subject = candidates[0];
+  if (subject === undefined || subject.sentences.size <= (current?.sentences.size ?? 0)) return [...incidents];
+  const rival = incidents.find((incident) => incident !== subject && incident.status === 'background' && incident.sentences.size === subject.sentences.size
+    && firstSentence(incident) < firstSentence(subject));
+  if (rival !== undefined) return [...incidents];
+  return incidents.map((incident) => {
+    if (incident === subject) return { ...incident, status: 'news' };
+    return incident === current ? { ...incident, status: 'background' } : incident;
+  });
+}
+
+/** The headline or the lede speaks of a trial, an anniversary, a memorial. */
+function openingIsCued(segmented: SegmentedText): boolean {
+  return segmented.sentences.slice(0, 2).some((sentence) => segmented.tokens.slice(sentence.tokenStart, sentence.tokenEnd)
+    .some((t) => BACKGROUND_CUES.has(t.lemma) || BACKGROUND_CUES.has(t.lower)));
+}
+
+/** Dated by day or month, before publication but not by more than {@link SUBJECT_REACH_DAYS}. */
+function isWithinReach(date: DateMention | undefined, published: Date | undefined): boolean {
+  if (date?.date === undefined || published === undefined || (date.precision !== 'day' && date.precision !== 'month')) return false;
+  const age = published.getTime() - Date.parse(`${date.date.slice(0, 7)}-01T00:00:00Z`);
+  return age >= 0 && age <= SUBJECT_REACH_DAYS * DAY_MS;
 }
 
 function sameEvent(incident: Incident, frame: Frame, place: Entity | undefined): boolean {
