@@ -11,6 +11,10 @@ import type { DatabaseSchema } from './schema.js';
  * database for `:memory:`. WAL lets readers proceed while one writer writes;
  * synchronous=NORMAL is durable across application crashes in WAL mode;
  * busy_timeout makes a second process wait for the write lock instead of failing.
+ * The WAL is checkpointed into the database every 10,000 pages (≈ 40 MB) rather
+ * than SQLite's default 1,000: a checkpoint (with its fsyncs) every few
+ * thousand objects was a third of an import's time; durability is the same,
+ * since every commit is in the WAL either way.
  */
 export function createSqlite(path: string): { dialect: Dialect; sql: DialectSql } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -21,6 +25,7 @@ export function createSqlite(path: string): { dialect: Dialect; sql: DialectSql 
   database.pragma('busy_timeout = 10000');
   database.pragma('cache_size = -65536');
   database.pragma('temp_store = MEMORY');
+  database.pragma('wal_autocheckpoint = 10000');
   return { dialect: new SqliteDialect({ database }), sql: sqliteSql(database) };
 }
 
