@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { Authenticator, CollectionPermissions, Principal } from '../access/principal.js';
+import { randomUUID } from 'node:crypto';
 import type { AccessAudit } from '../access/access-audit.js';
+import type { AuthFailureLimiter } from '../access/auth-failure-limiter.js';
 import type { ObjectPublisher } from '../access/publication.js';
 import { isEntenteError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
@@ -25,6 +27,8 @@ export interface AppDeps {
   readonly publish?: ObjectPublisher;
   /** The audit trail: authentication failures, deletions, reads of marked objects (`access/access-audit.ts`). */
   readonly audit?: AccessAudit;
+  /** Lock-out after repeated authentication failures (`access/auth-failure-limiter.ts`); absent: none. */
+  readonly authLimiter?: AuthFailureLimiter;
   /** Where errors are logged; by default a pino logger at `settings.logLevel` on stdout. */
   readonly logger?: Logger;
 }
@@ -54,9 +58,21 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
+  const limiter = deps.authLimiter;
+  if (limiter) {
+    // Before any credential is checked: a locked-out address or account name costs nothing to refuse.
+    app.addHook('onRequest', async (request, reply) => {
+      const waitMs = limiter.lockedFor(request.ip, describeAttempt(request.headers.authorization).username);
+      if (waitMs > 0) return sendError(reply, tooManyFailures(waitMs));
+      return undefined;
+    });
+  }
+
   app.setErrorHandler(async (error, request, reply) => {
     const mapped = mapError(error);
-    if (deps.audit && isEntenteError(error) && error.code === 'unauthenticated') {
+    const failedLogin = isEntenteError(error) && error.code === 'unauthenticated';
+    if (failedLogin) limiter?.recordFailure(request.ip, describeAttempt(request.headers.authorization).username);
+    if (deps.audit && failedLogin) {
       // Never the credentials themselves: only the scheme, and the user name a Basic attempt claimed.
       // The 401 is answered even when the audit write fails; the failure is logged.
       await deps.audit
@@ -87,8 +103,25 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   return app;
 }
 
+/** 429 while locked out (issue 4: documented lock-out, README "Sharing"). */
+function tooManyFailures(waitMs: number): MappedError {
+  const seconds = Math.ceil(waitMs / 1000);
+  return {
+    status: 429,
+    headers: { 'retry-after': String(seconds) },
+    body: {
+      title: 'Too Many Requests',
+      description: `Too many failed authentication attempts from this address or for this user name; try again in ${seconds} seconds`,
+      error_id: randomUUID(),
+      error_code: 'rate_limited',
+      http_status: '429',
+    },
+    internal: false,
+  };
+}
+
 /** What an `Authorization` header claimed, without its secret. */
-function describeAttempt(authorization: string | undefined): Record<string, string> {
+function describeAttempt(authorization: string | undefined): { scheme: string; username?: string } {
   if (authorization === undefined) return { scheme: 'none' };
   const [scheme = '', credentials = ''] = authorization.split(' ', 2);
   if (scheme.toLowerCase() !== 'basic') return { scheme: scheme.toLowerCase().slice(0, 20) };

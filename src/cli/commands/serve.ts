@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { DatabaseAuthenticator } from '../../access/authenticator.js';
+import { AuthFailureLimiter } from '../../access/auth-failure-limiter.js';
 import { bootstrap } from '../../access/bootstrap.js';
 import { createPermissionCheck } from '../../access/permissions.js';
 import { createAccessAudit } from '../../access/access-audit.js';
@@ -54,6 +55,7 @@ export function registerServeCommand(program: Command): void {
         readScope: readScopeOf,
         publish: createPublisher(db, store),
         audit: createAccessAudit(db),
+        authLimiter: new AuthFailureLimiter(),
         logger,
       });
       const out: string[] = [`entente listening on ${server.url} (TAXII discovery: ${server.url}/taxii2/)`];
