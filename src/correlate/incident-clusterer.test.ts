@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryCandidateIndex, indexKeys, probeKeys } from './blocking.js';
 import { IncidentClusterer } from './incident-clusterer.js';
 import type { IncidentFeatures } from './incident-features.js';
-import { CITIES, incident } from './test-incidents.js';
+import { CITIES, group, incident } from './test-incidents.js';
 
 function partition(clusterer: IncidentClusterer): string[][] {
   return clusterer.clusters().map((c) => c.members.map((m) => m.incidentId).sort()).sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
@@ -17,6 +17,15 @@ describe('IncidentClusterer', () => {
     clusterer.addReport([incident({ id: 'b', date: '2015-11-20', place: CITIES.paris })]);
     clusterer.addReport([incident({ id: 'c', date: '2015-11-14', place: CITIES.paris, attack: ['Armed Assault'], target: ['Police'] })]);
     expect(partition(clusterer)).toEqual([['incident--a1', 'incident--a2'], ['incident--b'], ['incident--c']]);
+  });
+
+  it('attaches a claim reported days later, separately, to the attack it claims', () => {
+    const clusterer = new IncidentClusterer();
+    const attack = clusterer.addIncident(incident({ id: 'attack', date: '2015-11-13', place: CITIES.paris, published: '2015-11-13' }));
+    clusterer.addIncident(incident({ id: 'other', date: '2015-11-16', place: CITIES.paris, attack: ['Armed Assault'], published: '2015-11-16' }));
+    const claim = incident({ id: 'claim', date: '2015-11-13', place: CITIES.paris, attack: [], target: [], published: '2015-11-16',
+      claimed: true, perpetrators: [group('Islamic State', 'claim', 'Amaq')] });
+    expect(clusterer.addIncident(claim)).toBe(attack);
   });
 
   it('links simultaneous attacks in different cities as one campaign', () => {

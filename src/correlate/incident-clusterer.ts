@@ -47,7 +47,8 @@ export class IncidentClusterer {
   private readonly features = new Map<string, IncidentFeatures>();
   private readonly clusterOfIncident = new Map<string, string>();
   private readonly membersOf = new Map<string, Set<string>>();
-  private readonly links = new Set<string>();
+  /** Campaign links, per incident (an adjacency map: one global set would not scale to millions of pairs). */
+  private readonly links = new Map<string, Set<string>>();
   private readonly cannotLink = new Set<string>();
   private readonly log: JoinRecord[] = [];
 
@@ -71,7 +72,7 @@ export class IncidentClusterer {
       const clusterId = this.clusterOfIncident.get(candidateId);
       if (candidate === undefined || clusterId === undefined) continue;
       const match = this.compare(f, candidate);
-      if (match.decision === 'linked') this.links.add(pairKey(f.incidentId, candidateId));
+      if (match.decision === 'linked') this.link(f.incidentId, candidateId);
       const entry = byCluster.get(clusterId) ?? { best: undefined, vetoed: false };
       if (match.veto !== undefined) entry.vetoed = true;
       else if (match.decision === 'same' && (entry.best === undefined || match.score > entry.best.score)) entry.best = match;
@@ -105,11 +106,12 @@ export class IncidentClusterer {
   /** Pairs of clusters linked as parts of one campaign, each pair sorted, the list sorted. */
   campaignLinks(): [string, string][] {
     const pairs = new Set<string>();
-    for (const link of this.links) {
-      const [a, b] = link.split('|') as [string, string];
-      const ca = this.clusterOfIncident.get(a);
-      const cb = this.clusterOfIncident.get(b);
-      if (ca !== undefined && cb !== undefined && ca !== cb) pairs.add(pairKey(ca, cb));
+    for (const [a, linked] of this.links) {
+      for (const b of linked) {
+        const ca = this.clusterOfIncident.get(a);
+        const cb = this.clusterOfIncident.get(b);
+        if (ca !== undefined && cb !== undefined && ca !== cb) pairs.add(pairKey(ca, cb));
+      }
     }
     return [...pairs].sort().map((p) => p.split('|') as [string, string]);
   }
@@ -148,6 +150,13 @@ export class IncidentClusterer {
       return { decision: 'distinct', score: 0, veto: 'split by an analyst', reasons: ['never merge: split by an analyst'] };
     }
     return compareIncidents(a, b);
+  }
+
+  private link(a: string, b: string): void {
+    const [from, to] = a < b ? [a, b] : [b, a];
+    let set = this.links.get(from);
+    if (set === undefined) this.links.set(from, (set = new Set()));
+    set.add(to);
   }
 
   private found(f: IncidentFeatures): string {

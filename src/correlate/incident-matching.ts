@@ -1,4 +1,5 @@
 import type { EventDate, IncidentFeatures, Place } from './incident-features.js';
+import { nameKey } from './name-keys.js';
 
 /**
  * Whether two reports' incidents describe the same event.
@@ -12,9 +13,10 @@ import type { EventDate, IncidentFeatures, Place } from './incident-features.js'
  * - a follow-up: one day apart with no attack type in common (an attack, then
  *   a raid on the suspects);
  * - different places (different countries, or cities more than
- *   {@link SAME_PLACE_KM} apart). When such events happen on the same day with a
- *   common attack type or perpetrator, they are `linked` as parts of one
- *   coordinated campaign rather than merged;
+ *   {@link SAME_PLACE_KM} apart). When such events happen on the same day and
+ *   share a perpetrator (or, when neither names one, an attack type and a
+ *   target type), they are `linked` as parts of one coordinated campaign
+ *   rather than merged;
  * - dates whose ranges do not overlap (a "2015" never matches a day in 2016).
  * Then a weighted similarity of time, place, attack and target types and
  * actors; `same` when it reaches {@link SAME_EVENT_THRESHOLD}. Tolls are not
@@ -53,9 +55,10 @@ export function compareIncidents(a: IncidentFeatures, b: IncidentFeatures): Matc
   const distanceKm = placeDistance(a.place, b.place);
 
   if (distanceKm === Infinity || (distanceKm !== undefined && distanceKm > SAME_PLACE_KM)) {
-    const sameDay = bothNarrow && gap !== undefined && gap <= 1;
-    if (sameDay && (attackOverlap === true || actorOverlap === true)) {
-      return { decision: 'linked', score: 0, veto: 'different places on the same day', reasons: ['same day, same attack type or actor: one campaign'] };
+    const sameDay = bothNarrow && gap === 0;
+    const sameKind = attackOverlap === true && overlap(a.targetTypes, b.targetTypes) === true;
+    if (sameDay && (actorOverlap === true || (actorOverlap === undefined && sameKind))) {
+      return { decision: 'linked', score: 0, veto: 'different places on the same day', reasons: ['same day, same perpetrator or same kind of attack: one campaign'] };
     }
     return veto('different places');
   }
@@ -143,7 +146,7 @@ function jaccardOrUnknown(a: readonly string[], b: readonly string[]): number {
 function actorsOverlap(a: IncidentFeatures, b: IncidentFeatures): boolean | undefined {
   if (a.perpetrators.length === 0 || b.perpetrators.length === 0) return undefined;
   const names = (f: IncidentFeatures): Set<string> =>
-    new Set(f.perpetrators.flatMap((p) => [p.groupId, p.name.toLowerCase(), ...p.aliases.map((x) => x.toLowerCase())]));
+    new Set(f.perpetrators.flatMap((p) => [p.groupId, ...[p.name, ...p.aliases].map(nameKey)]));
   const left = names(a);
   return [...names(b)].some((n) => left.has(n));
 }
