@@ -61,6 +61,17 @@ describe('IncidentClusterer', () => {
     expect(clusterer.clusterOf('incident--w')).not.toBe(restored);
   });
 
+  it('keeps the cluster id for the rest when the founding incident is split off', () => {
+    const clusterer = new IncidentClusterer();
+    const id = clusterer.addIncident(incident({ id: 'founder', date: '2015-11-13', place: CITIES.paris }));
+    clusterer.addIncident(incident({ id: 'second', date: '2015-11-13', place: CITIES.paris }));
+    clusterer.addIncident(incident({ id: 'third', date: '2015-11-13', place: CITIES.paris }));
+    const apart = clusterer.split(id, ['incident--founder']);
+    expect(apart).not.toBe(id);
+    expect(partition(clusterer)).toEqual([['incident--founder'], ['incident--second', 'incident--third']]);
+    expect(clusterer.clusterOf('incident--second')).toBe(id);
+  });
+
   it('refuses to split off a whole cluster or incidents it does not hold', () => {
     const clusterer = new IncidentClusterer();
     const id = clusterer.addIncident(incident({ id: 'p', date: '2015-11-13', place: CITIES.paris }));

@@ -135,7 +135,9 @@ export class IncidentClusterer {
         { clusterId, incidentIds: [...incidentIds] });
     }
     const restored = this.log.flatMap((j) => j.absorbed).find((a) => sameSet(a.members, moving));
-    const newId = restored?.clusterId ?? canonicalIdFor([...moving].sort()[0] as string);
+    // The rest keep the cluster's id, even when the incident that founded it is the one split off.
+    let newId = restored?.clusterId ?? canonicalIdFor([...moving].sort()[0] as string);
+    while (this.membersOf.has(newId)) newId = `${newId}:split`;
     for (const id of moving) {
       members.delete(id);
       for (const other of members) this.cannotLink.add(pairKey(id, other));
@@ -202,10 +204,9 @@ export class IncidentClusterer {
 }
 
 /**
- * A cluster's canonical incident id: the founding report incident's UUID under
- * the `incident` type is not reused (it names the report's incident); the
- * canonical id is a UUIDv5 of it, computed in canonical-incident.ts. Here the
- * cluster is keyed by the founding incident id itself.
+ * A cluster is keyed by the report incident that founded it; its canonical
+ * STIX id is derived from that key (canonical-incident.ts), so it stays the
+ * same as reports join.
  */
 function canonicalIdFor(incidentId: string): string {
   return `cluster:${incidentId}`;
