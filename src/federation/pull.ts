@@ -3,6 +3,7 @@ import type { StixObject } from '../stix/stix-object.js';
 import { tlpLevelOf } from '../stix/tlp.js';
 import { validateObject } from '../stix/validate.js';
 import type { IncomingObject, ObjectStore } from '../store/object-store.js';
+import type { TlpLevel as StoredTlp } from '../store/schema.js';
 import type { ObjectFilter, TaxiiClient } from '../taxii/client/index.js';
 import { watermarkKey, type Partner, type PartnerRule } from './partners.js';
 import { passesFilters } from './rule-filter.js';
@@ -27,6 +28,12 @@ export interface PullDeps {
   readonly client: TaxiiClient;
   /** `limit` asked of the partner per page; the partner may give fewer. Default 1000. */
   readonly pageSize?: number;
+  /**
+   * The level of an object that carries no TLP marking: the default of the
+   * organisation the partner represents (DESIGN: an unmarked object takes its
+   * publishing organisation's default). Default `none`: its organisation only.
+   */
+  readonly unmarkedTlp?: StoredTlp;
   /** Stops the pull between two pages (what is stored stays stored, with its watermark). */
   readonly signal?: AbortSignal;
   /** Called after each page is stored (progress, lease renewal). */
@@ -75,7 +82,7 @@ export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRu
       } else if (!passesFilters(item, rule.filters)) {
         counts.filtered += 1;
       } else {
-        incoming.push(toIncoming(item, page.texts?.[index]));
+        incoming.push(toIncoming(item, page.texts?.[index], deps.unmarkedTlp ?? 'none'));
       }
     });
     // Without a date header the page gives no resume point: keep the last one (a restart re-reads, finding duplicates).
@@ -92,6 +99,6 @@ export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRu
   return counts;
 }
 
-function toIncoming(object: StixObject, text: string | undefined): IncomingObject {
-  return { object, json: text ?? JSON.stringify(object), tlp: tlpLevelOf(object.object_marking_refs) ?? 'none' };
+function toIncoming(object: StixObject, text: string | undefined, unmarked: StoredTlp): IncomingObject {
+  return { object, json: text ?? JSON.stringify(object), tlp: tlpLevelOf(object.object_marking_refs) ?? unmarked };
 }

@@ -96,6 +96,34 @@ describe('syncPartners', () => {
     expect((await requirePartner(f.db, 'typo')).health.consecutiveFailures).toBe(0);
   });
 
+  it("gives unmarked objects the default level of the partner's organisation, and marked ones their own", async () => {
+    const f = await fixture();
+    const server = await fakeServer({ pageSize: 5 }, 1);
+    const green = JSON.stringify({
+      type: 'identity',
+      spec_version: '2.1',
+      id: `identity--${randomUUID()}`,
+      created: '2025-01-01T00:00:00.000Z',
+      modified: '2025-01-01T00:00:00.000Z',
+      name: 'g',
+      object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
+    });
+    server.add(green);
+    const partner = await addPartner(f.db, TEST_SECRET_KEY, {
+      name: 'org',
+      discoveryUrl: server.discoveryUrl,
+      credentials: { kind: 'token', token: 't' },
+      orgIds: [f.orgId],
+      pull: [{ remoteCollection: 'Fake feed', localCollection: f.collectionId }],
+    });
+    expect((await syncPartner(deps(f), partner)).outcome).toBe('ok');
+    const rows = await f.db.selectFrom('objects').select(['json', 'tlp', 'author_org']).orderBy('date_added').execute();
+    expect(rows.map((r) => [r.tlp, r.author_org])).toEqual([
+      ['amber', f.orgId],
+      ['green', f.orgId],
+    ]);
+  });
+
   it('rides out 503s with the client retries', async () => {
     const f = await fixture();
     const server = await fakeServer({ pageSize: 2, failures: 2 });

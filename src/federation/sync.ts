@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import { effectiveTlp } from '../access/marking-policy.js';
+import { getOrganization } from '../access/organizations.js';
 import { isEntenteError } from '../errors.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { DatabaseSchema } from '../store/schema.js';
+import type { DatabaseSchema, TlpLevel as StoredTlp } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { TaxiiClient, type TaxiiAuth, type TransportOptions } from '../taxii/client/index.js';
 import type { PartnerCredentials } from './credentials.js';
@@ -63,9 +65,10 @@ export async function syncPartner(deps: SyncDeps, partner: Partner): Promise<Par
     const credentials = await partnerCredentials(deps.db, deps.secretKey, partner);
     client = new TaxiiClient({ ...deps.transport, auth: toAuth(credentials) });
     const apiRootUrl = await partnerApiRoot(client, partner.discoveryUrl);
+    const unmarkedTlp = await unmarkedLevel(deps.db, partner);
     for (const rule of partner.rules.filter((r) => r.direction === 'pull')) {
       if (deps.signal?.aborted === true) break;
-      rules.push(await runRule(deps, client, partner, rule, apiRootUrl));
+      rules.push(await runRule(deps, client, partner, rule, apiRootUrl, unmarkedTlp));
     }
     const failed = rules.filter((r) => r.error !== undefined);
     if (failed.length > 0) failure = failed.map((r) => `${r.rule.remoteCollection}→${r.rule.localCollection}: ${r.error ?? ''}`).join('; ');
@@ -88,7 +91,21 @@ export async function syncPartners(deps: SyncDeps, partners: readonly Partner[])
   return reports;
 }
 
-async function runRule(deps: SyncDeps, client: TaxiiClient, partner: Partner, rule: PartnerRule, apiRootUrl: string): Promise<RuleReport> {
+/** The level unmarked objects from `partner` take: its (first) organisation's default, as for a local publisher. */
+async function unmarkedLevel(db: Kysely<DatabaseSchema>, partner: Partner): Promise<StoredTlp> {
+  const orgId = partner.orgIds[0];
+  const org = orgId === undefined ? undefined : await getOrganization(db, orgId);
+  return org === undefined ? 'none' : effectiveTlp(undefined, org.defaultTlp);
+}
+
+async function runRule(
+  deps: SyncDeps,
+  client: TaxiiClient,
+  partner: Partner,
+  rule: PartnerRule,
+  apiRootUrl: string,
+  unmarkedTlp: StoredTlp,
+): Promise<RuleReport> {
   let last: PullCounts | undefined;
   try {
     const remote = await findRemoteCollection(client, apiRootUrl, rule.remoteCollection);
@@ -96,6 +113,7 @@ async function runRule(deps: SyncDeps, client: TaxiiClient, partner: Partner, ru
       {
         store: deps.store,
         client,
+        unmarkedTlp,
         ...(deps.pageSize !== undefined ? { pageSize: deps.pageSize } : {}),
         ...(deps.signal !== undefined ? { signal: deps.signal } : {}),
         onPage: async (progress) => {
