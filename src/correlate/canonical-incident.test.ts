@@ -3,7 +3,7 @@ import { deterministicId } from '../stix/identifier.js';
 import { validateObject } from '../stix/validate.js';
 import { INCIDENT_EXTENSION_ID, type IncidentExtension } from '../stix/extensions.js';
 import { TLP2_MARKING_IDS } from '../stix/tlp.js';
-import { buildCanonicalIncident, canonicalIncidentId, strictestMarkings } from './canonical-incident.js';
+import { buildCanonicalIncident, buildCanonicalIncidentFor, canonicalIncidentId, strictestMarkings } from './canonical-incident.js';
 import { MapReliabilityRegistry } from './grading.js';
 import { IncidentClusterer } from './incident-clusterer.js';
 import { CITIES, group, incident } from './test-incidents.js';
@@ -50,5 +50,20 @@ describe('buildCanonicalIncident', () => {
     const again = buildCanonicalIncident(cluster(), { ...OPTIONS, now: '2026-11-27T10:00:00.000Z' });
     expect(again.id).toBe(first.id);
     expect(canonicalIncidentId('cluster:incident--x')).not.toBe(first.id);
+  });
+
+  it('shows a viewer who may read only some reports a canonical incident built from those alone', () => {
+    const full = buildCanonicalIncident(cluster(), OPTIONS);
+    const partial = buildCanonicalIncidentFor(cluster(), (reportId) => reportId === 'report--a', OPTIONS);
+    expect(partial).toBeDefined();
+    expect(partial?.id).not.toBe(full.id);
+    const ext = (partial?.incident.extensions as Record<string, IncidentExtension>)[INCIDENT_EXTENSION_ID];
+    expect(ext?.victims_killed?.low).toBe(27);
+    expect(ext?.claimed).toBeUndefined();
+    expect(partial?.incident.object_marking_refs).toEqual([TLP2_MARKING_IDS.green]);
+    expect(partial?.objects.filter((o) => o.relationship_type === 'derived-from').map((o) => o.target_ref)).toEqual([A]);
+    expect(JSON.stringify(partial?.objects)).not.toContain('Islamic State');
+    expect(buildCanonicalIncidentFor(cluster(), () => true, OPTIONS)?.id).toBe(full.id);
+    expect(buildCanonicalIncidentFor(cluster(), () => false, OPTIONS)).toBeUndefined();
   });
 });

@@ -41,10 +41,34 @@ export function canonicalIncidentId(clusterId: string): string {
   return `incident--${uuidv5(`entente-canonical-incident:${clusterId}`, STIX_UUIDV5_NAMESPACE)}`;
 }
 
+/**
+ * The canonical incident as a viewer who may read only some of the reports
+ * sees it: built from those reports' incidents alone, so that nothing a hidden
+ * report said (a toll, a perpetrator, its marking) shows through. When the
+ * viewer sees every report it is the shared canonical incident; otherwise it
+ * is another object, with an id of its own (derived from the reports it was
+ * built from), never a different version of the shared one. Undefined when the
+ * viewer sees none.
+ */
+export function buildCanonicalIncidentFor(
+  cluster: Cluster,
+  canSeeReport: (reportId: string) => boolean,
+  options: CanonicalOptions,
+): CanonicalIncident | undefined {
+  const visible = cluster.members.filter((m) => canSeeReport(m.reportId));
+  if (visible.length === 0) return undefined;
+  if (visible.length === cluster.members.length) return buildCanonicalIncident(cluster, options);
+  const key = `${cluster.id}|${visible.map((m) => m.incidentId).sort().join(',')}`;
+  return build({ ...cluster, members: visible, news: visible.some((m) => m.newsStatus === 'news') }, canonicalIncidentId(key), options);
+}
+
 export function buildCanonicalIncident(cluster: Cluster, options: CanonicalOptions): CanonicalIncident {
+  return build(cluster, canonicalIncidentId(cluster.id), options);
+}
+
+function build(cluster: Cluster, id: string, options: CanonicalOptions): CanonicalIncident {
   const members = cluster.members;
   const r = reconcile(members, options.registry);
-  const id = canonicalIncidentId(cluster.id);
   const markings = strictestMarkings(members);
   const common = {
     spec_version: '2.1',
