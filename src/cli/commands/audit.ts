@@ -70,7 +70,9 @@ export function registerAuditCommands(program: Command): void {
 
   addDbOption(
     audit.command('verify').description(`Check the audit hash chain; exit code ${EXIT_CHAIN_BROKEN} names the first broken entry`).option('--json', 'print the report as JSON'),
-  ).action(async (flags: { db?: string; json?: boolean }) => {
+  ).action(async (_flags: unknown, command: Command) => {
+    // `--db` may be read by the parent `audit` command, wherever it is written.
+    const flags = command.optsWithGlobals<{ db?: string; json?: boolean }>();
     await withStore(flags, async ({ db }) => {
       const report = await verifyAuditChain(db);
       printData(flags.json === true, report, () =>

@@ -3,6 +3,7 @@ import { grantCollection } from '../../access/collection-grants.js';
 import { ensureLocalOrganization } from '../../access/bootstrap.js';
 import { resolveOrganization } from '../../access/organizations.js';
 import { addDbOption, printData, withStore } from '../command-context.js';
+import { registerCollectionGrantCommands } from './collection-grant.js';
 
 interface AddFlags {
   db?: string;
@@ -53,4 +54,6 @@ export function registerCollectionCommands(program: Command): void {
       );
     });
   });
+
+  registerCollectionGrantCommands(collection);
 }

@@ -43,10 +43,9 @@ export function registerGroupCommands(program: Command): void {
       const created = await createSharingGroup(db, { name, ownerOrg: owner.id, members });
       await appendAudit(db, {
         action: 'group.add',
-        actorOrg: owner.id,
         target: created.id,
         path: 'cli group add',
-        details: { name: created.name, members: members.map((m) => m.orgId) },
+        details: { name: created.name, owner: owner.id, members: members.map((m) => m.orgId) },
       });
       printData(flags.json === true, created, () => created.id);
     });
@@ -79,7 +78,7 @@ export function registerGroupCommands(program: Command): void {
     await withStore(flags, async ({ db }) => {
       const found = await resolveSharingGroup(db, nameOrId);
       await deleteSharingGroup(db, found.id);
-      await appendAudit(db, { action: 'group.remove', actorOrg: found.ownerOrg, target: found.id, path: 'cli group remove', details: { name: found.name } });
+      await appendAudit(db, { action: 'group.remove', target: found.id, path: 'cli group remove', details: { name: found.name, owner: found.ownerOrg } });
       process.stdout.write(`Removed sharing group ${found.name} (${found.id})\n`);
     });
   });
