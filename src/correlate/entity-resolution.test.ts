@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EntityResolver, compareMentions, type EntityMention } from './entity-resolution.js';
+import { ingestText } from '../ingest/index.js';
+import { EntityResolver, compareMentions, entityMentions, type EntityMention } from './entity-resolution.js';
 import { editDistance, nameKey } from './name-keys.js';
 
 function person(id: string, name: string, extra: Partial<EntityMention> = {}): EntityMention {
@@ -51,6 +52,13 @@ describe('EntityResolver', () => {
     expect(compareMentions(person('a', 'Mohammed Ali', { country: 'EG' }), person('b', 'Mohammed Ali', { country: 'PK' }))).toBeUndefined();
   });
 
+  it('never merges two people who share only a surname, even through a bare-surname alias', () => {
+    const resolver = new EntityResolver();
+    const pm = resolver.add(person('a', 'Nawaz Sharif', { aliases: ['Sharif'] }));
+    expect(resolver.add(person('b', 'Raheel Sharif', { aliases: ['Sharif'] }))).not.toBe(pm);
+    expect(resolver.add(person('c', 'Sharif'))).toBe(pm);
+  });
+
   it('merges a group with its alias', () => {
     const resolver = new EntityResolver();
     const group = (id: string, name: string, aliases: string[]): EntityMention => ({ id: `intrusion-set--${id}`, kind: 'group', name, aliases, reportId: `report--${id}` });
@@ -75,5 +83,17 @@ describe('EntityResolver', () => {
     expect(resolver.add(person('d', 'Akhmed Kadyrov', { country: 'RU' }))).toBe(right);
     expect(() => resolver.split(1)).toThrow(/already split/u);
     expect(() => resolver.split(99)).toThrow(/No merge 99/u);
+  });
+});
+
+describe('entityMentions', () => {
+  it('reads the people, groups and places of an ingested report as mentions of that report', () => {
+    const { bundle } = ingestText('Gunmen killed nine people at a market in Kano, Nigeria, on Tuesday. Boko Haram claimed the attack, police spokesman Abdullahi Haruna said.',
+      { outlet: 'Test Courier', published: '2019-03-13' });
+    const mentions = entityMentions(bundle.objects, 'fallback');
+    const report = bundle.objects.find((o) => o.type === 'report')?.id;
+    expect(mentions.find((m) => m.name === 'Boko Haram')).toMatchObject({ kind: 'group', reportId: report, country: 'NG' });
+    expect(mentions.find((m) => m.name === 'Kano')).toMatchObject({ kind: 'place', country: 'NG' });
+    expect(mentions.some((m) => m.name === 'entente')).toBe(false);
   });
 });

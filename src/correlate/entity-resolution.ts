@@ -1,4 +1,6 @@
 import { EntenteError } from '../errors.js';
+import { ENTENTE_IDENTITY, PERSON_EXTENSION_ID, PROVENANCE_EXTENSION_ID } from '../stix/extensions.js';
+import type { StixObject } from '../stix/stix-object.js';
 import { allowedEdits, editDistance, foldWord, nameKey, nameTokens } from './name-keys.js';
 
 /**
@@ -17,7 +19,8 @@ import { allowedEdits, editDistance, foldWord, nameKey, nameTokens } from './nam
  *   distance or is an initial, AND the context agrees: the same role or the
  *   same country. A similar name without agreeing context is not merged.
  * Different kinds (a person and a group) never merge, nor do persons of one
- * name placed in different countries (namesakes).
+ * name placed in different countries (namesakes), nor two full names whose
+ * given names differ (Nawaz and Raheel Sharif), whatever aliases they share.
  */
 export type EntityKind = 'person' | 'group' | 'organization' | 'place';
 
@@ -190,6 +193,7 @@ export function compareMentions(a: EntityMention, b: EntityMention): { reason: s
   if (a.kind !== b.kind) return undefined;
   // Namesakes: one name, two people in different countries.
   if (a.kind === 'person' && a.country !== undefined && b.country !== undefined && a.country !== b.country) return undefined;
+  if (a.kind === 'person' && givenNamesDiffer(a.name, b.name)) return undefined;
   const keysA = new Set([a.name, ...a.aliases].map(nameKey).filter((k) => k !== ''));
   if ([b.name, ...b.aliases].map(nameKey).some((k) => keysA.has(k))) return { reason: 'same name', confidence: SAME_NAME_CONFIDENCE };
   if (a.kind !== 'person') return undefined;
@@ -199,14 +203,65 @@ export function compareMentions(a: EntityMention, b: EntityMention): { reason: s
   const left = nameTokens(a.name).map(foldWord);
   const right = nameTokens(b.name).map(foldWord);
   if (left.length < 2 || right.length < 2) return undefined;
-  const close = (x: string, y: string): boolean => editDistance(x, y) <= allowedEdits(Math.min(x.length, y.length));
   const surnameA = left.at(-1) as string;
   const surnameB = right.at(-1) as string;
   const givenA = left[0] as string;
   const givenB = right[0] as string;
-  const initial = (givenA.length === 1 || givenB.length === 1) && givenA[0] === givenB[0];
-  if (close(surnameA, surnameB) && (initial || close(givenA, givenB))) {
+  if (close(surnameA, surnameB) && compatibleGiven(givenA, givenB)) {
     return { reason: `similar name (${a.name} / ${b.name}) and ${context}`, confidence: SIMILAR_NAME_CONFIDENCE };
   }
   return undefined;
+}
+
+function close(x: string, y: string): boolean {
+  return editDistance(x, y) <= allowedEdits(Math.min(x.length, y.length));
+}
+
+/** An initial stands for any given name starting with it; otherwise equal or a misspelling. */
+function compatibleGiven(x: string, y: string): boolean {
+  return ((x.length === 1 || y.length === 1) && x[0] === y[0]) || close(x, y);
+}
+
+/**
+ * Two full names whose given names cannot be one (Nawaz and Raheel Sharif):
+ * a shared surname, or a bare-surname alias, does not make them one person.
+ */
+function givenNamesDiffer(a: string, b: string): boolean {
+  const left = nameTokens(a).map(foldWord);
+  const right = nameTokens(b).map(foldWord);
+  return left.length >= 2 && right.length >= 2 && !compatibleGiven(left[0] as string, right[0] as string);
+}
+
+const KIND_OF_TYPE: Readonly<Record<string, EntityKind>> = { 'intrusion-set': 'group', 'threat-actor': 'group', location: 'place' };
+
+/**
+ * The people, organisations, groups and places of one report's objects, as
+ * mentions for {@link EntityResolver.add}: the report is the one their
+ * provenance names (or `reportId`), aliases come from `aliases` and the
+ * `entente-person` extension, a person's role from `roles`, and the country
+ * from the report's one country when it names exactly one.
+ */
+export function entityMentions(objects: readonly StixObject[], reportId: string): EntityMention[] {
+  const countries = new Set(objects.filter((o) => o.type === 'location' && typeof o.country === 'string').map((o) => String(o.country).toUpperCase()));
+  const country = countries.size === 1 ? [...countries][0] : undefined;
+  return objects.flatMap((o): EntityMention[] => {
+    if (typeof o.name !== 'string' || o.id === ENTENTE_IDENTITY.id) return [];
+    const kind = o.type === 'identity' ? (o.identity_class === 'individual' ? 'person' : 'organization') : KIND_OF_TYPE[o.type];
+    if (kind === undefined) return [];
+    const extensions = (o.extensions ?? {}) as Record<string, { aliases?: unknown; report_ref?: unknown } | undefined>;
+    const aliases = [o.aliases, extensions[PERSON_EXTENSION_ID]?.aliases].flatMap((list) => (Array.isArray(list) ? list : []))
+      .filter((a): a is string => typeof a === 'string' && a !== o.name);
+    const reportRef = extensions[PROVENANCE_EXTENSION_ID]?.report_ref;
+    const role = Array.isArray(o.roles) && typeof o.roles[0] === 'string' ? o.roles[0] : undefined;
+    const where = kind === 'place' && typeof o.country === 'string' ? String(o.country).toUpperCase() : country;
+    return [{
+      id: o.id,
+      kind,
+      name: o.name,
+      aliases: [...new Set(aliases)],
+      reportId: typeof reportRef === 'string' ? reportRef : reportId,
+      ...(role !== undefined ? { role } : {}),
+      ...(where !== undefined ? { country: where } : {}),
+    }];
+  });
 }
