@@ -137,7 +137,7 @@ function looksLikeHtml(text: string): boolean {
 
 /** Normalises one line (NFC, odd spaces to plain spaces) without changing anything else. */
 function normaliseLine(line: string): string {
-  return line.normalize('NFC').replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]/gu, ' ').replace(/\u200b|\u200c|\u200d|\u2060|\u00ad/gu, '').trimEnd();
+  return line.normalize('NFC').replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]/gu, ' ').replace(/[\u200b-\u200d\u2060\u00ad]/gu, '').trimEnd();
 }
 
 function fromPlainText(raw: string): { text: string; pieces: Piece[]; title?: string } {

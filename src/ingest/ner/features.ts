@@ -18,6 +18,26 @@ const WORD_CACHE_LIMIT = 200_000;
 /** Where a neighbour sits relative to the token it describes; `around` follows this order. */
 export const NEIGHBOUR_OFFSETS = [-2, -1, 1, 2] as const;
 
+/*
+ * The context templates, one function each, so that the recogniser can cache
+ * their rows per pair of words instead of building the strings for every token.
+ */
+export const leftBigram = (prev: WordFeatures, here: WordFeatures): string => `l-1,l0=${prev.lower}|${here.lower}`;
+export const rightBigram = (here: WordFeatures, next: WordFeatures): string => `l0,l+1=${here.lower}|${next.lower}`;
+export const shapeTrigram = (prev: WordFeatures, here: WordFeatures, next: WordFeatures): string =>
+  `ss-1,ss0,ss+1=${prev.shortShape}|${here.shortShape}|${next.shortShape}`;
+
+/** Gazetteer marks of the token itself and of its neighbours, with their feature prefixes. */
+export const GAZETTEER_OFFSETS: readonly (readonly [number, string])[] = [[0, 'g0='], [-1, 'g-1='], [1, 'g+1=']];
+
+/** Features of the token's place: first in the sentence, in a headline set in capitals. */
+export function positionFeatures(i: number, here: WordFeatures, context: SentenceContext): string[] {
+  const features: string[] = [];
+  if (i === 0) features.push(`first,ss0=${here.shortShape}`);
+  if (context.capitals) features.push('capsline', `capsline,l0=${here.lower}`);
+  return features;
+}
+
 /** The features a word contributes, as itself and as the neighbour of another token. */
 export interface WordFeatures {
   lower: string;
@@ -64,7 +84,14 @@ export function shortWordShape(word: string): string {
 function isCapitalsLine(tokens: readonly string[]): boolean {
   let words = 0;
   for (const token of tokens) {
-    if (!/[A-Za-z]/.test(token)) continue;
+    let letters = false;
+    for (let k = 0; k < token.length; k += 1) {
+      const code = token.charCodeAt(k);
+      // A lower-case ASCII letter settles it; any other ASCII letter makes the token a word.
+      if (code >= 97 && code <= 122) return false;
+      if (code >= 65 && code <= 90) letters = true;
+    }
+    if (!letters) continue;
     if (token !== token.toUpperCase()) return false;
     words += 1;
   }
@@ -129,18 +156,10 @@ export class FeatureExtractor {
     const here = words[i] as WordFeatures;
     const prev = this.neighbour(words, i - 1);
     const next = this.neighbour(words, i + 1);
-    const features = [
-      `l-1,l0=${prev.lower}|${here.lower}`,
-      `l0,l+1=${here.lower}|${next.lower}`,
-      `ss-1,ss0,ss+1=${prev.shortShape}|${here.shortShape}|${next.shortShape}`,
-    ];
-    if (i === 0) features.push(`first,ss0=${here.shortShape}`);
-    if (context.capitals) features.push('capsline', `capsline,l0=${here.lower}`);
+    const features = [leftBigram(prev, here), rightBigram(here, next), shapeTrigram(prev, here, next), ...positionFeatures(i, here, context)];
     const marks = context.gazetteer;
     if (marks) {
-      for (const mark of marks[i] ?? []) features.push(`g0=${mark}`);
-      for (const mark of marks[i - 1] ?? []) features.push(`g-1=${mark}`);
-      for (const mark of marks[i + 1] ?? []) features.push(`g+1=${mark}`);
+      for (const [offset, prefix] of GAZETTEER_OFFSETS) for (const mark of marks[i + offset] ?? []) features.push(`${prefix}${mark}`);
     }
     return features;
   }

@@ -17,26 +17,3 @@ export interface LinearChainModel {
   /** Lowercased word → cluster path. */
   clusters: Map<string, string> | undefined;
 }
-
-/**
- * Fills `out` (n × labels) with the emission scores of each token: the sum of the
- * weight rows of its features, given as one or more lists of row indices.
- */
-export function emissionScores(
-  model: Pick<LinearChainModel, 'labels' | 'weights'>,
-  featureRows: readonly (readonly (readonly number[] | Int32Array)[])[],
-  out: Float32Array,
-): void {
-  const L = model.labels.length;
-  const weights = model.weights;
-  out.fill(0, 0, featureRows.length * L);
-  for (let t = 0; t < featureRows.length; t += 1) {
-    const base = t * L;
-    for (const rows of featureRows[t] as readonly (readonly number[] | Int32Array)[]) {
-      for (let k = 0; k < rows.length; k += 1) {
-        const offset = (rows[k] as number) * L;
-        for (let y = 0; y < L; y += 1) out[base + y] = (out[base + y] as number) + (weights[offset + y] as number);
-      }
-    }
-  }
-}

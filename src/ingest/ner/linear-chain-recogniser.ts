@@ -1,28 +1,51 @@
-import { FeatureExtractor, NEIGHBOUR_OFFSETS, type WordFeatures } from './features.js';
+import {
+  FeatureExtractor, GAZETTEER_OFFSETS, NEIGHBOUR_OFFSETS, leftBigram, positionFeatures, rightBigram, shapeTrigram, type WordFeatures,
+} from './features.js';
 import { Gazetteer } from './gazetteer.js';
 import { bilouToSpans } from './labels.js';
-import { emissionScores, type LinearChainModel } from './linear-chain-model.js';
+import type { LinearChainModel } from './linear-chain-model.js';
 import type { EntityRecogniser, EntitySpan } from './recogniser.js';
 import { bilouConstraints, viterbi } from './viterbi.js';
 
-/** The model rows of a word's features, as itself and per neighbour offset. */
-interface WordRows {
-  own: Int32Array;
-  around: Int32Array[];
+/** A word's summed weights per label, as itself and per neighbour offset. */
+interface WordScores {
+  /** Numbers the word for the pair cache. */
+  id: number;
+  own: Float32Array;
+  around: Float32Array[];
 }
 
-const ROW_CACHE_LIMIT = 200_000;
+/** The model rows of the two bigrams a pair of neighbouring words makes; -1 when the model lacks one. */
+interface PairRows {
+  left: number;
+  right: number;
+}
+
+// Cached entries (words, pairs, shape triples, gazetteer marks) before the caches start afresh.
+const CACHE_LIMIT = 200_000;
+// Far above any word id (fewer than CACHE_LIMIT plus one sentence), so that a pair of ids is one exact number.
+const PAIR_BASE = 2_097_152;
 
 /**
  * Tags sentences with a {@link LinearChainModel}: features → emission scores →
- * Viterbi → spans. Word-level features are looked up once per distinct word and
- * kept as model rows, so a token costs only its few sentence-dependent features.
+ * Viterbi → spans. A word's own and neighbour features are summed once per
+ * distinct word into a score per label, and the rows of the bigram, shape and
+ * gazetteer features are cached per pair of words and per mark, so a token costs
+ * a few vector additions and no feature strings. The scores are those of
+ * {@link FeatureExtractor.extract}'s features, which the trainer uses.
  */
 export class LinearChainRecogniser implements EntityRecogniser {
   private readonly extractor: FeatureExtractor;
   private readonly transitions: Float32Array;
   private readonly finals: Float32Array;
-  private readonly rows = new Map<WordFeatures, WordRows>();
+  private readonly labelCount: number;
+  private readonly scores = new Map<WordFeatures, WordScores>();
+  /** Keyed by the two words' ids, first × PAIR_BASE + second. */
+  private readonly pairs = new Map<number, PairRows>();
+  private readonly shapes = new Map<string, number>();
+  /** Per entry of GAZETTEER_OFFSETS: mark ("B-country") → model row. */
+  private readonly marks = GAZETTEER_OFFSETS.map(() => new Map<string, number>());
+  private cached = 0;
   private emissions = new Float32Array(0);
 
   constructor(private readonly model: LinearChainModel) {
@@ -33,6 +56,7 @@ export class LinearChainRecogniser implements EntityRecogniser {
     const constraints = bilouConstraints(model.labels);
     this.transitions = model.transitions.map((weight, i) => weight + (constraints.transitions[i] as number));
     this.finals = constraints.finals;
+    this.labelCount = model.labels.length;
   }
 
   recognise(tokens: readonly string[]): EntitySpan[] {
@@ -43,43 +67,107 @@ export class LinearChainRecogniser implements EntityRecogniser {
   tag(tokens: readonly string[]): string[] {
     const n = tokens.length;
     if (n === 0) return [];
-    const L = this.model.labels.length;
+    const L = this.labelCount;
     if (this.emissions.length < n * L) this.emissions = new Float32Array(n * L * 2);
+    if (this.cached >= CACHE_LIMIT) this.clearCaches();
+    const out = this.emissions;
     const words = tokens.map((token) => this.extractor.word(token));
-    const rows = words.map((word) => this.wordRows(word));
     const context = this.extractor.sentenceContext(tokens);
-    const perToken = words.map((_, i) => {
-      const ids: (Int32Array | number[])[] = [(rows[i] as WordRows).own];
-      NEIGHBOUR_OFFSETS.forEach((offset, slot) => {
-        const j = i + offset;
-        const neighbour = j >= 0 && j < n ? (rows[j] as WordRows) : this.wordRows(this.extractor.neighbour(words, j));
-        ids.push(neighbour.around[slot] as Int32Array);
-      });
-      ids.push(this.lookUp(this.extractor.contextFeatures(words, i, context)));
-      return ids;
-    });
-    emissionScores(this.model, perToken, this.emissions);
-    const path = viterbi(this.emissions, n, L, this.transitions, this.finals);
+    for (let i = 0; i < n; i += 1) {
+      const base = i * L;
+      const here = words[i] as WordFeatures;
+      out.set(this.wordScores(here).own, base);
+      for (let slot = 0; slot < NEIGHBOUR_OFFSETS.length; slot += 1) {
+        const neighbour = this.extractor.neighbour(words, i + (NEIGHBOUR_OFFSETS[slot] as number));
+        this.addScores(out, base, this.wordScores(neighbour).around[slot] as Float32Array);
+      }
+      const prev = this.extractor.neighbour(words, i - 1);
+      const next = this.extractor.neighbour(words, i + 1);
+      this.addRow(out, base, this.pair(prev, here).left);
+      this.addRow(out, base, this.pair(here, next).right);
+      this.addRow(out, base, this.shapeRow(prev, here, next));
+      for (const feature of positionFeatures(i, here, context)) this.addRow(out, base, this.model.features.get(feature) ?? -1);
+      const marks = context.gazetteer;
+      if (marks) {
+        GAZETTEER_OFFSETS.forEach(([offset], slot) => {
+          for (const mark of marks[i + offset] ?? []) this.addRow(out, base, this.markRow(slot, mark));
+        });
+      }
+    }
+    const path = viterbi(out, n, L, this.transitions, this.finals);
     return Array.from(path, (y) => this.model.labels[y] as string);
   }
 
-  private wordRows(word: WordFeatures): WordRows {
-    let rows = this.rows.get(word);
+  private clearCaches(): void {
+    this.scores.clear();
+    this.pairs.clear();
+    this.shapes.clear();
+    for (const rows of this.marks) rows.clear();
+    this.cached = 0;
+  }
+
+  private addScores(out: Float32Array, base: number, scores: Float32Array): void {
+    for (let y = 0; y < scores.length; y += 1) out[base + y] = (out[base + y] as number) + (scores[y] as number);
+  }
+
+  private addRow(out: Float32Array, base: number, row: number): void {
+    if (row < 0) return;
+    const { weights } = this.model;
+    const offset = row * this.labelCount;
+    for (let y = 0; y < this.labelCount; y += 1) out[base + y] = (out[base + y] as number) + (weights[offset + y] as number);
+  }
+
+  /** The summed weights of a list of features; those the model lacks weigh nothing. */
+  private sum(features: readonly string[]): Float32Array {
+    const scores = new Float32Array(this.labelCount);
+    for (const feature of features) this.addRow(scores, 0, this.model.features.get(feature) ?? -1);
+    return scores;
+  }
+
+  private wordScores(word: WordFeatures): WordScores {
+    let scores = this.scores.get(word);
+    if (!scores) {
+      scores = { id: this.scores.size, own: this.sum(word.own), around: word.around.map((features) => this.sum(features)) };
+      this.scores.set(word, scores);
+      this.cached += 1;
+    }
+    return scores;
+  }
+
+  private pair(first: WordFeatures, second: WordFeatures): PairRows {
+    const key = this.wordScores(first).id * PAIR_BASE + this.wordScores(second).id;
+    let rows = this.pairs.get(key);
     if (!rows) {
-      rows = { own: Int32Array.from(this.lookUp(word.own)), around: word.around.map((f) => Int32Array.from(this.lookUp(f))) };
-      // The extractor's own cache clears itself when full; keep this one bounded likewise.
-      if (this.rows.size >= ROW_CACHE_LIMIT) this.rows.clear();
-      this.rows.set(word, rows);
+      rows = {
+        left: this.model.features.get(leftBigram(first, second)) ?? -1,
+        right: this.model.features.get(rightBigram(first, second)) ?? -1,
+      };
+      this.pairs.set(key, rows);
+      this.cached += 1;
     }
     return rows;
   }
 
-  private lookUp(features: readonly string[]): number[] {
-    const ids: number[] = [];
-    for (const feature of features) {
-      const id = this.model.features.get(feature);
-      if (id !== undefined) ids.push(id);
+  private shapeRow(prev: WordFeatures, here: WordFeatures, next: WordFeatures): number {
+    // Short shapes are few ("Xx", "x", "d"), so the key repeats and the map stays small.
+    const key = `${prev.shortShape}\u0000${here.shortShape}\u0000${next.shortShape}`;
+    let row = this.shapes.get(key);
+    if (row === undefined) {
+      row = this.model.features.get(shapeTrigram(prev, here, next)) ?? -1;
+      this.shapes.set(key, row);
+      this.cached += 1;
     }
-    return ids;
+    return row;
+  }
+
+  private markRow(slot: number, mark: string): number {
+    const rows = this.marks[slot] as Map<string, number>;
+    let row = rows.get(mark);
+    if (row === undefined) {
+      row = this.model.features.get(`${(GAZETTEER_OFFSETS[slot] as readonly [number, string])[1]}${mark}`) ?? -1;
+      rows.set(mark, row);
+      this.cached += 1;
+    }
+    return row;
   }
 }

@@ -17,12 +17,14 @@ export function viterbi(
   let scores = new Float64Array(L);
   let nextScores = new Float64Array(L);
   const back = new Int32Array(n * L);
+  // Only the moves the transitions allow can win; BILOU forbids most, so skipping them saves most of the work.
+  const allowed = allowedPrevious(transitions, L);
   for (let y = 0; y < L; y += 1) scores[y] = (transitions[L * L + y] ?? 0) + (emissions[y] ?? 0);
   for (let t = 1; t < n; t += 1) {
     for (let y = 0; y < L; y += 1) {
       let best = -Infinity;
       let bestPrev = 0;
-      for (let p = 0; p < L; p += 1) {
+      for (const p of allowed[y] as Int32Array) {
         const score = (scores[p] as number) + (transitions[p * L + y] as number);
         if (score > best) {
           best = score;
@@ -46,6 +48,23 @@ export function viterbi(
   path[n - 1] = last;
   for (let t = n - 1; t > 0; t -= 1) path[t - 1] = back[t * L + (path[t] as number)] as number;
   return path;
+}
+
+// A tagger decodes every sentence with the same transitions: work out their allowed moves once.
+const ALLOWED = new WeakMap<Float32Array, Int32Array[]>();
+
+/** For each label, the labels before it whose transition is not forbidden (-Infinity), in order. */
+function allowedPrevious(transitions: Float32Array, L: number): Int32Array[] {
+  const known = ALLOWED.get(transitions);
+  if (known !== undefined && known.length === L) return known;
+  const allowed: Int32Array[] = [];
+  for (let y = 0; y < L; y += 1) {
+    const from: number[] = [];
+    for (let p = 0; p < L; p += 1) if ((transitions[p * L + y] as number) !== -Infinity) from.push(p);
+    allowed.push(Int32Array.from(from));
+  }
+  ALLOWED.set(transitions, allowed);
+  return allowed;
 }
 
 /**
