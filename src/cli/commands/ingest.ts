@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { EntenteError, isEntenteError } from '../../errors.js';
-import { ingestText, type IngestMetadata, type IngestSummary } from '../../ingest/index.js';
+import type * as IngestPipeline from '../../ingest/index.js';
+import type { IngestMetadata, IngestSummary } from '../../ingest/index.js';
 import { splitMetadataHeader } from '../../ingest/metadata-header.js';
 import type { IncidentSummary } from '../../ingest/summary.js';
 import { ENTENTE_IDENTITY } from '../../stix/extensions.js';
@@ -98,7 +99,19 @@ export function registerIngestCommand(program: Command): void {
     });
 }
 
+let pipeline: Promise<typeof IngestPipeline> | undefined;
+
+/**
+ * The pipeline with its tagger, NER model and gazetteers, loaded on the first
+ * report: importing it takes about half a second, which no other command should pay.
+ */
+function loadPipeline(): Promise<typeof IngestPipeline> {
+  pipeline ??= import('../../ingest/index.js');
+  return pipeline;
+}
+
 async function ingestFile(file: string, flags: IngestFlags): Promise<Done> {
+  const { ingestText } = await loadPipeline();
   const bytes = file === '-' ? await readStdinBytes(MAX_BYTES + 1) : await readReport(file);
   const { metadata: header, body } = splitHeaderOf(bytes);
   const metadata: IngestMetadata = {
