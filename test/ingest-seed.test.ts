@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestText, type IngestResult } from '../src/ingest/index.js';
@@ -10,8 +11,10 @@ import { deterministicId } from '../src/stix/identifier.js';
 import type { StixObject } from '../src/stix/stix-object.js';
 import { validateBundle } from '../src/stix/validate.js';
 
-// The project's seed document (DESIGN.md), read where the shared folder keeps it.
-const SEED = fileURLToPath(new URL('../../shared/seed/chechnya-attack-le-pen-moscow.txt', import.meta.url));
+// The project's seed document (DESIGN.md), read where the shared folder keeps it: beside the
+// checkout (../shared), or wherever ENTENTE_SHARED_DIR points.
+const SHARED = process.env.ENTENTE_SHARED_DIR ?? fileURLToPath(new URL('../../shared', import.meta.url));
+const SEED = resolve(SHARED, 'seed/chechnya-attack-le-pen-moscow.txt');
 
 function ext<T>(object: StixObject | undefined, id: string): T {
   const extensions = object?.extensions as Record<string, unknown> | undefined;
@@ -30,6 +33,9 @@ describe('ingest: the seed article end to end (issue 3 "Proof")', () => {
   const relationsFrom = (id: string, type: string) => ofType('relationship').filter((r) => r.source_ref === id && r.relationship_type === type);
 
   beforeAll(() => {
+    if (!existsSync(SEED)) {
+      throw new Error(`The seed article is not at ${SEED}: clone entente beside the shared folder, or set ENTENTE_SHARED_DIR`);
+    }
     const input = readFileSync(SEED, 'utf8');
     result = ingestText(input, { outlet: 'RT', url: 'https://www.rt.com/news/382362-le-pen-putin-terrorism/', published: '2017-03-24' });
     objects = result.bundle.objects;
