@@ -28,6 +28,11 @@ describe('dates', () => {
     expect(dates('Nothing changed in the months that followed.')).toEqual([]);
   });
 
+  it('reads numeric dates around a year, which the year pattern alone would cut to the year', () => {
+    expect(dates('The blast on 2015-11-13 killed 130.')[0]).toMatchObject({ date: '2015-11-13', precision: 'day' });
+    expect(dates('The blast on 13.11.2015 killed 130.')[0]).toMatchObject({ date: '2015-11-13', precision: 'day' });
+  });
+
   it('parses metadata dates and rejects nonsense', () => {
     expect(parsePublished('2017-03-24')?.toISOString()).toBe('2017-03-24T12:00:00.000Z');
     expect(parsePublished('2017-03-24T08:30:00Z')?.toISOString()).toBe('2017-03-24T08:30:00.000Z');

@@ -51,6 +51,7 @@ export function findDates(segmented: SegmentedText, published: Date | undefined,
       const reference = published ?? new Date();
       // chrono is the costliest stage: parse only a window around each date word, not the whole sentence.
       for (const window of dateWindows(text)) {
+        if (!window.beyondYears) continue;
         for (const result of parser.parse(text.slice(window.start, window.end), { instant: reference, timezone: 0 }, { forwardDate: false })) {
           // Only expressions that name a day, month, year or weekday ("in the months that followed" does not).
           if (!DATE_WORD.test(result.text)) continue;
@@ -84,18 +85,28 @@ function isDateline(text: string, start: number, end: number): boolean {
   return /^\p{Lu}[\p{Lu} .'-]{2,}(?:\s*\([^)]*\))?,[^\n]*$/u.test(text.slice(lineStart, start)) && /^\s*[-–—]/u.test(text.slice(end, end + 4));
 }
 
+/** A bare year ("in 2015") is the year pattern's alone: chrono finds nothing in it but inside a numeric date ("2015-11-13"). */
+const BARE_YEAR = /^(?:19|20)\d\d$/u;
+const NUMERIC_DATE = /\d{4}[-./]\d|\d[-./]\d{4}/u;
+
+interface DateWindow extends CharSpan {
+  /** Something in it besides bare years that chrono can read; a window of years only is left to the year pattern. */
+  readonly beyondYears: boolean;
+}
+
 /** Stretches of the sentence around its date words (merged where they touch), cut at word boundaries. */
-function dateWindows(text: string): CharSpan[] {
-  const windows: CharSpan[] = [];
+function dateWindows(text: string): DateWindow[] {
+  const windows: DateWindow[] = [];
   for (const match of text.matchAll(DATE_WORD_GLOBAL)) {
     const at = match.index ?? 0;
     let start = Math.max(0, at - WINDOW);
     let end = Math.min(text.length, at + match[0].length + WINDOW);
     while (start > 0 && /\S/u.test(text[start - 1] as string)) start -= 1;
     while (end < text.length && /\S/u.test(text[end] as string)) end += 1;
+    const beyondYears = !BARE_YEAR.test(match[0]) || NUMERIC_DATE.test(text.slice(Math.max(0, at - 6), at + match[0].length + 6));
     const last = windows.at(-1);
-    if (last !== undefined && start <= last.end) windows[windows.length - 1] = { start: last.start, end };
-    else windows.push({ start, end });
+    if (last !== undefined && start <= last.end) windows[windows.length - 1] = { start: last.start, end, beyondYears: last.beyondYears || beyondYears };
+    else windows.push({ start, end, beyondYears });
   }
   return windows;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { segment } from './segment.js';
+import { foldQuotes, segment } from './segment.js';
 
 describe('segment', () => {
   const text = 'DAMASCUS BULLETIN 14/3\n“We will not stop,” said Mr. Haddad of the U.S.-backed council. The army’s chief agreed.\nNo casualties were reported.';
@@ -26,5 +26,13 @@ describe('segment', () => {
     expect(words).toContain('U.S.');
     expect(result.tokens.find((t) => t.text === '’s')?.lower).toBe("'s");
     expect(result.tokens.find((t) => t.text === 'agreed')?.lemma).toBe('agree');
+  });
+});
+
+describe('foldQuotes', () => {
+  it('folds typographic quotes to ASCII and leaves every other character alone', () => {
+    expect(foldQuotes('“it’s «done»”')).toBe('"it\'s "done""');
+    expect(foldQuotes('Île-de-France')).toBe('Île-de-France');
+    expect(foldQuotes('plain')).toBe('plain');
   });
 });

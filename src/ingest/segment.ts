@@ -78,6 +78,10 @@ export function segment(text: string, language: Language): SegmentedText {
 
 /** Folds typographic quotes and apostrophes to ASCII, keeping the length. */
 export function foldQuotes(value: string): string {
+  // Almost every token is plain ASCII: skip the two replacements unless a character could be a typographic quote.
+  let typographic = false;
+  for (let k = 0; k < value.length && !typographic; k += 1) typographic = value.charCodeAt(k) >= 0xab;
+  if (!typographic) return value;
   return value.replace(/[\u2018\u2019\u201b\u2032]/gu, "'").replace(/[\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033]/gu, '"');
 }
 
