@@ -76,6 +76,10 @@ export async function postgresProblem(): Promise<string | undefined> {
  * Registers `suite` when PostgreSQL is reachable. When it is not, under
  * CI=true a failing test takes its place (CI must not pass without it);
  * elsewhere the suite is skipped with a loud warning.
+ *
+ * It reads process.env.CI itself, although only config and cli may read the
+ * environment: this is test support, never part of the built server, and CI is
+ * set by the runner around vitest, not an entente setting.
  */
 export function describeIfPostgres(name: string, problem: string | undefined, suite: () => void): void {
   if (problem === undefined) {
