@@ -86,12 +86,17 @@ export class LinearChainRecogniser implements EntityRecogniser {
       this.addRow(out, base, this.pair(prev, here).left);
       this.addRow(out, base, this.pair(here, next).right);
       this.addRow(out, base, this.shapeRow(prev, here, next));
-      for (const feature of positionFeatures(i, here, context)) this.addRow(out, base, this.model.features.get(feature) ?? -1);
+      // Only the first token and headlines in capitals have position features.
+      if (i === 0 || context.capitals) {
+        for (const feature of positionFeatures(i, here, context)) this.addRow(out, base, this.model.features.get(feature) ?? -1);
+      }
       const marks = context.gazetteer;
       if (marks) {
-        GAZETTEER_OFFSETS.forEach(([offset], slot) => {
-          for (const mark of marks[i + offset] ?? []) this.addRow(out, base, this.markRow(slot, mark));
-        });
+        for (let slot = 0; slot < GAZETTEER_OFFSETS.length; slot += 1) {
+          const around = marks[i + (GAZETTEER_OFFSETS[slot] as readonly [number, string])[0]];
+          if (around === undefined) continue;
+          for (const mark of around) this.addRow(out, base, this.markRow(slot, mark));
+        }
       }
     }
     const path = viterbi(out, n, L, this.transitions, this.finals);
