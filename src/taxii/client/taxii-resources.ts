@@ -1,5 +1,3 @@
-import type { StixObject } from '../../stix/stix-object.js';
-
 /** The TAXII 2.1 media type (TAXII 2.1 §1.6.8) sent in Accept and Content-Type. */
 export const TAXII_MEDIA_TYPE = 'application/taxii+json;version=2.1';
 
@@ -98,5 +96,3 @@ export interface ObjectFilter {
   readonly version?: string | readonly string[];
   readonly specVersion?: string | readonly string[];
 }
-
-export type StixObjectsEnvelope = Envelope<StixObject>;
