@@ -89,11 +89,18 @@ function inQuote(context: EventContext, offset: number): boolean {
 /** "drove a van into pedestrians", "a car was driven into the crowd": a vehicle used as the weapon. */
 function isRamming(tokens: readonly Token[], sentence: Sentence, i: number): boolean {
   const token = tokens[i] as Token;
-  if (!RAMMING_VERBS.has(token.lemma) && !RAMMING_VERBS.has(token.lower.replace(/(ing|ed|s)$/u, ''))) return false;
+  if (!RAMMING_VERBS.has(token.lemma) && !RAMMING_VERBS.has(withoutEnding(token.lower))) return false;
   const after = tokens.slice(i + 1, Math.min(sentence.tokenEnd, i + 7));
   const into = after.findIndex((t) => /^(into|through|down|at)$/u.test(t.lower));
   if (into < 0 || !after.slice(into + 1).some((t) => CROWD_NOUNS.has(t.lower) || CROWD_NOUNS.has(t.lemma))) return false;
   return tokens.slice(Math.max(sentence.tokenStart, i - 6), Math.min(sentence.tokenEnd, i + 5)).some((t) => VEHICLE_NOUNS.has(t.lower) || VEHICLE_NOUNS.has(t.lemma));
+}
+
+/** "rammed" → "ramm", "driving" → "driv": the word without "-ing", "-ed" or "-s" (a cheap stem for tagger misses). */
+function withoutEnding(word: string): string {
+  if (word.endsWith('ing')) return word.slice(0, -3);
+  if (word.endsWith('ed')) return word.slice(0, -2);
+  return word.endsWith('s') ? word.slice(0, -1) : word;
 }
 
 /** "police shot the attacker": shooting at the attackers ends an attack rather than being one. */
