@@ -4,7 +4,7 @@ import type { DatabaseSchema } from '../store/schema.js';
 import { spendVerificationTime, verifyPassword } from './passwords.js';
 import type { Authenticator, Principal } from './principal.js';
 import { findLiveToken, recordTokenUse } from './tokens.js';
-import { getUser, findUserByUsername } from './users.js';
+import { findUserByUsername } from './users.js';
 import { VerifiedPasswordCache } from './verified-password-cache.js';
 
 /*
@@ -60,9 +60,8 @@ export class DatabaseAuthenticator implements Authenticator {
   private async bearer(token: string): Promise<Principal> {
     if (token === '') throw failure();
     const record = await findLiveToken(this.db, token);
-    if (record === undefined) throw failure();
-    const user = await getUser(this.db, record.userId);
-    if (user === undefined || user.disabled) throw failure();
+    if (record === undefined || record.user.disabled) throw failure();
+    const { user } = record;
     await recordTokenUse(this.db, record);
     return { userId: user.id, username: user.username, orgId: user.orgId, role: user.role, scope: record.scope, via: 'token' };
   }

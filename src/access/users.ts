@@ -110,7 +110,7 @@ export async function setPassword(db: Kysely<DatabaseSchema>, userId: string, pa
   if (result.numUpdatedRows === 0n) throw new EntenteError('not_found', `No user with id ${userId}`);
 }
 
-interface UserRow {
+export interface UserRow {
   id: string;
   org_id: string;
   username: string;
@@ -119,7 +119,7 @@ interface UserRow {
   disabled: number;
 }
 
-function toUser(row: UserRow): User {
+export function toUser(row: UserRow): User {
   return {
     id: row.id,
     orgId: row.org_id,
