@@ -233,6 +233,26 @@ export function storeContract(name: string, open: () => Promise<TestStore>): voi
         expect(objects.items.map((o) => JSON.parse(o.json).modified)).toEqual([T1, T2, T3, T2]);
       });
 
+      it('serves object texts as the same pages as objects, with only the JSON and date_added', async () => {
+        const queries: ObjectQuery[] = [
+          { limit: 2, versions: [all] },
+          { limit: 10, types: ['indicator', 'malware'] },
+          { limit: 10, ids: [a], versions: [{ kind: 'first' }, { kind: 'last' }] },
+          { limit: 3, addedAfter: addedA1 },
+        ];
+        for (const query of queries) {
+          const objects = await store.queryObjects(collection, query, all);
+          const texts = await store.queryObjectTexts(collection, query, all);
+          expect(texts).toEqual({ ...objects, items: objects.items.map(({ json, dateAdded }) => ({ json, dateAdded })) });
+          if (objects.next !== undefined) {
+            const following = { ...query, next: objects.next };
+            expect((await store.queryObjectTexts(collection, following, all)).items.map((o) => o.json)).toEqual(
+              (await store.queryObjects(collection, following, all)).items.map((o) => o.json),
+            );
+          }
+        }
+      });
+
       it('lists the versions of one object in date_added order, paged', async () => {
         const first = await store.queryVersions(collection, a, { limit: 2 }, all);
         expect(versionsOf(first.items)).toEqual([T1, T2]);

@@ -14,6 +14,7 @@ import type {
   NewStatus,
   ObjectQuery,
   ObjectStore,
+  ObjectText,
   Page,
   ReadScope,
   StatusDetail,
@@ -22,7 +23,7 @@ import type {
   VersionSelector,
   WriteMeta,
 } from './object-store.js';
-import { deleteMatching, queryManifest, queryObjects, resolveFilter } from './read-pages.js';
+import { deleteMatching, queryManifest, queryObjects, queryObjectTexts, resolveFilter } from './read-pages.js';
 import type { CollectionsTable, DatabaseSchema, StatusesTable } from './schema.js';
 import { nowMicros } from './timestamps.js';
 import { isUniqueViolation } from './unique-violation.js';
@@ -102,6 +103,10 @@ export class KyselyObjectStore implements ObjectStore {
 
   async queryObjects(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<StoredObject>> {
     return await queryObjects(this.db, resolveFilter(collectionId, query, scope), query.limit);
+  }
+
+  async queryObjectTexts(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ObjectText>> {
+    return await queryObjectTexts(this.db, resolveFilter(collectionId, query, scope), query.limit);
   }
 
   async queryManifest(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ManifestRecord>> {

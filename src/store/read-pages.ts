@@ -2,7 +2,7 @@ import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import { EntenteError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { objectFilter, type ResolvedFilter } from './object-filter.js';
-import type { ManifestRecord, ObjectQuery, Page, ReadScope, StoredObject, VersionSelector } from './object-store.js';
+import type { ManifestRecord, ObjectQuery, ObjectText, Page, ReadScope, StoredObject, VersionSelector } from './object-store.js';
 import type { DatabaseSchema } from './schema.js';
 
 /**
@@ -52,22 +52,26 @@ function toPage<T extends { dateAdded: number }>(rows: T[], limit: number): Page
   };
 }
 
-export function pageQuery(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number) {
+/** One page's rows in date_added order, limit + 1 of them; the caller picks the columns. */
+function pageRows(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number) {
   return db
     .selectFrom('objects as o')
     .where((eb) => objectFilter(eb, filter))
     // With match[id] the few rows come from the id index and are sorted; the
     // unary plus stops SQLite from walking the whole collection in date order.
     .orderBy(filter.ids && filter.ids.length > 0 ? sql<number>`+${sql.ref('o.date_added')}` : sql.ref('o.date_added'))
-    .limit(limit + 1)
-    .select([
-      'o.id as id',
-      'o.type as type',
-      'o.version_raw as version',
-      'o.spec_version as specVersion',
-      'o.date_added as dateAdded',
-      'o.media_type as mediaType',
-    ]);
+    .limit(limit + 1);
+}
+
+export function pageQuery(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number) {
+  return pageRows(db, filter, limit).select([
+    'o.id as id',
+    'o.type as type',
+    'o.version_raw as version',
+    'o.spec_version as specVersion',
+    'o.date_added as dateAdded',
+    'o.media_type as mediaType',
+  ]);
 }
 
 /**
@@ -107,6 +111,13 @@ export async function queryManifest(db: Kysely<DatabaseSchema>, filter: Resolved
 export async function queryObjects(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number): Promise<Page<StoredObject>> {
   checkLimit(limit);
   return toPage(await fetchPage(db, filter, limit, (f) => pageQuery(db, f, limit).select('o.json as json')), limit);
+}
+
+/** TAXII 2.1 §5.4 / §5.6 as an object page sends them: the stored JSON and date_added only. */
+export async function queryObjectTexts(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number): Promise<Page<ObjectText>> {
+  checkLimit(limit);
+  const build = (f: ResolvedFilter) => pageRows(db, f, limit).select(['o.date_added as dateAdded', 'o.json as json']);
+  return toPage(await fetchPage(db, filter, limit, build), limit);
 }
 
 /** TAXII 2.1 §5.7 Delete An Object: removes the versions the filter selects. */

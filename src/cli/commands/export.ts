@@ -51,7 +51,7 @@ async function writeObjects(store: ObjectStore, collections: readonly Collection
   for (const collection of collections) {
     let next: string | undefined;
     do {
-      const page = await store.queryObjects(
+      const page = await store.queryObjectTexts(
         collection.id,
         { limit: PAGE_SIZE, versions: [{ kind: 'all' }], ...(next !== undefined ? { next } : {}) },
         { kind: 'all' },

@@ -25,7 +25,7 @@ export function registerObject(app: FastifyInstance, ctx: TaxiiContext): void {
       const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'read');
       const { objectId } = request.params;
       requireStixIdentifier(objectId, collection.id);
-      const page = await ctx.store.queryObjects(collection.id, { ...query, ids: [objectId] }, ctx.readScope(principal));
+      const page = await ctx.store.queryObjectTexts(collection.id, { ...query, ids: [objectId] }, ctx.readScope(principal));
       if (page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, principal);
       await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.dateAdded), requestOrigin(request));
       return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map((item) => item.json).join(',')));
