@@ -60,8 +60,12 @@ function tokenRange(tokens: readonly Token[], sentence: Sentence, start: number,
   return first < 0 ? undefined : { start: first, end: last + 1 };
 }
 
+const CURLY_QUOTE = /[\u2018\u2019\u201c\u201d]/u;
+
 /** CoNLL-style token forms for the recogniser (straight quotes, as in its training data). */
 function conllForm(token: Token): string {
+  // Most tokens hold no curly quote: test for one before building new strings.
+  if (!CURLY_QUOTE.test(token.text)) return token.text;
   return token.text.replace(/[\u2018\u2019]/gu, "'").replace(/[\u201c\u201d]/gu, '"');
 }
 
