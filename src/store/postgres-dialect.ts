@@ -84,18 +84,7 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 export async function createPostgres(url: string, schema?: string): Promise<{ dialect: Dialect; sql: DialectSql }> {
   let options: string | undefined;
   if (schema !== undefined) {
-    if (!SCHEMA_NAME.test(schema)) {
-      throw new EntenteError('invalid_config', `PostgreSQL schema name "${schema}" must be letters, digits and _`, { schema });
-    }
-    const client = new pg.Client({ connectionString: url });
-    try {
-      await client.connect();
-      await client.query(`create schema if not exists "${schema}"`);
-    } catch (error) {
-      throw unreachable(url, error);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    await ensurePostgresSchema(url, schema);
     options = `-c search_path="${schema}"`;
   }
   // Pages are short index walks; parallel workers only add start-up latency to them, and so does
@@ -107,6 +96,39 @@ export async function createPostgres(url: string, schema?: string): Promise<{ di
     options: `${options ?? ''} -c max_parallel_workers_per_gather=0 -c jit=off`.trim(),
   });
   return { dialect: new PostgresDialect({ pool }), sql: postgresSql() };
+}
+
+/** Creates `schema` on the server at `url` unless it exists. */
+export async function ensurePostgresSchema(url: string, schema: string): Promise<void> {
+  await runStatement(url, `create schema if not exists "${checkedSchemaName(schema)}"`);
+}
+
+/**
+ * Drops `schema` and all it holds: how test runs and benchmarks that worked in
+ * a schema of their own clean up.
+ */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  await runStatement(url, `drop schema if exists "${checkedSchemaName(schema)}" cascade`);
+}
+
+// The name is spliced into DDL (identifiers cannot be bound), so only plain names pass.
+function checkedSchemaName(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new EntenteError('invalid_config', `PostgreSQL schema name "${schema}" must be letters, digits and _`, { schema });
+  }
+  return schema;
+}
+
+async function runStatement(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    await client.query(statement);
+  } catch (error) {
+    throw unreachable(url, error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 function unreachable(url: string, error: unknown): EntenteError {

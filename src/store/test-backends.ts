@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe, it } from 'vitest';
 import { openStore, type OpenedStore } from './open-store.js';
+import { dropPostgresSchema } from './postgres-dialect.js';
 
 /**
  * Test support for every suite that runs on both backends (store, TAXII
@@ -47,13 +48,7 @@ export async function openPostgresForTest(): Promise<TestStore & { readonly sche
     schema,
     dispose: async () => {
       await opened.store.close();
-      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-      await client.connect();
-      try {
-        await client.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await client.end();
-      }
+      await dropPostgresSchema(TEST_POSTGRES_URL, schema);
     },
   };
 }
