@@ -186,7 +186,7 @@ describe('federation pull between two instances', () => {
 
   it('resumes after the pulling process is killed with -9 between pages, losing and duplicating nothing', async () => {
     const paris = await startParis();
-    const total = 1500;
+    const total = 3000;
     const texts = Array.from({ length: total }, () => identityText(`identity--${randomUUID()}`, '2025-02-01T00:00:00.000Z'));
     await publish(paris, texts);
     const { db, cli, rows } = await london();
