@@ -33,17 +33,29 @@ describe('entente group, collection grant and audit', () => {
     expect(JSON.parse((await cli('group', 'list', '--json')).stdout)).toEqual([]);
 
     const entries = JSON.parse((await cli('audit', '--json')).stdout) as { action: string; target: string }[];
-    expect(entries.map((e) => e.action)).toEqual(['group.add', 'collection.grant', 'group.remove']);
+    expect(entries.map((e) => e.action)).toEqual(['org.add', 'org.add', 'group.add', 'collection.grant', 'group.remove']);
     const verified = await cli('audit', 'verify');
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toMatch(/intact: 3 entries/);
+    expect(verified.stdout).toMatch(/intact: 5 entries/);
 
     const raw = new Database(db);
-    raw.prepare('delete from audit_log where seq = 2').run();
+    raw.prepare('delete from audit_log where seq = 4').run();
     raw.close();
     const broken = await cli('audit', 'verify');
     expect(broken.code).toBe(3);
-    expect(broken.stdout).toMatch(/BROKEN at entry 2: entry 2 is missing/);
+    expect(broken.stdout).toMatch(/BROKEN at entry 4: entry 4 is missing/);
+  });
+
+  it('audits organisations, users and tokens without their secrets', async () => {
+    await cli('org', 'add', 'Agency A');
+    expect((await cli('user', 'add', 'alice', '--org', 'Agency A', '--role', 'reader', '--password', 'a long enough secret password')).code).toBe(0);
+    const token = JSON.parse((await cli('token', 'create', 'alice', '--json')).stdout) as { id: string; token: string };
+    expect((await cli('token', 'revoke', token.id)).code).toBe(0);
+    const audit = await cli('audit', '--json');
+    expect((JSON.parse(audit.stdout) as { action: string }[]).map((e) => e.action)).toEqual(['org.add', 'user.add', 'token.create', 'token.revoke']);
+    expect(audit.stdout).not.toContain(token.token);
+    expect(audit.stdout).not.toContain('a long enough secret password');
+    expect((await cli('audit', 'verify')).code).toBe(0);
   });
 
   it('refuses a second group of the same name and an unknown organisation, with a message', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { appendAudit } from '../../access/audit-log.js';
 import { createOrganization, listOrganizations } from '../../access/organizations.js';
 import { addDbOption, printData, withStore } from '../command-context.js';
 
@@ -15,6 +16,7 @@ export function registerOrgCommands(program: Command): void {
   ).action(async (name: string, flags: { db?: string; json?: boolean }) => {
     await withStore(flags, async ({ db }) => {
       const created = await createOrganization(db, { name });
+      await appendAudit(db, { action: 'org.add', target: created.id, path: 'cli org add', details: { name: created.name } });
       printData(flags.json === true, { id: created.id, name: created.name, identityId: created.identityId }, () => created.id);
     });
   });

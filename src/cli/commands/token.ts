@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { appendAudit } from '../../access/audit-log.js';
 import { createToken, listTokens, revokeToken } from '../../access/tokens.js';
 import { requireUser } from '../../access/users.js';
 import { microsToTimestamp } from '../../store/timestamps.js';
@@ -47,6 +48,8 @@ export function registerTokenCommands(program: Command): void {
         ...(flags.expires !== undefined ? { expiresAt: flags.expires } : {}),
         ...(flags.label !== undefined ? { label: flags.label } : {}),
       });
+      // The token's id and scope only: never the secret.
+      await appendAudit(db, { action: 'token.create', target: record.id, path: 'cli token create', details: { user: owner.id, scope: record.scope, expiresAt: record.expiresAt } });
       printData(
         flags.json === true,
         {
@@ -93,6 +96,7 @@ export function registerTokenCommands(program: Command): void {
     async (id: string, flags: { db?: string }) => {
       await withStore(flags, async ({ db }) => {
         await revokeToken(db, id);
+        await appendAudit(db, { action: 'token.revoke', target: id, path: 'cli token revoke' });
         process.stdout.write(`Revoked token ${id}\n`);
       });
     },

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { appendAudit } from '../../access/audit-log.js';
 import { ensureLocalOrganization, LOCAL_ORGANIZATION } from '../../access/bootstrap.js';
 import { resolveOrganization } from '../../access/organizations.js';
 import { generatePassword } from '../../access/passwords.js';
@@ -48,6 +49,7 @@ export function registerUserCommands(program: Command): void {
     await withStore(flags, async ({ db }) => {
       const org = flags.org !== undefined ? await resolveOrganization(db, flags.org) : await ensureLocalOrganization(db);
       const created = await createUser(db, { orgId: org.id, username, role: flags.role, password });
+      await appendAudit(db, { action: 'user.add', target: created.id, path: 'cli user add', details: { username, org: org.id, role: created.role } });
       const generated = given === undefined ? { password } : {};
       printData(
         flags.json === true,
