@@ -78,9 +78,12 @@ export async function syncPartner(deps: SyncDeps, partner: Partner): Promise<Par
     await client?.close();
   }
   const now = nowMicros();
-  if (failure === undefined) await recordSuccess(deps.db, partner.id, now);
-  else await recordFailure(deps.db, partner.id, failure, now, deps.health ?? DEFAULT_HEALTH_POLICY);
-  await releaseLease(deps.db, partner.id, deps.leaseOwner);
+  try {
+    if (failure === undefined) await recordSuccess(deps.db, partner.id, now);
+    else await recordFailure(deps.db, partner.id, failure, now, deps.health ?? DEFAULT_HEALTH_POLICY);
+  } finally {
+    await releaseLease(deps.db, partner.id, deps.leaseOwner);
+  }
   return { partner: partner.name, outcome: failure === undefined ? 'ok' : 'failed', rules, ...(failure !== undefined ? { error: failure } : {}) };
 }
 

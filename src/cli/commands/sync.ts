@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EntenteError } from '../../errors.js';
 import { newLeaseOwner } from '../../federation/lease.js';
 import { listPartners, requirePartner, type Partner, type PartnerRule } from '../../federation/partners.js';
 import type { PullCounts } from '../../federation/pull.js';
@@ -28,6 +29,10 @@ export function registerSyncCommand(program: Command): void {
       .option('--page-size <n>', 'objects asked for per page (the partner may send fewer; default 1000)')
       .option('--json', 'print the summary as JSON'),
   ).action(async (name: string | undefined, flags: SyncFlags) => {
+    const pageSize = flags.pageSize === undefined ? undefined : Number(flags.pageSize);
+    if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize > 0)) {
+      throw new EntenteError('invalid_input', `--page-size must be a positive whole number, not "${flags.pageSize ?? ''}"`);
+    }
     await withStore(flags, async ({ db, store }, settings) => {
       const partners = name === undefined ? await listPartners(db) : [await requirePartner(db, name)];
       if (partners.length === 0) {
@@ -41,7 +46,7 @@ export function registerSyncCommand(program: Command): void {
           store,
           secretKey: settings.secretKey,
           leaseOwner: newLeaseOwner(),
-          ...(flags.pageSize !== undefined ? { pageSize: Number(flags.pageSize) } : {}),
+          ...(pageSize !== undefined ? { pageSize } : {}),
           onProgress: (partner: Partner, rule: PartnerRule, counts: Readonly<PullCounts>) => {
             if (Date.now() - lastShown < PROGRESS_INTERVAL_MS) return;
             lastShown = Date.now();
