@@ -111,13 +111,11 @@ function authorizationHeader(auth: TaxiiAuth | undefined): string | undefined {
 }
 
 function parseUrl(url: string): URL {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
-    return parsed;
-  } catch {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
     throw new EntenteError('invalid_input', `Not an http(s) URL: ${url}`, { url });
   }
+  return parsed;
 }
 
 /** The URL without credentials, for messages and details. */
