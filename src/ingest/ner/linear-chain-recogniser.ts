@@ -9,10 +9,12 @@ import { bilouConstraints, viterbi } from './viterbi.js';
 
 /** A word's summed weights per label, as itself and per neighbour offset. */
 interface WordScores {
-  /** Numbers the word for the pair cache. */
+  /** Numbers the word for the pair caches of the words before it. */
   id: number;
   own: Float32Array;
   around: Float32Array[];
+  /** Rows of the bigrams this word makes with the word after it, by that word's id. */
+  pairs: Map<number, PairRows>;
 }
 
 /** The model rows of the two bigrams a pair of neighbouring words makes; -1 when the model lacks one. */
@@ -23,8 +25,6 @@ interface PairRows {
 
 // Cached entries (words, pairs, shape triples, gazetteer marks) before the caches start afresh.
 const CACHE_LIMIT = 200_000;
-// Far above any word id (fewer than CACHE_LIMIT plus one sentence), so that a pair of ids is one exact number.
-const PAIR_BASE = 2_097_152;
 
 /**
  * Tags sentences with a {@link LinearChainModel}: features → emission scores →
@@ -40,8 +40,6 @@ export class LinearChainRecogniser implements EntityRecogniser {
   private readonly finals: Float32Array;
   private readonly labelCount: number;
   private readonly scores = new Map<WordFeatures, WordScores>();
-  /** Keyed by the two words' ids, first × PAIR_BASE + second. */
-  private readonly pairs = new Map<number, PairRows>();
   private readonly shapes = new Map<string, number>();
   /** Per entry of GAZETTEER_OFFSETS: mark ("B-country") → model row. */
   private readonly marks = GAZETTEER_OFFSETS.map(() => new Map<string, number>());
@@ -72,19 +70,23 @@ export class LinearChainRecogniser implements EntityRecogniser {
     if (this.cached >= CACHE_LIMIT) this.clearCaches();
     const out = this.emissions;
     const words = tokens.map((token) => this.extractor.word(token));
+    const scores = words.map((word) => this.wordScores(word));
+    const before = this.wordScores(this.extractor.before);
+    const after = this.wordScores(this.extractor.after);
+    const scoresAt = (j: number): WordScores => (j < 0 ? before : scores[j] ?? after);
     const context = this.extractor.sentenceContext(tokens);
     for (let i = 0; i < n; i += 1) {
       const base = i * L;
       const here = words[i] as WordFeatures;
-      out.set(this.wordScores(here).own, base);
+      const hereScores = scores[i] as WordScores;
+      out.set(hereScores.own, base);
       for (let slot = 0; slot < NEIGHBOUR_OFFSETS.length; slot += 1) {
-        const neighbour = this.extractor.neighbour(words, i + (NEIGHBOUR_OFFSETS[slot] as number));
-        this.addScores(out, base, this.wordScores(neighbour).around[slot] as Float32Array);
+        this.addScores(out, base, scoresAt(i + (NEIGHBOUR_OFFSETS[slot] as number)).around[slot] as Float32Array);
       }
       const prev = this.extractor.neighbour(words, i - 1);
       const next = this.extractor.neighbour(words, i + 1);
-      this.addRow(out, base, this.pair(prev, here).left);
-      this.addRow(out, base, this.pair(here, next).right);
+      this.addRow(out, base, this.pair(prev, scoresAt(i - 1), here, hereScores).left);
+      this.addRow(out, base, this.pair(here, hereScores, next, scoresAt(i + 1)).right);
       this.addRow(out, base, this.shapeRow(prev, here, next));
       // Only the first token and headlines in capitals have position features.
       if (i === 0 || context.capitals) {
@@ -105,7 +107,6 @@ export class LinearChainRecogniser implements EntityRecogniser {
 
   private clearCaches(): void {
     this.scores.clear();
-    this.pairs.clear();
     this.shapes.clear();
     for (const rows of this.marks) rows.clear();
     this.cached = 0;
@@ -132,22 +133,21 @@ export class LinearChainRecogniser implements EntityRecogniser {
   private wordScores(word: WordFeatures): WordScores {
     let scores = this.scores.get(word);
     if (!scores) {
-      scores = { id: this.scores.size, own: this.sum(word.own), around: word.around.map((features) => this.sum(features)) };
+      scores = { id: this.scores.size, own: this.sum(word.own), around: word.around.map((features) => this.sum(features)), pairs: new Map() };
       this.scores.set(word, scores);
       this.cached += 1;
     }
     return scores;
   }
 
-  private pair(first: WordFeatures, second: WordFeatures): PairRows {
-    const key = this.wordScores(first).id * PAIR_BASE + this.wordScores(second).id;
-    let rows = this.pairs.get(key);
+  private pair(first: WordFeatures, firstScores: WordScores, second: WordFeatures, secondScores: WordScores): PairRows {
+    let rows = firstScores.pairs.get(secondScores.id);
     if (!rows) {
       rows = {
         left: this.model.features.get(leftBigram(first, second)) ?? -1,
         right: this.model.features.get(rightBigram(first, second)) ?? -1,
       };
-      this.pairs.set(key, rows);
+      firstScores.pairs.set(secondScores.id, rows);
       this.cached += 1;
     }
     return rows;

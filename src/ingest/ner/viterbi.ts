@@ -16,7 +16,8 @@ export function viterbi(
   const L = labelCount;
   let scores = new Float64Array(L);
   let nextScores = new Float64Array(L);
-  const back = new Int32Array(n * L);
+  if (backPointers.length < n * L) backPointers = new Int32Array(n * L * 2);
+  const back = backPointers;
   // Only the moves the transitions allow can win; BILOU forbids most, so skipping them saves most of the work.
   const allowed = allowedPrevious(transitions, L);
   for (let y = 0; y < L; y += 1) scores[y] = (transitions[L * L + y] ?? 0) + (emissions[y] ?? 0);
@@ -24,7 +25,9 @@ export function viterbi(
     for (let y = 0; y < L; y += 1) {
       let best = -Infinity;
       let bestPrev = 0;
-      for (const p of allowed[y] as Int32Array) {
+      const from = allowed[y] as Int32Array;
+      for (let k = 0; k < from.length; k += 1) {
+        const p = from[k] as number;
         const score = (scores[p] as number) + (transitions[p * L + y] as number);
         if (score > best) {
           best = score;
@@ -49,6 +52,9 @@ export function viterbi(
   for (let t = n - 1; t > 0; t -= 1) path[t - 1] = back[t * L + (path[t] as number)] as number;
   return path;
 }
+
+// Reused from sentence to sentence (each cell is written before it is read), so that decoding allocates little.
+let backPointers = new Int32Array(0);
 
 // A tagger decodes every sentence with the same transitions: work out their allowed moves once.
 const ALLOWED = new WeakMap<Float32Array, Int32Array[]>();
