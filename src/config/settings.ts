@@ -95,5 +95,3 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: Partial<Settings
   }
   return Object.freeze(parsed.data);
 }
-
-export const SETTING_ENV_NAMES: Readonly<Record<keyof Settings, string>> = ENV_NAMES;

@@ -1,7 +1,8 @@
 /**
  * The public surface of entente's STIX 2.1 layer: types, identifiers,
  * timestamps, validation, TLP markings, the entente extensions and the GTD
- * codebook. Other layers import from here.
+ * codebook, for code that uses entente as a library. Inside the project each
+ * module imports the stix file it needs directly.
  */
 export type { RawStixObject, StixBundle, StixObject } from './stix-object.js';
 export {
