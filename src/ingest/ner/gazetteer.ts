@@ -12,6 +12,18 @@ export interface GazetteerData {
 
 export const MAX_PHRASE_TOKENS = 6;
 
+/** "BELARUS", "O'NEILL", "U.S.": a capital, then one or more capitals, apostrophes, dots or hyphens (no regex: it runs on every token). */
+function isCapitalsWord(token: string): boolean {
+  if (token.length < 2) return false;
+  const first = token.charCodeAt(0);
+  if (first < 65 || first > 90) return false;
+  for (let k = 1; k < token.length; k += 1) {
+    const code = token.charCodeAt(k);
+    if (!((code >= 65 && code <= 90) || code === 39 || code === 46 || code === 45)) return false;
+  }
+  return true;
+}
+
 export class Gazetteer {
   readonly lists: readonly string[];
   private readonly phrases: Map<string, number>;
@@ -36,7 +48,7 @@ export class Gazetteer {
   }
 
   private normalise(token: string): string {
-    if (this.vocabulary.has(token) || !/^[A-Z][A-Z'.-]+$/.test(token)) return token;
+    if (!isCapitalsWord(token) || this.vocabulary.has(token)) return token;
     return token.charAt(0) + token.slice(1).toLowerCase();
   }
 
