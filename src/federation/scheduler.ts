@@ -46,7 +46,9 @@ export function startPartnerScheduler(options: SchedulerOptions): PartnerSchedul
         if (report.outcome === 'failed') options.log?.warn({ partner: partner.name, error: report.error }, 'partner sync failed');
         else if (report.outcome === 'ok') {
           const added = report.rules.reduce((sum, rule) => sum + rule.counts.added, 0);
-          if (added > 0) options.log?.info({ partner: partner.name, added }, 'partner synced');
+          const pushed = report.rules.reduce((sum, rule) => sum + (rule.pushed?.pushed ?? 0), 0);
+          const pushFailed = report.rules.reduce((sum, rule) => sum + (rule.pushed?.failed ?? 0), 0);
+          if (added + pushed + pushFailed > 0) options.log?.info({ partner: partner.name, added, pushed, pushFailed }, 'partner synced');
         }
       })
       .catch((error: unknown) => options.log?.warn({ partner: partner.name, error: String(error) }, 'partner sync failed'))

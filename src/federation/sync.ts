@@ -11,18 +11,22 @@ import { DEFAULT_HEALTH_POLICY, recordFailure, recordSuccess, type HealthPolicy 
 import { acquireLease, leaseHolder, releaseLease } from './lease.js';
 import { partnerCredentials, type Partner, type PartnerRule } from './partners.js';
 import { emptyCounts, pullRule, type PullCounts } from './pull.js';
+import { emptyPushCounts, pushRule, type PushCounts } from './push.js';
 import { findRemoteCollection, partnerApiRoot } from './remote.js';
 
 export interface RuleReport {
   readonly rule: PartnerRule;
+  /** What a pull rule did (all zero for a push rule). */
   readonly counts: PullCounts;
+  /** What a push rule did; absent for a pull rule. */
+  readonly pushed?: PushCounts;
   /** Why the rule stopped early, if it did (what it stored before stays stored). */
   readonly error?: string;
 }
 
 export interface PartnerReport {
   readonly partner: string;
-  /** `ok`: every pull rule completed; `failed`: the partner or a rule failed; `busy`: another process holds its lease. */
+  /** `ok`: every rule (pull, then push) completed; `failed`: the partner or a rule failed; `busy`: another process holds its lease. */
   readonly outcome: 'ok' | 'failed' | 'busy';
   readonly rules: readonly RuleReport[];
   readonly error?: string;
@@ -70,8 +74,16 @@ export async function syncPartner(deps: SyncDeps, partner: Partner): Promise<Par
       if (deps.signal?.aborted === true) break;
       rules.push(await runRule(deps, client, partner, rule, apiRootUrl, unmarkedTlp));
     }
+    const pushRules = partner.rules.filter((r) => r.direction === 'push');
+    if (pushRules.length > 0) {
+      const { max_content_length: maxContentLength } = await client.getApiRoot(apiRootUrl);
+      for (const rule of pushRules) {
+        if (deps.signal?.aborted === true) break;
+        rules.push(await runPushRule(deps, client, partner, rule, apiRootUrl, maxContentLength));
+      }
+    }
     const failed = rules.filter((r) => r.error !== undefined);
-    if (failed.length > 0) failure = failed.map((r) => `${r.rule.remoteCollection}→${r.rule.localCollection}: ${r.error ?? ''}`).join('; ');
+    if (failed.length > 0) failure = failed.map((r) => `${ruleName(r.rule)}: ${r.error ?? ''}`).join('; ');
   } catch (error) {
     failure = messageOf(error);
   } finally {
@@ -133,6 +145,43 @@ async function runRule(
   } catch (error) {
     return { rule, counts: last ?? emptyCounts(), error: messageOf(error) };
   }
+}
+
+async function runPushRule(
+  deps: SyncDeps,
+  client: TaxiiClient,
+  partner: Partner,
+  rule: PartnerRule,
+  apiRootUrl: string,
+  maxContentLength: number,
+): Promise<RuleReport> {
+  let last: PushCounts | undefined;
+  try {
+    const remote = await findRemoteCollection(client, apiRootUrl, rule.remoteCollection);
+    const pushed = await pushRule(
+      {
+        db: deps.db,
+        store: deps.store,
+        client,
+        ...(deps.signal !== undefined ? { signal: deps.signal } : {}),
+        onEnvelope: async (progress) => {
+          last = { ...progress, failures: [...progress.failures] };
+          await acquireLease(deps.db, partner.id, deps.leaseOwner, LEASE_MICROS, nowMicros());
+        },
+      },
+      partner,
+      rule,
+      { apiRootUrl, maxContentLength, collectionId: remote.id },
+    );
+    return { rule, counts: emptyCounts(), pushed };
+  } catch (error) {
+    return { rule, counts: emptyCounts(), pushed: last ?? emptyPushCounts(), error: messageOf(error) };
+  }
+}
+
+/** A rule as people write it: REMOTE→LOCAL for a pull, LOCAL→REMOTE for a push. */
+export function ruleName(rule: PartnerRule): string {
+  return rule.direction === 'pull' ? `${rule.remoteCollection}→${rule.localCollection}` : `${rule.localCollection}→${rule.remoteCollection}`;
 }
 
 export function toAuth(credentials: PartnerCredentials): TaxiiAuth {

@@ -140,6 +140,15 @@ export type ReadScope =
       readonly orgId: string;
       /** Sees TLP:GREEN (this instance's organisations and connected partners). */
       readonly community: boolean;
+    }
+  | {
+      /**
+       * What may be sent to a partner (access/partner-scope.ts): CLEAR, GREEN,
+       * and AMBER shared with a group one of `orgIds` belongs to — never by
+       * authorship or as a RED recipient.
+       */
+      readonly kind: 'partner';
+      readonly orgIds: readonly string[];
     };
 
 export interface ManifestRecord {

@@ -15,6 +15,7 @@ export type ObjectsAlias = 'o' | 'v';
  * everyone; GREEN the community; AMBER the organisations of the sharing group
  * (membership read in this same query); RED the recipients recorded for that
  * very row; AMBER+STRICT, unknown and unresolved levels nobody else.
+ * For a partner it states access/partner-scope.ts `canSendToPartner`.
  */
 export function visibilityCondition(alias: ObjectsAlias, scope: ReadScope): Expression<SqlBool> | undefined {
   switch (scope.kind) {
@@ -29,6 +30,18 @@ export function visibilityCondition(alias: ObjectsAlias, scope: ReadScope): Expr
         ...(scope.community ? [sql`${tlp} = 'green'`] : []),
         sql`(${tlp} = 'amber' and ${column('sharing_group')} in (select m.group_id from sharing_group_members m where m.org_id = ${scope.orgId}))`,
         sql`(${tlp} = 'red' and exists (select 1 from object_recipients r where r.collection_id = ${column('collection_id')} and r.date_added = ${column('date_added')} and ((r.recipient_kind = 'user' and r.recipient_id = ${scope.userId}) or (r.recipient_kind = 'org' and r.recipient_id = ${scope.orgId}))))`,
+      ];
+      return sql<SqlBool>`(${sql.join(alternatives, sql` or `)})`;
+    }
+    case 'partner': {
+      const tlp = sql.ref(`${alias}.tlp`);
+      const alternatives = [
+        sql`${tlp} in ('clear', 'green')`,
+        ...(scope.orgIds.length > 0
+          ? [
+              sql`(${tlp} = 'amber' and ${sql.ref(`${alias}.sharing_group`)} in (select m.group_id from sharing_group_members m where m.org_id in (${sql.join(scope.orgIds)})))`,
+            ]
+          : []),
       ];
       return sql<SqlBool>`(${sql.join(alternatives, sql` or `)})`;
     }

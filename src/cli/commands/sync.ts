@@ -3,7 +3,8 @@ import { EntenteError } from '../../errors.js';
 import { newLeaseOwner } from '../../federation/lease.js';
 import { listPartners, requirePartner, type Partner, type PartnerRule } from '../../federation/partners.js';
 import type { PullCounts } from '../../federation/pull.js';
-import { syncPartners, type PartnerReport } from '../../federation/sync.js';
+import type { PushCounts } from '../../federation/push.js';
+import { ruleName, syncPartners, type PartnerReport, type RuleReport } from '../../federation/sync.js';
 import { addDbOption, printData, withStore } from '../command-context.js';
 
 interface SyncFlags {
@@ -15,16 +16,16 @@ interface SyncFlags {
 const PROGRESS_INTERVAL_MS = 1_000;
 
 /**
- * `entente sync [PARTNER]`: pulls now from one partner, or from every partner
+ * `entente sync [PARTNER]`: pulls from, then pushes to, one partner or every partner
  * (unhealthy ones included: asking is a reason to try), with progress on
- * stderr and a summary per rule on stdout. Exits 1 if any partner failed or
- * was busy (being pulled by another process).
+ * stderr and a summary per rule on stdout (pushes list each version the partner
+ * refused). Exits 1 if any partner failed or was busy (being synced by another process).
  */
 export function registerSyncCommand(program: Command): void {
   addDbOption(
     program
       .command('sync')
-      .description('Pull from partners now (all, or the one named), showing progress')
+      .description('Pull from and push to partners now (all, or the one named), showing progress')
       .argument('[partner]', 'partner name or id (default: every partner)')
       .option('--page-size <n>', 'objects asked for per page (the partner may send fewer; default 1000)')
       .option('--json', 'print the summary as JSON'),
@@ -67,8 +68,17 @@ function countsText(c: Readonly<PullCounts>): string {
 
 function summary(report: PartnerReport): string {
   const head = `${report.partner}: ${report.outcome}${report.error !== undefined ? ` — ${report.error}` : ''}`;
-  const rules = report.rules.map((r) => `  ${r.rule.remoteCollection} → ${r.rule.localCollection}: ${countsText(r.counts)}${r.error !== undefined ? ` (stopped: ${r.error})` : ''}`);
-  return [head, ...rules].join('\n');
+  return [head, ...report.rules.flatMap(ruleSummary)].join('\n');
+}
+
+function ruleSummary(r: RuleReport): string[] {
+  const stopped = r.error !== undefined ? ` (stopped: ${r.error})` : '';
+  if (r.pushed === undefined) return [`  ${ruleName(r.rule)}: ${countsText(r.counts)}${stopped}`];
+  return [`  push ${ruleName(r.rule)}: ${pushText(r.pushed)}${stopped}`, ...r.pushed.failures.map((f) => `    failed ${f.id} ${f.version}: ${f.message}`)];
+}
+
+function pushText(c: Readonly<PushCounts>): string {
+  return `${c.pushed} pushed, ${c.failed} failed, ${c.filtered} filtered, in ${c.envelopes} envelopes`;
 }
 
 function toJson(report: PartnerReport): Record<string, unknown> {
@@ -76,6 +86,12 @@ function toJson(report: PartnerReport): Record<string, unknown> {
     partner: report.partner,
     outcome: report.outcome,
     ...(report.error !== undefined ? { error: report.error } : {}),
-    rules: report.rules.map((r) => ({ remote: r.rule.remoteCollection, local: r.rule.localCollection, ...r.counts, ...(r.error !== undefined ? { error: r.error } : {}) })),
+    rules: report.rules.map((r) => ({
+      direction: r.rule.direction,
+      remote: r.rule.remoteCollection,
+      local: r.rule.localCollection,
+      ...(r.pushed === undefined ? r.counts : r.pushed),
+      ...(r.error !== undefined ? { error: r.error } : {}),
+    })),
   };
 }
