@@ -53,7 +53,10 @@ function send(base: string, hostile: Omit<Hostile, 'label' | 'expected'>): Promi
         port,
         method: hostile.method,
         path: hostile.path,
-        headers: hostile.body === undefined ? hostile.headers : { ...hostile.headers, 'content-length': String(Buffer.byteLength(hostile.body)) },
+        headers:
+          hostile.body === undefined || 'transfer-encoding' in hostile.headers
+            ? hostile.headers
+            : { ...hostile.headers, 'content-length': String(Buffer.byteLength(hostile.body)) },
         // A fresh connection each time: the server may close one after a refusal, and a reused socket would then fail the next request.
         agent: false,
         timeout: 15_000,
@@ -152,8 +155,9 @@ const invalidObject: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(JSON.parse(`{"type":"indicator","id":"indicator--${randomUUID()}","__proto__":{"admin":true}}`) as unknown),
 );
 
-function nested(depth: number): string {
-  return `${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}`;
+/** JSON nested `depth` levels deep, through objects or through bare arrays. */
+function nested(depth: number, arrays: boolean): string {
+  return arrays ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}`;
 }
 
 function hostileRequests(t: () => Targets): fc.Arbitrary<Hostile> {
@@ -221,10 +225,15 @@ function hostileRequests(t: () => Targets): fc.Arbitrary<Hostile> {
   const wrongTypes = fc
     .constantFrom('{"objects":5}', '{"objects":"x"}', '{"objects":null}', '{"objects":{"type":"indicator"}}', '{"objects":true}', '{"more":false}', '{}')
     .map((body) => postJson('body: wrong types', body, [422]));
-  const tooDeep = fc.integer({ min: LIMITS.maxJsonDepth, max: 2000 }).map((depth) => postJson('body: nested too deep', `{"objects":[${nested(depth)}]}`, [400]));
-  const tooBig = fc
-    .integer({ min: LIMITS.maxBodyBytes + 1, max: LIMITS.maxBodyBytes * 3 })
-    .map((size) => postJson('body: over max_content_length', envelope([indicator({ description: 'x'.repeat(size) })]), [413]));
+  // Deep enough to cross maxJsonDepth, small enough to stay under maxBodyBytes (8 bytes a level through objects, 2 through arrays).
+  const tooDeep = fc
+    .oneof(fc.tuple(fc.integer({ min: LIMITS.maxJsonDepth, max: 2000 }), fc.constant(false)), fc.tuple(fc.integer({ min: LIMITS.maxJsonDepth, max: 8000 }), fc.constant(true)))
+    .map(([depth, arrays]) => postJson('body: nested too deep', `{"objects":[${nested(depth, arrays)}]}`, [400]));
+  const tooBig = fc.tuple(fc.integer({ min: LIMITS.maxBodyBytes + 1, max: LIMITS.maxBodyBytes * 3 }), fc.boolean()).map(([size, chunked]): Hostile => {
+    const post = postJson(`body: over max_content_length${chunked ? ', chunked' : ''}`, envelope([indicator({ description: 'x'.repeat(size) })]), [413]);
+    // Chunked: no Content-Length declares the size, so the limit must hold while reading.
+    return chunked ? { ...post, headers: { ...post.headers, 'transfer-encoding': 'chunked' } } : post;
+  });
   const tooMany = fc
     .integer({ min: LIMITS.maxObjectsPerEnvelope + 1, max: LIMITS.maxObjectsPerEnvelope * 3 })
     .map((n) => postJson('body: too many objects', envelope(Array.from({ length: n }, () => indicator())), [413]));
@@ -238,6 +247,7 @@ function hostileRequests(t: () => Targets): fc.Arbitrary<Hostile> {
     fc.constantFrom('added_after=yesterday', 'added_after=2024-13-01T00:00:00Z', 'added_after=', 'added_after=1700000000', 'added_after=2024-01-01'),
     fc.constantFrom('limit=0', 'limit=-1', 'limit=abc', 'limit=1.5', 'limit=', 'limit=99999999999999999999999', 'limit=1e3'),
     fc.string({ minLength: 1, maxLength: 40 }).map((s) => `next=${encodeURIComponent(s)}`),
+    fc.constantFrom('limit=1&limit=2', 'added_after=2024-01-01T00:00:00Z&added_after=2024-01-02T00:00:00Z', 'next=a&next=b'),
     fc.constantFrom('match[version]=soon', 'match[type]=Bad%20Type', 'match[id]=not-an-id'),
   );
   const badQueryGet = fc.tuple(queryEndpoint, seededId, badQuery).map(
