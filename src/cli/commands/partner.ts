@@ -45,7 +45,7 @@ export function registerPartnerCommands(program: Command): void {
       .option('--token <token>', 'bearer token (instead of --user/--password)')
       .option('--org <org>', 'local organisation (name or id) the partner represents; repeatable', collect, [])
       .option('--pull <remote:local>', "pull the partner's collection (id, alias or title) into a local one (id or alias); repeatable", collect, [])
-      .option('--push <local:remote>', 'push a local collection to the partner (stored now; pushing comes later); repeatable', collect, [])
+      .option('--push <local:remote>', 'push a local collection to the partner (what its organisations may receive); repeatable', collect, [])
       .option('--every <seconds>', 'pull interval inside entente serve (default 300)')
       .option('--types <list>', 'only these STIX types (comma-separated), for every rule given here')
       .option('--markings <list>', 'only these TLP levels (clear, green, amber, amber+strict, red, none) or marking ids')
