@@ -386,14 +386,15 @@ function judge(hostile: Hostile, answer: RawAnswer): string | undefined {
 }
 
 interface Snapshot {
-  readonly objects: readonly { collection_id: string; id: string; version: string; json: string }[];
+  readonly objects: readonly Record<string, unknown>[];
   readonly statuses: number;
 }
 
 async function snapshot(server: TaxiiTestServer): Promise<Snapshot> {
   const objects = await server.db
     .selectFrom('objects')
-    .select(['collection_id', 'id', 'version', 'json'])
+    // The JSON text byte for byte, and the access metadata a hostile write might have altered.
+    .select(['collection_id', 'id', 'version', 'json', 'date_added', 'tlp', 'author_org', 'author_user', 'sharing_group', 'multi_version'])
     .orderBy('collection_id')
     .orderBy('id')
     .orderBy('version')
