@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteForTest, type TestStore } from '../store/test-backends.js';
+import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresProblem, type TestStore } from '../store/test-backends.js';
 import type { StoredTlp } from './marking-policy.js';
 import { createOrganization } from './organizations.js';
 import { canSendToPartner, partnerScope, type PartnerAudience } from './partner-scope.js';
@@ -57,11 +57,19 @@ const spec: fc.Arbitrary<Spec> = fc.record({
  * allows — whoever authored the rows and whoever is named as their recipient.
  */
 describe('partner scope in SQL on SQLite', () => {
+  partnerScopeAgrees(openSqliteForTest, 60);
+});
+
+describeIfPostgres('partner scope in SQL on PostgreSQL', await postgresProblem(), () => {
+  partnerScopeAgrees(openPostgresForTest, 25);
+});
+
+function partnerScopeAgrees(open: () => Promise<TestStore>, numRuns: number): void {
   let test: TestStore;
   let orgs: string[];
 
   beforeAll(async () => {
-    test = await openSqliteForTest();
+    test = await open();
     await test.opened.store.migrate();
     orgs = [];
     for (let i = 0; i < ORGS; i++) orgs.push((await createOrganization(test.opened.db, { name: `org ${i} ${randomUUID()}` })).id);
@@ -115,7 +123,7 @@ describe('partner scope in SQL on SQLite', () => {
           expect(page.items.map((item) => (JSON.parse(item.json) as { id: string }).id)).toEqual(expected);
         },
       ),
-      { numRuns: 60 },
+      { numRuns },
     );
   });
-});
+}
