@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { Authenticator, CollectionPermissions, Principal } from '../access/principal.js';
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { AccessAudit } from '../access/access-audit.js';
 import type { AuthFailureLimiter } from '../access/auth-failure-limiter.js';
 import type { ObjectPublisher } from '../access/publication.js';
@@ -9,7 +10,7 @@ import { isEntenteError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
 import type { ObjectStore, ReadScope } from '../store/object-store.js';
 import { registerTaxiiRoutes, TAXII_MEDIA_TYPE } from '../taxii/server/index.js';
-import { mapError, routeNotFound, type MappedError } from './error-mapper.js';
+import { mapError, routeNotFound, unparsableRequest, type MappedError } from './error-mapper.js';
 
 export interface AppDeps {
   readonly settings: Settings;
@@ -49,6 +50,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     logger: false,
     // TAXII URLs end with '/', but clients differ (taxii2-client builds status URLs without one): answer both alike.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // Errors Fastify raises before routing (a path that cannot be decoded, a segment longer than any id)
+    // still answer with a TAXII error body, never Fastify's own.
+    frameworkErrors: (error, _request, reply) => sendError(reply, mapError(error)),
+    // A request line or header Node's parser rejects never reaches Fastify: answer it here, alike.
+    clientErrorHandler: (error, socket) => answerUnparsable(error, socket),
   });
 
   // Bodies reach the handlers unread, so that each handler authenticates and
@@ -130,6 +136,17 @@ function describeAttempt(authorization: string | undefined): { scheme: string; u
   const username = colon > 0 ? decoded.slice(0, colon) : '';
   // A name that is not a possible username may be a password typed in the wrong field: not recorded.
   return /^[a-z0-9][a-z0-9._@-]{0,63}$/.test(username) ? { scheme: 'basic', username } : { scheme: 'basic' };
+}
+
+/** Answers a request Node's parser refused with a TAXII error body, written straight to the socket. */
+function answerUnparsable(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return;
+  const mapped = unparsableRequest(error.code === 'HPE_HEADER_OVERFLOW');
+  const body = JSON.stringify(mapped.body);
+  socket.end(
+    `HTTP/1.1 ${mapped.status} ${mapped.body.title}\r\nContent-Type: ${TAXII_MEDIA_TYPE}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Sent as bytes so that Fastify keeps the Content-Type exactly as written (see taxii-reply.ts). */

@@ -60,6 +60,7 @@ const TITLES: Readonly<Record<number, string>> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  431: 'Request Header Fields Too Large',
   422: 'Unprocessable Content',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -67,7 +68,7 @@ const TITLES: Readonly<Record<number, string>> = {
 };
 
 /** Fastify's request errors that describe the client's request, not a server fault. */
-const FASTIFY_CODES: Readonly<Record<string, { status: number; code: ErrorCode }>> = {
+const FASTIFY_CODES: Readonly<Record<string, { status: number; code: ErrorCode; description?: string }>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'too_large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_input' },
@@ -75,6 +76,8 @@ const FASTIFY_CODES: Readonly<Record<string, { status: number; code: ErrorCode }
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_input' },
   FST_ERR_VALIDATION: { status: 400, code: 'invalid_input' },
   FST_ERR_BAD_URL: { status: 400, code: 'invalid_input' },
+  // A path segment longer than any STIX id or collection id names nothing here.
+  FST_ERR_MAX_PARAM_LENGTH: { status: 404, code: 'not_found', description: 'A path segment is longer than any id this server serves' },
 };
 
 function build(status: number, code: string, description: string, details?: Record<string, unknown>): MappedError {
@@ -107,12 +110,19 @@ export function mapError(error: unknown): MappedError {
   const fastifyCode = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   const known = typeof fastifyCode === 'string' ? FASTIFY_CODES[fastifyCode] : undefined;
   if (known !== undefined) {
-    return build(known.status, known.code, (error as Error).message);
+    return build(known.status, known.code, known.description ?? (error as Error).message);
   }
   if (error instanceof SyntaxError && (error as { statusCode?: unknown }).statusCode === 400) {
     return build(400, 'invalid_input', `The request body is not valid JSON: ${error.message}`);
   }
   return serverError(500, 'internal');
+}
+
+/** 400, or 431 for oversized headers, for a request Node's HTTP parser refused before any route saw it. */
+export function unparsableRequest(headersTooLarge: boolean): MappedError {
+  return headersTooLarge
+    ? build(431, 'too_large', 'The request headers are larger than this server accepts')
+    : build(400, 'invalid_input', 'The request line or headers are not valid HTTP');
 }
 
 /** 404 for a path the server does not serve (TAXII 2.1 §3.6). */
