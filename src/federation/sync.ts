@@ -76,7 +76,7 @@ export async function syncPartner(deps: SyncDeps, partner: Partner): Promise<Par
     }
     const pushRules = partner.rules.filter((r) => r.direction === 'push');
     if (pushRules.length > 0) {
-      const { max_content_length: maxContentLength } = await client.getApiRoot(apiRootUrl);
+      const maxContentLength = usableContentLength((await client.getApiRoot(apiRootUrl)).max_content_length);
       for (const rule of pushRules) {
         if (deps.signal?.aborted === true) break;
         rules.push(await runPushRule(deps, client, partner, rule, apiRootUrl, maxContentLength));
@@ -177,6 +177,16 @@ async function runPushRule(
   } catch (error) {
     return { rule, counts: emptyCounts(), pushed: last ?? emptyPushCounts(), error: messageOf(error) };
   }
+}
+
+/**
+ * TAXII 2.1 §4.2 requires max_content_length; to a server that gives none
+ * (or nonsense), envelopes stay within a conservative 10 MiB.
+ */
+const FALLBACK_CONTENT_LENGTH = 10 * 1024 * 1024;
+
+function usableContentLength(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : FALLBACK_CONTENT_LENGTH;
 }
 
 /** A rule as people write it: REMOTE→LOCAL for a pull, LOCAL→REMOTE for a push. */
