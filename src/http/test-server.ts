@@ -1,11 +1,7 @@
 import type { Kysely } from 'kysely';
-import { DatabaseAuthenticator } from '../access/authenticator.js';
+import { accessServices } from '../access/access-services.js';
 import { grantCollection } from '../access/collection-grants.js';
 import { createOrganization } from '../access/organizations.js';
-import { createPermissionCheck } from '../access/permissions.js';
-import { createAccessAudit } from '../access/access-audit.js';
-import { createPublisher } from '../access/publication.js';
-import { readScopeOf } from '../access/read-scope.js';
 import type { Role } from '../access/principal.js';
 import { createToken } from '../access/tokens.js';
 import { createUser } from '../access/users.js';
@@ -77,11 +73,7 @@ export async function startTestServer(
   const server = await startServer({
     settings,
     store,
-    authenticator: new DatabaseAuthenticator(db),
-    permissions: createPermissionCheck(db),
-    readScope: readScopeOf,
-    publish: createPublisher(db, store),
-    audit: createAccessAudit(db),
+    ...accessServices(db, store),
   });
   return {
     url: server.url,

@@ -1,13 +1,9 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { DatabaseAuthenticator } from '../../access/authenticator.js';
 import { AuthFailureLimiter } from '../../access/auth-failure-limiter.js';
+import { accessServices } from '../../access/access-services.js';
 import { bootstrap } from '../../access/bootstrap.js';
-import { createPermissionCheck } from '../../access/permissions.js';
-import { createAccessAudit } from '../../access/access-audit.js';
-import { createPublisher } from '../../access/publication.js';
-import { readScopeOf } from '../../access/read-scope.js';
 import { startPartnerScheduler } from '../../federation/scheduler.js';
 import { openStore } from '../../store/open-store.js';
 import { addDbOption, settingsFrom } from '../command-context.js';
@@ -50,11 +46,7 @@ export function registerServeCommand(program: Command): void {
       const server = await startServer({
         settings,
         store,
-        authenticator: new DatabaseAuthenticator(db),
-        permissions: createPermissionCheck(db),
-        readScope: readScopeOf,
-        publish: createPublisher(db, store),
-        audit: createAccessAudit(db),
+        ...accessServices(db, store),
         authLimiter: new AuthFailureLimiter(),
         logger,
       });
