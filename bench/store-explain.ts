@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CompiledQuery } from 'kysely';
-import pg from 'pg';
+import { dropPostgresSchema } from '../src/store/postgres-dialect.js';
 import { benchObject, stixId } from './lib/generate-objects.js';
 import { openStore } from '../src/store/open-store.js';
 import type { IncomingObject, ObjectQuery } from '../src/store/object-store.js';
@@ -68,11 +68,6 @@ for (const backend of backends) {
   } finally {
     await opened.store.close();
     if (backend === 'sqlite') for (const s of ['', '-wal', '-shm']) rmSync(`${file}${s}`, { force: true });
-    else {
-      const client = new pg.Client({ connectionString: values.postgres });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    }
+    else await dropPostgresSchema(values.postgres, schema);
   }
 }

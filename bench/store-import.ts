@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import { dropPostgresSchema } from '../src/store/postgres-dialect.js';
 import { benchObject } from './lib/generate-objects.js';
 import { openStore } from '../src/store/open-store.js';
 import type { IncomingObject, ObjectStore } from '../src/store/object-store.js';
@@ -100,12 +100,7 @@ for (const backend of backends) {
     await opened.store.close();
     if (!values.keep) {
       if (backend === 'sqlite') for (const s of ['', '-wal', '-shm']) rmSync(`${file}${s}`, { force: true });
-      else {
-        const client = new pg.Client({ connectionString: values.postgres });
-        await client.connect();
-        await client.query(`drop schema if exists "${schema}" cascade`);
-        await client.end();
-      }
+      else await dropPostgresSchema(values.postgres, schema);
     }
   }
 }
