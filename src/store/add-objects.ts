@@ -31,10 +31,12 @@ export async function addObjects(
   meta: WriteMeta,
   options: AddOptions = {},
 ): Promise<AddResult[]> {
-  const pending = objects.map(pendingRow);
+  const given = objects.map(pendingRow);
   let inserted = 0;
   const results = await db.transaction().execute(async (trx) => {
-    const base = await reserveDates(trx, dialect, collectionId, Math.max(pending.length, 1));
+    const base = await reserveDates(trx, dialect, collectionId, Math.max(given.length, 1));
+    const skipped = options.beforeInsert === undefined ? undefined : await options.beforeInsert(trx);
+    const pending = skipped === undefined ? given : given.filter((_, i) => !skipped.has(i));
     const held = await heldVersions(trx, collectionId, pending);
     const storedBefore = new Set(held.keys());
     const perId = new Map<string, number>();
@@ -67,6 +69,7 @@ export async function addObjects(
     }
     await markMultiVersion(trx, collectionId, [...gained]);
     if (options.watermark !== undefined) await setWatermark(trx, options.watermark);
+    if (options.afterInsert !== undefined) await options.afterInsert(trx, results);
     inserted = fresh.length;
     return results;
   });

@@ -1,5 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { StixObject } from '../stix/stix-object.js';
-import type { TlpLevel } from './schema.js';
+import type { DatabaseSchema, TlpLevel } from './schema.js';
 
 /**
  * The one storage contract. SQLite (default) and PostgreSQL implement it through
@@ -91,6 +92,15 @@ export interface WriteMeta {
 
 export interface AddOptions {
   readonly watermark?: { readonly key: string; readonly value: string };
+  /**
+   * Runs in the write's transaction once the collection's write lock is held,
+   * before any row is stored; returns the positions of `objects` to leave out
+   * (they get no result). For checks another writer must not race past
+   * (access/publication.ts: who first published an id). Throwing rolls back.
+   */
+  readonly beforeInsert?: (trx: Transaction<DatabaseSchema>) => Promise<ReadonlySet<number>>;
+  /** Runs in the same transaction after the rows are stored, with their results; throwing rolls the write back. */
+  readonly afterInsert?: (trx: Transaction<DatabaseSchema>, results: readonly AddResult[]) => Promise<void>;
 }
 
 export interface AddResult {
