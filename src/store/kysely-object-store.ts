@@ -151,6 +151,8 @@ export class KyselyObjectStore implements ObjectStore {
       successes: JSON.stringify(status.successes),
       failures: JSON.stringify(status.failures),
       pendings: JSON.stringify(status.pendings),
+      owner_user: status.owner?.userId ?? null,
+      owner_org: status.owner?.orgId ?? null,
     };
     await this.db.insertInto('statuses').values(row).execute();
     return toStatus(row);
@@ -181,5 +183,6 @@ function toStatus(row: StatusesTable): StatusRecord {
     successes: JSON.parse(row.successes) as StatusDetail[],
     failures: JSON.parse(row.failures) as StatusDetail[],
     pendings: JSON.parse(row.pendings) as StatusDetail[],
+    ...(row.owner_org === null ? {} : { owner: { userId: row.owner_user, orgId: row.owner_org } }),
   };
 }

@@ -168,6 +168,8 @@ export interface ManifestRecord {
   readonly specVersion: string;
   readonly dateAdded: number;
   readonly mediaType: string;
+  /** Set by page queries: `id@version level` when reads of this version are audited (store/audited-reads.ts), else null. */
+  readonly auditLabel?: string | null;
 }
 
 export interface StoredObject extends ManifestRecord {
@@ -178,6 +180,8 @@ export interface StoredObject extends ManifestRecord {
 export interface ObjectText {
   readonly json: string;
   readonly dateAdded: number;
+  /** `id@version level` when reads of this version are audited (store/audited-reads.ts), else null. */
+  readonly auditLabel: string | null;
 }
 
 export interface Page<T> {
@@ -196,6 +200,13 @@ export interface NewStatus {
   readonly successes: readonly StatusDetail[];
   readonly failures: readonly StatusDetail[];
   readonly pendings: readonly StatusDetail[];
+  /** Who made the request; the TAXII server shows the status to that organisation only. */
+  readonly owner?: StatusOwner;
+}
+
+export interface StatusOwner {
+  readonly userId: string | null;
+  readonly orgId: string;
 }
 
 /** TAXII 2.1 §4.3.1 status-details. */

@@ -77,6 +77,9 @@ export interface StatusesTable {
   successes: string;
   failures: string;
   pendings: string;
+  /** Who made the request (migration 0800); null on statuses written before it. */
+  owner_user: string | null;
+  owner_org: string | null;
 }
 
 export interface OrganizationsTable {
