@@ -67,6 +67,25 @@ function auditSuite(open: () => Promise<TestStore>): void {
     await expect(queryAudit(test.opened.db, { object: '%' })).rejects.toThrow(/not a STIX identifier/);
   });
 
+  it('commits an entry with the transaction it is appended in, or not at all', async () => {
+    const crashed = test.opened.db.transaction().execute(async (trx) => {
+      await appendAudit(trx, { action: 'rolled-back' });
+      throw new Error('crash before commit');
+    });
+    await expect(crashed).rejects.toThrow('crash before commit');
+    expect((await queryAudit(test.opened.db, {})).map((e) => e.action)).not.toContain('rolled-back');
+    // Writers append inside their own transactions, then keep working until they commit.
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        test.opened.db.transaction().execute(async (trx) => {
+          await appendAudit(trx, { action: 'in-transaction', details: { i } });
+          await sql`select 1`.execute(trx);
+        }),
+      ),
+    );
+    expect(await verifyAuditChain(test.opened.db)).toMatchObject({ ok: true, entries: 16 });
+  });
+
   it('keeps one chain when appenders race', async () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => appendAudit(test.opened.db, { action: 'race', details: { i } })));
     expect(await verifyAuditChain(test.opened.db)).toMatchObject({ ok: true, entries: 26 });

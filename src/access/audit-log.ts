@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
-import { isUniqueViolation } from '../store/unique-violation.js';
+import { withOwnership } from './ownership-schema.js';
 import { withSharing, type SharingTables } from './sharing-schema.js';
 
 /**
@@ -46,7 +46,6 @@ export interface AuditRecord extends Required<Omit<AuditEvent, 'details'>> {
 type AuditRow = SharingTables['audit_log'];
 
 export const GENESIS_HASH = '0'.repeat(64);
-const APPEND_ATTEMPTS = 20;
 
 /** The hash of one entry: its columns, in a fixed order, and the previous entry's hash. */
 export function entryHash(row: Omit<AuditRow, 'hash'>): string {
@@ -66,34 +65,43 @@ export function entryHash(row: Omit<AuditRow, 'hash'>): string {
 }
 
 /**
- * Appends one entry after the current last one. Two writers racing for the
- * same `seq` collide on its primary key; the loser re-reads the head and
- * tries again, so the chain stays one line on SQLite and on PostgreSQL.
+ * Appends one entry after the current last one. Given a transaction, the
+ * entry commits (or not) with whatever else that transaction writes: a write
+ * and its audit entry are never separated by a crash. Every append first
+ * updates the one row of `audit_append_lock` and holds it until commit, so
+ * appenders take `seq` one after the other on SQLite and on PostgreSQL, and
+ * the chain stays one line. Inside a longer transaction, append last: the
+ * lock is held from there to the commit.
  */
 export async function appendAudit(db: Kysely<DatabaseSchema>, event: AuditEvent, at: number = nowMicros()): Promise<void> {
-  const sharing = withSharing(db);
-  for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
-    const head = await sharing.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const row: Omit<AuditRow, 'hash'> = {
-      seq: head === undefined ? 1 : Number(head.seq) + 1,
-      at,
-      actor_user: event.actorUser ?? null,
-      actor_org: event.actorOrg ?? null,
-      action: event.action,
-      target: event.target ?? null,
-      address: event.address ?? null,
-      path: event.path ?? null,
-      details: JSON.stringify(event.details ?? {}),
-      prev_hash: head === undefined ? GENESIS_HASH : head.hash,
-    };
-    try {
-      await sharing.insertInto('audit_log').values({ ...row, hash: entryHash(row) }).execute();
-      return;
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
+  if (db.isTransaction) return appendLocked(db, event, at);
+  await db.transaction().execute((trx) => appendLocked(trx, event, at));
+}
+
+async function appendLocked(trx: Kysely<DatabaseSchema>, event: AuditEvent, at: number): Promise<void> {
+  const locked = await withOwnership(trx)
+    .updateTable('audit_append_lock')
+    .set((eb) => ({ appends: eb('appends', '+', 1) }))
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  if (locked.numUpdatedRows !== 1n) {
+    throw new EntenteError('unavailable', 'The audit log has no append lock row (migration 0800-ownership); the action was not recorded');
   }
-  throw new EntenteError('unavailable', `The audit log stayed busy for ${APPEND_ATTEMPTS} attempts; the action was not recorded, retry it`);
+  const sharing = withSharing(trx);
+  const head = await sharing.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const row: Omit<AuditRow, 'hash'> = {
+    seq: head === undefined ? 1 : Number(head.seq) + 1,
+    at,
+    actor_user: event.actorUser ?? null,
+    actor_org: event.actorOrg ?? null,
+    action: event.action,
+    target: event.target ?? null,
+    address: event.address ?? null,
+    path: event.path ?? null,
+    details: JSON.stringify(event.details ?? {}),
+    prev_hash: head === undefined ? GENESIS_HASH : head.hash,
+  };
+  await sharing.insertInto('audit_log').values({ ...row, hash: entryHash(row) }).execute();
 }
 
 export type ChainReport =
