@@ -25,6 +25,8 @@ const schema = z.object({
   apiRootDescription: z.string().default('Counter-terrorism intelligence exchanged as STIX 2.1'),
   /** ENTENTE_MAX_BODY_BYTES: largest request body accepted; above it the answer is 413. Default 100 MiB */
   maxBodyBytes: z.coerce.number().int().positive().default(100 * MiB),
+  /** ENTENTE_MAX_REST_BODY_BYTES: largest JSON body the REST API (/rest/v1) accepts; above it 413. Default 10 MiB */
+  maxRestBodyBytes: z.coerce.number().int().positive().default(10 * MiB),
   /** ENTENTE_MAX_OBJECTS_PER_ENVELOPE: most objects one POST may carry; above it 413. Default 10000 */
   maxObjectsPerEnvelope: z.coerce.number().int().positive().default(10_000),
   /** ENTENTE_MAX_JSON_DEPTH: deepest JSON nesting accepted in a body; deeper is 400. Default 64 */
@@ -59,6 +61,7 @@ const ENV_NAMES: Record<keyof Settings, string> = {
   apiRootTitle: 'ENTENTE_API_ROOT_TITLE',
   apiRootDescription: 'ENTENTE_API_ROOT_DESCRIPTION',
   maxBodyBytes: 'ENTENTE_MAX_BODY_BYTES',
+  maxRestBodyBytes: 'ENTENTE_MAX_REST_BODY_BYTES',
   maxObjectsPerEnvelope: 'ENTENTE_MAX_OBJECTS_PER_ENVELOPE',
   maxJsonDepth: 'ENTENTE_MAX_JSON_DEPTH',
   maxPageSize: 'ENTENTE_MAX_PAGE_SIZE',

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Kysely } from 'kysely';
 import { pino, type Logger } from 'pino';
 import type { Authenticator, CollectionPermissions, Principal } from '../access/principal.js';
 import { randomUUID } from 'node:crypto';
@@ -9,8 +10,12 @@ import type { ObjectPublisher } from '../access/publication.js';
 import { isEntenteError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
 import type { ObjectStore, ReadScope } from '../store/object-store.js';
+import type { DatabaseSchema } from '../store/schema.js';
 import { registerTaxiiRoutes, TAXII_MEDIA_TYPE } from '../taxii/server/index.js';
+import { describeAttempt } from './auth-attempt.js';
 import { mapError, routeNotFound, unparsableRequest, type MappedError } from './error-mapper.js';
+import { createAccessAudit } from '../access/access-audit.js';
+import { REST_PREFIX, registerRestApi } from './rest/index.js';
 
 export interface AppDeps {
   readonly settings: Settings;
@@ -32,6 +37,8 @@ export interface AppDeps {
   readonly authLimiter?: AuthFailureLimiter;
   /** Where errors are logged; by default a pino logger at `settings.logLevel` on stdout. */
   readonly logger?: Logger;
+  /** The access database; with it the REST API (/rest/v1, http/rest/) is served too. */
+  readonly db?: Kysely<DatabaseSchema>;
 }
 
 const WHOLE_COLLECTION: ReadScope = Object.freeze({ kind: 'all' });
@@ -68,6 +75,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (limiter) {
     // Before any credential is checked: a locked-out address or account name costs nothing to refuse.
     app.addHook('onRequest', async (request, reply) => {
+      // The REST API checks the lock-out itself and answers with its own error body.
+      if (request.url.startsWith(`${REST_PREFIX}/`)) return undefined;
       const waitMs = limiter.lockedFor(request.ip, describeAttempt(request.headers.authorization).username);
       if (waitMs > 0) return sendError(reply, tooManyFailures(waitMs));
       return undefined;
@@ -106,6 +115,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     ...(deps.publish ? { publish: deps.publish } : {}),
     ...(deps.audit ? { audit: deps.audit } : {}),
   });
+  if (deps.db) {
+    registerRestApi(app, {
+      settings: deps.settings,
+      store: deps.store,
+      db: deps.db,
+      authenticator: deps.authenticator,
+      permissions: deps.permissions,
+      readScope: deps.readScope ?? (() => WHOLE_COLLECTION),
+      ...(deps.publish ? { publish: deps.publish } : {}),
+      audit: deps.audit ?? createAccessAudit(deps.db),
+      ...(limiter ? { authLimiter: limiter } : {}),
+      logger,
+    });
+  }
   return app;
 }
 
@@ -124,18 +147,6 @@ function tooManyFailures(waitMs: number): MappedError {
     },
     internal: false,
   };
-}
-
-/** What an `Authorization` header claimed, without its secret. */
-function describeAttempt(authorization: string | undefined): { scheme: string; username?: string } {
-  if (authorization === undefined) return { scheme: 'none' };
-  const [scheme = '', credentials = ''] = authorization.split(' ', 2);
-  if (scheme.toLowerCase() !== 'basic') return { scheme: scheme.toLowerCase().slice(0, 20) };
-  const decoded = Buffer.from(credentials, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  const username = colon > 0 ? decoded.slice(0, colon) : '';
-  // A name that is not a possible username may be a password typed in the wrong field: not recorded.
-  return /^[a-z0-9][a-z0-9._@-]{0,63}$/.test(username) ? { scheme: 'basic', username } : { scheme: 'basic' };
 }
 
 /** Answers a request Node's parser refused with a TAXII error body, written straight to the socket. */

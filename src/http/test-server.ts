@@ -37,7 +37,8 @@ export interface TaxiiTestServer {
   readonly close: () => Promise<void>;
 }
 
-const PASSWORD = 'correct horse battery staple';
+/** The password of every test user. */
+export const PASSWORD = 'correct horse battery staple';
 
 export async function startTestServer(
   open: () => Promise<TestStore>,
@@ -73,6 +74,7 @@ export async function startTestServer(
   const server = await startServer({
     settings,
     store,
+    db,
     ...accessServices(db, store),
   });
   return {

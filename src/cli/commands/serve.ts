@@ -46,6 +46,7 @@ export function registerServeCommand(program: Command): void {
       const server = await startServer({
         settings,
         store,
+        db,
         ...accessServices(db, store),
         authLimiter: new AuthFailureLimiter(),
         logger,

@@ -4,6 +4,7 @@ import { initialMigration } from './0001-initial.js';
 import { multiVersionMigration } from './0002-multi-version.js';
 import { sharingAndAuditMigration } from './0100-sharing-and-audit.js';
 import { federationMigration } from './0200-federation.js';
+import { sessionsMigration } from './0500-sessions.js';
 import { ownershipMigration } from './0800-ownership.js';
 
 /**
@@ -18,6 +19,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '0002-multi-version': multiVersionMigration,
         '0100-sharing-and-audit': sharingAndAuditMigration(dialect),
         '0200-federation': federationMigration(dialect),
+        '0500-sessions': sessionsMigration(dialect),
         '0800-ownership': ownershipMigration(dialect),
       };
     },

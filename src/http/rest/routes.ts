@@ -1,0 +1,13 @@
+import type { RestApi } from './rest-api.js';
+import { sessionRoutes } from './session-routes.js';
+
+/** A REST route module: registers its routes on `api.app` (prefix `/rest/v1`). */
+export type RestRouteModule = (api: RestApi) => void;
+
+/**
+ * Every REST route module, registered in this order by `registerRestApi`.
+ * A helper adding a module adds ONE line here (REST.md "Plumbing").
+ */
+export const restRouteModules: readonly RestRouteModule[] = [
+  sessionRoutes,
+];
