@@ -16,6 +16,7 @@ import { describeAttempt } from './auth-attempt.js';
 import { mapError, routeNotFound, unparsableRequest, type MappedError } from './error-mapper.js';
 import { createAccessAudit } from '../access/access-audit.js';
 import { REST_PREFIX, registerRestApi } from './rest/index.js';
+import { registerStaticWeb } from './static-web.js';
 
 export interface AppDeps {
   readonly settings: Settings;
@@ -129,6 +130,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       logger,
     });
   }
+  registerStaticWeb(app);
   return app;
 }
 
