@@ -1,0 +1,280 @@
+import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import type { DialectName } from './dialect-sql.js';
+import { reportTextMatches } from './incident-index-fts.js';
+import { termValue } from './incident-index-projection.js';
+import { withIncidentIndex, type IncidentIndexTables, type IncidentRow, type IndexDb, type TermKind } from './incident-index-schema.js';
+import type { ReadScope } from './object-store.js';
+import type { DatabaseSchema, TlpLevel } from './schema.js';
+import { visibilityCondition } from './visibility-sql.js';
+
+/**
+ * Reads of the incident read model for the console. Every query joins the
+ * `objects` row each index row was projected from and applies
+ * `visibilityCondition` with the viewer's scope, restricted to the
+ * collections the viewer may read: what a viewer may not see is not counted,
+ * clustered, bucketed or matched either.
+ */
+export interface Viewer {
+  readonly scope: ReadScope;
+  /** The collections the viewer's organisation may read; none means nothing is visible. */
+  readonly collections: readonly string[];
+}
+
+export interface IncidentFilter {
+  /** Inclusive day range, days since the Unix epoch, on the incident's first possible day. */
+  readonly fromDay?: number;
+  readonly toDay?: number;
+  /** ISO 3166-1 alpha-2, upper case. */
+  readonly countries?: readonly string[];
+  readonly regions?: readonly string[];
+  /** Group ids or names. */
+  readonly groups?: readonly string[];
+  readonly attackTypes?: readonly string[];
+  readonly targetTypes?: readonly string[];
+  readonly minKilled?: number;
+  readonly minCasualties?: number;
+  readonly markings?: readonly TlpLevel[];
+  readonly sources?: readonly string[];
+  readonly partners?: readonly string[];
+  /** Words that must all appear in the text of the incident's report (full-text). */
+  readonly words?: readonly string[];
+  /** [minLon, minLat, maxLon, maxLat]; minLon > maxLon crosses the antimeridian. */
+  readonly bbox?: readonly [number, number, number, number];
+}
+
+/** An index row as the console lists it, with what the viewer's `objects` row says about it. */
+export interface FeedRow extends IncidentRow {
+  readonly tlp: TlpLevel;
+  readonly partner: string | null;
+  readonly sharing_group: string | null;
+}
+
+/** The feed's keyset: newest first by incident day, then id, then collection. */
+export interface FeedPosition {
+  readonly day: number;
+  readonly id: string;
+  readonly collection: string;
+}
+
+type Db = Kysely<DatabaseSchema & IncidentIndexTables>;
+// The joined query's table map: index rows `i` with their objects rows `o`.
+type Joined = SelectQueryBuilder<DatabaseSchema & IncidentIndexTables & { i: IncidentRow; o: DatabaseSchema['objects'] }, 'i' | 'o', object>;
+
+export class IncidentQueries {
+  private readonly db: IndexDb;
+
+  constructor(db: Kysely<DatabaseSchema>, private readonly dialect: DialectName) {
+    this.db = withIncidentIndex(db);
+  }
+
+  /** One page of the feed, `limit + 1` rows so the caller knows whether there is more. */
+  async feed(viewer: Viewer, filter: IncidentFilter, limit: number, after?: FeedPosition): Promise<FeedRow[]> {
+    if (viewer.collections.length === 0) return [];
+    let query = this.visible(viewer, filter).selectAll('i').select(['o.tlp', 'o.partner', 'o.sharing_group']);
+    if (after !== undefined) {
+      query = query.where(sql<SqlBool>`(i.event_day, i.id, i.collection_id) < (${after.day}, ${after.id}, ${after.collection})`);
+    }
+    const rows = await query.orderBy('i.event_day', 'desc').orderBy('i.id', 'desc').orderBy('i.collection_id', 'desc').limit(limit + 1).execute();
+    return rows.map(normaliseRow);
+  }
+
+  /** The visible, newest-added indexed rows of one incident id (one per collection that holds it). */
+  async byId(viewer: Viewer, id: string): Promise<FeedRow[]> {
+    if (viewer.collections.length === 0) return [];
+    const rows = await this.visible(viewer, {})
+      .selectAll('i')
+      .select(['o.tlp', 'o.partner', 'o.sharing_group'])
+      .where('i.id', '=', id)
+      .orderBy('i.date_added', 'desc')
+      .execute();
+    return rows.map(normaliseRow);
+  }
+
+  /** Map points with coordinates, most casualties first, at most `limit + 1`. */
+  async points(viewer: Viewer, filter: IncidentFilter, limit: number): Promise<MapPointRow[]> {
+    if (viewer.collections.length === 0) return [];
+    const rows = await this.visible(viewer, filter)
+      .select(['i.id', 'i.lat', 'i.lon', 'i.killed', 'i.wounded', 'i.attack_type', 'i.name', 'i.event_date'])
+      .where('i.lat', 'is not', null)
+      .where('i.lon', 'is not', null)
+      .orderBy('i.casualties', 'desc')
+      .orderBy('i.id')
+      .limit(limit + 1)
+      .execute();
+    return rows.map((r) => ({ ...r, lat: Number(r.lat), lon: Number(r.lon), killed: nullableNumber(r.killed), wounded: nullableNumber(r.wounded) }));
+  }
+
+  /**
+   * Incidents counted per grid cell of `cellDegrees`, the `limit` fullest cells,
+   * each at the mean position of its incidents.
+   */
+  async clusters(viewer: Viewer, filter: IncidentFilter, cellDegrees: number, limit: number): Promise<ClusterRow[]> {
+    if (viewer.collections.length === 0) return [];
+    const cell = (column: 'i.lat' | 'i.lon', offset: number) =>
+      this.dialect === 'sqlite'
+        ? sql<number>`cast((${sql.ref(column)} + ${offset}) / ${cellDegrees} as integer)`
+        : sql<number>`floor((${sql.ref(column)} + ${offset}) / ${cellDegrees})`;
+    const rows = await this.visible(viewer, filter)
+      .where('i.lat', 'is not', null)
+      .where('i.lon', 'is not', null)
+      .select([
+        cell('i.lat', 90).as('cy'),
+        cell('i.lon', 180).as('cx'),
+        sql<number>`count(*)`.as('count'),
+        sql<number>`avg(i.lat)`.as('lat'),
+        sql<number>`avg(i.lon)`.as('lon'),
+        sql<number>`sum(coalesce(i.killed, 0))`.as('killed'),
+      ])
+      .groupBy(['cy', 'cx'])
+      .orderBy('count', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.count), killed: Number(r.killed) }));
+  }
+
+  /** Incidents and killed per incident day, for the timeline to bucket. */
+  async incidentDays(viewer: Viewer, filter: IncidentFilter): Promise<{ day: number; incidents: number; killed: number }[]> {
+    if (viewer.collections.length === 0) return [];
+    const rows = await this.visible(viewer, filter)
+      .select(['i.event_day as day', sql<number>`count(*)`.as('incidents'), sql<number>`sum(coalesce(i.killed, 0))`.as('killed')])
+      .groupBy('i.event_day')
+      .orderBy('i.event_day')
+      .execute();
+    return rows.map((r) => ({ day: Number(r.day), incidents: Number(r.incidents), killed: Number(r.killed) }));
+  }
+
+  /** Visible reports per publication day within the filter's day range (and words, when given). */
+  async reportDays(viewer: Viewer, filter: Pick<IncidentFilter, 'fromDay' | 'toDay' | 'words'>): Promise<{ day: number; reports: number }[]> {
+    if (viewer.collections.length === 0) return [];
+    let query = this.visibleReports(viewer, filter.words)
+      .select(['r.published_day as day', sql<number>`count(*)`.as('reports')])
+      .where('r.published_day', 'is not', null);
+    if (filter.fromDay !== undefined) query = query.where('r.published_day', '>=', filter.fromDay);
+    if (filter.toDay !== undefined) query = query.where('r.published_day', '<=', filter.toDay);
+    const rows = await query.groupBy('r.published_day').orderBy('r.published_day').execute();
+    return rows.map((r) => ({ day: Number(r.day), reports: Number(r.reports) }));
+  }
+
+  /** Visible reports whose text holds every word, newest publication first. */
+  async searchReports(viewer: Viewer, words: readonly string[], limit: number): Promise<{ id: string; title: string | null; collection_id: string; date_added: number }[]> {
+    if (viewer.collections.length === 0) return [];
+    const rows = await this.visibleReports(viewer, words)
+      .select(['r.id', 'r.title', 'r.collection_id', 'r.date_added'])
+      .orderBy('r.published_day', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ ...r, date_added: Number(r.date_added) }));
+  }
+
+  /** Visible groups, people and organisations whose name contains `text`, case-insensitively. */
+  async searchActors(viewer: Viewer, text: string, limit: number): Promise<{ id: string; type: string; name: string }[]> {
+    if (viewer.collections.length === 0) return [];
+    const pattern = `%${termValue(text).replace(/[\\%_]/gu, (c) => `\\${c}`)}%`;
+    let query = this.db
+      .selectFrom('intel_actors as a')
+      .innerJoin('objects as o', (join) => join.onRef('o.collection_id', '=', 'a.collection_id').onRef('o.date_added', '=', 'a.date_added'))
+      .select(['a.id', 'a.type', 'a.name'])
+      .distinct()
+      .where('a.collection_id', 'in', viewer.collections)
+      .where(sql<SqlBool>`a.name_key like ${pattern} escape '\\'`);
+    const visibility = visibilityCondition('o', viewer.scope);
+    if (visibility !== undefined) query = query.where(visibility);
+    return query.orderBy('a.name').limit(limit).execute();
+  }
+
+  private visibleReports(viewer: Viewer, words: readonly string[] | undefined) {
+    let query = this.db
+      .selectFrom('intel_reports as r')
+      .innerJoin('objects as v', (join) => join.onRef('v.collection_id', '=', 'r.collection_id').onRef('v.date_added', '=', 'r.date_added'))
+      .where('r.latest', '=', 1)
+      .where('r.collection_id', 'in', viewer.collections);
+    const visibility = visibilityCondition('v', viewer.scope);
+    if (visibility !== undefined) query = query.where(visibility);
+    if (words !== undefined && words.length > 0) query = query.where(reportTextMatches(this.dialect, 'r', words));
+    return query;
+  }
+
+  /** Latest indexed incident versions the viewer may see in its readable collections, filtered. */
+  private visible(viewer: Viewer, filter: IncidentFilter): Joined {
+    let query = (this.db as Db)
+      .selectFrom('intel_incidents as i')
+      .innerJoin('objects as o', (join) => join.onRef('o.collection_id', '=', 'i.collection_id').onRef('o.date_added', '=', 'i.date_added'))
+      .where('i.latest', '=', 1)
+      .where('i.collection_id', 'in', viewer.collections) as unknown as Joined;
+    const visibility = visibilityCondition('o', viewer.scope);
+    if (visibility !== undefined) query = query.where(visibility);
+    return this.filtered(query, viewer, filter);
+  }
+
+  private filtered(query: Joined, viewer: Viewer, filter: IncidentFilter): Joined {
+    let q = query;
+    if (filter.fromDay !== undefined) q = q.where('i.event_day', '>=', filter.fromDay);
+    if (filter.toDay !== undefined) q = q.where('i.event_day', '<=', filter.toDay);
+    if (nonEmpty(filter.countries)) q = q.where('i.country', 'in', filter.countries);
+    if (nonEmpty(filter.regions)) q = q.where(sql<SqlBool>`lower(i.region) in (${sql.join(filter.regions.map(termValue))})`);
+    if (filter.minKilled !== undefined) q = q.where('i.killed', '>=', filter.minKilled);
+    if (filter.minCasualties !== undefined) q = q.where('i.casualties', '>=', filter.minCasualties);
+    if (nonEmpty(filter.markings)) q = q.where('o.tlp', 'in', filter.markings);
+    if (nonEmpty(filter.partners)) q = q.where('o.partner', 'in', filter.partners);
+    for (const [kind, values] of [['group', filter.groups], ['attack', filter.attackTypes], ['target', filter.targetTypes], ['source', filter.sources]] as const) {
+      if (nonEmpty(values)) q = q.where(hasTerm(kind, values));
+    }
+    if (filter.bbox !== undefined) q = q.where(inBox(filter.bbox));
+    if (nonEmpty(filter.words)) {
+      const reports = this.visibleReports(viewer, filter.words).select('r.id');
+      q = q.where('i.report_id', 'in', reports);
+    }
+    return q;
+  }
+}
+
+export interface MapPointRow {
+  readonly id: string;
+  readonly lat: number;
+  readonly lon: number;
+  readonly killed: number | null;
+  readonly wounded: number | null;
+  readonly attack_type: string;
+  readonly name: string;
+  readonly event_date: string;
+}
+
+export interface ClusterRow {
+  readonly lat: number;
+  readonly lon: number;
+  readonly count: number;
+  readonly killed: number;
+}
+
+function hasTerm(kind: TermKind, values: readonly string[]): Expression<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from intel_incident_terms t where t.kind = ${kind} and t.value in (${sql.join(values.map(termValue))}) and t.collection_id = i.collection_id and t.date_added = i.date_added)`;
+}
+
+function inBox([minLon, minLat, maxLon, maxLat]: readonly [number, number, number, number]): Expression<SqlBool> {
+  const lat = sql<SqlBool>`i.lat between ${minLat} and ${maxLat}`;
+  return minLon <= maxLon
+    ? sql<SqlBool>`(${lat} and i.lon between ${minLon} and ${maxLon})`
+    : sql<SqlBool>`(${lat} and (i.lon >= ${minLon} or i.lon <= ${maxLon}))`;
+}
+
+function nonEmpty<T>(values: readonly T[] | undefined): values is readonly T[] {
+  return values !== undefined && values.length > 0;
+}
+
+function nullableNumber(value: number | null): number | null {
+  return value === null ? null : Number(value);
+}
+
+// PostgreSQL returns bigint and real columns as strings or numbers depending on the type; the console wants numbers.
+function normaliseRow(row: FeedRow): FeedRow {
+  return {
+    ...row,
+    date_added: Number(row.date_added),
+    event_day: Number(row.event_day),
+    lat: row.lat === null ? null : Number(row.lat),
+    lon: row.lon === null ? null : Number(row.lon),
+    killed: nullableNumber(row.killed),
+    wounded: nullableNumber(row.wounded),
+    casualties: Number(row.casualties),
+  };
+}

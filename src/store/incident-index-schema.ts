@@ -1,0 +1,106 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema } from './schema.js';
+
+/**
+ * The tables of migration 0600-incident-index, as Kysely sees them, joined to
+ * the store's schema with `withIncidentIndex(db)`. A type alias, not an
+ * interface: Kysely's `withTables` needs an index-signature-compatible type.
+ * Many-valued columns (`attack_types`, `target_types`, `perpetrators`,
+ * `sources`) are JSON text; the feed filters on them through
+ * `intel_incident_terms`.
+ */
+export type IncidentIndexTables = {
+  intel_incidents: IncidentRow;
+  intel_incident_terms: {
+    kind: TermKind;
+    /** Lower-cased for names, as written for ids. */
+    value: string;
+    collection_id: string;
+    date_added: number;
+  };
+  intel_links: LinkRow;
+  intel_reports: ReportRow;
+  intel_actors: {
+    collection_id: string;
+    date_added: number;
+    id: string;
+    type: 'intrusion-set' | 'identity';
+    name: string;
+    /** Lower-cased name with collapsed spaces. */
+    name_key: string;
+  };
+  intel_cursors: {
+    collection_id: string;
+    last_added: number;
+  };
+};
+
+export type TermKind = 'attack' | 'target' | 'group' | 'source';
+
+export interface IncidentRow {
+  collection_id: string;
+  date_added: number;
+  id: string;
+  version: string;
+  /** 1 for the newest version of the incident in its collection, else 0. */
+  latest: number;
+  name: string;
+  /** The first day the coded date can stand for, `YYYY-MM-DD`. */
+  event_date: string;
+  /** `event_date` as days since the Unix epoch: the feed's sort key. */
+  event_day: number;
+  date_precision: 'day' | 'month' | 'year';
+  /** 0 or 1 */
+  date_approximate: number;
+  place_name: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  lat: number | null;
+  lon: number | null;
+  /** The first attack type, for the map's colour. */
+  attack_type: string;
+  attack_types: string;
+  target_types: string;
+  killed: number | null;
+  wounded: number | null;
+  /** killed + wounded, 0 when neither is known. */
+  casualties: number;
+  /** JSON `[{id, name, claimed}]` */
+  perpetrators: string;
+  /** 0, 1 or null when the report does not say. */
+  claimed: number | null;
+  report_id: string | null;
+  /** JSON `string[]`: the sources the text credits. */
+  sources: string;
+  /** 0 or 1: a canonical incident the correlator built from several reports. */
+  canonical: number;
+}
+
+export interface LinkRow {
+  collection_id: string;
+  date_added: number;
+  id: string;
+  relationship_type: 'located-at' | 'attributed-to';
+  source_ref: string;
+  target_ref: string;
+  attribution_type: string | null;
+  claim_channel: string | null;
+  reported_by_ref: string | null;
+}
+
+export interface ReportRow {
+  collection_id: string;
+  date_added: number;
+  id: string;
+  latest: number;
+  title: string | null;
+  outlet: string | null;
+  published_day: number | null;
+}
+
+export type IndexDb = Kysely<DatabaseSchema & IncidentIndexTables>;
+
+export function withIncidentIndex(db: Kysely<DatabaseSchema>): IndexDb {
+  return db.withTables<IncidentIndexTables>();
+}

@@ -1,0 +1,274 @@
+import { PostgresAdapter, type Kysely } from 'kysely';
+import { PROVENANCE_EXTENSION_ID, type ProvenanceExtension } from '../stix/extensions.js';
+import type { StixObject } from '../stix/stix-object.js';
+import type { DialectName } from './dialect-sql.js';
+import { indexReportText } from './incident-index-fts.js';
+import { actorName, extensionOf, incidentColumns, linkColumns, reportColumns, termValue, type IncidentContext } from './incident-index-projection.js';
+import { withIncidentIndex, type IndexDb } from './incident-index-schema.js';
+import type { DatabaseSchema } from './schema.js';
+
+/**
+ * The incident read model's projector (REST.md "Following new objects"): it
+ * follows `objects` per collection by `date_added` — unique and monotonic per
+ * collection, assigned under the collection lock, so a committed row never
+ * appears behind the cursor — and writes incidents, their links, reports and
+ * actors into the `intel_*` tables, advancing the cursor in the same
+ * transaction. Whatever path wrote the objects (ingest publish, TAXII POST,
+ * CLI import, partner pull, another process), they are indexed; several
+ * servers on one PostgreSQL may project at once, since every write is an
+ * idempotent upsert.
+ *
+ * The read model decides nothing about access: each row keeps the key of its
+ * `objects` row, and readers join it and apply `visibilityCondition`.
+ * Denormalised columns (place, group names) are read from the objects of the
+ * same collection, which ingest publishes together under one marking.
+ */
+
+/** Objects read per collection per transaction. */
+const BATCH = 500;
+const FOLLOWED_TYPES = ['incident', 'relationship', 'report', 'location', 'intrusion-set', 'identity'] as const;
+
+export interface FollowHandle {
+  stop(): Promise<void>;
+}
+
+export class IncidentIndex {
+  private readonly db: IndexDb;
+  private running: Promise<number> = Promise.resolve(0);
+
+  constructor(db: Kysely<DatabaseSchema>, private readonly dialect: DialectName = dialectOf(db)) {
+    this.db = withIncidentIndex(db);
+  }
+
+  /**
+   * Projects every object committed so far and not yet indexed; resolves to
+   * how many objects it read. Calls are queued, so a query path may call it
+   * before answering and see everything written before the call.
+   */
+  catchUp(): Promise<number> {
+    const next = this.running.catch(() => 0).then(() => this.catchUpAll());
+    this.running = next;
+    return next;
+  }
+
+  /** Calls catchUp every `intervalMs` until stopped; errors go to `onError` and the next tick retries. */
+  follow(intervalMs: number, onError: (error: unknown) => void): FollowHandle {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const tick = async () => {
+      try {
+        await this.catchUp();
+      } catch (error) {
+        onError(error);
+      }
+      if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
+    };
+    timer = setTimeout(() => void tick(), 0);
+    return {
+      stop: async () => {
+        stopped = true;
+        if (timer !== undefined) clearTimeout(timer);
+        await this.running.catch(() => undefined);
+      },
+    };
+  }
+
+  private async catchUpAll(): Promise<number> {
+    const collections = await this.db.selectFrom('collections').select(['id', 'last_added']).execute();
+    const cursors = new Map(
+      (await this.db.selectFrom('intel_cursors').select(['collection_id', 'last_added']).execute()).map((c) => [c.collection_id, Number(c.last_added)]),
+    );
+    let read = 0;
+    for (const collection of collections) {
+      let after = cursors.get(collection.id) ?? 0;
+      while (after < Number(collection.last_added)) {
+        const batch = await this.projectBatch(collection.id, after);
+        read += batch.read;
+        if (batch.last === undefined) break;
+        after = batch.last;
+      }
+    }
+    return read;
+  }
+
+  private async projectBatch(collectionId: string, after: number): Promise<{ read: number; last: number | undefined }> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('objects')
+        .select(['date_added', 'json'])
+        .where('collection_id', '=', collectionId)
+        .where('date_added', '>', after)
+        .where('type', 'in', FOLLOWED_TYPES)
+        .orderBy('date_added')
+        .limit(BATCH)
+        .execute();
+      const last = rows.at(-1)?.date_added;
+      if (last === undefined) {
+        // Nothing of interest left: the cursor moves to the last object added, so idle polls stay cheap.
+        const held = await trx.selectFrom('objects').select((eb) => eb.fn.max('date_added').as('last')).where('collection_id', '=', collectionId).executeTakeFirst();
+        if (held?.last !== undefined && held.last !== null && Number(held.last) > after) await saveCursor(trx, collectionId, Number(held.last));
+        return { read: 0, last: undefined };
+      }
+      const dirty = new Set<string>();
+      for (const row of rows) {
+        const object = parse(row.json);
+        if (object === undefined) continue;
+        const key = { collection_id: collectionId, date_added: Number(row.date_added) };
+        await this.projectObject(trx, key, object, dirty);
+      }
+      for (const incidentId of dirty) await refreshIncident(trx, collectionId, incidentId);
+      await saveCursor(trx, collectionId, Number(last));
+      return { read: rows.length, last: Number(last) };
+    });
+  }
+
+  private async projectObject(
+    trx: IndexDb,
+    key: { collection_id: string; date_added: number },
+    object: StixObject,
+    dirty: Set<string>,
+  ): Promise<void> {
+    switch (object.type) {
+      case 'incident':
+        dirty.add(object.id);
+        return;
+      case 'relationship': {
+        const link = linkColumns(object);
+        if (link === undefined) return;
+        await trx.insertInto('intel_links').values({ ...key, ...link }).onConflict((oc) => oc.columns(['collection_id', 'date_added']).doNothing()).execute();
+        dirty.add(link.source_ref);
+        return;
+      }
+      case 'report': {
+        const report = reportColumns(object);
+        const inserted = await trx
+          .insertInto('intel_reports')
+          .values({ ...key, id: object.id, latest: 0, title: report.title, outlet: report.outlet, published_day: report.publishedDay })
+          .onConflict((oc) => oc.columns(['collection_id', 'date_added']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) await indexReportText(trx, this.dialect, key.collection_id, key.date_added, report.text);
+        await markLatest(trx, 'intel_reports', key.collection_id, object.id);
+        return;
+      }
+      default: {
+        const name = actorName(object);
+        if (name !== undefined) {
+          await trx
+            .insertInto('intel_actors')
+            .values({ ...key, id: object.id, type: object.type as 'intrusion-set' | 'identity', name, name_key: termValue(name) })
+            .onConflict((oc) => oc.columns(['collection_id', 'date_added']).doNothing())
+            .execute();
+        }
+        // A place or group completed later completes the incidents that already point at it.
+        const linked = await trx.selectFrom('intel_links').select('source_ref').where('target_ref', '=', object.id).where('collection_id', '=', key.collection_id).execute();
+        for (const l of linked) dirty.add(l.source_ref);
+      }
+    }
+  }
+}
+
+/** Which engine a Kysely instance talks to, for the few statements that differ. */
+export function dialectOf(db: Kysely<DatabaseSchema>): DialectName {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+async function saveCursor(trx: IndexDb, collectionId: string, lastAdded: number): Promise<void> {
+  await trx
+    .insertInto('intel_cursors')
+    .values({ collection_id: collectionId, last_added: lastAdded })
+    .onConflict((oc) => oc.column('collection_id').doUpdateSet({ last_added: lastAdded }).where('intel_cursors.last_added', '<', lastAdded))
+    .execute();
+}
+
+/** Recomputes every indexed version of one incident in one collection from the objects held now. */
+async function refreshIncident(trx: IndexDb, collectionId: string, incidentId: string): Promise<void> {
+  const versions = await trx
+    .selectFrom('objects')
+    .select(['date_added', 'version', 'json'])
+    .where('collection_id', '=', collectionId)
+    .where('id', '=', incidentId)
+    .orderBy('version', 'desc')
+    .execute();
+  if (versions.length === 0) return;
+  const context = await contextOf(trx, collectionId, incidentId, versions[0]?.json);
+  for (const [index, row] of versions.entries()) {
+    const incident = parse(row.json);
+    if (incident === undefined || incident.type !== 'incident') continue;
+    const { columns, terms } = incidentColumns(incident, context);
+    const key = { collection_id: collectionId, date_added: Number(row.date_added) };
+    const values = { ...key, ...columns, version: row.version, latest: index === 0 ? 1 : 0 };
+    await trx
+      .insertInto('intel_incidents')
+      .values(values)
+      .onConflict((oc) => oc.columns(['collection_id', 'date_added']).doUpdateSet({ ...columns, latest: values.latest }))
+      .execute();
+    await trx.deleteFrom('intel_incident_terms').where('collection_id', '=', collectionId).where('date_added', '=', key.date_added).execute();
+    if (terms.length > 0) await trx.insertInto('intel_incident_terms').values(terms.map((t) => ({ ...t, ...key }))).execute();
+  }
+}
+
+async function contextOf(trx: IndexDb, collectionId: string, incidentId: string, latestJson: string | undefined): Promise<IncidentContext> {
+  const links = await trx
+    .selectFrom('intel_links')
+    .select(['relationship_type', 'target_ref', 'attribution_type'])
+    .where('source_ref', '=', incidentId)
+    .where('collection_id', '=', collectionId)
+    .execute();
+  const targets = await latestObjects(trx, collectionId, [...new Set(links.map((l) => l.target_ref))]);
+  const incident = latestJson === undefined ? undefined : parse(latestJson);
+  const reportRef = incident === undefined ? undefined : reportRefOf(incident);
+  const report = reportRef === undefined
+    ? undefined
+    : await trx.selectFrom('intel_reports').select('outlet').where('id', '=', reportRef).where('collection_id', '=', collectionId).where('latest', '=', 1).executeTakeFirst();
+  return {
+    locations: links.filter((l) => l.relationship_type === 'located-at').flatMap((l) => {
+      const target = targets.get(l.target_ref);
+      return target?.type === 'location' ? [target] : [];
+    }),
+    attributions: links.filter((l) => l.relationship_type === 'attributed-to').map((link) => ({ link, group: targets.get(link.target_ref) })),
+    outlet: report?.outlet ?? undefined,
+  };
+}
+
+async function latestObjects(trx: IndexDb, collectionId: string, ids: readonly string[]): Promise<Map<string, StixObject>> {
+  const found = new Map<string, StixObject>();
+  if (ids.length === 0) return found;
+  const rows = await trx.selectFrom('objects').select(['id', 'version', 'json']).where('collection_id', '=', collectionId).where('id', 'in', ids).orderBy('version').execute();
+  for (const row of rows) {
+    const object = parse(row.json);
+    if (object !== undefined) found.set(row.id, object);
+  }
+  return found;
+}
+
+async function markLatest(trx: IndexDb, table: 'intel_reports', collectionId: string, id: string): Promise<void> {
+  const newest = await trx
+    .selectFrom('objects')
+    .select('date_added')
+    .where('collection_id', '=', collectionId)
+    .where('id', '=', id)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (newest === undefined) return;
+  await trx
+    .updateTable(table)
+    .set((eb) => ({ latest: eb.case().when('date_added', '=', Number(newest.date_added)).then(1).else(0).end() }))
+    .where('collection_id', '=', collectionId)
+    .where('id', '=', id)
+    .execute();
+}
+
+function reportRefOf(incident: StixObject): string | undefined {
+  const ref = extensionOf<ProvenanceExtension>(incident, PROVENANCE_EXTENSION_ID)?.report_ref;
+  return typeof ref === 'string' ? ref : undefined;
+}
+
+function parse(json: string): StixObject | undefined {
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && typeof (value as StixObject).id === 'string' ? (value as StixObject) : undefined;
+  } catch {
+    return undefined;
+  }
+}
