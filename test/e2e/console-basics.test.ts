@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tempDir } from '../cli-harness.js';
+import { ADMIN_PASSWORD, ensureConsoleBuilt, launchChromium, screenshot, serve, signIn, watchProblems, type Served } from './console-harness.js';
+
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
+
+let temp: ReturnType<typeof tempDir>;
+let server: Served;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureConsoleBuilt();
+  temp = tempDir();
+  server = await serve(join(temp.dir, 'entente.db'));
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  temp?.remove();
+});
+
+describe('the console in Chromium', () => {
+  it('refuses a wrong password in words, signs in with the keyboard alone, and signs out', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page);
+    await page.goto(`${server.url}/feed`);
+    await page.getByLabel('User name').waitFor();
+    await screenshot(page, 'sign-in-1280');
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill('not the password');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/check the user name and password/i);
+
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('heading', { name: /^Feed/ }).waitFor();
+    const cookies = await page.context().cookies();
+    const session = cookies.find((cookie) => cookie.name === 'entente_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Strict');
+    // The cookie is not readable from scripts.
+    expect(await page.evaluate(() => document.cookie)).not.toContain('entente_session');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('User name').waitFor();
+    await page.reload();
+    await page.getByLabel('User name').waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('rejects a state-changing request without the CSRF header even with the session cookie', async () => {
+    const page = await browser.newPage();
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+    const status = await page.evaluate(async () => (await fetch('/rest/v1/session', { method: 'DELETE', credentials: 'same-origin' })).status);
+    expect(status).toBe(403);
+    await page.close();
+  });
+
+  it('renders every page at 1280 and 390 pixels under the strict CSP, without horizontal scrolling on the phone', async () => {
+    for (const width of [1280, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      const problems = watchProblems(page);
+      await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+      const pages: [string, RegExp][] = [
+        ['/feed', /^Feed/],
+        ['/map', /^Map$/],
+        ['/timeline', /^Timeline$/],
+        ['/ingest', /^Ingest a report$/],
+        ['/watchlists', /^Watchlists and alerts$/],
+        ['/sharing', /^Sharing$/],
+        ['/admin/users', /^Administration$/],
+        ['/admin/audit', /^Administration$/],
+      ];
+      for (const [path, heading] of pages) {
+        await page.goto(`${server.url}${path}`);
+        await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+        await page.waitForLoadState('networkidle');
+        await screenshot(page, `${path.slice(1).replace(/\//g, '-')}-${width}`);
+        if (width === 390) {
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          expect(overflow, `${path} scrolls sideways at 390 px`).toBeLessThanOrEqual(1);
+        }
+      }
+      expect(problems).toEqual([]);
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,98 @@
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT, cleanEnv, runCli, spawnCli, type CliResult } from '../cli-harness.js';
+
+/** Debian's chromium (.ci/run installs it when missing). */
+export const CHROMIUM = process.env.ENTENTE_CHROMIUM ?? '/usr/bin/chromium';
+export const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
+export const ADMIN_PASSWORD = 'console test admin password';
+
+/** The built console the server serves; built here when a test runs before `npm run build`. */
+export function ensureConsoleBuilt(): void {
+  if (existsSync(join(ROOT, 'dist', 'web', 'index.html'))) return;
+  const built = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`vite build failed: ${built.stderr}`);
+}
+
+export interface Served {
+  readonly url: string;
+  readonly db: string;
+  readonly child: ChildProcess;
+  readonly stderr: () => string;
+  stop(): Promise<void>;
+}
+
+/** A real `entente serve` on loopback, on a free port, with a known admin password. */
+export async function serve(db: string, extraEnv: Record<string, string> = {}): Promise<Served> {
+  const child = spawnCli(['serve', '--port', '0', '--db', db], cleanEnv({ ENTENTE_ADMIN_PASSWORD: ADMIN_PASSWORD, ...extraEnv }));
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+      if (found) resolve(found);
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`entente serve exited with ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    db,
+    child,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Runs an `entente` command against the same database, failing loudly. */
+export async function cli(db: string, ...args: string[]): Promise<CliResult> {
+  const result = await runCli([...args, '--db', db]);
+  if (result.code !== 0) throw new Error(`entente ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
+  return result;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set ENTENTE_CHROMIUM`);
+  // Each launch gets a new, empty temporary profile from playwright.
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Problems the page reported: uncaught errors, and Content-Security-Policy
+ * violations (the console must run under its own strict policy).
+ */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    const text = message.text();
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(text)) problems.push(`CSP: ${text}`);
+  });
+  return problems;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+export async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /^Feed/ }).waitFor();
+}
