@@ -170,7 +170,7 @@ export async function removePartner(db: Kysely<DatabaseSchema>, nameOrId: string
   await withFederation(db)
     .transaction()
     .execute(async (trx) => {
-      const keys = partner.rules.map((rule) => (rule.direction === 'pull' ? watermarkKey(rule.id) : pushWatermarkKey(rule.id)));
+      const keys = partner.rules.flatMap((rule) => (rule.direction === 'pull' ? [watermarkKey(rule.id)] : [pushWatermarkKey(rule.id), pushAudienceKey(rule.id)]));
       if (keys.length > 0) await trx.deleteFrom('watermarks').where('key', 'in', keys).execute();
       await trx.deleteFrom('partner_rules').where('partner_id', '=', partner.id).execute();
       await trx.deleteFrom('partner_organizations').where('partner_id', '=', partner.id).execute();
@@ -194,6 +194,11 @@ export function watermarkKey(ruleId: string): string {
 /** The store watermark key of a push rule: the local date_added it has sent up to. */
 export function pushWatermarkKey(ruleId: string): string {
   return `push:${ruleId}`;
+}
+
+/** The store watermark key of a push rule's audience: the sharing groups its partner belonged to at the last completed push. */
+export function pushAudienceKey(ruleId: string): string {
+  return `push-audience:${ruleId}`;
 }
 
 async function complete(fdb: FederationDb, row: FederationTables['partners']): Promise<Partner> {

@@ -3,14 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createOrganization, type Organization } from '../access/organizations.js';
 import { publishObjects, type Publisher } from '../access/publication.js';
 import { SHARING_EXTENSION_ID } from '../access/sharing-extension.js';
-import { createSharingGroup } from '../access/sharing-groups.js';
+import { addGroupMember, createSharingGroup, removeGroupMember } from '../access/sharing-groups.js';
 import { startTestServer, type TaxiiTestServer } from '../http/test-server.js';
 import { TLP2_MARKING_IDS, type TlpLevel } from '../stix/tlp.js';
 import type { IncomingObject } from '../store/object-store.js';
 import { openSqliteForTest } from '../store/test-backends.js';
 import { TaxiiClient } from '../taxii/client/index.js';
 import { newLeaseOwner } from './lease.js';
-import { addPartner, pushWatermarkKey, type Partner } from './partners.js';
+import { addPartner, pushAudienceKey, pushWatermarkKey, type Partner } from './partners.js';
 import { pushRule } from './push.js';
 import { syncPartner, type SyncDeps } from './sync.js';
 import { openFederationTestDb, TEST_SECRET_KEY, type FederationTestDb } from './test-support.js';
@@ -131,6 +131,51 @@ describe('push through sync', () => {
       `${green as string}@2025-01-01T00:00:00.000Z`,
       `${green as string}@2025-06-01T00:00:00.000Z`,
     ]);
+  });
+
+  it('sends AMBER behind the watermark once the partner joins its sharing group, and only that', async () => {
+    const w = await world();
+    const later = await createSharingGroup(w.a.db, { name: 'joined-later', ownerOrg: w.a.orgId });
+    const other = await createSharingGroup(w.a.db, { name: 'never-joined', ownerOrg: w.a.orgId });
+    const [green] = await publish(w, w.paris, [note('green')]);
+    const [amberLater] = await publish(w, w.paris, [note('amber', sharing({ sharing_group_ref: later.id }))]);
+    await publish(w, w.paris, [note('amber', sharing({ sharing_group_ref: other.id })), note('amber+strict')]);
+    // A later GREEN note moves the watermark past the AMBER ones.
+    const [lastGreen] = await publish(w, w.paris, [note('green')]);
+    const partner = await partnerB(w);
+    const first = await syncPartner(deps(w), partner);
+    expect(first.rules[0]?.pushed).toMatchObject({ pushed: 2, backfilled: 0 });
+    expect(await heldOnB(w)).toEqual([green, lastGreen].sort());
+    expect(JSON.parse((await w.a.store.getWatermark(pushAudienceKey(partner.rules[0]?.id as string))) ?? 'null')).toEqual([]);
+
+    // London joins after the watermark passed the AMBER note: it goes now, though nothing new was published.
+    await addGroupMember(w.a.db, later.id, { orgId: w.london.id, canExtend: false }, w.a.orgId);
+    const second = await syncPartner(deps(w), partner);
+    expect(second.outcome).toBe('ok');
+    expect(second.rules[0]?.pushed).toMatchObject({ pushed: 1, backfilled: 1, failed: 0 });
+    expect(await heldOnB(w)).toEqual([green, lastGreen, amberLater].sort());
+    const third = await syncPartner(deps(w), partner);
+    expect(third.rules[0]?.pushed).toMatchObject({ pushed: 0, backfilled: 0 });
+
+    // Leaving and joining again sends it again; the partner already holds it and keeps one copy.
+    await removeGroupMember(w.a.db, later.id, w.london.id, w.a.orgId);
+    expect((await syncPartner(deps(w), partner)).rules[0]?.pushed).toMatchObject({ pushed: 0, backfilled: 0 });
+    await addGroupMember(w.a.db, later.id, { orgId: w.london.id, canExtend: false }, w.a.orgId);
+    const again = await syncPartner(deps(w), partner);
+    expect(again.rules[0]?.pushed).toMatchObject({ backfilled: 1, failed: 0 });
+    expect(await heldOnB(w, true)).toHaveLength(3);
+  });
+
+  it('backfills every group it is in when it has no remembered audience (a rule pushed before audiences were kept)', async () => {
+    const w = await world();
+    const group = await createSharingGroup(w.a.db, { name: 'with-london', ownerOrg: w.a.orgId, members: [{ orgId: w.london.id, canExtend: false }] });
+    const [amber] = await publish(w, w.paris, [note('amber', sharing({ sharing_group_ref: group.id }))]);
+    const partner = await partnerB(w);
+    const rule = partner.rules[0]?.id as string;
+    expect((await syncPartner(deps(w), partner)).rules[0]?.pushed).toMatchObject({ pushed: 1, backfilled: 0 });
+    await w.a.db.deleteFrom('watermarks').where('key', '=', pushAudienceKey(rule)).execute();
+    expect((await syncPartner(deps(w), partner)).rules[0]?.pushed).toMatchObject({ pushed: 1, backfilled: 1 });
+    expect(await heldOnB(w)).toEqual([amber]);
   });
 
   it('keeps the watermark where it was when the partner refuses the envelope, and says why', async () => {

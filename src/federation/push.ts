@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import { partnerScope } from '../access/partner-scope.js';
 import { SHARING_EXTENSION_ID } from '../access/sharing-extension.js';
+import { groupIdsOfOrganization } from '../access/sharing-groups.js';
 import { EntenteError } from '../errors.js';
 import type { StixObject } from '../stix/stix-object.js';
-import type { ObjectStore } from '../store/object-store.js';
+import type { ObjectStore, ObjectText, ReadScope } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
+import { visibilityCondition } from '../store/visibility-sql.js';
 import type { StatusWaitOptions, TaxiiClient } from '../taxii/client/index.js';
-import { pushWatermarkKey, type Partner, type PartnerRule } from './partners.js';
+import { pushAudienceKey, pushWatermarkKey, type Partner, type PartnerRule } from './partners.js';
 import { passesFilters } from './rule-filter.js';
 
 /** One object version the partner did not take, as its status said (or why it was never sent). */
@@ -27,6 +29,12 @@ export interface PushCounts {
   failed: number;
   /** Visible to the partner, but excluded by the rule's filters. */
   filtered: number;
+  /**
+   * Versions behind the watermark sent again because the partner's
+   * organisations joined their sharing group since the last push (see
+   * `pushRule`); they are counted in `pushed` as well.
+   */
+  backfilled: number;
   readonly failures: PushFailure[];
 }
 
@@ -51,7 +59,7 @@ export interface PushTarget {
 }
 
 export function emptyPushCounts(): PushCounts {
-  return { envelopes: 0, pushed: 0, failed: 0, filtered: 0, failures: [] };
+  return { envelopes: 0, pushed: 0, failed: 0, filtered: 0, backfilled: 0, failures: [] };
 }
 
 const DEFAULT_MAX_OBJECTS = 500;
@@ -70,6 +78,16 @@ const ENVELOPE_OVERHEAD = 14;
  * left out of what is sent (see `outgoing`). Versions the partner's status
  * lists as failures are reported, not retried: resending the same version
  * cannot change the partner's answer.
+ *
+ * An object can become sendable after the watermark has passed it: when one
+ * of the partner's organisations joins the object's sharing group. (Its level
+ * cannot loosen in place — a looser marking is a new version, with a new
+ * date_added, which the watermark has not passed.) So the rule remembers the
+ * sharing groups the partner's organisations belonged to when it last
+ * completed; on the next run, the AMBER versions behind the watermark shared
+ * with a group joined since are sent first (backfill), through the same
+ * partner scope. A backfill interrupted is redone whole on the next run: the
+ * partner already holds what it took, and stores nothing twice.
  */
 export async function pushRule(deps: PushDeps, partner: Partner, rule: PartnerRule, target: PushTarget): Promise<PushCounts> {
   if (rule.direction !== 'push') throw new EntenteError('invalid_input', `Rule ${rule.id} of partner ${partner.name} is not a push rule`);
@@ -79,6 +97,13 @@ export async function pushRule(deps: PushDeps, partner: Partner, rule: PartnerRu
   const maxObjects = deps.maxObjects ?? DEFAULT_MAX_OBJECTS;
   const scope = partnerScope(partner.orgIds);
   const counts = emptyPushCounts();
+  const audience = await sharingGroupsOf(deps.db, partner.orgIds);
+  if (watermark > 0) {
+    const known = parseAudience(await deps.store.getWatermark(pushAudienceKey(rule.id)));
+    // A rule pushed before audiences were remembered does not know what changed: every group counts as joined.
+    const joined = audience.filter((group) => known === undefined || !known.includes(group));
+    if (joined.length > 0 && !(await backfill(deps, rule, target, scope, joined, watermark, counts))) return counts;
+  }
   let more = true;
   while (more && !aborted(deps)) {
     const page = await deps.store.queryObjectTexts(
@@ -87,37 +112,111 @@ export async function pushRule(deps: PushDeps, partner: Partner, rule: PartnerRu
       scope,
     );
     more = page.more;
-    let envelope: StixObject[] = [];
-    let bytes = ENVELOPE_OVERHEAD;
-    // The date_added of the last row sent or set aside: everything up to it is settled once the envelope completes.
-    let considered = watermark;
-    const flush = async (): Promise<void> => {
-      if (envelope.length > 0) await send(deps, target, envelope, counts);
-      envelope = [];
-      bytes = ENVELOPE_OVERHEAD;
-      watermark = await advance(deps.db, key, watermark, considered);
-      await deps.onEnvelope?.(counts);
+    const settle = async (upTo: number): Promise<void> => {
+      watermark = await advance(deps.db, key, watermark, upTo);
     };
-    for (const item of page.items) {
-      const object = outgoing(JSON.parse(item.json) as StixObject);
-      const size = Buffer.byteLength(JSON.stringify(object)) + 1;
-      if (!passesFilters(object, rule.filters)) {
-        counts.filtered += 1;
-      } else if (ENVELOPE_OVERHEAD + size > target.maxContentLength) {
-        fail(counts, object, `larger than the partner's max_content_length (${target.maxContentLength} bytes): not sent`);
-      } else {
-        if (bytes + size > target.maxContentLength) {
-          await flush();
-          if (aborted(deps)) return counts;
-        }
-        envelope.push(object);
-        bytes += size;
-      }
-      considered = item.dateAdded;
-    }
-    await flush();
+    if (!(await sendRows(deps, rule, target, page.items, counts, settle))) return counts;
   }
+  if (!aborted(deps)) await setValue(deps.db, pushAudienceKey(rule.id), JSON.stringify(audience));
   return counts;
+}
+
+/**
+ * Sends the AMBER versions up to `upTo` shared with one of `groups`, that the
+ * partner scope lets through, in date_added order. False when stopped early.
+ */
+async function backfill(
+  deps: PushDeps,
+  rule: PartnerRule,
+  target: PushTarget,
+  scope: ReadScope,
+  groups: readonly string[],
+  upTo: number,
+  counts: PushCounts,
+): Promise<boolean> {
+  const visible = visibilityCondition('o', scope);
+  if (visible === undefined) throw new EntenteError('invalid_input', 'A push reads through a partner scope, which always restricts what is read');
+  const limit = deps.maxObjects ?? DEFAULT_MAX_OBJECTS;
+  let after = 0;
+  for (;;) {
+    const rows = await deps.db
+      .selectFrom('objects as o')
+      .select(['o.json', 'o.date_added'])
+      .where('o.collection_id', '=', rule.localCollection)
+      .where('o.date_added', '>', after)
+      .where('o.date_added', '<=', upTo)
+      .where('o.tlp', '=', 'amber')
+      .where('o.sharing_group', 'in', groups)
+      .where(visible)
+      .orderBy('o.date_added')
+      .limit(limit)
+      .execute();
+    const items: Pick<ObjectText, 'json' | 'dateAdded'>[] = rows.map((row) => ({ json: row.json, dateAdded: Number(row.date_added) }));
+    const before = counts.pushed;
+    const completed = await sendRows(deps, rule, target, items, counts, async () => {});
+    counts.backfilled += counts.pushed - before;
+    if (!completed) return false;
+    const last = items[items.length - 1];
+    if (last === undefined || items.length < limit) return true;
+    after = last.dateAdded;
+  }
+}
+
+/**
+ * Sends `rows` in envelopes bounded by count and bytes; after each envelope
+ * completes, `settle` is told the date_added of the last row sent or set
+ * aside. False when stopped early.
+ */
+async function sendRows(
+  deps: PushDeps,
+  rule: PartnerRule,
+  target: PushTarget,
+  rows: readonly Pick<ObjectText, 'json' | 'dateAdded'>[],
+  counts: PushCounts,
+  settle: (upTo: number) => Promise<void>,
+): Promise<boolean> {
+  let envelope: StixObject[] = [];
+  let bytes = ENVELOPE_OVERHEAD;
+  let considered: number | undefined;
+  const flush = async (): Promise<void> => {
+    if (envelope.length > 0) await send(deps, target, envelope, counts);
+    envelope = [];
+    bytes = ENVELOPE_OVERHEAD;
+    if (considered !== undefined) await settle(considered);
+    await deps.onEnvelope?.(counts);
+  };
+  for (const item of rows) {
+    const object = outgoing(JSON.parse(item.json) as StixObject);
+    const size = Buffer.byteLength(JSON.stringify(object)) + 1;
+    if (!passesFilters(object, rule.filters)) {
+      counts.filtered += 1;
+    } else if (ENVELOPE_OVERHEAD + size > target.maxContentLength) {
+      fail(counts, object, `larger than the partner's max_content_length (${target.maxContentLength} bytes): not sent`);
+    } else {
+      if (bytes + size > target.maxContentLength) {
+        await flush();
+        if (aborted(deps)) return false;
+      }
+      envelope.push(object);
+      bytes += size;
+    }
+    considered = item.dateAdded;
+  }
+  await flush();
+  return true;
+}
+
+/** The sharing groups any of `orgIds` belongs to, sorted. */
+async function sharingGroupsOf(db: Kysely<DatabaseSchema>, orgIds: readonly string[]): Promise<string[]> {
+  const groups = new Set<string>();
+  for (const orgId of orgIds) for (const group of await groupIdsOfOrganization(db, orgId)) groups.add(group);
+  return [...groups].sort();
+}
+
+function parseAudience(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const parsed: unknown = JSON.parse(value);
+  return Array.isArray(parsed) ? parsed.filter((v): v is string => typeof v === 'string') : undefined;
 }
 
 /** Posts one envelope and waits for its status; counts what the status lists. */
@@ -157,11 +256,15 @@ function fail(counts: PushCounts, object: StixObject, message: string): void {
 /** Stores the push watermark when it moves (never backwards). */
 async function advance(db: Kysely<DatabaseSchema>, key: string, current: number, next: number): Promise<number> {
   if (next <= current) return current;
-  const row = { key, value: String(next), updated_at: nowMicros() };
+  await setValue(db, key, String(next));
+  return next;
+}
+
+async function setValue(db: Kysely<DatabaseSchema>, key: string, value: string): Promise<void> {
+  const row = { key, value, updated_at: nowMicros() };
   await db
     .insertInto('watermarks')
     .values(row)
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: row.value, updated_at: row.updated_at }))
     .execute();
-  return next;
 }

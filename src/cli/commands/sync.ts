@@ -78,7 +78,8 @@ function ruleSummary(r: RuleReport): string[] {
 }
 
 function pushText(c: Readonly<PushCounts>): string {
-  return `${c.pushed} pushed, ${c.failed} failed, ${c.filtered} filtered, in ${c.envelopes} envelopes`;
+  const behind = c.backfilled > 0 ? ` (${c.backfilled} from before the watermark, shared with groups the partner joined since)` : '';
+  return `${c.pushed} pushed${behind}, ${c.failed} failed, ${c.filtered} filtered, in ${c.envelopes} envelopes`;
 }
 
 function toJson(report: PartnerReport): Record<string, unknown> {
