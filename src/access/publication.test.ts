@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TLP2_MARKING_IDS } from '../stix/tlp.js';
 import type { IncomingObject } from '../store/object-store.js';
-import { openSqliteForTest, type TestStore } from '../store/test-backends.js';
-import { queryAudit } from './audit-log.js';
+import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresProblem, type TestStore } from '../store/test-backends.js';
+import { queryAudit, verifyAuditChain } from './audit-log.js';
 import { createOrganization, type Organization } from './organizations.js';
+import { withOwnership } from './ownership-schema.js';
 import { publishObjects, type Publisher } from './publication.js';
 import { SHARING_EXTENSION_ID } from './sharing-extension.js';
 import { addGroupMember, createSharingGroup, groupMembersFor, removeGroupMember } from './sharing-groups.js';
@@ -100,6 +102,18 @@ describe('publishObjects', () => {
     ]);
   });
 
+  it('stores nothing when the audit entry or the RED recipients cannot be written in the same transaction', async () => {
+    const red = () => note({ object_marking_refs: [TLP2_MARKING_IDS.red], ...sharing({ recipient_org_refs: [b.identityId] }) });
+    await withOwnership(test.opened.db).deleteFrom('audit_append_lock').execute();
+    await expect(publish(asA, [red()])).rejects.toThrow(/append lock/);
+    expect(await rows()).toEqual([]);
+    await withOwnership(test.opened.db).insertInto('audit_append_lock').values({ id: 1, appends: 0 }).execute();
+    await sql`drop table object_recipients`.execute(test.opened.db);
+    await expect(publish(asA, [red()])).rejects.toThrow(/object_recipients/);
+    expect(await rows()).toEqual([]);
+    expect(await queryAudit(test.opened.db, {})).toEqual([]);
+  });
+
   it('lets only the first publisher version an object, in any collection, and audits a loosening', async () => {
     const strict = note({ object_marking_refs: [TLP2_MARKING_IDS['amber+strict']] });
     await publish(asA, [strict]);
@@ -120,6 +134,49 @@ describe('publishObjects', () => {
     expect(entries[3]).toMatchObject({ address: '192.0.2.1', path: 'POST /test' });
   });
 });
+
+/**
+ * Two organisations publishing the same new id at the same moment: the
+ * first-publisher check runs inside each write transaction, so exactly one
+ * wins — in one collection or in two (on PostgreSQL those take different
+ * collection locks).
+ */
+function racingPublishers(open: () => Promise<TestStore>): void {
+  let test: TestStore;
+  beforeEach(async () => {
+    test = await open();
+    await test.opened.store.migrate();
+  });
+  afterEach(async () => {
+    await test.dispose();
+  });
+
+  it('lets exactly one of two organisations publishing one new id at once become its publisher', async () => {
+    const { db, store } = test.opened;
+    const a = await createOrganization(db, { name: 'A' });
+    const b = await createOrganization(db, { name: 'B' });
+    const first = (await store.createCollection({ title: 'first' })).id;
+    const second = (await store.createCollection({ title: 'second' })).id;
+    const rounds = 12;
+    for (let round = 0; round < rounds; round++) {
+      const id = `note--${randomUUID()}`;
+      const intoB = round % 2 === 0 ? second : first;
+      const [fromA, fromB] = await Promise.all([
+        publishObjects(db, store, first, { orgId: a.id, userId: null }, [note({ id })], ORIGIN),
+        publishObjects(db, store, intoB, { orgId: b.id, userId: null }, [note({ id, modified: '2024-06-01T00:00:00.000Z' })], ORIGIN),
+      ]);
+      expect(fromA.results.length + fromB.results.length).toBe(1);
+      const loser = fromA.results.length === 0 ? fromA : fromB;
+      expect(loser.failures[0]?.message).toMatch(/first published by another organisation/);
+      const authors = await db.selectFrom('objects').select('author_org').distinct().where('id', '=', id).execute();
+      expect(authors).toHaveLength(1);
+    }
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, entries: 2 * rounds });
+  });
+}
+
+describe('racing publishers on SQLite', () => racingPublishers(openSqliteForTest));
+describeIfPostgres('racing publishers on PostgreSQL', await postgresProblem(), () => racingPublishers(openPostgresForTest));
 
 describe('sharing groups', () => {
   let test: TestStore;

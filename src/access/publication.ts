@@ -4,9 +4,10 @@ import { tlpLevelOf } from '../stix/tlp.js';
 import type { AddResult, IncomingObject, ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import type { RequestOrigin } from './access-audit.js';
-import { appendAudit } from './audit-log.js';
+import { appendAudit, type AuditEvent } from './audit-log.js';
 import { effectiveTlp, isLooserLevel, type StoredTlp } from './marking-policy.js';
 import { getOrganization } from './organizations.js';
+import { withOwnership } from './ownership-schema.js';
 import { readSharingRequest, type SharingRequest } from './sharing-extension.js';
 import { groupIdsOfOrganization } from './sharing-groups.js';
 import { withSharing } from './sharing-schema.js';
@@ -56,9 +57,13 @@ const IDS_PER_STATEMENT = 500;
  *   may tighten or loosen its own objects.
  *
  * Objects refused are reported, each saying why; the others are stored, one
- * transaction per sharing group. The attempt is then recorded in the audit
- * log: what was added, refused, and which objects their author published
- * with a looser level than their previous version.
+ * transaction per sharing group. Inside that transaction, under the
+ * collection's write lock, the first publisher of each id is checked and
+ * claimed (`object_publishers`: of two organisations publishing one new id at
+ * once, the second waits for the first and is refused), the RED recipients
+ * are written, and the audit entry is appended — what was added, refused, and
+ * which objects their author published with a looser level than before — so
+ * a crash never leaves objects without their recipients or their audit entry.
  */
 export async function publishObjects(
   db: Kysely<DatabaseSchema>,
@@ -72,27 +77,18 @@ export async function publishObjects(
   if (org === undefined) throw new EntenteError('not_found', `No organisation with id ${publisher.orgId}`);
   const requests = objects.map((incoming) => readSharingRequest(incoming.object));
   const wanted = requests.flatMap((r) => ('problem' in r ? [] : [r]));
-  const [memberOf, orgIds, userIds, held] = await Promise.all([
+  const [memberOf, orgIds, userIds] = await Promise.all([
     groupIdsOfOrganization(db, publisher.orgId).then((ids) => new Set(ids)),
     orgIdsByIdentity(db, wanted.flatMap((r) => r.recipientOrgRefs)),
     userIdsByName(db, wanted.flatMap((r) => r.recipientUsernames)),
-    heldVersions(db, objects.map((incoming) => incoming.object.id)),
   ]);
 
   const failures: PublishFailure[] = [];
   const byGroup = new Map<string | null, Planned[]>();
-  const loosened: string[] = [];
   objects.forEach((incoming, index) => {
     const fail = (message: string) => failures.push({ index, id: incoming.object.id, version: versionOf(incoming), message });
     const request = requests[index] as SharingRequest | { problem: string };
     if ('problem' in request) return fail(`${incoming.object.id}: ${request.problem}`);
-    const before = held.get(incoming.object.id);
-    const otherAuthor = before !== undefined && [...before.authors].some((author) => author !== publisher.orgId);
-    if (otherAuthor) {
-      return fail(
-        `${incoming.object.id} was first published by another organisation; only it publishes new versions (STIX 2.1 §3.6). Publish your own object with a new id`,
-      );
-    }
     if (request.sharingGroup !== null && !memberOf.has(request.sharingGroup)) {
       return fail(`sharing_group_ref ${request.sharingGroup} is not a sharing group your organisation belongs to`);
     }
@@ -103,7 +99,6 @@ export async function publishObjects(
     if (missingOrg !== undefined) return fail(`recipient organisation ${missingOrg} is not an organisation of this instance`);
     const missingUser = request.recipientUsernames.find((name) => !userIds.has(name));
     if (missingUser !== undefined) return fail(`recipient user "${missingUser}" is not a user of this instance`);
-    if (before !== undefined && isLooserLevel(tlp, before.latestTlp)) loosened.push(`${incoming.object.id} ${before.latestTlp} -> ${tlp}`);
     const plan: Planned = {
       index,
       incoming: { ...incoming, tlp },
@@ -115,44 +110,127 @@ export async function publishObjects(
     else byGroup.set(request.sharingGroup, [plan]);
   });
 
+  const audit = (refused: readonly PublishFailure[], results: readonly AddResult[], loosened: readonly string[]): AuditEvent => ({
+    action: 'objects.add',
+    actorUser: publisher.userId,
+    actorOrg: publisher.orgId,
+    target: collectionId,
+    address: origin.address,
+    path: origin.path,
+    details: {
+      added: results.filter((r) => r.status === 'added').map((r) => `${r.id}@${r.version}`),
+      duplicates: results.filter((r) => r.status === 'duplicate').length,
+      refused: refused.map((f) => ({ id: f.id, message: f.message })),
+      ...(loosened.length > 0 ? { loosened } : {}),
+    },
+  });
+
   const placed: { index: number; result: AddResult }[] = [];
+  // Refusals decided before any write are recorded with the first batch written (or alone when none is).
+  let unrecorded = [...failures];
   for (const [sharingGroup, batch] of byGroup) {
+    let kept: Planned[] = batch;
+    let refused: PublishFailure[] = [];
+    let loosened: string[] = [];
     const results = await store.addObjects(
       collectionId,
       batch.map((plan) => plan.incoming),
       { authorOrg: publisher.orgId, authorUser: publisher.userId, sharingGroup },
-    );
-    await recordRecipients(db, collectionId, batch, results);
-    results.forEach((result, i) => placed.push({ index: (batch[i] as Planned).index, result }));
-  }
-  placed.sort((a, b) => a.index - b.index);
-  const results = placed.map((p) => p.result);
-  if (objects.length > 0) {
-    await appendAudit(db, {
-      action: 'objects.add',
-      actorUser: publisher.userId,
-      actorOrg: publisher.orgId,
-      target: collectionId,
-      address: origin.address,
-      path: origin.path,
-      details: {
-        added: results.filter((r) => r.status === 'added').map((r) => `${r.id}@${r.version}`),
-        duplicates: results.filter((r) => r.status === 'duplicate').length,
-        refused: failures.map((f) => ({ id: f.id, message: f.message })),
-        ...(loosened.length > 0 ? { loosened } : {}),
+      {
+        beforeInsert: async (trx) => {
+          const verdict = await checkFirstPublisher(trx, publisher.orgId, batch);
+          ({ kept, refused, loosened } = verdict);
+          return verdict.skipped;
+        },
+        afterInsert: async (trx, stored) => {
+          await recordRecipients(trx, collectionId, kept, stored);
+          await appendAudit(trx, audit([...unrecorded, ...refused], stored, loosened));
+        },
       },
-    });
+    );
+    unrecorded = [];
+    failures.push(...refused);
+    results.forEach((result, i) => placed.push({ index: (kept[i] as Planned).index, result }));
   }
-  return { results, failures };
+  if (unrecorded.length > 0) await appendAudit(db, audit(unrecorded, [], []));
+  placed.sort((a, b) => a.index - b.index);
+  failures.sort((a, b) => a.index - b.index);
+  return { results: placed.map((p) => p.result), failures };
+}
+
+interface FirstPublisherVerdict {
+  /** Positions in the batch not to store. */
+  readonly skipped: ReadonlySet<number>;
+  readonly kept: Planned[];
+  readonly refused: PublishFailure[];
+  readonly loosened: string[];
 }
 
 /**
- * RED recipients of the versions just added, keyed by (collection, date_added).
- * Written after the objects commit: until then a RED object is visible to its
- * author's organisation only, which errs on the closed side.
+ * Run inside the write transaction, under the collection lock: refuses the
+ * ids another organisation published first — by its claim in
+ * `object_publishers`, or by a stored version it (or a partner) authored —
+ * and claims the others for the publisher. A claim another transaction is
+ * making for the same id makes this one wait for it to commit, then lose.
  */
+async function checkFirstPublisher(trx: Kysely<DatabaseSchema>, orgId: string, batch: readonly Planned[]): Promise<FirstPublisherVerdict> {
+  const ids = batch.map((plan) => plan.incoming.object.id);
+  const held = await heldVersions(trx, ids);
+  const otherAuthor = new Set([...held].filter(([, h]) => [...h.authors].some((author) => author !== orgId)).map(([id]) => id));
+  await claimIds(trx, orgId, [...new Set(ids)].filter((id) => !otherAuthor.has(id)));
+  const claims = await claimedBy(trx, ids);
+  const skipped = new Set<number>();
+  const kept: Planned[] = [];
+  const refused: PublishFailure[] = [];
+  const loosened: string[] = [];
+  batch.forEach((plan, position) => {
+    const { id } = plan.incoming.object;
+    if (otherAuthor.has(id) || claims.get(id) !== orgId) {
+      skipped.add(position);
+      refused.push({
+        index: plan.index,
+        id,
+        version: versionOf(plan.incoming),
+        message: `${id} was first published by another organisation; only it publishes new versions (STIX 2.1 §3.6). Publish your own object with a new id`,
+      });
+      return;
+    }
+    kept.push(plan);
+    const before = held.get(id);
+    const tlp = plan.incoming.tlp as StoredTlp;
+    if (before !== undefined && isLooserLevel(tlp, before.latestTlp)) loosened.push(`${id} ${before.latestTlp} -> ${tlp}`);
+  });
+  return { skipped, kept, refused, loosened };
+}
+
+async function claimIds(trx: Kysely<DatabaseSchema>, orgId: string, ids: readonly string[]): Promise<void> {
+  for (let start = 0; start < ids.length; start += IDS_PER_STATEMENT) {
+    await withOwnership(trx)
+      .insertInto('object_publishers')
+      .values(ids.slice(start, start + IDS_PER_STATEMENT).map((id) => ({ object_id: id, org_id: orgId })))
+      .onConflict((oc) => oc.column('object_id').doNothing())
+      .execute();
+  }
+}
+
+/** id → the organisation that claimed it first. */
+async function claimedBy(trx: Kysely<DatabaseSchema>, ids: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  const claims = new Map<string, string>();
+  for (let start = 0; start < unique.length; start += IDS_PER_STATEMENT) {
+    const rows = await withOwnership(trx)
+      .selectFrom('object_publishers')
+      .select(['object_id', 'org_id'])
+      .where('object_id', 'in', unique.slice(start, start + IDS_PER_STATEMENT))
+      .execute();
+    for (const row of rows) claims.set(row.object_id, row.org_id);
+  }
+  return claims;
+}
+
+/** RED recipients of the versions just added, keyed by (collection, date_added); in the objects' transaction. */
 async function recordRecipients(
-  db: Kysely<DatabaseSchema>,
+  trx: Kysely<DatabaseSchema>,
   collectionId: string,
   batch: readonly Planned[],
   results: readonly AddResult[],
@@ -166,7 +244,7 @@ async function recordRecipients(
     ].map((r) => ({ collection_id: collectionId, date_added: result.dateAdded, ...r }));
   });
   for (let start = 0; start < rows.length; start += IDS_PER_STATEMENT) {
-    await withSharing(db).insertInto('object_recipients').values(rows.slice(start, start + IDS_PER_STATEMENT)).execute();
+    await withSharing(trx).insertInto('object_recipients').values(rows.slice(start, start + IDS_PER_STATEMENT)).execute();
   }
 }
 
