@@ -42,7 +42,7 @@ describe('the console in Chromium', () => {
     expect(session?.httpOnly).toBe(true);
     expect(session?.sameSite).toBe('Strict');
     // The cookie is not readable from scripts.
-    expect(await page.evaluate(() => document.cookie)).not.toContain('entente_session');
+    expect(await page.evaluate<string>('document.cookie')).not.toContain('entente_session');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('User name').waitFor();
@@ -81,7 +81,7 @@ describe('the console in Chromium', () => {
         await page.waitForLoadState('networkidle');
         await screenshot(page, `${path.slice(1).replace(/\//g, '-')}-${width}`);
         if (width === 390) {
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
           expect(overflow, `${path} scrolls sideways at 390 px`).toBeLessThanOrEqual(1);
         }
       }

@@ -98,7 +98,7 @@ function Orgs() {
 function Users() {
   const users = useApi('users', (signal) => api.get<Page<User>>('/users', undefined, signal));
   const orgs = useApi('orgs', (signal) => api.get<Page<Org>>('/orgs', undefined, signal));
-  const [form, setForm] = useState({ username: '', org: '', role: 'viewer', password: '' });
+  const [form, setForm] = useState({ username: '', org: '', role: 'reader', password: '' });
   const [open, setOpen] = useState<string | undefined>();
   return (
     <>
@@ -139,7 +139,7 @@ function Users() {
         submit="Create user"
         action={async () => {
           await api.post('/users', { ...form, org: form.org || orgs.data?.items[0]?.id });
-          setForm({ username: '', org: form.org, role: 'viewer', password: '' });
+          setForm({ username: '', org: form.org, role: 'reader', password: '' });
           users.reload();
         }}
       >
@@ -159,7 +159,7 @@ function Users() {
         <label>
           Role{' '}
           <select value={form.role} onChange={(event) => setForm({ ...form, role: event.target.value })}>
-            <option value="viewer">viewer</option>
+            <option value="reader">reader</option>
             <option value="contributor">contributor</option>
             <option value="admin">admin</option>
           </select>

@@ -1,0 +1,216 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { grantCollection } from '../../src/access/collection-grants.js';
+import { createOrganization } from '../../src/access/organizations.js';
+import { createSharingGroup } from '../../src/access/sharing-groups.js';
+import { createUser } from '../../src/access/users.js';
+import { runCli, tempDir } from '../cli-harness.js';
+import { partnerAccount, startInstance, type Instance } from '../federation-instances.js';
+import { ensureConsoleBuilt, launchChromium, screenshot, signIn, watchProblems } from './console-harness.js';
+
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
+
+/**
+ * Issue 7, proof, in real Chromium against real `entente serve` processes:
+ * an analyst ingests the seed article through the console, corrects the date,
+ * publishes it AMBER to a sharing group, finds it in the feed, on the map and
+ * on the timeline, and sees the Deutsche Welle figure highlighted in the text;
+ * a user of an organisation outside the group finds it nowhere; a watchlist on
+ * "Islamic State" shows a live alert when a matching report arrives from a
+ * partner (a second instance the first pulls from).
+ */
+const SHARED = process.env.ENTENTE_SHARED_DIR ?? fileURLToPath(new URL('../../../shared', import.meta.url));
+const SEED = join(SHARED, 'seed', 'chechnya-attack-le-pen-moscow.txt');
+const PARTNER_REPORT = join(SHARED, 'data', 'dev-articles', 'articles', 'D06-b.txt');
+const PASSWORD = 'a long console test password';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+let home: Instance;
+let partner: Instance;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureConsoleBuilt();
+  readFileSync(SEED); // Fails here, naming the path, when the shared folder is missing.
+  [home, partner] = await Promise.all([startInstance('home', cleanups), startInstance('partner', cleanups)]);
+  const { db } = home.opened;
+  const local = await home.localOrg();
+  const defaultId = await home.defaultId();
+  await createUser(db, { orgId: local.id, username: 'analyst', role: 'admin', password: PASSWORD });
+  const inGroup = await createOrganization(db, { name: 'Agency B' });
+  const outside = await createOrganization(db, { name: 'Agency C' });
+  // Agency C reads the collection: what keeps the AMBER report from it is the marking and the group, not a missing grant.
+  for (const org of [inGroup, outside]) await grantCollection(db, { collectionId: defaultId, orgId: org.id, canRead: true, canWrite: false });
+  await createUser(db, { orgId: outside.id, username: 'outsider', role: 'reader', password: PASSWORD });
+  await createSharingGroup(db, { name: 'Caucasus desk', ownerOrg: local.id, members: [{ orgId: inGroup.id, canExtend: false }] });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function newPage(width = 1280): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  return { page, problems: watchProblems(page) };
+}
+
+async function followIslamicState(page: Page, name: string): Promise<void> {
+  await page.goto(`${home.url}/watchlists`);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel(/^Groups/).fill('Islamic State');
+  await page.getByRole('button', { name: 'Create watchlist' }).click();
+  await page.locator('.watchlists li', { hasText: name }).waitFor();
+}
+
+describe('the console, end to end (issue 7 proof)', () => {
+  let incidentName = '';
+  let incidentPath = '';
+
+  it('publishes the seed article AMBER to a sharing group through the ingest page, with the date corrected', async () => {
+    const { page, problems } = await newPage();
+    await signIn(page, home.url, 'analyst', PASSWORD);
+    await followIslamicState(page, 'Islamic State (analyst)');
+
+    await page.goto(`${home.url}/ingest`);
+    await page.getByLabel('Report text').fill(readFileSync(SEED, 'utf8'));
+    await page.getByLabel('Outlet').fill('RT');
+    await page.getByLabel('URL').fill('https://www.rt.com/news/382362-le-pen-putin-terrorism/');
+    // Entered a day late, as happens: the correction below puts the incident on the right day.
+    await page.getByLabel('Published').fill('2017-03-25');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('heading', { name: 'What was found in the text' }).waitFor();
+    expect(await page.locator('.report-text mark.span').count()).toBeGreaterThan(5);
+    await screenshot(page, 'proof-ingest-preview');
+
+    // The Chechnya attack is the incident with six killed.
+    const corrections = page.locator('fieldset.correction');
+    let chechnya = -1;
+    for (let index = 0; index < (await corrections.count()); index += 1) {
+      if ((await corrections.nth(index).getByLabel('Killed').inputValue()) === '6') chechnya = index;
+    }
+    expect(chechnya, 'an incident with six killed').toBeGreaterThanOrEqual(0);
+    const fieldset = corrections.nth(chechnya);
+    incidentName = await fieldset.getByLabel('Name').inputValue();
+    await fieldset.getByLabel('Date').fill('2017-03-24');
+    await expect(fieldset.getByText(/corrected \(extracted/).count()).resolves.toBeGreaterThanOrEqual(0);
+
+    await page.getByLabel('Marking').selectOption('amber');
+    await page.getByLabel('Sharing group').selectOption({ label: 'Caucasus desk' });
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('heading', { name: /^Published \d+ objects/ }).waitFor();
+    await screenshot(page, 'proof-ingest-published');
+    expect(problems).toEqual([]);
+  });
+
+  it('finds it in the feed, on the map and on the timeline, on its corrected date', async () => {
+    const { page, problems } = await newPage();
+    await signIn(page, home.url, 'analyst', PASSWORD);
+    const card = page.locator('.incident-card', { hasText: incidentName });
+    await card.waitFor();
+    await expect(card.locator('time').textContent()).resolves.toBe('2017-03-24');
+    await expect(card.textContent()).resolves.toContain('TLP:AMBER');
+    incidentPath = (await card.getByRole('link', { name: incidentName }).getAttribute('href')) ?? '';
+    expect(incidentPath).toMatch(/^\/incidents\/incident--/);
+    await screenshot(page, 'proof-feed');
+
+    await page.goto(`${home.url}/map`);
+    await page.locator('svg.map .point, svg.map .cluster').first().waitFor();
+    await page.getByText(/^Incidents on the map/).click();
+    await page.locator('.map-list').getByRole('link', { name: incidentName }).waitFor();
+    await screenshot(page, 'proof-map');
+
+    await page.goto(`${home.url}/timeline?from=2017-03-24&to=2017-03-24&bucket=day`);
+    await page.locator('.compact-list').getByRole('link', { name: incidentName }).waitFor();
+    expect(await page.locator('.timeline rect.bar').count()).toBeGreaterThan(0);
+    await screenshot(page, 'proof-timeline');
+    expect(problems).toEqual([]);
+  });
+
+  it('opens the incident and highlights the Deutsche Welle figure in the report text', async () => {
+    const { page, problems } = await newPage();
+    await signIn(page, home.url, 'analyst', PASSWORD);
+    await page.goto(`${home.url}${incidentPath}`);
+    await page.getByRole('heading', { level: 1, name: incidentName }).waitFor();
+    await expect(page.locator('.sharing-facts').textContent()).resolves.toContain('Caucasus desk');
+    const killed = page.locator('table.fields tr', { has: page.getByRole('rowheader', { name: /^Killed/ }) });
+    await killed.getByRole('button', { name: /Deutsche Welle/ }).first().click();
+    const highlighted = page.locator('.report-text mark.span-active');
+    await highlighted.first().waitFor();
+    const text = (await highlighted.allTextContents()).join('');
+    expect(text).toMatch(/six/);
+    await screenshot(page, 'proof-incident');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows nothing of it to a user of an organisation outside the group: feed, search, map, timeline, alerts, its address', async () => {
+    const { page, problems } = await newPage();
+    await signIn(page, home.url, 'outsider', PASSWORD);
+    await followIslamicState(page, 'Islamic State (outsider)');
+
+    await page.goto(`${home.url}/feed`);
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('.incident-list').textContent()).not.toContain(incidentName);
+
+    await page.getByLabel('Search reports, incidents and actors').fill('Chechnya');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('heading', { name: /Feed: “Chechnya”/ }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('main').textContent()).not.toContain(incidentName);
+    expect(await page.locator('.search-hits').textContent()).not.toMatch(/Chechnya|Deutsche Welle/);
+
+    await page.goto(`${home.url}/map`);
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('svg.map .point').count()).toBe(0);
+    expect(await page.locator('.map-list').textContent()).not.toContain(incidentName);
+
+    await page.goto(`${home.url}/timeline?from=2017-03-01&to=2017-03-31`);
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('main').textContent()).not.toContain(incidentName);
+
+    await page.goto(`${home.url}${incidentPath}`);
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/does not exist|not found|may not see/i);
+
+    await page.goto(`${home.url}/watchlists`);
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('.alerts').textContent()).not.toContain(incidentName);
+    await screenshot(page, 'proof-outsider');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a live alert on the watchlist page when a report on Islamic State arrives from a partner', async () => {
+    const { page, problems } = await newPage();
+    await signIn(page, home.url, 'analyst', PASSWORD);
+    await page.goto(`${home.url}/watchlists`);
+    await page.getByText('Live updates: connected').waitFor();
+    const before = await page.locator('.alerts li', { hasText: 'from partner' }).count();
+
+    // The partner publishes a report claimed by Islamic State; home pulls it every second.
+    const tokenOnPartner = await partnerAccount(partner, 'home', { read: true, write: false });
+    const partnerOrgOnHome = await partnerAccount(home, 'partner', { read: false, write: false });
+    const temp = tempDir();
+    cleanups.push(() => temp.remove());
+    const ingested = await runCli(
+      ['ingest', PARTNER_REPORT, '--out', join(temp.dir, 'b.json'), '--publish', 'default', '--tlp', 'green', '--server', partner.discoveryUrl(), '--token', partner.adminToken],
+      { env: partner.env },
+    );
+    expect(ingested.code, ingested.stderr).toBe(0);
+    const added = await runCli(
+      ['partner', 'add', 'partner', '--url', partner.discoveryUrl(), '--token', tokenOnPartner.token, '--org', partnerOrgOnHome.org.id, '--pull', 'default:default', '--every', '1', '--db', home.db],
+      { env: home.env },
+    );
+    expect(added.code, added.stderr).toBe(0);
+
+    const live = page.locator('.alerts li.alert-new', { hasText: 'from partner partner' });
+    await live.first().waitFor({ timeout: 120_000 });
+    expect(await page.locator('.alerts li', { hasText: 'from partner' }).count()).toBeGreaterThan(before);
+    await expect(page.locator('.live').textContent()).resolves.toMatch(/New alert/);
+    await screenshot(page, 'proof-live-alert');
+    expect(problems).toEqual([]);
+  });
+});
