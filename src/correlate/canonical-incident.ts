@@ -41,6 +41,11 @@ export function canonicalIncidentId(clusterId: string): string {
   return `incident--${uuidv5(`entente-canonical-incident:${clusterId}`, STIX_UUIDV5_NAMESPACE)}`;
 }
 
+/** The id of a canonical incident's relationship of `type` to `target`: one object, versioned as the incident is. */
+export function canonicalRelationshipId(canonicalId: string, type: string, target: string): string {
+  return `relationship--${uuidv5(`${canonicalId}|${type}|${target}`, STIX_UUIDV5_NAMESPACE)}`;
+}
+
 /**
  * The canonical incident as a viewer who may read only some of the reports
  * sees it: built from those reports' incidents alone, so that nothing a hidden
@@ -58,8 +63,17 @@ export function buildCanonicalIncidentFor(
   const visible = cluster.members.filter((m) => canSeeReport(m.reportId));
   if (visible.length === 0) return undefined;
   if (visible.length === cluster.members.length) return buildCanonicalIncident(cluster, options);
-  const key = `${cluster.id}|${visible.map((m) => m.incidentId).sort().join(',')}`;
-  return build({ ...cluster, members: visible, news: visible.some((m) => m.newsStatus === 'news') }, canonicalIncidentId(key), options);
+  return buildPartialCanonicalIncident(cluster.id, visible, options);
+}
+
+/**
+ * The canonical incident of cluster `clusterId` built from some of its
+ * members only (those a viewer may see): an object of its own, whose id is
+ * derived from the cluster and the members it was built from.
+ */
+export function buildPartialCanonicalIncident(clusterId: string, visible: readonly IncidentFeatures[], options: CanonicalOptions): CanonicalIncident {
+  const key = `${clusterId}|${visible.map((m) => m.incidentId).sort().join(',')}`;
+  return build({ id: clusterId, members: visible, news: visible.some((m) => m.newsStatus === 'news') }, canonicalIncidentId(key), options);
 }
 
 export function buildCanonicalIncident(cluster: Cluster, options: CanonicalOptions): CanonicalIncident {
@@ -103,7 +117,7 @@ function build(cluster: Cluster, id: string, options: CanonicalOptions): Canonic
   }, INCIDENT_EXTENSION_ID, ext);
   const relationship = (type: string, target: string, extra: Record<string, unknown> = {}): StixObject => ({
     type: 'relationship',
-    id: `relationship--${uuidv5(`${id}|${type}|${target}`, STIX_UUIDV5_NAMESPACE)}`,
+    id: canonicalRelationshipId(id, type, target),
     ...common,
     relationship_type: type,
     source_ref: id,

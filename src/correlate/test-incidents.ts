@@ -5,13 +5,13 @@ import { eventDate, type IncidentFeatures, type Perpetrator, type Place } from '
  * Hand-written incidents for the correlate tests: a day, a city and an attack
  * type are enough to describe most matching rules.
  */
-export const CITIES: Readonly<Record<string, Place>> = {
+export const CITIES = {
   paris: place('FR', 'Paris', 48.8566, 2.3522),
   saintDenis: place('FR', 'Saint-Denis', 48.9362, 2.3574),
   lyon: place('FR', 'Lyon', 45.764, 4.8357),
   brussels: place('BE', 'Brussels', 50.8503, 4.3517),
   france: { locationId: undefined, country: 'FR', region: undefined, city: undefined, latitude: undefined, longitude: undefined },
-};
+} satisfies Readonly<Record<string, Place>>;
 
 function place(country: string, city: string, latitude: number, longitude: number): Place {
   return { locationId: deterministicId('location', { name: city, x_opencti_location_type: 'City' }), country, region: undefined, city, latitude, longitude };

@@ -4,6 +4,7 @@ import { initialMigration } from './0001-initial.js';
 import { multiVersionMigration } from './0002-multi-version.js';
 import { sharingAndAuditMigration } from './0100-sharing-and-audit.js';
 import { federationMigration } from './0200-federation.js';
+import { correlationMigration } from './0400-correlation.js';
 import { sessionsMigration } from './0500-sessions.js';
 import { incidentIndexMigration } from './0600-incident-index.js';
 import { ownershipMigration } from './0800-ownership.js';
@@ -20,6 +21,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '0002-multi-version': multiVersionMigration,
         '0100-sharing-and-audit': sharingAndAuditMigration(dialect),
         '0200-federation': federationMigration(dialect),
+        '0400-correlation': correlationMigration(dialect),
         '0500-sessions': sessionsMigration(dialect),
         '0600-incident-index': incidentIndexMigration(dialect),
         '0800-ownership': ownershipMigration(dialect),

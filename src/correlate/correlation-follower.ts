@@ -1,0 +1,105 @@
+import type { Kysely } from 'kysely';
+import type { StixObject } from '../stix/stix-object.js';
+import type { DatabaseSchema } from '../store/schema.js';
+import { nowMicros } from '../store/timestamps.js';
+import { withCorrelation, type CorrelationDb } from './correlation-schema.js';
+import type { Correlator } from './correlator.js';
+
+/**
+ * Runs the correlator over every new report incident, whichever way it
+ * arrived (ingest publish, TAXII POST, import, a partner pull; several
+ * processes may write): it follows `objects` per collection by `date_added`,
+ * which is unique and monotonic per collection, keeping its cursor in
+ * `correlation_cursors`. A report that arrives after its incidents (a
+ * partner's pages) has them correlated again, now with the report's outlet.
+ */
+export interface FollowerLog {
+  warn(object: Record<string, unknown>, message: string): void;
+}
+
+export interface FollowerOptions {
+  readonly pollMs?: number;
+  readonly pageSize?: number;
+  readonly log?: FollowerLog;
+}
+
+const DEFAULT_POLL_MS = 200;
+const DEFAULT_PAGE = 500;
+
+export class CorrelationFollower {
+  private readonly cdb: CorrelationDb;
+  private readonly pollMs: number;
+  private readonly pageSize: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private stopped = false;
+
+  constructor(
+    db: Kysely<DatabaseSchema>,
+    private readonly correlator: Correlator,
+    private readonly options: FollowerOptions = {},
+  ) {
+    this.cdb = withCorrelation(db);
+    this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+    this.pageSize = options.pageSize ?? DEFAULT_PAGE;
+  }
+
+  /** Correlates everything stored since the cursors; resolves to how many incidents it correlated. Concurrent calls share one run. */
+  catchUp(): Promise<number> {
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  start(): void {
+    this.stopped = false;
+    const tick = (): void => {
+      this.catchUp()
+        .catch((error: unknown) => this.options.log?.warn({ err: error }, 'correlation: catching up failed; retrying'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.pollMs);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private async run(): Promise<number> {
+    const canonical = await this.correlator.canonicalCollection();
+    const collections = (await this.cdb.selectFrom('collections').select('id').execute()).map((c) => c.id).filter((id) => id !== canonical);
+    const cursors = new Map((await this.cdb.selectFrom('correlation_cursors').select(['collection_id', 'date_added']).execute()).map((c) => [c.collection_id, Number(c.date_added)]));
+    // A report and its incidents usually share a page; when they do not, the incident is correlated once per run.
+    const done = new Set<string>();
+    for (const collectionId of collections) {
+      let after = cursors.get(collectionId) ?? 0;
+      for (;;) {
+        const rows = await this.cdb.selectFrom('objects').select(['id', 'type', 'json', 'date_added'])
+          .where('collection_id', '=', collectionId).where('date_added', '>', after).where('type', 'in', ['incident', 'report'])
+          .orderBy('date_added').limit(this.pageSize).execute();
+        if (rows.length === 0) break;
+        const ids = new Set<string>();
+        for (const row of rows) {
+          for (const id of row.type === 'incident' ? [row.id] : incidentRefs(row.json)) if (!done.has(id)) ids.add(id);
+        }
+        for (const outcome of await this.correlator.correlateIncidents([...ids])) done.add(outcome.incidentId);
+        after = Number(rows[rows.length - 1]?.date_added);
+        const at = nowMicros();
+        await this.cdb.insertInto('correlation_cursors').values({ collection_id: collectionId, date_added: after, updated_at: at })
+          .onConflict((oc) => oc.column('collection_id').doUpdateSet({ date_added: after, updated_at: at })).execute();
+        if (rows.length < this.pageSize) break;
+      }
+    }
+    return done.size;
+  }
+}
+
+function incidentRefs(json: string): string[] {
+  const report = JSON.parse(json) as StixObject;
+  return Array.isArray(report.object_refs) ? report.object_refs.filter((r): r is string => typeof r === 'string' && r.startsWith('incident--')) : [];
+}

@@ -1,0 +1,439 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { EntenteError } from '../errors.js';
+import type { StixObject } from '../stix/stix-object.js';
+import { TLP_LEVELS, tlpMarkingId, type TlpLevel } from '../stix/tlp.js';
+import type { IncomingObject, ObjectStore, WriteMeta } from '../store/object-store.js';
+import type { DatabaseSchema, TlpLevel as StoredTlp } from '../store/schema.js';
+import { nowMicros } from '../store/timestamps.js';
+import { CANDIDATE_LIMIT, indexKeys, probeKeys } from './blocking.js';
+import { buildCanonicalIncident, canonicalIncidentId, canonicalRelationshipId } from './canonical-incident.js';
+import { withCorrelation, type CorrelationDb } from './correlation-schema.js';
+import { EntityStore } from './entity-store.js';
+import type { IncidentFeatures } from './incident-features.js';
+import { compareIncidents, type MatchResult } from './incident-matching.js';
+import { loadStoredIncidents, type RowAccess, type StoredIncident } from './report-objects.js';
+import { ensureSources, reliabilityRegistry } from './source-reliability.js';
+
+/**
+ * The correlator on the store: takes report incidents as they are stored (by
+ * ingest, TAXII, import or a partner pull), finds candidates through the
+ * `correlation_block_keys` index with one query, decides with the rules of
+ * incident-matching.ts (as incident-clusterer.ts does in memory), records the
+ * membership and why each join was made, and writes each changed canonical
+ * incident as a new STIX version into the canonical collection.
+ *
+ * Canonical rows are stored so that whoever may read one may read every
+ * report it was built from: the strictest member level (unknown counts as
+ * strictest), the members' author organisation only when they share one, and
+ * their sharing group only when every AMBER member is in that one group. A
+ * viewer who sees only some reports reads {@link canonicalViewFor} instead.
+ */
+export const CANONICAL_COLLECTION_ALIAS = 'canonical';
+const CANONICAL_COLLECTION_TITLE = 'Canonical incidents';
+
+export type CorrelationAction = 'founded' | 'joined' | 'updated';
+
+export interface CorrelationOutcome {
+  readonly incidentId: string;
+  readonly canonicalId: string;
+  readonly action: CorrelationAction;
+  /** Canonical incidents this incident's arrival merged into `canonicalId`. */
+  readonly absorbed: readonly string[];
+  readonly match: MatchResult | undefined;
+}
+
+export interface CorrelatorOptions {
+  /** Milliseconds since the epoch; the clock canonical versions are stamped with. */
+  readonly clock?: () => number;
+  readonly candidateLimit?: number;
+}
+
+interface Candidate {
+  readonly features: IncidentFeatures;
+  readonly canonicalId: string;
+}
+
+interface MemberEntry {
+  readonly features: IncidentFeatures;
+  readonly access: RowAccess;
+}
+
+export class Correlator {
+  private readonly cdb: CorrelationDb;
+  private readonly clock: () => number;
+  private readonly limit: number;
+  private readonly entities: EntityStore;
+  private collectionId: string | undefined;
+
+  constructor(
+    private readonly db: Kysely<DatabaseSchema>,
+    private readonly store: ObjectStore,
+    options: CorrelatorOptions = {},
+  ) {
+    this.cdb = withCorrelation(db);
+    this.clock = options.clock ?? Date.now;
+    this.limit = options.candidateLimit ?? CANDIDATE_LIMIT;
+    this.entities = new EntityStore(db);
+  }
+
+  /** The collection canonical incidents are written to (alias `canonical`), created on first use. */
+  async canonicalCollection(): Promise<string> {
+    if (this.collectionId !== undefined) return this.collectionId;
+    const found = (await this.store.listCollections()).find((c) => c.alias === CANONICAL_COLLECTION_ALIAS);
+    const collection = found ?? (await this.store.createCollection({
+      title: CANONICAL_COLLECTION_TITLE,
+      alias: CANONICAL_COLLECTION_ALIAS,
+      description: 'One incident per event, merged from every report of it (src/correlate); grant it only to organisations that may read every collection reports come from',
+    }));
+    this.collectionId = collection.id;
+    return collection.id;
+  }
+
+  /**
+   * Correlates the report incidents of `incidentIds` (latest stored
+   * versions; objects of the canonical collection are skipped): each joins,
+   * founds or updates a canonical incident, which is then written.
+   */
+  async correlateIncidents(incidentIds: readonly string[]): Promise<CorrelationOutcome[]> {
+    const canonical = await this.canonicalCollection();
+    const collections = (await this.store.listCollections()).map((c) => c.id).filter((id) => id !== canonical);
+    const stored = await loadStoredIncidents(this.db, incidentIds, { scope: { kind: 'all' }, collections });
+    const outcomes: CorrelationOutcome[] = [];
+    for (const incident of stored) outcomes.push(await this.addIncident(incident));
+    return outcomes;
+  }
+
+  /** Places one stored report incident and rewrites the canonical incidents it changed. */
+  async addIncident(incident: StoredIncident): Promise<CorrelationOutcome> {
+    const f = incident.features;
+    await ensureSources(this.cdb, [
+      { name: f.outlet, kind: 'outlet' },
+      ...f.sourceNames.map((name) => ({ name, kind: 'agency' as const })),
+      ...(incident.access.partner !== null ? [{ name: incident.access.partner, kind: 'partner' as const }] : []),
+    ]);
+    await this.entities.addReportObjects(incident.objects, f.reportId, incident.access.partner);
+    const member = { features: f, access: incident.access };
+    const held = await this.cdb.selectFrom('correlation_members').select('canonical_id').where('incident_id', '=', f.incidentId).executeTakeFirst();
+    if (held !== undefined) {
+      await this.cdb.transaction().execute(async (trx) => {
+        await trx.updateTable('correlation_members').set({ features: serialise(member) }).where('incident_id', '=', f.incidentId).execute();
+        await fileKeys(trx, f);
+      });
+      await this.writeCanonical(held.canonical_id);
+      return { incidentId: f.incidentId, canonicalId: held.canonical_id, action: 'updated', absorbed: [], match: undefined };
+    }
+
+    const byCluster = new Map<string, { best: MatchResult | undefined; vetoed: boolean }>();
+    const links: string[] = [];
+    for (const candidate of await this.candidates(f)) {
+      const match = compareIncidents(f, candidate.features);
+      if (match.decision === 'linked') links.push(candidate.features.incidentId);
+      const entry = byCluster.get(candidate.canonicalId) ?? { best: undefined, vetoed: false };
+      if (match.veto !== undefined) entry.vetoed = true;
+      else if (match.decision === 'same' && (entry.best === undefined || match.score > entry.best.score)) entry.best = match;
+      byCluster.set(candidate.canonicalId, entry);
+    }
+    const matched = [...byCluster.entries()]
+      .filter(([, e]) => !e.vetoed && e.best !== undefined)
+      .sort(([idA, a], [idB, b]) => (b.best?.score ?? 0) - (a.best?.score ?? 0) || idA.localeCompare(idB));
+    const first = matched[0];
+    const compatible = first === undefined ? [] : await this.compatibleClusters(matched.map(([id]) => id));
+    const sizes = await this.clusterSizes(compatible);
+    const survivor = [...compatible].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0) || a.localeCompare(b))[0];
+    const clusterKey = `cluster:${f.incidentId}`;
+    const canonicalId = survivor ?? canonicalIncidentId(clusterKey);
+    const absorbed = compatible.filter((c) => c !== survivor);
+    const at = nowMicros();
+    await this.cdb.transaction().execute(async (trx) => {
+      const absorbedMembers = absorbed.length === 0 ? [] : await trx
+        .selectFrom('correlation_members').select(['canonical_id', 'incident_id']).where('canonical_id', 'in', absorbed).execute();
+      await trx.insertInto('correlation_members').values({
+        incident_id: f.incidentId, canonical_id: canonicalId, report_id: f.reportId, collection_id: incident.access.collectionId, features: serialise(member), added_at: at,
+      }).execute();
+      await fileKeys(trx, f);
+      if (survivor === undefined) {
+        await trx.insertInto('correlation_canonicals').values({ canonical_id: canonicalId, cluster_key: clusterKey, modified: null, updated_at: at })
+          .onConflict((oc) => oc.doNothing()).execute();
+        return;
+      }
+      if (absorbed.length > 0) await trx.updateTable('correlation_members').set({ canonical_id: canonicalId }).where('canonical_id', 'in', absorbed).execute();
+      await trx.insertInto('correlation_merges').values({
+        id: randomUUID(),
+        canonical_id: canonicalId,
+        incident_id: f.incidentId,
+        absorbed: JSON.stringify(absorbed.map((id) => ({ canonicalId: id, members: absorbedMembers.filter((m) => m.canonical_id === id).map((m) => m.incident_id) }))),
+        score: first?.[1].best?.score ?? 0,
+        reasons: JSON.stringify(first?.[1].best?.reasons ?? []),
+        at,
+        split_at: null,
+      }).execute();
+      if (links.length > 0) {
+        await trx.insertInto('correlation_links').values(links.map((other) => ({ ...pair(f.incidentId, other), at }))).onConflict((oc) => oc.doNothing()).execute();
+      }
+    });
+    if (survivor === undefined && links.length > 0) {
+      await this.cdb.insertInto('correlation_links').values(links.map((other) => ({ ...pair(f.incidentId, other), at }))).onConflict((oc) => oc.doNothing()).execute();
+    }
+    await this.writeCanonical(canonicalId);
+    for (const gone of absorbed) await this.writeDuplicateOf(gone, canonicalId);
+    return {
+      incidentId: f.incidentId,
+      canonicalId,
+      action: survivor === undefined ? 'founded' : 'joined',
+      absorbed,
+      match: first?.[1].best,
+    };
+  }
+
+  /**
+   * Takes `incidentIds` out of canonical incident `canonicalId` into one of
+   * their own, and forbids merging them with the rest again. When they are
+   * exactly what an earlier join absorbed, that canonical incident comes back
+   * under its old id. Both are written as new versions; the derived-from
+   * relationships to the incidents that left are revoked.
+   *
+   * @throws EntenteError('not_found') for an unknown canonical incident;
+   *   ('invalid_input') unless the ids are some, but not all, of its members.
+   */
+  async split(canonicalId: string, incidentIds: readonly string[]): Promise<{ kept: string; created: string; moved: string[] }> {
+    const members = (await this.cdb.selectFrom('correlation_members').select('incident_id').where('canonical_id', '=', canonicalId).execute()).map((r) => r.incident_id);
+    if (members.length === 0) throw new EntenteError('not_found', `No canonical incident ${canonicalId}`, { canonicalId });
+    const moving = [...new Set(incidentIds)];
+    const staying = members.filter((m) => !moving.includes(m));
+    if (moving.length === 0 || staying.length === 0 || moving.some((id) => !members.includes(id))) {
+      throw new EntenteError('invalid_input', `Cannot split ${canonicalId}: name some, but not all, of its report incidents (${members.join(', ')})`, {
+        canonicalId, members, incidentIds: moving,
+      });
+    }
+    const merges = await this.cdb.selectFrom('correlation_merges').selectAll().where('canonical_id', '=', canonicalId).where('split_at', 'is', null).execute();
+    const restored = merges.flatMap((m) => (JSON.parse(m.absorbed) as { canonicalId: string; members: string[] }[]).map((a) => ({ merge: m.id, ...a })))
+      .find((a) => a.members.length === moving.length && a.members.every((id) => moving.includes(id)));
+    const baseKey = `cluster:${[...moving].sort()[0] as string}`;
+    let clusterKey = baseKey;
+    let created = restored?.canonicalId ?? canonicalIncidentId(clusterKey);
+    const at = nowMicros();
+    await this.cdb.transaction().execute(async (trx) => {
+      const taken = async (id: string): Promise<boolean> =>
+        (await trx.selectFrom('correlation_members').select('incident_id').where('canonical_id', '=', id).limit(1).executeTakeFirst()) !== undefined;
+      let attempt = 0;
+      while (restored === undefined && (created === canonicalId || (await taken(created)))) {
+        clusterKey = `${baseKey}:split:${++attempt}`;
+        created = canonicalIncidentId(clusterKey);
+      }
+      if (restored === undefined) {
+        await trx.insertInto('correlation_canonicals').values({ canonical_id: created, cluster_key: clusterKey, modified: null, updated_at: at })
+          .onConflict((oc) => oc.doNothing()).execute();
+      }
+      await trx.updateTable('correlation_members').set({ canonical_id: created }).where('incident_id', 'in', moving).execute();
+      const pairs = moving.flatMap((a) => staying.map((b) => ({ ...pair(a, b), at })));
+      for (let i = 0; i < pairs.length; i += 200) {
+        await trx.insertInto('correlation_cannot_link').values(pairs.slice(i, i + 200)).onConflict((oc) => oc.doNothing()).execute();
+      }
+      const undone = merges.filter((m) => m.id === restored?.merge || moving.includes(m.incident_id)).map((m) => m.id);
+      if (undone.length > 0) await trx.updateTable('correlation_merges').set({ split_at: at }).where('id', 'in', undone).execute();
+    });
+    await this.writeCanonical(canonicalId, moving);
+    await this.writeCanonical(created);
+    return { kept: canonicalId, created, moved: moving };
+  }
+
+  /** Candidates of `f`: one indexed query over the blocking keys, joined to their features and canonical incident. */
+  private async candidates(f: IncidentFeatures): Promise<Candidate[]> {
+    const keys = probeKeys(f);
+    if (keys.length === 0) return [];
+    const rows = await this.cdb
+      .selectFrom('correlation_block_keys as k')
+      .innerJoin('correlation_members as m', 'm.incident_id', 'k.incident_id')
+      .select(['m.incident_id', 'm.canonical_id', 'm.features'])
+      .where('k.key', 'in', keys)
+      .orderBy('k.added', 'desc')
+      .limit(this.limit)
+      .execute();
+    const seen = new Set<string>();
+    const candidates: Candidate[] = [];
+    for (const row of rows) {
+      if (seen.has(row.incident_id) || row.incident_id === f.incidentId) continue;
+      seen.add(row.incident_id);
+      candidates.push({ features: parse(row.features).features, canonicalId: row.canonical_id });
+    }
+    return candidates;
+  }
+
+  /**
+   * The first cluster, and each further one that neither it nor the others kept
+   * vetoes (never-merge rules or an analyst's split between any two members).
+   */
+  private async compatibleClusters(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 1) return [...ids];
+    const rows = await this.cdb.selectFrom('correlation_members').select(['canonical_id', 'incident_id', 'features']).where('canonical_id', 'in', [...ids]).execute();
+    const membersOf = new Map<string, IncidentFeatures[]>();
+    for (const r of rows) membersOf.set(r.canonical_id, [...(membersOf.get(r.canonical_id) ?? []), parse(r.features).features]);
+    const incidentIds = rows.map((r) => r.incident_id);
+    const forbidden = new Set((await this.cdb.selectFrom('correlation_cannot_link').select(['a', 'b']).where('a', 'in', incidentIds).where('b', 'in', incidentIds).execute())
+      .map((p) => `${p.a}|${p.b}`));
+    const conflict = (a: string, b: string): boolean => (membersOf.get(a) ?? []).some((l) => (membersOf.get(b) ?? []).some((r) => {
+      const p = pair(l.incidentId, r.incidentId);
+      return forbidden.has(`${p.a}|${p.b}`) || compareIncidents(l, r).veto !== undefined;
+    }));
+    const kept = [ids[0] as string];
+    for (const id of ids.slice(1)) if (kept.every((k) => !conflict(k, id))) kept.push(id);
+    return kept;
+  }
+
+  private async clusterSizes(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length < 2) return new Map(ids.map((id) => [id, 1]));
+    const rows = await this.cdb.selectFrom('correlation_members').select(['canonical_id']).select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('canonical_id', 'in', [...ids]).groupBy('canonical_id').execute();
+    return new Map(rows.map((r) => [r.canonical_id, Number(r.n)]));
+  }
+
+  /**
+   * Writes the canonical incident's next version (its relationships and
+   * reconciliation note with it), and revoked versions of its derived-from
+   * relationships to `departed` incidents.
+   */
+  private async writeCanonical(canonicalId: string, departed: readonly string[] = []): Promise<void> {
+    const rows = await this.cdb.selectFrom('correlation_members').select(['features']).where('canonical_id', '=', canonicalId).execute();
+    if (rows.length === 0) return;
+    const members = rows.map((r) => parse(r.features));
+    const features = members.map((m) => m.features);
+    const registry = await reliabilityRegistry(this.cdb, features.flatMap((m) => [m.outlet, ...m.sourceNames]));
+    const now = await this.nextVersion(canonicalId);
+    const row = await this.cdb.selectFrom('correlation_canonicals').select('cluster_key').where('canonical_id', '=', canonicalId).executeTakeFirst();
+    const built = buildCanonicalIncident(
+      { id: row?.cluster_key ?? canonicalId, members: features, news: features.some((m) => m.newsStatus === 'news') },
+      { registry, now },
+    );
+    const access = canonicalAccess(members.map((m) => m.access));
+    const marked = (o: StixObject): StixObject => withMarking(o, access.tlp);
+    const objects: StixObject[] = built.objects.map((o) => marked(o.id === built.incident.id ? { ...o, id: canonicalId } : retarget(o, built.incident.id, canonicalId)));
+    for (const gone of departed) {
+      objects.push(marked({
+        type: 'relationship', spec_version: '2.1', id: canonicalRelationshipId(canonicalId, 'derived-from', gone),
+        created: now, modified: now, relationship_type: 'derived-from', source_ref: canonicalId, target_ref: gone, revoked: true,
+      }));
+    }
+    await this.writeObjects(objects, access);
+  }
+
+  /** An absorbed canonical incident points at the one that absorbed it (STIX 2.1 common relationship `duplicate-of`). */
+  private async writeDuplicateOf(absorbed: string, survivor: string): Promise<void> {
+    const rows = await this.cdb.selectFrom('correlation_members').select(['features']).where('canonical_id', '=', survivor).execute();
+    const access = canonicalAccess(rows.map((r) => parse(r.features).access));
+    const now = await this.nextVersion(absorbed);
+    await this.writeObjects([withMarking({
+      type: 'relationship', spec_version: '2.1', id: canonicalRelationshipId(absorbed, 'duplicate-of', survivor),
+      created: now, modified: now, relationship_type: 'duplicate-of', source_ref: absorbed, target_ref: survivor,
+    }, access.tlp)], access);
+  }
+
+  private async writeObjects(objects: readonly StixObject[], access: CanonicalAccess): Promise<void> {
+    const incoming: IncomingObject[] = objects.map((object) => ({ object, json: JSON.stringify(object), tlp: access.tlp }));
+    const meta: WriteMeta = { authorOrg: access.authorOrg, authorUser: null, partner: null, sharingGroup: access.sharingGroup };
+    await this.store.addObjects(await this.canonicalCollection(), incoming, meta);
+  }
+
+  /** A timestamp later than the canonical incident's last version, so that every write is a new version. */
+  private async nextVersion(canonicalId: string): Promise<string> {
+    const row = await this.cdb.selectFrom('correlation_canonicals').select('modified').where('canonical_id', '=', canonicalId).executeTakeFirst();
+    const last = row?.modified === null || row?.modified === undefined ? 0 : Date.parse(row.modified);
+    const now = new Date(Math.max(this.clock(), last + 1)).toISOString();
+    const at = nowMicros();
+    if (row === undefined) {
+      await this.cdb.insertInto('correlation_canonicals').values({ canonical_id: canonicalId, cluster_key: canonicalId, modified: now, updated_at: at })
+        .onConflict((oc) => oc.doNothing()).execute();
+    } else {
+      await this.cdb.updateTable('correlation_canonicals').set({ modified: now, updated_at: at }).where('canonical_id', '=', canonicalId).execute();
+    }
+    return now;
+  }
+}
+
+/** The report incident's canonical incident, if it has been correlated. */
+export async function canonicalIdOf(db: Kysely<DatabaseSchema>, incidentStixId: string): Promise<string | undefined> {
+  const row = await withCorrelation(db).selectFrom('correlation_members').select('canonical_id').where('incident_id', '=', incidentStixId).executeTakeFirst();
+  return row?.canonical_id;
+}
+
+export interface CanonicalMember {
+  readonly incidentId: string;
+  readonly reportId: string;
+  readonly collectionId: string;
+}
+
+/** The report incidents of a canonical incident (every one, whoever asks: callers filter by what the viewer may read). */
+export async function membersOf(db: Kysely<DatabaseSchema>, canonicalId: string): Promise<CanonicalMember[]> {
+  const rows = await withCorrelation(db).selectFrom('correlation_members').select(['incident_id', 'report_id', 'collection_id'])
+    .where('canonical_id', '=', canonicalId).orderBy('incident_id').execute();
+  return rows.map((r) => ({ incidentId: r.incident_id, reportId: r.report_id, collectionId: r.collection_id }));
+}
+
+interface CanonicalAccess {
+  readonly tlp: StoredTlp;
+  readonly authorOrg: string | null;
+  readonly sharingGroup: string | null;
+}
+
+/**
+ * Who may read a canonical row: no one who may not read every member. The
+ * strictest level (unknown and none count as stricter than RED: only the
+ * author sees them); the author organisation when all members share one; the
+ * sharing group when every AMBER member was shared with that one group.
+ */
+export function canonicalAccess(members: readonly RowAccess[]): CanonicalAccess {
+  const rank = (tlp: StoredTlp): number => {
+    const at = (TLP_LEVELS as readonly string[]).indexOf(tlp);
+    return at >= 0 ? at : TLP_LEVELS.length;
+  };
+  const strictest = members.reduce<StoredTlp>((s, m) => (rank(m.tlp) > rank(s) ? m.tlp : s), 'clear');
+  const authors = new Set(members.map((m) => m.authorOrg));
+  const groups = new Set(members.filter((m) => m.tlp === 'amber').map((m) => m.sharingGroup));
+  const tlp: StoredTlp = rank(strictest) >= TLP_LEVELS.length ? 'unknown' : strictest;
+  return {
+    tlp,
+    authorOrg: authors.size === 1 ? ([...authors][0] ?? null) : null,
+    sharingGroup: tlp === 'amber' && groups.size === 1 ? ([...groups][0] ?? null) : null,
+  };
+}
+
+function withMarking(object: StixObject, tlp: StoredTlp): StixObject {
+  const others = (object.object_marking_refs ?? []).filter((ref) => !ref.startsWith('marking-definition--') || !isTlpRef(ref));
+  const level = (TLP_LEVELS as readonly string[]).includes(tlp) ? [tlpMarkingId(tlp as TlpLevel)] : [];
+  const refs = [...level, ...others];
+  const { object_marking_refs: _dropped, ...rest } = object;
+  return refs.length > 0 ? { ...rest, object_marking_refs: refs } as StixObject : rest as StixObject;
+}
+
+function isTlpRef(ref: string): boolean {
+  return TLP_LEVELS.some((level) => tlpMarkingId(level) === ref);
+}
+
+/** The built objects name the incident by the cluster key's id; the stored one keeps the id it was first given. */
+function retarget(object: StixObject, from: string, to: string): StixObject {
+  if (from === to) return object;
+  const json = JSON.stringify(object).split(from).join(to);
+  const moved = JSON.parse(json) as StixObject;
+  if (moved.type === 'relationship') return { ...moved, id: canonicalRelationshipId(to, String(moved.relationship_type), String(moved.target_ref)) };
+  return moved;
+}
+
+async function fileKeys(trx: CorrelationDb, f: IncidentFeatures): Promise<void> {
+  await trx.deleteFrom('correlation_block_keys').where('incident_id', '=', f.incidentId).execute();
+  const keys = [...new Set(indexKeys(f))];
+  if (keys.length === 0) return;
+  const added = nowMicros();
+  await trx.insertInto('correlation_block_keys').values(keys.map((key) => ({ key, incident_id: f.incidentId, added }))).execute();
+}
+
+function serialise(member: MemberEntry): string {
+  return JSON.stringify(member);
+}
+
+function parse(text: string): MemberEntry {
+  return JSON.parse(text) as MemberEntry;
+}
+
+function pair(x: string, y: string): { a: string; b: string } {
+  return x < y ? { a: x, b: y } : { a: y, b: x };
+}
