@@ -243,7 +243,8 @@ export function storeContract(name: string, open: () => Promise<TestStore>): voi
         for (const query of queries) {
           const objects = await store.queryObjects(collection, query, all);
           const texts = await store.queryObjectTexts(collection, query, all);
-          expect(texts).toEqual({ ...objects, items: objects.items.map(({ json, dateAdded }) => ({ json, dateAdded })) });
+          const expected = objects.items.map(({ json, dateAdded, auditLabel }) => ({ json, dateAdded, auditLabel }));
+          expect(texts).toEqual({ ...objects, items: expected });
           if (objects.next !== undefined) {
             const following = { ...query, next: objects.next };
             expect((await store.queryObjectTexts(collection, following, all)).items.map((o) => o.json)).toEqual(
@@ -251,6 +252,21 @@ export function storeContract(name: string, open: () => Promise<TestStore>): voi
             );
           }
         }
+      });
+
+      it('labels the rows whose reads are audited (AMBER, AMBER+STRICT, RED, unknown) on every page kind, and only those', async () => {
+        const levels = ['clear', 'green', 'amber', 'amber+strict', 'red', 'unknown', 'none'] as const;
+        const marked = levels.map((tlp) => ({ ...sdo(newId('campaign'), T1), tlp }));
+        await store.addObjects(collection, marked, meta);
+        const expected = levels.map((tlp, i) =>
+          ['amber', 'amber+strict', 'red', 'unknown'].includes(tlp) ? `${marked[i]?.object.id}@${T1} ${tlp}` : null,
+        );
+        const query = { limit: 10, types: ['campaign'] };
+        expect((await store.queryObjectTexts(collection, query, all)).items.map((o) => o.auditLabel)).toEqual(expected);
+        expect((await store.queryObjects(collection, query, all)).items.map((o) => o.auditLabel)).toEqual(expected);
+        expect((await manifest(query)).items.map((o) => o.auditLabel)).toEqual(expected);
+        const red = marked[4]?.object.id as string;
+        expect((await store.queryVersions(collection, red, { limit: 1 }, all)).items.map((o) => o.auditLabel)).toEqual([`${red}@${T1} red`]);
       });
 
       it('lists the versions of one object in date_added order, paged', async () => {

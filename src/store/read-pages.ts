@@ -1,5 +1,6 @@
 import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import { EntenteError } from '../errors.js';
+import { auditLabelColumn } from './audited-reads.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { objectFilter, type ResolvedFilter } from './object-filter.js';
 import type { ManifestRecord, ObjectQuery, ObjectText, Page, ReadScope, StoredObject, VersionSelector } from './object-store.js';
@@ -71,6 +72,7 @@ export function pageQuery(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, li
     'o.spec_version as specVersion',
     'o.date_added as dateAdded',
     'o.media_type as mediaType',
+    auditLabelColumn().as('auditLabel'),
   ]);
 }
 
@@ -116,7 +118,8 @@ export async function queryObjects(db: Kysely<DatabaseSchema>, filter: ResolvedF
 /** TAXII 2.1 §5.4 / §5.6 as an object page sends them: the stored JSON and date_added only. */
 export async function queryObjectTexts(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number): Promise<Page<ObjectText>> {
   checkLimit(limit);
-  const build = (f: ResolvedFilter) => pageRows(db, f, limit).select(['o.date_added as dateAdded', 'o.json as json']);
+  const build = (f: ResolvedFilter) =>
+    pageRows(db, f, limit).select(['o.date_added as dateAdded', 'o.json as json', auditLabelColumn().as('auditLabel')]);
   return toPage(await fetchPage(db, filter, limit, build), limit);
 }
 

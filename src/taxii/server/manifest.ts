@@ -4,6 +4,7 @@ import type { ManifestRecord } from '../../store/object-store.js';
 import { authoriseCollection } from './collection-access.js';
 import { requireAcceptsTaxii } from './media-types.js';
 import { COLLECTION_QUERY, parseObjectQuery } from './query-params.js';
+import { requestOrigin } from './request-origin.js';
 import { envelopeJson, sendPage } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
 
@@ -31,6 +32,7 @@ export function registerManifest(app: FastifyInstance, ctx: TaxiiContext): void 
       const { query, appliedLimit } = parseObjectQuery(request.query, COLLECTION_QUERY, ctx.settings);
       const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'read');
       const page = await ctx.store.queryManifest(collection.id, query, ctx.readScope(principal));
+      await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
       return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map(presentManifestRecord).join(',')));
     },
   );

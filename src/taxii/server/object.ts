@@ -27,7 +27,7 @@ export function registerObject(app: FastifyInstance, ctx: TaxiiContext): void {
       requireStixIdentifier(objectId, collection.id);
       const page = await ctx.store.queryObjectTexts(collection.id, { ...query, ids: [objectId] }, ctx.readScope(principal));
       if (page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, principal);
-      await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.dateAdded), requestOrigin(request));
+      await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
       return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map((item) => item.json).join(',')));
     },
   );

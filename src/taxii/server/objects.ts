@@ -53,7 +53,7 @@ export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
     const { query, appliedLimit } = parseObjectQuery(request.query, COLLECTION_QUERY, ctx.settings);
     const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'read');
     const page = await ctx.store.queryObjectTexts(collection.id, query, ctx.readScope(principal));
-    await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.dateAdded), requestOrigin(request));
+    await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
     return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map((item) => item.json).join(',')));
   });
 

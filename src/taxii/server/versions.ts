@@ -4,6 +4,7 @@ import { requireAcceptsTaxii } from './media-types.js';
 import { requireObjectExists } from './object-existence.js';
 import { requireStixIdentifier } from './path-ids.js';
 import { VERSIONS_QUERY, parseObjectQuery } from './query-params.js';
+import { requestOrigin } from './request-origin.js';
 import { envelopeJson, sendPage } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
 
@@ -25,6 +26,7 @@ export function registerVersions(app: FastifyInstance, ctx: TaxiiContext): void 
       requireStixIdentifier(objectId, collection.id);
       const page = await ctx.store.queryVersions(collection.id, objectId, query, ctx.readScope(principal));
       if (page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, principal);
+      await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
       const versions = page.items.map((record) => JSON.stringify(record.version)).join(',');
       return sendPage(reply, page, appliedLimit, envelopeJson(page, 'versions', versions));
     },
