@@ -4,6 +4,7 @@ import { newLeaseOwner } from '../../federation/lease.js';
 import { listPartners, requirePartner, type Partner, type PartnerRule } from '../../federation/partners.js';
 import type { PullCounts } from '../../federation/pull.js';
 import type { PushCounts } from '../../federation/push.js';
+import { reportJson } from '../../federation/report-json.js';
 import { ruleName, syncPartners, type PartnerReport, type RuleReport } from '../../federation/sync.js';
 import { addDbOption, printData, withStore } from '../command-context.js';
 
@@ -56,7 +57,7 @@ export function registerSyncCommand(program: Command): void {
         },
         partners,
       );
-      printData(flags.json === true, reports.map(toJson), () => reports.map(summary).join('\n'));
+      printData(flags.json === true, reports.map(reportJson), () => reports.map(summary).join('\n'));
       if (reports.some((r) => r.outcome !== 'ok')) process.exitCode = 1;
     });
   });
@@ -80,19 +81,4 @@ function ruleSummary(r: RuleReport): string[] {
 function pushText(c: Readonly<PushCounts>): string {
   const behind = c.backfilled > 0 ? ` (${c.backfilled} from before the watermark, shared with groups the partner joined since)` : '';
   return `${c.pushed} pushed${behind}, ${c.failed} failed, ${c.filtered} filtered, in ${c.envelopes} envelopes`;
-}
-
-function toJson(report: PartnerReport): Record<string, unknown> {
-  return {
-    partner: report.partner,
-    outcome: report.outcome,
-    ...(report.error !== undefined ? { error: report.error } : {}),
-    rules: report.rules.map((r) => ({
-      direction: r.rule.direction,
-      remote: r.rule.remoteCollection,
-      local: r.rule.localCollection,
-      ...(r.pushed === undefined ? r.counts : r.pushed),
-      ...(r.error !== undefined ? { error: r.error } : {}),
-    })),
-  };
 }

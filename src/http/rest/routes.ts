@@ -1,4 +1,5 @@
 import type { RestApi } from './rest-api.js';
+import { partnerRoutes } from './partner-routes.js';
 import { sessionRoutes } from './session-routes.js';
 
 /** A REST route module: registers its routes on `api.app` (prefix `/rest/v1`). */
@@ -10,4 +11,5 @@ export type RestRouteModule = (api: RestApi) => void;
  */
 export const restRouteModules: readonly RestRouteModule[] = [
   sessionRoutes,
+  partnerRoutes,
 ];
