@@ -24,6 +24,7 @@ export interface Piece {
 
 export function cutIntoPieces(text: string, spans: readonly Span[]): Piece[] {
   const valid = spans
+    .filter((span) => Number.isFinite(span.start) && Number.isFinite(span.end))
     .map((span) => ({ ...span, start: clamp(span.start, text.length), end: clamp(span.end, text.length) }))
     .filter((span) => span.end > span.start);
   const edges = new Set<number>([0, text.length]);
@@ -58,6 +59,5 @@ export function cutIntoPieces(text: string, spans: readonly Span[]): Piece[] {
 }
 
 function clamp(value: number, length: number): number {
-  if (!Number.isFinite(value)) return 0;
   return Math.max(0, Math.min(length, Math.trunc(value)));
 }
