@@ -3,6 +3,7 @@ import type { ObjectStore, ReadScope } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { createAccessAudit, type AccessAudit } from './access-audit.js';
 import { DatabaseAuthenticator } from './authenticator.js';
+import { createDeletionRights, type DeletionRights } from './deletion-rights.js';
 import { createPermissionCheck } from './permissions.js';
 import type { Authenticator, CollectionPermissions, Principal } from './principal.js';
 import { createPublisher, type ObjectPublisher } from './publication.js';
@@ -14,6 +15,7 @@ export interface AccessServices {
   readonly permissions: (principal: Principal, collectionId: string) => Promise<CollectionPermissions>;
   readonly readScope: (principal: Principal) => ReadScope;
   readonly publish: ObjectPublisher;
+  readonly deletionRights: DeletionRights;
   readonly audit: AccessAudit;
 }
 
@@ -28,6 +30,7 @@ export function accessServices(db: Kysely<DatabaseSchema>, store: ObjectStore): 
     permissions: createPermissionCheck(db),
     readScope: readScopeOf,
     publish: createPublisher(db, store),
+    deletionRights: createDeletionRights(db),
     audit: createAccessAudit(db),
   };
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { AccessAudit } from '../access/access-audit.js';
 import type { AuthFailureLimiter } from '../access/auth-failure-limiter.js';
+import type { DeletionRights } from '../access/deletion-rights.js';
 import type { ObjectPublisher } from '../access/publication.js';
 import { isEntenteError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   readonly readScope?: (principal: Principal) => ReadScope;
   /** Add Objects under the sharing rules (`access/publication.ts` `createPublisher`). */
   readonly publish?: ObjectPublisher;
+  /** Who may delete which visible versions (`access/deletion-rights.ts`). */
+  readonly deletionRights?: DeletionRights;
   /** The audit trail: authentication failures, deletions, reads of marked objects (`access/access-audit.ts`). */
   readonly audit?: AccessAudit;
   /** Lock-out after repeated authentication failures (`access/auth-failure-limiter.ts`); absent: none. */
@@ -114,6 +117,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     permissions: deps.permissions,
     readScope: deps.readScope ?? (() => WHOLE_COLLECTION),
     ...(deps.publish ? { publish: deps.publish } : {}),
+    ...(deps.deletionRights ? { deletionRights: deps.deletionRights } : {}),
     ...(deps.audit ? { audit: deps.audit } : {}),
   });
   if (deps.db) {

@@ -1,4 +1,6 @@
+import type { RequestOrigin } from '../../access/access-audit.js';
 import type { Principal } from '../../access/principal.js';
+import { EntenteError } from '../../errors.js';
 import { compareTimestamps } from '../../stix/timestamp.js';
 import type { ObjectQuery, VersionSelector } from '../../store/object-store.js';
 import type { TaxiiContext } from './taxii-context.js';
@@ -9,6 +11,9 @@ import type { TaxiiContext } from './taxii-context.js';
  * versions considered, then `match[version]` picks among them (first, last,
  * all or exact), so the selection is made here — among the versions the
  * principal may see — and the store deletes exact versions. Returns how many versions were deleted.
+ * Among what it sees, a principal deletes only what its organisation authored
+ * (access/deletion-rights.ts; an instance admin deletes any): otherwise 403,
+ * and the refusal is audited.
  */
 export async function deleteObjectVersions(
   ctx: TaxiiContext,
@@ -16,11 +21,14 @@ export async function deleteObjectVersions(
   objectId: string,
   query: ObjectQuery,
   principal: Principal,
+  origin: RequestOrigin = { address: null, path: `DELETE ${objectId}` },
 ): Promise<number> {
   const selectors: readonly VersionSelector[] = query.versions ?? [{ kind: 'all' }];
   const scope = ctx.readScope(principal);
   // A viewer deletes only among the versions it may see: a hidden version is neither removed nor revealed.
-  if (query.specVersions === undefined && scope.kind === 'all') return ctx.store.deleteObject(collectionId, objectId, selectors);
+  if (query.specVersions === undefined && scope.kind === 'all' && ctx.deletionRights === undefined) {
+    return ctx.store.deleteObject(collectionId, objectId, selectors);
+  }
 
   const candidates: string[] = [];
   let next: string | undefined;
@@ -42,6 +50,7 @@ export async function deleteObjectVersions(
 
   const chosen = selectVersions(candidates.sort(compareTimestamps), selectors);
   if (chosen.length === 0) return 0;
+  await requireDeletionRight(ctx, principal, { collectionId, objectId, versions: chosen }, origin);
   return ctx.store.deleteObject(
     collectionId,
     objectId,
@@ -60,4 +69,27 @@ function selectVersions(sorted: readonly string[], selectors: readonly VersionSe
     else sorted.filter((version) => compareTimestamps(version, selector.version) === 0).forEach((version) => chosen.add(version));
   }
   return [...chosen];
+}
+
+async function requireDeletionRight(
+  ctx: TaxiiContext,
+  principal: Principal,
+  { collectionId, objectId, versions }: { collectionId: string; objectId: string; versions: readonly string[] },
+  origin: RequestOrigin,
+): Promise<void> {
+  if (ctx.deletionRights === undefined) return;
+  if ((await ctx.deletionRights(principal, collectionId, objectId, versions)) === 'allowed') return;
+  await ctx.audit?.record({
+    action: 'objects.delete-refused',
+    actorUser: principal.userId,
+    actorOrg: principal.orgId,
+    target: objectId,
+    ...origin,
+    details: { collection: collectionId, versions: [...versions] },
+  });
+  throw new EntenteError(
+    'forbidden',
+    `Object ${objectId} was published by another organisation; only that organisation or an instance admin deletes it`,
+    { object: objectId },
+  );
 }

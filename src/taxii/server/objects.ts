@@ -89,6 +89,7 @@ export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
       successes,
       failures,
       pendings: [],
+      owner: { userId: principal.userId, orgId: principal.orgId },
     });
     return sendTaxii(reply, 202, presentStatus(status));
   });
@@ -105,7 +106,7 @@ export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
     const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'write');
     const { objectId } = request.params;
     requireStixIdentifier(objectId, collection.id);
-    const deleted = await deleteObjectVersions(ctx, collection.id, objectId, query, principal);
+    const deleted = await deleteObjectVersions(ctx, collection.id, objectId, query, principal, requestOrigin(request));
     await ctx.audit?.record({
       action: 'objects.delete',
       actorUser: principal.userId,

@@ -32,9 +32,13 @@ function presentDetail(detail: StatusDetail): Record<string, string> {
 }
 
 /**
- * TAXII 2.1 §4.3 Get Status: `GET /api/v21/status/{status-id}/`. A status is
- * shown to those who may see the collection it was written to; to anyone else
- * it does not exist.
+ * TAXII 2.1 §4.3 Get Status: `GET /api/v21/status/{status-id}/`. A status
+ * names the objects of one request, so it is shown only to the organisation
+ * that made the request (any of its users: one token may post while another
+ * polls), and only while that organisation may still see the collection. To
+ * anyone else — instance admins included, who read intelligence as members
+ * of their organisation (access/marking-policy.ts) — it does not exist; a
+ * status without an owner (written before migration 0800) exists for nobody.
  */
 export function registerStatus(app: FastifyInstance, ctx: TaxiiContext): void {
   app.get<{ Params: { statusId: string } }>(`${API_ROOT_PATH}status/:statusId/`, async (request, reply) => {
@@ -44,7 +48,7 @@ export function registerStatus(app: FastifyInstance, ctx: TaxiiContext): void {
     requirePlainId('Status', statusId);
     const notFound = new EntenteError('not_found', `Status ${statusId} not found`, { status: statusId });
     const status = await ctx.store.getStatus(statusId);
-    if (status === undefined) throw notFound;
+    if (status === undefined || status.owner?.orgId !== principal.orgId) throw notFound;
     try {
       await authoriseCollection(ctx, principal, status.collectionId, 'see');
     } catch {

@@ -1,5 +1,6 @@
 import type { Authenticator, CollectionPermissions, Principal } from '../../access/principal.js';
 import type { AccessAudit } from '../../access/access-audit.js';
+import type { DeletionRights } from '../../access/deletion-rights.js';
 import type { ObjectPublisher } from '../../access/publication.js';
 import type { ObjectStore, ReadScope } from '../../store/object-store.js';
 
@@ -32,6 +33,8 @@ export interface TaxiiContext {
    * objects go straight to the store with the principal's organisation as author.
    */
   readonly publish?: ObjectPublisher;
+  /** Who may delete which visible versions (access/deletion-rights.ts). Absent: whoever may write the collection. */
+  readonly deletionRights?: DeletionRights;
   /** The audit trail (access/access-audit.ts): deletions and reads of marked objects. Absent: nothing recorded. */
   readonly audit?: AccessAudit;
 }
