@@ -159,7 +159,9 @@ export interface PreviewIncident {
   killed?: number;
   wounded?: number;
   attackTypes?: string[];
-  fields?: { field: string; value: unknown; evidence?: Evidence }[];
+  targetTypes?: string[];
+  perpetrators?: { id: string; name: string; claimed: boolean }[];
+  sources?: { name: string }[];
 }
 export interface PreviewAnswer {
   report: Report;
@@ -242,7 +244,8 @@ export interface Watchlist {
   id: string;
   name: string;
   match: WatchMatch;
-  webhook?: { url: string; state?: string; lastError?: string };
+  createdAt?: string;
+  webhook?: { url: string; deliveries?: { pending: number; delivered: number; failed: number }; lastDeliveredAt?: string; lastError?: string };
 }
 export interface Alert {
   id: string;

@@ -2,17 +2,17 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { api, errorText } from '../api/client';
 import { PUBLISH_MARKINGS, type Collection, type Page, type PreviewAnswer, type PreviewIncident, type PublishAnswer, type PublishMarking, type SharingGroup } from '../api/types';
 import { HighlightedText } from '../components/HighlightedText';
-import { ErrorNote, Link, formatDate, formatValue } from '../components/common';
+import { ErrorNote, Link, formatDate, formatPlace } from '../components/common';
 import type { Span } from '../lib/highlight';
 import { useApi } from '../lib/use-api';
 import { paths } from '../routes';
 
-/** Fields an analyst may correct before publishing, as sent in `corrections`. */
+/** Fields an analyst may correct before publishing; `api` is the field name `corrections` uses. */
 const CORRECTABLE = [
-  { field: 'name', label: 'Name', type: 'text' },
-  { field: 'date', label: 'Date', type: 'date' },
-  { field: 'killed', label: 'Killed', type: 'number' },
-  { field: 'wounded', label: 'Wounded', type: 'number' },
+  { field: 'name', api: 'name', label: 'Name', type: 'text' },
+  { field: 'date', api: 'event_date', label: 'Date', type: 'date' },
+  { field: 'killed', api: 'victims_killed', label: 'Killed', type: 'number' },
+  { field: 'wounded', api: 'wounded', label: 'Wounded', type: 'number' },
 ] as const;
 type Correctable = (typeof CORRECTABLE)[number]['field'];
 
@@ -108,7 +108,11 @@ export default function IngestPage() {
               const list = Object.entries(corrections).flatMap(([objectId, fields]) =>
                 Object.entries(fields)
                   .filter(([, value]) => value !== undefined && value !== '')
-                  .map(([field, value]) => ({ objectId, field, value: field === 'killed' || field === 'wounded' ? Number(value) : value })),
+                  .map(([field, value]) => ({
+                    objectId,
+                    field: CORRECTABLE.find((item) => item.field === field)?.api ?? field,
+                    value: field === 'killed' || field === 'wounded' ? Number(value) : value,
+                  })),
               );
               setResult(
                 await api.post<PublishAnswer>('/ingest/publish', {
@@ -197,19 +201,13 @@ function IncidentCorrection({ incident, values, onCorrect }: { incident: Preview
           );
         })}
       </div>
-      {incident.fields && incident.fields.length > 0 ? (
-        <details>
-          <summary>All extracted fields</summary>
-          <ul>
-            {incident.fields.map((field, index) => (
-              <li key={`${field.field}-${index}`}>
-                {field.field}: {formatValue(field.value)}
-                {field.evidence ? <span className="subtle"> — “{field.evidence.text}”</span> : null}
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
+      <p className="subtle">
+        {formatPlace(incident.place)} · {incident.attackTypes?.join(', ') || 'attack type unknown'}
+        {incident.perpetrators && incident.perpetrators.length > 0
+          ? ` · ${incident.perpetrators.map((actor) => `${actor.name}${actor.claimed ? ' (claimed)' : ''}`).join(', ')}`
+          : ''}
+        {incident.sources && incident.sources.length > 0 ? ` · according to ${incident.sources.map((source) => source.name).join(', ')}` : ''}
+      </p>
     </fieldset>
   );
 }
@@ -228,7 +226,7 @@ function PublishForm({ onPublish, busy, objects }: { onPublish: (choice: { colle
       aria-labelledby="publish-title"
       onSubmit={(event) => {
         event.preventDefault();
-        onPublish({ collection: chosenCollection, marking, ...(group ? { sharingGroup: group } : {}) });
+        onPublish({ collection: chosenCollection, marking, ...(group && marking === 'amber' ? { sharingGroup: group } : {}) });
       }}
     >
       <h2 id="publish-title">Publish</h2>
@@ -256,7 +254,7 @@ function PublishForm({ onPublish, busy, objects }: { onPublish: (choice: { colle
       </label>
       <label>
         Sharing group
-        <select name="sharingGroup" value={group} onChange={(event) => setGroup(event.target.value)}>
+        <select name="sharingGroup" value={marking === 'amber' ? group : ''} disabled={marking !== 'amber'} onChange={(event) => setGroup(event.target.value)}>
           <option value="">none (my organisation and the marking's rules)</option>
           {(groups.data?.items ?? []).map((item) => (
             <option key={item.id} value={item.id}>

@@ -81,7 +81,11 @@ function WatchlistItem({ watchlist, onDeleted }: { watchlist: Watchlist; onDelet
       {watchlist.webhook ? (
         <span className="subtle">
           {' '}
-          · webhook {watchlist.webhook.url} {watchlist.webhook.state ? `(${watchlist.webhook.state})` : ''} {watchlist.webhook.lastError ?? ''}
+          · webhook {watchlist.webhook.url}
+          {watchlist.webhook.deliveries
+            ? ` (${watchlist.webhook.deliveries.delivered} delivered, ${watchlist.webhook.deliveries.pending} waiting, ${watchlist.webhook.deliveries.failed} failed)`
+            : ''}
+          {watchlist.webhook.lastError ? ` · last error: ${watchlist.webhook.lastError}` : ''}
         </span>
       ) : null}{' '}
       <button type="button" onClick={() => api.del(`/watchlists/${encodeURIComponent(watchlist.id)}`).then(onDeleted, (failure: unknown) => setError(errorText(failure)))}>
