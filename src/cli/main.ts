@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isEntenteError } from '../errors.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerCollectionCommands } from './commands/collection.js';
+import { registerEntityCommands } from './commands/entity.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerImportCommand } from './commands/import.js';
@@ -9,6 +10,7 @@ import { registerIngestCommand } from './commands/ingest.js';
 import { registerOrgCommands } from './commands/org.js';
 import { registerPartnerCommands } from './commands/partner.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerSourceCommands } from './commands/source.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerUserCommands } from './commands/user.js';
@@ -33,6 +35,8 @@ function buildProgram(): Command {
   registerSyncCommand(program);
   registerGroupCommands(program);
   registerAuditCommands(program);
+  registerEntityCommands(program);
+  registerSourceCommands(program);
   // Every sub-command reports usage errors through the same path as the root.
   for (const command of program.commands) applyExitOverride(command);
   return program;

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { StixObject } from '../stix/stix-object.js';
+import type { ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { withCorrelation, type CorrelationDb } from './correlation-schema.js';
-import type { Correlator } from './correlator.js';
+import { Correlator, type CorrelationAudit } from './correlator.js';
 
 /**
  * Runs the correlator over every new report incident, whichever way it
@@ -102,4 +103,22 @@ export class CorrelationFollower {
 function incidentRefs(json: string): string[] {
   const report = JSON.parse(json) as StixObject;
   return Array.isArray(report.object_refs) ? report.object_refs.filter((r): r is string => typeof r === 'string' && r.startsWith('incident--')) : [];
+}
+
+export interface RunningCorrelation {
+  readonly follower: CorrelationFollower;
+  stop(): Promise<void>;
+}
+
+/** Starts correlating everything stored, now and as it arrives (`entente serve`). */
+export function startCorrelationFollower(deps: {
+  readonly db: Kysely<DatabaseSchema>;
+  readonly store: ObjectStore;
+  readonly log?: FollowerLog;
+  readonly audit?: CorrelationAudit;
+}): RunningCorrelation {
+  const correlator = new Correlator(deps.db, deps.store, deps.audit !== undefined ? { audit: deps.audit } : {});
+  const follower = new CorrelationFollower(deps.db, correlator, deps.log !== undefined ? { log: deps.log } : {});
+  follower.start();
+  return { follower, stop: () => follower.stop() };
 }

@@ -43,10 +43,18 @@ export interface CorrelationOutcome {
   readonly match: MatchResult | undefined;
 }
 
+/**
+ * Records a merge in the audit log (the caller wires access/audit-log.ts:
+ * correlate/ sits below access/), so that the log shows both a merge and the
+ * split that undoes it.
+ */
+export type CorrelationAudit = (event: { readonly action: string; readonly target: string; readonly details: Readonly<Record<string, unknown>> }) => Promise<void>;
+
 export interface CorrelatorOptions {
   /** Milliseconds since the epoch; the clock canonical versions are stamped with. */
   readonly clock?: () => number;
   readonly candidateLimit?: number;
+  readonly audit?: CorrelationAudit;
 }
 
 interface Candidate {
@@ -64,6 +72,7 @@ export class Correlator {
   private readonly clock: () => number;
   private readonly limit: number;
   private readonly entities: EntityStore;
+  private readonly audit: CorrelationAudit | undefined;
   private collectionId: string | undefined;
 
   constructor(
@@ -74,7 +83,8 @@ export class Correlator {
     this.cdb = withCorrelation(db);
     this.clock = options.clock ?? Date.now;
     this.limit = options.candidateLimit ?? CANDIDATE_LIMIT;
-    this.entities = new EntityStore(db);
+    this.audit = options.audit;
+    this.entities = new EntityStore(db, options.audit);
   }
 
   /** The collection canonical incidents are written to (alias `canonical`), created on first use. */
@@ -177,6 +187,13 @@ export class Correlator {
     }
     await this.writeCanonical(canonicalId);
     for (const gone of absorbed) await this.writeDuplicateOf(gone, canonicalId);
+    if (survivor !== undefined) {
+      await this.audit?.({
+        action: 'correlate.merge',
+        target: canonicalId,
+        details: { incident: f.incidentId, absorbed, score: first?.[1].best?.score, reasons: first?.[1].best?.reasons },
+      });
+    }
     return {
       incidentId: f.incidentId,
       canonicalId,
@@ -193,20 +210,23 @@ export class Correlator {
    * under its old id. Both are written as new versions; the derived-from
    * relationships to the incidents that left are revoked.
    *
+   * Without ids, undoes the latest join not yet split: what it absorbed
+   * comes back, or else the incident that joined leaves.
+   *
    * @throws EntenteError('not_found') for an unknown canonical incident;
    *   ('invalid_input') unless the ids are some, but not all, of its members.
    */
   async split(canonicalId: string, incidentIds: readonly string[]): Promise<{ kept: string; created: string; moved: string[] }> {
     const members = (await this.cdb.selectFrom('correlation_members').select('incident_id').where('canonical_id', '=', canonicalId).execute()).map((r) => r.incident_id);
     if (members.length === 0) throw new EntenteError('not_found', `No canonical incident ${canonicalId}`, { canonicalId });
-    const moving = [...new Set(incidentIds)];
+    const merges = await this.cdb.selectFrom('correlation_merges').selectAll().where('canonical_id', '=', canonicalId).where('split_at', 'is', null).orderBy('at').execute();
+    const moving = incidentIds.length > 0 ? [...new Set(incidentIds)] : lastJoined(merges, members);
     const staying = members.filter((m) => !moving.includes(m));
     if (moving.length === 0 || staying.length === 0 || moving.some((id) => !members.includes(id))) {
       throw new EntenteError('invalid_input', `Cannot split ${canonicalId}: name some, but not all, of its report incidents (${members.join(', ')})`, {
         canonicalId, members, incidentIds: moving,
       });
     }
-    const merges = await this.cdb.selectFrom('correlation_merges').selectAll().where('canonical_id', '=', canonicalId).where('split_at', 'is', null).execute();
     const restored = merges.flatMap((m) => (JSON.parse(m.absorbed) as { canonicalId: string; members: string[] }[]).map((a) => ({ merge: m.id, ...a })))
       .find((a) => a.members.length === moving.length && a.members.every((id) => moving.includes(id)));
     const baseKey = `cluster:${[...moving].sort()[0] as string}`;
@@ -235,6 +255,7 @@ export class Correlator {
     });
     await this.writeCanonical(canonicalId, moving);
     await this.writeCanonical(created);
+    await this.audit?.({ action: 'correlate.split', target: canonicalId, details: { created, moved: moving } });
     return { kept: canonicalId, created, moved: moving };
   }
 
@@ -348,6 +369,14 @@ export class Correlator {
     }
     return now;
   }
+}
+
+/** What the latest join not yet split brought: the canonical incidents it absorbed, or else the incident that joined. */
+function lastJoined(merges: readonly { incident_id: string; absorbed: string }[], members: readonly string[]): string[] {
+  const last = merges.at(-1);
+  if (last === undefined) return [];
+  const absorbed = (JSON.parse(last.absorbed) as { members: string[] }[]).flatMap((a) => a.members).filter((m) => members.includes(m));
+  return absorbed.length > 0 ? absorbed : [last.incident_id];
 }
 
 /** The report incident's canonical incident, if it has been correlated. */

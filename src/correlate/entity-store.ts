@@ -5,6 +5,7 @@ import type { StixObject } from '../stix/stix-object.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { withCorrelation, type CorrelationDb } from './correlation-schema.js';
+import type { CorrelationAudit } from './correlator.js';
 import { compareMentions, entityMentions, type EntityKind, type EntityMention } from './entity-resolution.js';
 import { foldWord, nameKey, nameTokens } from './name-keys.js';
 
@@ -48,7 +49,7 @@ const CANDIDATE_LIMIT = 200;
 export class EntityStore {
   private readonly cdb: CorrelationDb;
 
-  constructor(db: Kysely<DatabaseSchema>) {
+  constructor(db: Kysely<DatabaseSchema>, private readonly audit?: CorrelationAudit) {
     this.cdb = withCorrelation(db);
   }
 
@@ -165,6 +166,7 @@ export class EntityStore {
       }
       if (kept !== entity.id) await trx.updateTable('entity_merges').set({ entity_id: kept }).where('entity_id', '=', entity.id).execute();
     });
+    await this.audit?.({ action: 'entity.split', target: entity.id, details: { kept, created, moved: moving, undid: undid ?? null } });
     return { kept, created, moved: moving, undid };
   }
 
@@ -220,6 +222,7 @@ export class EntityStore {
         id: randomUUID(), entity_id: entityId, left_ids: JSON.stringify(left), right_ids: JSON.stringify(right), reason, confidence, at, split_at: null,
       }).execute();
     });
+    await this.audit?.({ action: 'entity.merge', target: entityId, details: { joined: mentionEntityId, reason, confidence } });
   }
 }
 

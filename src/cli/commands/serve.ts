@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { AuthFailureLimiter } from '../../access/auth-failure-limiter.js';
 import { accessServices } from '../../access/access-services.js';
+import { appendAudit } from '../../access/audit-log.js';
 import { bootstrap } from '../../access/bootstrap.js';
+import { startCorrelationFollower } from '../../correlate/correlation-follower.js';
 import { startPartnerScheduler } from '../../federation/scheduler.js';
 import { openStore } from '../../store/open-store.js';
 import { addDbOption, settingsFrom } from '../command-context.js';
@@ -60,9 +62,11 @@ export function registerServeCommand(program: Command): void {
       }
       process.stdout.write(`${out.join('\n')}\n`);
       const scheduler = startPartnerScheduler({ sync: { db, store, secretKey: settings.secretKey }, log: logger });
+      const correlation = startCorrelationFollower({ db, store, log: logger, audit: (event) => appendAudit(db, { ...event, path: 'correlate' }) });
       await stopRequested;
       logger.info('stopping');
       await scheduler.stop();
+      await correlation.stop();
       await server.close();
     } finally {
       await store.close();
