@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isEntenteError } from '../errors.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerCollectionCommands } from './commands/collection.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerEntityCommands } from './commands/entity.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerGroupCommands } from './commands/group.js';
@@ -37,6 +38,7 @@ function buildProgram(): Command {
   registerAuditCommands(program);
   registerEntityCommands(program);
   registerSourceCommands(program);
+  registerDemoCommand(program);
   // Every sub-command reports usage errors through the same path as the root.
   for (const command of program.commands) applyExitOverride(command);
   return program;
