@@ -1,3 +1,4 @@
+import { adminRoutes } from './admin-routes.js';
 import type { RestApi } from './rest-api.js';
 import { partnerRoutes } from './partner-routes.js';
 import { sessionRoutes } from './session-routes.js';
@@ -11,5 +12,6 @@ export type RestRouteModule = (api: RestApi) => void;
  */
 export const restRouteModules: readonly RestRouteModule[] = [
   sessionRoutes,
+  adminRoutes,
   partnerRoutes,
 ];
