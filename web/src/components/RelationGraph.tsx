@@ -56,7 +56,8 @@ export default function RelationGraph({ graph, centre }: { graph: Actor['graph']
       const type = String(node.data('type'));
       const id = node.id();
       if (id === centre) return;
-      navigate(type === 'incident' ? paths.incident(id) : paths.actor(id));
+      if (type === 'incident') navigate(paths.incident(id));
+      else if (['intrusion-set', 'threat-actor', 'identity'].includes(type)) navigate(paths.actor(id));
     });
     return () => cy.destroy();
   }, [graph, centre]);

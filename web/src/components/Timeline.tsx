@@ -22,31 +22,38 @@ export function Timeline({ location, compact = false }: { location: Location; co
   const { data, error, loading, reload } = useApi(stableKey(query), (signal) => api.get<{ buckets: TimelineBucket[] }>('/incidents/timeline', query, signal));
   const buckets = data?.buckets ?? [];
   const svgRef = useRef<SVGSVGElement>(null);
+  // Drag in progress, as times (ms since 1970) under the pointer.
   const [drag, setDrag] = useState<{ from: number; to: number } | undefined>();
   const from = location.search.get('from') ?? '';
   const to = location.search.get('to') ?? '';
 
   const maxIncidents = Math.max(1, ...buckets.map((item) => item.incidents));
   const maxReports = Math.max(1, ...buckets.map((item) => item.reports));
-  const step = buckets.length > 0 ? WIDTH / buckets.length : WIDTH;
-  const indexAt = (event: PointerEvent<SVGSVGElement>) => {
+  // A continuous time axis: gaps between buckets show as gaps, and a drag maps to real dates.
+  const spans = buckets.map((item) => ({ item, start: dayMs(item.start), end: dayMs(bucketEnd(item.start, bucket)) + DAY_MS }));
+  const min = spans[0]?.start ?? 0;
+  const max = Math.max(min + DAY_MS, ...spans.map((span) => span.end));
+  const x = (time: number) => ((time - min) / (max - min)) * WIDTH;
+  const timeAt = (event: PointerEvent<SVGSVGElement>) => {
     const box = svgRef.current?.getBoundingClientRect();
-    if (!box || buckets.length === 0) return 0;
-    return Math.max(0, Math.min(buckets.length - 1, Math.floor(((event.clientX - box.left) / box.width) * buckets.length)));
-  };
-  const endOf = (index: number) => {
-    const next = buckets[index + 1]?.start;
-    if (next) return dayBefore(next);
-    return bucketEnd(buckets[index]?.start ?? '', bucket);
+    if (!box || box.width === 0) return min;
+    return min + Math.max(0, Math.min(1, (event.clientX - box.left) / box.width)) * (max - min);
   };
   const choose = (first: number, last: number) => {
-    const low = Math.min(first, last);
-    const high = Math.max(first, last);
-    const start = buckets[low]?.start;
-    if (!start) return;
-    navigate(withParams(location, { from: start.slice(0, 10), to: endOf(high), cursor: undefined }));
+    if (spans.length === 0) return;
+    let low = Math.min(first, last);
+    let high = Math.max(first, last);
+    if (x(high) - x(low) < 4) {
+      // A click, not a drag: the bucket under the pointer.
+      const hit = spans.find((span) => span.start <= low && low < span.end);
+      if (!hit) return;
+      low = hit.start;
+      high = hit.end - DAY_MS;
+    }
+    navigate(withParams(location, { from: isoDay(low), to: isoDay(high), cursor: undefined }));
   };
-  const shaded = drag ?? rangeIndexes(buckets, from, to);
+  const shaded = drag ?? (from || to ? { from: from ? dayMs(from) : min, to: to ? dayMs(to) + DAY_MS : max } : undefined);
+  const ticks = spans.length === 0 ? [] : (compact ? [0, 0.5, 1] : [0, 0.25, 0.5, 0.75, 1]).map((share) => ({ share, label: isoDay(min + share * (max - min - DAY_MS)).slice(0, bucket === 'year' ? 4 : bucket === 'month' ? 7 : 10) }));
 
   return (
     <section className={compact ? 'timeline compact' : 'timeline'} aria-label="Timeline">
@@ -82,20 +89,20 @@ export function Timeline({ location, compact = false }: { location: Location; co
           aria-label={describe(buckets)}
           onPointerDown={(event) => {
             event.currentTarget.setPointerCapture(event.pointerId);
-            const index = indexAt(event);
-            setDrag({ from: index, to: index });
+            const time = timeAt(event);
+            setDrag({ from: time, to: time });
           }}
-          onPointerMove={(event) => drag && setDrag({ ...drag, to: indexAt(event) })}
+          onPointerMove={(event) => drag && setDrag({ ...drag, to: timeAt(event) })}
           onPointerUp={() => {
             if (drag) choose(drag.from, drag.to);
             setDrag(undefined);
           }}
         >
-          {shaded ? <rect className="brush" x={Math.min(shaded.from, shaded.to) * step} width={(Math.abs(shaded.to - shaded.from) + 1) * step} y={0} height={HEIGHT} /> : null}
-          {buckets.map((item, index) => {
+          {shaded ? <rect className="brush" x={Math.max(0, x(Math.min(shaded.from, shaded.to)))} width={Math.max(2, Math.abs(x(shaded.to) - x(shaded.from)))} y={0} height={HEIGHT} /> : null}
+          {spans.map(({ item, start, end }) => {
             const height = (item.incidents / maxIncidents) * (HEIGHT - 10);
             return (
-              <rect key={item.start} className="bar" x={index * step + step * 0.1} width={Math.max(1, step * 0.8)} y={HEIGHT - height} height={height}>
+              <rect key={item.start} className="bar" x={x(start)} width={Math.max(2, (x(end) - x(start)) * 0.85)} y={HEIGHT - height} height={height}>
                 <title>{`${item.start.slice(0, 10)}: ${item.incidents} incidents, ${item.reports} reports, ${item.killed} killed`}</title>
               </rect>
             );
@@ -103,10 +110,17 @@ export function Timeline({ location, compact = false }: { location: Location; co
           <polyline
             className="reports-line"
             fill="none"
-            points={buckets.map((item, index) => `${index * step + step / 2},${HEIGHT - (item.reports / maxReports) * (HEIGHT - 10)}`).join(' ')}
+            points={spans.map(({ item, start, end }) => `${(x(start) + x(end)) / 2},${HEIGHT - (item.reports / maxReports) * (HEIGHT - 10)}`).join(' ')}
           />
         </svg>
         {!loading && buckets.length === 0 && !error ? <p className="empty-overlay">No incidents for these filters.</p> : null}
+      </div>
+      <div className="timeline-axis" aria-hidden="true">
+        {ticks.map((tick) => (
+          <span key={tick.share} className={tick.share === 0 ? 'first' : tick.share === 1 ? 'last' : undefined} style={{ left: `${tick.share * 100}%` }}>
+            {tick.label}
+          </span>
+        ))}
       </div>
       <p className="legend">
         <span className="key key-bar" /> incidents <span className="key key-line" /> reports · drag across the chart to choose a period
@@ -121,24 +135,15 @@ function describe(buckets: TimelineBucket[]): string {
   return `Timeline from ${buckets[0]?.start.slice(0, 10)} to ${buckets[buckets.length - 1]?.start.slice(0, 10)}: ${total} incidents`;
 }
 
-function rangeIndexes(buckets: TimelineBucket[], from: string, to: string): { from: number; to: number } | undefined {
-  if (!from && !to) return undefined;
-  let first = -1;
-  let last = -1;
-  buckets.forEach((item, index) => {
-    const start = item.start.slice(0, 10);
-    if ((!from || start >= from.slice(0, 7)) && (!to || start <= to)) {
-      if (first < 0) first = index;
-      last = index;
-    }
-  });
-  return first < 0 ? undefined : { from: first, to: last };
+const DAY_MS = 86_400_000;
+
+function dayMs(iso: string): number {
+  const time = Date.parse(`${iso.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(time) ? 0 : time;
 }
 
-function dayBefore(iso: string): string {
-  const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - 1);
-  return date.toISOString().slice(0, 10);
+function isoDay(time: number): string {
+  return new Date(Math.floor(time / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 }
 
 function bucketEnd(start: string, bucket: Bucket): string {

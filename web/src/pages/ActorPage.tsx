@@ -10,7 +10,7 @@ const RelationGraph = lazy(() => import('../components/RelationGraph'));
 
 function aliasSource(source: Actor['aliases'][number]['source']): string {
   if (!source) return 'source not recorded';
-  if (typeof source === 'string') return source;
+  if (typeof source === 'string') return source.startsWith('report--') ? `report ${source.slice(8, 16)}…` : source;
   if (source.partner) return `partner ${source.partner}`;
   return source.name ?? source.report ?? 'source not recorded';
 }

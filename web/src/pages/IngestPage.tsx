@@ -10,7 +10,7 @@ import { paths } from '../routes';
 /** Fields an analyst may correct before publishing; `api` is the field name `corrections` uses. */
 const CORRECTABLE = [
   { field: 'name', api: 'name', label: 'Name', type: 'text' },
-  { field: 'date', api: 'event_date', label: 'Date', type: 'date' },
+  { field: 'date', api: 'event_date', label: 'Date', type: 'text' },
   { field: 'killed', api: 'victims_killed', label: 'Killed', type: 'number' },
   { field: 'wounded', api: 'wounded', label: 'Wounded', type: 'number' },
 ] as const;
@@ -31,6 +31,7 @@ export default function IngestPage() {
   const [draft, setDraft] = useState<Draft>({ text: '', outlet: '', url: '', published: '', title: '' });
   const [preview, setPreview] = useState<PreviewAnswer | undefined>();
   const [corrections, setCorrections] = useState<Record<string, Partial<Record<Correctable, string>>>>({});
+  const [renamed, setRenamed] = useState<ReadonlySet<string>>(new Set());
   const [busy, setBusy] = useState<'preview' | 'publish' | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [result, setResult] = useState<PublishAnswer | undefined>();
@@ -51,6 +52,7 @@ export default function IngestPage() {
       };
       setPreview(await api.post<PreviewAnswer>('/ingest/preview', body));
       setCorrections({});
+      setRenamed(new Set());
     } catch (failure) {
       setError(errorText(failure));
     } finally {
@@ -99,7 +101,20 @@ export default function IngestPage() {
         <Preview
           preview={preview}
           corrections={corrections}
-          onCorrect={(objectId, field, value) => setCorrections((current) => ({ ...current, [objectId]: { ...current[objectId], [field]: value } }))}
+          onCorrect={(objectId, field, value) => {
+            if (field === 'name') setRenamed((current) => new Set(current).add(objectId));
+            setCorrections((current) => {
+              const next = { ...current[objectId], [field]: value };
+              const incident = preview.incidents.find((item) => item.id === objectId);
+              // A generated name carries the extracted date: it follows the corrected date unless the analyst renamed it.
+              if (field === 'date' && incident && !renamed.has(objectId)) {
+                const extractedDate = currentValue(incident, 'date');
+                const name = incident.name ?? '';
+                if (extractedDate && name.includes(extractedDate) && value) next.name = name.replace(extractedDate, value);
+              }
+              return { ...current, [objectId]: next };
+            });
+          }}
           busy={busy === 'publish'}
           onPublish={async (choice) => {
             setBusy('publish');
@@ -195,7 +210,14 @@ function IncidentCorrection({ incident, values, onCorrect }: { incident: Preview
           return (
             <label key={field} htmlFor={`${id}-${field}`} className={changed ? 'changed' : undefined}>
               {label}
-              <input id={`${id}-${field}`} name={field} type={type} value={values[field] ?? extracted} onChange={(event) => onCorrect(field, event.target.value)} />
+              <input
+                id={`${id}-${field}`}
+                name={field}
+                type={type}
+                value={values[field] ?? extracted}
+                onChange={(event) => onCorrect(field, event.target.value)}
+                {...(field === 'date' ? { placeholder: 'YYYY-MM-DD', pattern: '\\d{4}(-\\d{2}(-\\d{2})?)?', inputMode: 'numeric' as const, title: 'YYYY, YYYY-MM or YYYY-MM-DD' } : {})}
+              />
               <span className="subtle">{changed ? `corrected (extracted: ${extracted || 'nothing'})` : 'as extracted'}</span>
             </label>
           );
@@ -231,9 +253,9 @@ function PublishForm({ onPublish, busy, objects }: { onPublish: (choice: { colle
     >
       <h2 id="publish-title">Publish</h2>
       <ErrorNote error={collections.error ?? groups.error} />
-      <label>
-        Collection
-        <select name="collection" value={chosenCollection} onChange={(event) => setCollection(event.target.value)} required>
+      <div className="field">
+        <label htmlFor="publish-collection">Collection</label>
+        <select id="publish-collection" name="collection" value={chosenCollection} onChange={(event) => setCollection(event.target.value)} required>
           {writable.length === 0 ? <option value="">no collection you may write to</option> : null}
           {writable.map((item) => (
             <option key={item.id} value={item.id}>
@@ -241,31 +263,34 @@ function PublishForm({ onPublish, busy, objects }: { onPublish: (choice: { colle
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Marking
-        <select name="marking" value={marking} onChange={(event) => setMarking(event.target.value as PublishMarking)}>
+      </div>
+      <div className="field">
+        <label htmlFor="publish-marking">Marking</label>
+        <select id="publish-marking" name="marking" value={marking} onChange={(event) => setMarking(event.target.value as PublishMarking)}>
           {PUBLISH_MARKINGS.map((item) => (
             <option key={item} value={item}>
               TLP:{item.toUpperCase()}
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Sharing group
-        <select name="sharingGroup" value={marking === 'amber' ? group : ''} disabled={marking !== 'amber'} onChange={(event) => setGroup(event.target.value)}>
-          <option value="">none (my organisation and the marking's rules)</option>
+      </div>
+      <div className="field">
+        <label htmlFor="publish-group">Sharing group</label>
+        <select id="publish-group" name="sharingGroup" value={marking === 'amber' ? group : ''} disabled={marking !== 'amber'} onChange={(event) => setGroup(event.target.value)}>
+          <option value="">none</option>
           {(groups.data?.items ?? []).map((item) => (
             <option key={item.id} value={item.id}>
               {item.name}
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <p className="hint">
-        {objects} STIX objects will be published. {marking === 'amber' || marking === 'amber+strict' ? 'AMBER reaches only your organisation and the sharing group you choose.' : ''}
-        {marking === 'red' ? 'RED stays with the named recipients only.' : ''}
+        {objects} STIX objects will be published.{' '}
+        {marking === 'amber' ? 'AMBER reaches only your organisation and the sharing group you choose.' : ''}
+        {marking === 'amber+strict' ? 'AMBER+STRICT stays within your organisation; a sharing group applies to AMBER only.' : ''}
+        {marking === 'red' ? 'RED reaches only the named recipients; a sharing group applies to AMBER only.' : ''}
+        {marking === 'clear' || marking === 'green' ? 'Every organisation that reads this collection will see it; a sharing group applies to AMBER only.' : ''}
       </p>
       <button type="submit" disabled={busy || chosenCollection === ''}>
         {busy ? 'Publishing…' : 'Publish'}

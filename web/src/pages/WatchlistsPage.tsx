@@ -48,7 +48,7 @@ export default function WatchlistsPage() {
         <div>
           <h2>Alerts</h2>
           <p className="subtle" role="status">
-            Live updates: {streamState === 'open' ? 'connected' : streamState === 'connecting' ? 'connecting…' : 'disconnected (reload the page to reconnect)'}
+            Live updates: {streamState === 'open' ? 'connected' : streamState === 'connecting' ? 'connecting…' : 'disconnected, retrying…'}
           </p>
           <ErrorNote error={alerts.error} onRetry={alerts.reload} />
           <ol className="alerts" aria-live="polite" aria-label="Alerts, newest first">
