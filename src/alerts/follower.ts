@@ -1,0 +1,201 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { collectionPermissions } from '../access/permissions.js';
+import type { Principal } from '../access/principal.js';
+import { readScopeOf } from '../access/read-scope.js';
+import type { DatabaseSchema } from '../store/schema.js';
+import { nowMicros } from '../store/timestamps.js';
+import { visibilityCondition } from '../store/visibility-sql.js';
+import { recordStep, type NewAlert } from './alert-records.js';
+import { ownerPrincipal } from './alert-viewer.js';
+import { withAlerts, type AlertsDb } from './alerts-schema.js';
+import { matchSubject } from './matcher.js';
+import { buildStepContext, readStepRows } from './step-context.js';
+import { subjectsOf, type Subject } from './subjects.js';
+import type { WatchTerms } from './watchlist-input.js';
+
+/** Rows matched per step of one collection. */
+export const STEP_ROWS = 500;
+/** How often `start()` polls for new rows (REST.md "Following new objects": ~200 ms). */
+export const FOLLOW_INTERVAL_MS = 200;
+
+export interface FollowerDeps {
+  readonly db: Kysely<DatabaseSchema>;
+  readonly log?: Logger;
+  /** Called after a step recorded alerts, so the live stream of this process looks at once. */
+  readonly onAlerts?: () => void;
+  readonly stepRows?: number;
+}
+
+interface WatchlistRow {
+  readonly id: string;
+  readonly userId: string;
+  readonly terms: WatchTerms;
+  readonly createdAt: number;
+  readonly webhook: boolean;
+}
+
+/**
+ * Follows the `objects` table per collection by `date_added` (REST.md
+ * "Following new objects"), whatever wrote the rows — TAXII POST, ingest
+ * publish, CLI import, federation pull, in this process or another — and
+ * raises alerts for the watchlists they match.
+ *
+ * A step reads up to STEP_ROWS rows after the collection's cursor, matches
+ * them as a whole (an incident's pieces arrive together), keeps for each
+ * watchlist owner only what their collection grant and the store's
+ * visibility condition let them see, and records the alerts with the
+ * cursor's move in one transaction (alert-records.ts `recordStep`); when
+ * another server recorded that step first, this one's result is dropped.
+ *
+ * A collection's cursor starts just before the oldest watchlist (nothing
+ * older can match), and a watchlist fires only on rows added after it.
+ */
+export class AlertFollower {
+  private readonly db: AlertsDb;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: FollowerDeps) {
+    this.db = withAlerts(deps.db);
+  }
+
+  /** Polls every `intervalMs` until `stop()`. */
+  start(intervalMs = FOLLOW_INTERVAL_MS): void {
+    const tick = () => {
+      this.running = this.catchUp()
+        .catch((error: unknown) => this.deps.log?.error({ err: error }, 'alert follower step failed'))
+        .finally(() => {
+          if (this.timer !== undefined) this.timer = setTimeout(tick, intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    const timer = this.timer;
+    this.timer = undefined;
+    clearTimeout(timer);
+    await this.running;
+  }
+
+  /** Matches every row added so far, in every collection; returns how many alerts were raised. */
+  async catchUp(): Promise<number> {
+    let raised = 0;
+    for (;;) {
+      const behind = await this.collectionsBehind();
+      if (behind.length === 0) return raised;
+      for (const collection of behind) raised += await this.step(collection);
+    }
+  }
+
+  private async collectionsBehind(): Promise<{ id: string; lastAdded: number; cursor: number | undefined }[]> {
+    const rows = await this.db
+      .selectFrom('collections as c')
+      .leftJoin('alert_cursors as ac', 'ac.collection_id', 'c.id')
+      .select(['c.id', 'c.last_added', 'ac.last_added as cursor'])
+      .execute();
+    return rows
+      .map((row) => ({ id: row.id, lastAdded: Number(row.last_added), cursor: row.cursor === null ? undefined : Number(row.cursor) }))
+      .filter((row) => row.cursor === undefined || row.lastAdded > row.cursor);
+  }
+
+  private async step(collection: { id: string; lastAdded: number; cursor: number | undefined }): Promise<number> {
+    const watchlists = await this.watchlists();
+    const from = collection.cursor ?? (await this.startCursor(collection.id, collection.lastAdded, watchlists));
+    if (watchlists.length === 0) {
+      // Nothing can match: move past what is there without reading it.
+      await recordStep(this.db, { collectionId: collection.id, from, to: Math.max(from, collection.lastAdded) }, [], nowMicros());
+      return 0;
+    }
+    const rows = await readStepRows(this.db, collection.id, from, this.deps.stepRows ?? STEP_ROWS);
+    const last = rows[rows.length - 1]?.dateAdded;
+    if (last === undefined) {
+      // Rows were deleted after last_added moved (TAXII delete): nothing left to match.
+      await recordStep(this.db, { collectionId: collection.id, from, to: collection.lastAdded }, [], nowMicros());
+      return 0;
+    }
+    const subjects = subjectsOf(await buildStepContext(this.db, collection.id, rows));
+    const alerts = await this.decide(collection.id, subjects, watchlists);
+    const inserted = await recordStep(this.db, { collectionId: collection.id, from, to: last }, alerts, nowMicros());
+    if (inserted !== undefined && inserted > 0) this.deps.onAlerts?.();
+    return inserted ?? 0;
+  }
+
+  /** The alerts of a step: matched on everything, then re-matched per owner on the rows that owner may see. */
+  private async decide(collectionId: string, subjects: readonly Subject[], watchlists: readonly WatchlistRow[]): Promise<NewAlert[]> {
+    const byOwner = new Map<string, { watchlist: WatchlistRow; subject: Subject }[]>();
+    for (const watchlist of watchlists) {
+      for (const subject of subjects) {
+        if (subject.newestInStep <= watchlist.createdAt || matchSubject(watchlist.terms, subject) === undefined) continue;
+        byOwner.set(watchlist.userId, [...(byOwner.get(watchlist.userId) ?? []), { watchlist, subject }]);
+      }
+    }
+    const alerts: NewAlert[] = [];
+    for (const [userId, candidates] of byOwner) {
+      const principal = await ownerPrincipal(this.deps.db, userId);
+      if (principal === undefined || !(await collectionPermissions(this.deps.db, principal, collectionId)).canRead) continue;
+      const rows = new Set<number>();
+      for (const { subject } of candidates) {
+        rows.add(subject.row.dateAdded);
+        for (const feature of [...subject.groups, ...subject.persons, ...subject.places]) feature.rows.forEach((r) => rows.add(r));
+      }
+      const visible = await this.visibleRows(collectionId, [...rows], principal);
+      for (const { watchlist, subject } of candidates) {
+        const reasons = matchSubject(watchlist.terms, subject, visible);
+        if (reasons === undefined) continue;
+        alerts.push({
+          watchlistId: watchlist.id,
+          userId,
+          objectId: subject.row.object.id,
+          objectAdded: subject.row.dateAdded,
+          incidentId: subject.kind === 'incident' ? subject.row.object.id : null,
+          title: subject.title,
+          reasons,
+          webhook: watchlist.webhook,
+        });
+      }
+    }
+    return alerts;
+  }
+
+  /** Which of these rows the user may see: the store's visibility condition for their scope, in SQL. */
+  private async visibleRows(collectionId: string, rows: readonly number[], principal: Principal): Promise<Set<number>> {
+    const visible = new Set<number>();
+    const condition = visibilityCondition('o', readScopeOf(principal));
+    for (let start = 0; start < rows.length; start += 500) {
+      let query = this.db
+        .selectFrom('objects as o')
+        .select('o.date_added')
+        .where('o.collection_id', '=', collectionId)
+        .where('o.date_added', 'in', rows.slice(start, start + 500));
+      if (condition !== undefined) query = query.where(condition);
+      for (const row of await query.execute()) visible.add(Number(row.date_added));
+    }
+    return visible;
+  }
+
+  private async watchlists(): Promise<WatchlistRow[]> {
+    const rows = await this.db.selectFrom('watchlists').select(['id', 'user_id', 'terms', 'created_at', 'webhook_url']).execute();
+    return rows.map((row) => ({
+      id: row.id,
+      userId: row.user_id,
+      terms: JSON.parse(row.terms) as WatchTerms,
+      createdAt: Number(row.created_at),
+      webhook: row.webhook_url !== null,
+    }));
+  }
+
+  /** Creates the collection's cursor just before the oldest watchlist (or at its end when there is none); returns where it is. */
+  private async startCursor(collectionId: string, lastAdded: number, watchlists: readonly WatchlistRow[]): Promise<number> {
+    const oldest = Math.min(...watchlists.map((w) => w.createdAt));
+    const start = watchlists.length === 0 ? lastAdded : Math.min(lastAdded, oldest - 1);
+    await this.db
+      .insertInto('alert_cursors')
+      .values({ collection_id: collectionId, last_added: start, updated_at: nowMicros() })
+      .onConflict((oc) => oc.column('collection_id').doNothing())
+      .execute();
+    const row = await this.db.selectFrom('alert_cursors').select('last_added').where('collection_id', '=', collectionId).executeTakeFirstOrThrow();
+    return Number(row.last_added);
+  }
+}
