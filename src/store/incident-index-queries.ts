@@ -90,6 +90,41 @@ export class IncidentQueries {
     return rows.map(normaliseRow);
   }
 
+  /**
+   * The newest version the viewer may see of each of `ids`, from one
+   * collection or (without `collectionId`) any readable one: what detail
+   * pages read besides the index.
+   */
+  async objects(viewer: Viewer, ids: readonly string[], collectionId?: string): Promise<Map<string, VisibleObject>> {
+    const found = new Map<string, VisibleObject>();
+    const collections = collectionId === undefined ? viewer.collections : viewer.collections.filter((c) => c === collectionId);
+    const unique = [...new Set(ids)];
+    if (collections.length === 0 || unique.length === 0) return found;
+    for (let start = 0; start < unique.length; start += IDS_PER_QUERY) {
+      let query = this.db
+        .selectFrom('objects as o')
+        .select(['o.id', 'o.json', 'o.collection_id', 'o.date_added', 'o.version', 'o.tlp', 'o.sharing_group', 'o.partner'])
+        .where('o.id', 'in', unique.slice(start, start + IDS_PER_QUERY))
+        .where('o.collection_id', 'in', collections);
+      const visibility = visibilityCondition('o', viewer.scope);
+      if (visibility !== undefined) query = query.where(visibility);
+      for (const row of await query.orderBy('o.version').orderBy('o.date_added').execute()) {
+        found.set(row.id, { ...row, date_added: Number(row.date_added) });
+      }
+    }
+    return found;
+  }
+
+  /** Ids of the relationships indexed from an incident in a collection, and what they point at. */
+  async linksOf(collectionId: string, incidentId: string): Promise<{ id: string; target_ref: string }[]> {
+    return this.db.selectFrom('intel_links').select(['id', 'target_ref']).where('source_ref', '=', incidentId).where('collection_id', '=', collectionId).execute();
+  }
+
+  /** Ids of incidents indexed as attributed to a group (latest versions, any collection), for the actor page. */
+  async incidentsOfGroup(viewer: Viewer, groupId: string, limit: number): Promise<FeedRow[]> {
+    return this.feed(viewer, { groups: [groupId] }, limit - 1);
+  }
+
   /** Map points with coordinates, most casualties first, at most `limit + 1`. */
   async points(viewer: Viewer, filter: IncidentFilter, limit: number): Promise<MapPointRow[]> {
     if (viewer.collections.length === 0) return [];
@@ -227,6 +262,19 @@ export class IncidentQueries {
     return q;
   }
 }
+
+export interface VisibleObject {
+  readonly id: string;
+  readonly json: string;
+  readonly collection_id: string;
+  readonly date_added: number;
+  readonly version: string;
+  readonly tlp: TlpLevel;
+  readonly sharing_group: string | null;
+  readonly partner: string | null;
+}
+
+const IDS_PER_QUERY = 500;
 
 export interface MapPointRow {
   readonly id: string;

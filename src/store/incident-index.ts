@@ -272,3 +272,19 @@ function parse(json: string): StixObject | undefined {
     return undefined;
   }
 }
+
+const shared = new WeakMap<Kysely<DatabaseSchema>, IncidentIndex>();
+
+/**
+ * The one projector of a database connection in this process, so that the
+ * `entente serve` follower and the query paths' `catchUp()` queue behind
+ * each other instead of projecting the same objects twice.
+ */
+export function incidentIndexFor(db: Kysely<DatabaseSchema>): IncidentIndex {
+  let index = shared.get(db);
+  if (index === undefined) {
+    index = new IncidentIndex(db);
+    shared.set(db, index);
+  }
+  return index;
+}
