@@ -2,6 +2,11 @@ import { adminRoutes } from './admin-routes.js';
 import type { RestApi } from './rest-api.js';
 import { partnerRoutes } from './partner-routes.js';
 import { sessionRoutes } from './session-routes.js';
+import { ingestRoutes } from './ingest-routes.js';
+import { intelActorRoutes } from './intel-actors.js';
+import { intelDemoRoutes } from './intel-demo.js';
+import { intelIncidentRoutes } from './intel-incidents.js';
+import { intelReportRoutes } from './intel-reports.js';
 
 /** A REST route module: registers its routes on `api.app` (prefix `/rest/v1`). */
 export type RestRouteModule = (api: RestApi) => void;
@@ -14,4 +19,9 @@ export const restRouteModules: readonly RestRouteModule[] = [
   sessionRoutes,
   adminRoutes,
   partnerRoutes,
+  intelIncidentRoutes,
+  intelReportRoutes,
+  intelActorRoutes,
+  ingestRoutes,
+  intelDemoRoutes,
 ];
