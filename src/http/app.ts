@@ -16,7 +16,8 @@ import { registerTaxiiRoutes, TAXII_MEDIA_TYPE } from '../taxii/server/index.js'
 import { describeAttempt } from './auth-attempt.js';
 import { mapError, routeNotFound, unparsableRequest, type MappedError } from './error-mapper.js';
 import { createAccessAudit } from '../access/access-audit.js';
-import { REST_PREFIX, registerRestApi } from './rest/index.js';
+import { REST_PREFIX, registerRestApi, sendRestError } from './rest/index.js';
+import { mapRestError } from './rest/rest-errors.js';
 import { registerStaticWeb } from './static-web.js';
 
 export interface AppDeps {
@@ -63,7 +64,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // Errors Fastify raises before routing (a path that cannot be decoded, a segment longer than any id)
     // still answer with a TAXII error body, never Fastify's own.
-    frameworkErrors: (error, _request, reply) => sendError(reply, mapError(error)),
+    frameworkErrors: (error, request, reply) =>
+      request.url.startsWith(`${REST_PREFIX}/`) ? sendRestError(reply, mapRestError(error)) : sendError(reply, mapError(error)),
     // A request line or header Node's parser rejects never reaches Fastify: answer it here, alike.
     clientErrorHandler: (error, socket) => answerUnparsable(error, socket),
   });

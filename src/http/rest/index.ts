@@ -79,6 +79,6 @@ function parseJsonBody(text: string, maxDepth: number): unknown {
   return JSON.parse(text);
 }
 
-function sendRestError(reply: FastifyReply, mapped: MappedRestError): FastifyReply {
+export function sendRestError(reply: FastifyReply, mapped: MappedRestError): FastifyReply {
   return reply.code(mapped.status).headers(mapped.headers).send(mapped.body);
 }

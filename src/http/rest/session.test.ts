@@ -123,6 +123,9 @@ function sessionSuite(open: () => Promise<TestStore>): void {
     it('an unknown path is 404 not_found', async () => {
       expectRestError(await restClient(server).get('/no-such-thing'), 404, 'not_found');
     });
+    it('a path segment longer than any id is a REST 404', async () => {
+      expectRestError(await restClient(server, server.auth.admin).get(`/orgs/${'x'.repeat(400)}`), 404, 'not_found');
+    });
     it('TAXII keeps its own error bodies', async () => {
       const answer = await restClient(server).call('GET', '/../../taxii2/');
       expect(answer.status).toBe(401);
