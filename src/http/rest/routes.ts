@@ -1,4 +1,6 @@
 import { adminRoutes } from './admin-routes.js';
+import { correlateRoutes } from './correlate-routes.js';
+import { alertsRoutes } from './alerts-routes.js';
 import type { RestApi } from './rest-api.js';
 import { partnerRoutes } from './partner-routes.js';
 import { sessionRoutes } from './session-routes.js';
@@ -19,9 +21,11 @@ export const restRouteModules: readonly RestRouteModule[] = [
   sessionRoutes,
   adminRoutes,
   partnerRoutes,
+  alertsRoutes,
   intelIncidentRoutes,
   intelReportRoutes,
   intelActorRoutes,
   ingestRoutes,
   intelDemoRoutes,
+  correlateRoutes,
 ];
