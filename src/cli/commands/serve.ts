@@ -7,6 +7,8 @@ import { appendAudit } from '../../access/audit-log.js';
 import { bootstrap } from '../../access/bootstrap.js';
 import { startCorrelationFollower } from '../../correlate/correlation-follower.js';
 import { startPartnerScheduler } from '../../federation/scheduler.js';
+import { declineDemoSet } from '../../http/rest/intel-demo-set.js';
+import { incidentIndexFor } from '../../store/incident-index.js';
 import { openStore } from '../../store/open-store.js';
 import { addDbOption, settingsFrom } from '../command-context.js';
 
@@ -14,6 +16,7 @@ interface ServeFlags {
   db?: string;
   port?: string;
   host?: string;
+  empty?: boolean;
 }
 
 /**
@@ -28,7 +31,8 @@ export function registerServeCommand(program: Command): void {
       .command('serve')
       .description('Run the TAXII 2.1 server (first start creates user admin and prints its password once)')
       .option('--port <port>', 'TCP port (default: ENTENTE_PORT or 8080; 0 picks a free one)')
-      .option('--host <host>', 'address to bind (default: ENTENTE_HOST or 127.0.0.1)'),
+      .option('--host <host>', 'address to bind (default: ENTENTE_HOST or 127.0.0.1)')
+      .option('--empty', 'start empty: the console does not offer to load the demo set'),
   ).action(async (flags: ServeFlags) => {
     const settings = settingsFrom({ db: flags.db, port: flags.port, host: flags.host });
     const logger = pino({ level: settings.logLevel }, pino.destination(2));
@@ -37,6 +41,7 @@ export function registerServeCommand(program: Command): void {
     const { store, db } = await openStore(settings.db);
     try {
       await store.migrate();
+      if (flags.empty === true) await declineDemoSet(db);
       const prepared = await bootstrap({
         db,
         store,
@@ -63,10 +68,12 @@ export function registerServeCommand(program: Command): void {
       process.stdout.write(`${out.join('\n')}\n`);
       const scheduler = startPartnerScheduler({ sync: { db, store, secretKey: settings.secretKey }, log: logger });
       const correlation = startCorrelationFollower({ db, store, log: logger, audit: (event) => appendAudit(db, { ...event, path: 'correlate' }) });
+      const incidentIndex = incidentIndexFor(db).follow(200, (error) => logger.error({ err: error }, 'incident index projection failed'));
       await stopRequested;
       logger.info('stopping');
       await scheduler.stop();
       await correlation.stop();
+      await incidentIndex.stop();
       await server.close();
     } finally {
       await store.close();

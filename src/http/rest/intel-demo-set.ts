@@ -94,3 +94,13 @@ export async function loadDemoSet(
   }
   return { reports, objects, skipped };
 }
+
+/** `entente serve --empty`: the console does not offer the demo set on this database. */
+export async function declineDemoSet(db: Kysely<DatabaseSchema>): Promise<void> {
+  const now = Date.now() * 1000;
+  await db
+    .insertInto('watermarks')
+    .values({ key: DEMO_DECLINED_KEY, value: '1', updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: '1', updated_at: now }))
+    .execute();
+}
