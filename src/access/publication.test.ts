@@ -9,7 +9,7 @@ import { createOrganization, type Organization } from './organizations.js';
 import { withOwnership } from './ownership-schema.js';
 import { publishObjects, type Publisher } from './publication.js';
 import { SHARING_EXTENSION_ID } from './sharing-extension.js';
-import { addGroupMember, createSharingGroup, groupMembersFor, removeGroupMember } from './sharing-groups.js';
+import { addGroupMember, addMemberAs, createSharingGroup, groupMembersFor, membersVisibleTo, removeGroupMember, removeMemberAs } from './sharing-groups.js';
 import { withSharing } from './sharing-schema.js';
 
 const ORIGIN = { address: '192.0.2.1', path: 'POST /test' };
@@ -200,5 +200,44 @@ describe('sharing groups', () => {
     await removeGroupMember(test.opened.db, group.id, d.id, a.id);
     await expect(groupMembersFor(test.opened.db, group.id, d.id)).rejects.toThrow(/No sharing group/);
     await expect(createSharingGroup(test.opened.db, { name: ' g ', ownerOrg: a.id })).rejects.toThrow(/already exists/);
+    // An extender cannot take the owner's right to extend away.
+    await expect(addGroupMember(test.opened.db, group.id, { orgId: a.id, canExtend: false }, b.id)).rejects.toThrow(/always a member that may extend/);
+    expect((await groupMembersFor(test.opened.db, group.id, a.id)).find((m) => m.orgId === a.id)?.canExtend).toBe(true);
+  });
+
+  it('change members as an actor, under the group rules or as an instance admin, each change audited with it', async () => {
+    const { db } = test.opened;
+    const [a, b, c, d] = await Promise.all(['A', 'B', 'C', 'D'].map((name) => createOrganization(db, { name })));
+    if (!a || !b || !c || !d) throw new Error('organisations not created');
+    const group = await createSharingGroup(db, { name: 'g', ownerOrg: a.id, members: [{ orgId: b.id, canExtend: true }, { orgId: c.id, canExtend: false }] });
+    const as = (org: Organization, role: 'reader' | 'contributor' | 'admin' = 'contributor') => ({ userId: `user-${org.name}`, orgId: org.id, role });
+    const origin = { address: null, path: 'cli group add-member' };
+
+    await expect(addMemberAs(db, group.id, { orgId: d.id, canExtend: false }, as(c), origin)).rejects.toThrow(/may not add members/);
+    await expect(addMemberAs(db, group.id, { orgId: d.id, canExtend: false }, as(d), origin)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(addMemberAs(db, group.id, { orgId: a.id, canExtend: false }, as(b), origin)).rejects.toThrow(/always a member that may extend/);
+    await addMemberAs(db, group.id, { orgId: d.id, canExtend: false }, as(b), origin);
+    await expect(membersVisibleTo(db, group.id, as(d, 'reader'))).resolves.toHaveLength(4);
+    await expect(removeMemberAs(db, group.id, d.id, as(b), origin)).rejects.toThrow(/Only the organisation that owns/);
+    await removeMemberAs(db, group.id, d.id, as(a), origin);
+    await expect(membersVisibleTo(db, group.id, as(d, 'reader'))).rejects.toMatchObject({ code: 'not_found' });
+    // An instance admin of an organisation outside the group manages it and reads its members.
+    await addMemberAs(db, group.id, { orgId: d.id, canExtend: true }, as(d, 'admin'), origin);
+    await removeMemberAs(db, group.id, c.id, as(d, 'admin'), origin);
+    expect((await membersVisibleTo(db, group.id, as(d, 'admin'))).map((m) => m.orgId).sort()).toEqual([a.id, b.id, d.id].sort());
+
+    const entries = (await queryAudit(db, {})).filter((e) => e.target === group.id);
+    expect(entries.map((e) => [e.action, e.actorOrg, e.details.org])).toEqual([
+      ['group.member-add', b.id, d.id],
+      ['group.member-remove', a.id, d.id],
+      ['group.member-add', d.id, d.id],
+      ['group.member-remove', d.id, c.id],
+    ]);
+    expect(entries[0]).toMatchObject({ actorUser: 'user-B', path: 'cli group add-member' });
+
+    // The change and its entry commit together: without the audit lock row, neither happens.
+    await withOwnership(db).deleteFrom('audit_append_lock').execute();
+    await expect(removeMemberAs(db, group.id, b.id, as(a), origin)).rejects.toThrow(/append lock/);
+    expect((await membersVisibleTo(db, group.id, as(a))).map((m) => m.orgId)).toContain(b.id);
   });
 });

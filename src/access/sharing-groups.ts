@@ -4,6 +4,9 @@ import { EntenteError } from '../errors.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
+import type { RequestOrigin } from './access-audit.js';
+import { appendAudit } from './audit-log.js';
+import type { Role } from './principal.js';
 import { withSharing } from './sharing-schema.js';
 
 /**
@@ -113,6 +116,9 @@ export async function addGroupMember(
   actorOrg: string,
 ): Promise<void> {
   await requireExtender(db, groupId, actorOrg);
+  if (member.orgId === (await getSharingGroup(db, groupId))?.ownerOrg) {
+    throw new EntenteError('invalid_input', `The owner of sharing group ${groupId} is always a member that may extend it`);
+  }
   const sharing = withSharing(db);
   await sharing.transaction().execute(async (trx) => {
     const updated = await trx
@@ -147,6 +153,114 @@ export async function removeGroupMember(db: Kysely<DatabaseSchema>, groupId: str
  */
 export async function deleteSharingGroup(db: Kysely<DatabaseSchema>, groupId: string): Promise<void> {
   await withSharing(db).deleteFrom('sharing_groups').where('id', '=', groupId).execute();
+}
+
+/**
+ * Who changes or reads a group's membership: a Principal (REST) or the
+ * command line's actor. An instance admin manages every group; anyone else
+ * acts for its organisation under the group's rules.
+ */
+export interface GroupActor {
+  readonly userId: string | null;
+  readonly orgId: string;
+  readonly role: Role;
+}
+
+/**
+ * Adds a member, or changes whether it may extend the group, and records it in
+ * the audit log in the same transaction. Allowed to an instance admin and to
+ * members that may extend the group. The owner's own membership is not
+ * changed this way: it is always a member that may extend.
+ */
+export async function addMemberAs(
+  db: Kysely<DatabaseSchema>,
+  groupId: string,
+  member: GroupMember,
+  actor: GroupActor,
+  origin: RequestOrigin,
+): Promise<void> {
+  const group = await requireVisibleGroup(db, groupId, actor);
+  if (member.orgId === group.ownerOrg) throw new EntenteError('invalid_input', `The owner of sharing group ${group.name} is always a member that may extend it`);
+  await db.transaction().execute(async (trx) => {
+    if (actor.role !== 'admin') await requireExtender(trx, groupId, actor.orgId);
+    const sharing = withSharing(trx);
+    const updated = await sharing
+      .updateTable('sharing_group_members')
+      .set({ can_extend: member.canExtend ? 1 : 0 })
+      .where('group_id', '=', groupId)
+      .where('org_id', '=', member.orgId)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) {
+      await sharing
+        .insertInto('sharing_group_members')
+        .values({ group_id: groupId, org_id: member.orgId, can_extend: member.canExtend ? 1 : 0 })
+        .execute();
+    }
+    await appendAudit(trx, {
+      action: 'group.member-add',
+      actorUser: actor.userId,
+      actorOrg: actor.orgId,
+      target: groupId,
+      ...origin,
+      details: { org: member.orgId, canExtend: member.canExtend },
+    });
+  });
+}
+
+/**
+ * Removes a member (never the owner) and records it in the audit log in the
+ * same transaction. Allowed to the owner organisation and instance admins.
+ * What the group's AMBER objects showed the member is hidden from its next query.
+ */
+export async function removeMemberAs(
+  db: Kysely<DatabaseSchema>,
+  groupId: string,
+  orgId: string,
+  actor: GroupActor,
+  origin: RequestOrigin,
+): Promise<void> {
+  const group = await requireVisibleGroup(db, groupId, actor);
+  if (actor.role !== 'admin' && group.ownerOrg !== actor.orgId) {
+    throw new EntenteError('forbidden', `Only the organisation that owns sharing group ${group.name} (or an instance admin) removes its members`);
+  }
+  if (orgId === group.ownerOrg) throw new EntenteError('invalid_input', 'The owner of a sharing group stays a member of it');
+  await db.transaction().execute(async (trx) => {
+    const removed = await withSharing(trx)
+      .deleteFrom('sharing_group_members')
+      .where('group_id', '=', groupId)
+      .where('org_id', '=', orgId)
+      .executeTakeFirst();
+    if (removed.numDeletedRows === 0n) throw new EntenteError('not_found', `Organisation ${orgId} is not a member of sharing group ${group.name}`);
+    await appendAudit(trx, { action: 'group.member-remove', actorUser: actor.userId, actorOrg: actor.orgId, target: groupId, ...origin, details: { org: orgId } });
+  });
+}
+
+/** A group's members, for an instance admin or a member organisation; to anyone else the group does not exist. */
+export async function membersVisibleTo(db: Kysely<DatabaseSchema>, groupId: string, actor: GroupActor): Promise<GroupMember[]> {
+  await requireVisibleGroup(db, groupId, actor);
+  const members = await withSharing(db)
+    .selectFrom('sharing_group_members')
+    .select(['org_id', 'can_extend'])
+    .where('group_id', '=', groupId)
+    .orderBy('org_id')
+    .execute();
+  return members.map((m) => ({ orgId: m.org_id, canExtend: Number(m.can_extend) !== 0 }));
+}
+
+/** The group, when `actor` is an instance admin or its organisation is a member; `not_found` otherwise, as for a missing group. */
+async function requireVisibleGroup(db: Kysely<DatabaseSchema>, groupId: string, actor: GroupActor): Promise<SharingGroup> {
+  const group = await getSharingGroup(db, groupId);
+  const member =
+    group !== undefined &&
+    (actor.role === 'admin' ||
+      (await withSharing(db)
+        .selectFrom('sharing_group_members')
+        .select('org_id')
+        .where('group_id', '=', groupId)
+        .where('org_id', '=', actor.orgId)
+        .executeTakeFirst()) !== undefined);
+  if (!member) throw new EntenteError('not_found', `No sharing group with id "${groupId}" that your organisation belongs to`);
+  return group;
 }
 
 async function requireExtender(db: Kysely<DatabaseSchema>, groupId: string, actorOrg: string): Promise<void> {

@@ -5,6 +5,7 @@ import { findUserByUsername } from '../../access/users.js';
 import { EntenteError } from '../../errors.js';
 import { microsToTimestamp } from '../../store/timestamps.js';
 import { addDbOption, printData, withStore } from '../command-context.js';
+import { parseDateOption } from '../date-option.js';
 
 interface QueryFlags {
   db?: string;
@@ -14,15 +15,6 @@ interface QueryFlags {
   since?: number;
   limit?: number;
   json?: boolean;
-}
-
-/** An ISO 8601 date or date-time, as microseconds since the epoch. */
-function parseSince(value: string): number {
-  const millis = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(millis)) {
-    throw new InvalidArgumentError(`"${value}" is not a date such as 2026-11-01 or 2026-11-01T12:00:00Z`);
-  }
-  return millis * 1000;
 }
 
 function parseLimit(value: string): number {
@@ -43,7 +35,7 @@ export function registerAuditCommands(program: Command): void {
       .option('--user <username>', 'entries by this user')
       .option('--org <org>', 'entries by this organisation (name or id)')
       .option('--object <id>', 'entries about this STIX object')
-      .option('--since <date>', 'entries at or after this date, e.g. 2026-11-01', parseSince)
+      .option('--since <date>', 'entries at or after this date, e.g. 2026-11-01 or 2026-11-01T12:00:00Z', parseDateOption)
       .option('--limit <n>', 'at most this many entries (default 1000)', parseLimit)
       .option('--json', 'print a JSON array'),
   ).action(async (flags: QueryFlags) => {

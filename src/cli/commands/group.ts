@@ -1,30 +1,60 @@
 import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
 import { appendAudit } from '../../access/audit-log.js';
-import { resolveOrganization } from '../../access/organizations.js';
-import { createSharingGroup, deleteSharingGroup, listSharingGroups, resolveSharingGroup } from '../../access/sharing-groups.js';
-import { withSharing } from '../../access/sharing-schema.js';
+import { getOrganization, resolveOrganization, type Organization } from '../../access/organizations.js';
+import {
+  addMemberAs,
+  createSharingGroup,
+  deleteSharingGroup,
+  groupIdsOfOrganization,
+  listSharingGroups,
+  membersVisibleTo,
+  removeMemberAs,
+  resolveSharingGroup,
+  type SharingGroup,
+} from '../../access/sharing-groups.js';
+import { EntenteError, isEntenteError } from '../../errors.js';
+import type { DatabaseSchema } from '../../store/schema.js';
+import { addActorOption, auditedAs, cliOrigin, resolveActor, type CliActor } from '../cli-actor.js';
 import { addDbOption, printData, withStore } from '../command-context.js';
 
-interface AddFlags {
+interface ActorFlags {
   db?: string;
+  as?: string;
+  json?: boolean;
+}
+
+interface AddFlags extends ActorFlags {
   owner: string;
   member: string[];
   extender: string[];
-  json?: boolean;
+}
+
+interface MemberFlags extends ActorFlags {
+  org: string;
+  canExtend?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** A group command's options: the database, who acts, and JSON output. */
+function groupCommand(command: Command): Command {
+  return addActorOption(addDbOption(command));
+}
+
 /**
- * `entente group add|list|remove`: sharing groups, the audiences TLP:AMBER
- * objects are published to (README "Sharing"). Every change is audited.
+ * `entente group add|list|show|add-member|remove-member|remove`: sharing
+ * groups, the audiences TLP:AMBER objects are published to (README
+ * "Sharing"). Every change is audited with the acting user and organisation
+ * (src/cli/cli-actor.ts); membership changes commit with their audit entry.
+ * A group's members are shown only to its member organisations and admins.
  */
 export function registerGroupCommands(program: Command): void {
-  const group = program.command('group').description('Create, list and remove sharing groups');
+  const group = program.command('group').description('Create, list, show, change and remove sharing groups');
 
-  addDbOption(
+  groupCommand(
     group
       .command('add')
       .description('Create a sharing group and print its id (the id objects name in sharing_group_ref)')
@@ -35,7 +65,11 @@ export function registerGroupCommands(program: Command): void {
       .option('--json', 'print the group as JSON'),
   ).action(async (name: string, flags: AddFlags) => {
     await withStore(flags, async ({ db }) => {
+      const actor = await resolveActor(db, flags.as);
       const owner = await resolveOrganization(db, flags.owner);
+      if (actor.role !== 'admin' && owner.id !== actor.orgId) {
+        throw new EntenteError('forbidden', `"${actor.username ?? 'operator'}" creates sharing groups for its own organisation only; give --owner of that organisation`);
+      }
       const members = [
         ...(await Promise.all(flags.member.map(async (m) => ({ orgId: (await resolveOrganization(db, m)).id, canExtend: false })))),
         ...(await Promise.all(flags.extender.map(async (m) => ({ orgId: (await resolveOrganization(db, m)).id, canExtend: true })))),
@@ -44,22 +78,18 @@ export function registerGroupCommands(program: Command): void {
       await appendAudit(db, {
         action: 'group.add',
         target: created.id,
-        path: 'cli group add',
+        ...auditedAs(actor, 'group add'),
         details: { name: created.name, owner: owner.id, members: members.map((m) => m.orgId) },
       });
       printData(flags.json === true, created, () => created.id);
     });
   });
 
-  addDbOption(group.command('list').description('List sharing groups with their members').option('--json', 'print a JSON array')).action(
-    async (flags: { db?: string; json?: boolean }) => {
+  groupCommand(group.command('list').description('List sharing groups with their members (an organisation sees its own groups)').option('--json', 'print a JSON array')).action(
+    async (flags: ActorFlags) => {
       await withStore(flags, async ({ db }) => {
-        const groups = await listSharingGroups(db);
-        const members = await withSharing(db).selectFrom('sharing_group_members').select(['group_id', 'org_id', 'can_extend']).execute();
-        const listed = groups.map((g) => ({
-          ...g,
-          members: members.filter((m) => m.group_id === g.id).map((m) => ({ orgId: m.org_id, canExtend: Number(m.can_extend) !== 0 })),
-        }));
+        const actor = await resolveActor(db, flags.as);
+        const listed = await Promise.all((await groupsVisibleTo(db, actor)).map(async (g) => ({ ...g, members: await membersVisibleTo(db, g.id, actor) })));
         printData(flags.json === true, listed, () =>
           listed.length === 0
             ? 'No sharing groups.'
@@ -69,17 +99,103 @@ export function registerGroupCommands(program: Command): void {
     },
   );
 
-  addDbOption(
+  groupCommand(
+    group
+      .command('show')
+      .description('Show a sharing group and its members (to its member organisations and admins only)')
+      .argument('<group>', 'the group name or id')
+      .option('--json', 'print the group as JSON'),
+  ).action(async (nameOrId: string, flags: ActorFlags) => {
+    await withStore(flags, async ({ db }) => {
+      const actor = await resolveActor(db, flags.as);
+      const shown = await visibleGroup(db, nameOrId, actor);
+      const members = await membersVisibleTo(db, shown.id, actor);
+      const names = new Map(await Promise.all(members.map(async (m) => [m.orgId, (await getOrganization(db, m.orgId))?.name ?? m.orgId] as const)));
+      printData(flags.json === true, { ...shown, members: members.map((m) => ({ ...m, name: names.get(m.orgId) })) }, () =>
+        [
+          `${shown.name} (${shown.id}), owner ${names.get(shown.ownerOrg) ?? shown.ownerOrg}`,
+          ...members.map((m) => `  ${names.get(m.orgId) ?? m.orgId}\t${m.orgId}${m.canExtend ? '\tmay extend' : ''}`),
+        ].join('\n'),
+      );
+    });
+  });
+
+  groupCommand(
+    group
+      .command('add-member')
+      .description('Add an organisation to a sharing group (or change whether it may extend it); it sees the group’s AMBER objects at once')
+      .argument('<group>', 'the group name or id')
+      .requiredOption('--org <org>', 'the organisation to add (name or id)')
+      .option('--can-extend', 'the organisation may add members too'),
+  ).action(async (nameOrId: string, flags: MemberFlags) => {
+    await withStore(flags, async ({ db }) => {
+      const actor = await resolveActor(db, flags.as);
+      const { found, org } = await memberChange(db, nameOrId, flags.org, actor);
+      await addMemberAs(db, found.id, { orgId: org.id, canExtend: flags.canExtend === true }, actor, cliOrigin('group add-member'));
+      process.stdout.write(`${org.name} is a member of ${found.name}${flags.canExtend === true ? ' and may extend it' : ''}\n`);
+    });
+  });
+
+  groupCommand(
+    group
+      .command('remove-member')
+      .description('Remove an organisation from a sharing group (owner or admin); the group’s AMBER objects are hidden from it at once')
+      .argument('<group>', 'the group name or id')
+      .requiredOption('--org <org>', 'the organisation to remove (name or id)'),
+  ).action(async (nameOrId: string, flags: MemberFlags) => {
+    await withStore(flags, async ({ db }) => {
+      const actor = await resolveActor(db, flags.as);
+      const { found, org } = await memberChange(db, nameOrId, flags.org, actor);
+      await removeMemberAs(db, found.id, org.id, actor, cliOrigin('group remove-member'));
+      process.stdout.write(`${org.name} is no longer a member of ${found.name}\n`);
+    });
+  });
+
+  groupCommand(
     group
       .command('remove')
-      .description('Remove a sharing group: its AMBER objects fall back to their author organisation only')
+      .description('Remove a sharing group (owner or admin): its AMBER objects fall back to their author organisation only')
       .argument('<group>', 'the group name or id'),
-  ).action(async (nameOrId: string, flags: { db?: string }) => {
+  ).action(async (nameOrId: string, flags: ActorFlags) => {
     await withStore(flags, async ({ db }) => {
-      const found = await resolveSharingGroup(db, nameOrId);
+      const actor = await resolveActor(db, flags.as);
+      const found = await visibleGroup(db, nameOrId, actor);
+      if (actor.role !== 'admin' && actor.orgId !== found.ownerOrg) {
+        throw new EntenteError('forbidden', `Only the organisation that owns sharing group ${found.name} (or an admin) removes it`);
+      }
       await deleteSharingGroup(db, found.id);
-      await appendAudit(db, { action: 'group.remove', target: found.id, path: 'cli group remove', details: { name: found.name, owner: found.ownerOrg } });
+      await appendAudit(db, { action: 'group.remove', target: found.id, ...auditedAs(actor, 'group remove'), details: { name: found.name, owner: found.ownerOrg } });
       process.stdout.write(`Removed sharing group ${found.name} (${found.id})\n`);
     });
   });
+}
+
+/** Every group for an admin; otherwise the groups the actor's organisation belongs to. */
+async function groupsVisibleTo(db: Kysely<DatabaseSchema>, actor: CliActor): Promise<SharingGroup[]> {
+  const groups = await listSharingGroups(db);
+  if (actor.role === 'admin') return groups;
+  const own = new Set(await groupIdsOfOrganization(db, actor.orgId));
+  return groups.filter((g) => own.has(g.id));
+}
+
+/** The group a command names, when the actor may see it; one it may not see is not found, exactly like a missing one. */
+async function visibleGroup(db: Kysely<DatabaseSchema>, nameOrId: string, actor: CliActor): Promise<SharingGroup> {
+  const hidden = new EntenteError('not_found', `No sharing group named or with id "${nameOrId}" that your organisation belongs to`);
+  try {
+    const found = await resolveSharingGroup(db, nameOrId);
+    await membersVisibleTo(db, found.id, actor);
+    return found;
+  } catch (error) {
+    throw isEntenteError(error) && error.code === 'not_found' ? hidden : error;
+  }
+}
+
+/** The group and organisation a member command names. */
+async function memberChange(
+  db: Kysely<DatabaseSchema>,
+  nameOrId: string,
+  orgNameOrId: string,
+  actor: CliActor,
+): Promise<{ found: SharingGroup; org: Organization }> {
+  return { found: await visibleGroup(db, nameOrId, actor), org: await resolveOrganization(db, orgNameOrId) };
 }

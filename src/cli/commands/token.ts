@@ -1,25 +1,19 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { appendAudit } from '../../access/audit-log.js';
 import { createToken, listTokens, revokeToken } from '../../access/tokens.js';
 import { requireUser } from '../../access/users.js';
 import { microsToTimestamp } from '../../store/timestamps.js';
+import { ACTOR_FLAGS, ACTOR_HELP, auditedAs, requireAdmin, resolveActor } from '../cli-actor.js';
 import { addDbOption, printData, withStore } from '../command-context.js';
+import { parseDateOption } from '../date-option.js';
 
 interface CreateFlags {
   db?: string;
+  as?: string;
   readOnly?: boolean;
   expires?: number;
   label?: string;
   json?: boolean;
-}
-
-/** An ISO 8601 date or date-time, as microseconds since the epoch. */
-function parseExpiry(value: string): number {
-  const millis = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(millis)) {
-    throw new InvalidArgumentError(`"${value}" is not a date such as 2027-01-31 or 2027-01-31T12:00:00Z`);
-  }
-  return millis * 1000;
 }
 
 function shownTime(micros: number | null): string {
@@ -36,12 +30,15 @@ export function registerTokenCommands(program: Command): void {
       .description('Create an API token for a user and print it once (only its hash is kept)')
       .argument('<username>', 'the owner')
       .option('--read-only', 'the token may read but never write')
-      .option('--expires <date>', 'expiry, e.g. 2027-01-31 or 2027-01-31T12:00:00Z', parseExpiry)
+      .option('--expires <date>', 'expiry, e.g. 2027-01-31 or 2027-01-31T12:00:00Z', parseDateOption)
       .option('--label <text>', 'a note saying what the token is for')
+      .option(ACTOR_FLAGS, ACTOR_HELP)
       .option('--json', 'print {"id", "token", …} as JSON'),
   ).action(async (username: string, flags: CreateFlags) => {
     await withStore(flags, async ({ db }) => {
+      const actor = await resolveActor(db, flags.as);
       const owner = await requireUser(db, username);
+      if (owner.id !== actor.userId) requireAdmin(actor, "create another user's tokens");
       const { token: secret, record } = await createToken(db, {
         userId: owner.id,
         scope: flags.readOnly === true ? 'read' : 'read-write',
@@ -49,7 +46,12 @@ export function registerTokenCommands(program: Command): void {
         ...(flags.label !== undefined ? { label: flags.label } : {}),
       });
       // The token's id and scope only: never the secret.
-      await appendAudit(db, { action: 'token.create', target: record.id, path: 'cli token create', details: { user: owner.id, scope: record.scope, expiresAt: record.expiresAt } });
+      await appendAudit(db, {
+        action: 'token.create',
+        target: record.id,
+        ...auditedAs(actor, 'token create'),
+        details: { user: owner.id, scope: record.scope, expiresAt: record.expiresAt },
+      });
       printData(
         flags.json === true,
         {
@@ -92,11 +94,15 @@ export function registerTokenCommands(program: Command): void {
     });
   });
 
-  addDbOption(token.command('revoke').description('Revoke a token by its id').argument('<id>')).action(
-    async (id: string, flags: { db?: string }) => {
+  addDbOption(token.command('revoke').description('Revoke a token by its id').argument('<id>').option(ACTOR_FLAGS, ACTOR_HELP)).action(
+    async (id: string, flags: { db?: string; as?: string }) => {
       await withStore(flags, async ({ db }) => {
+        const actor = await resolveActor(db, flags.as);
+        if (actor.role !== 'admin' && !(actor.userId !== null && (await listTokens(db, actor.userId)).some((t) => t.id === id))) {
+          requireAdmin(actor, "revoke another user's tokens");
+        }
         await revokeToken(db, id);
-        await appendAudit(db, { action: 'token.revoke', target: id, path: 'cli token revoke' });
+        await appendAudit(db, { action: 'token.revoke', target: id, ...auditedAs(actor, 'token revoke') });
         process.stdout.write(`Revoked token ${id}\n`);
       });
     },

@@ -6,11 +6,13 @@ import { generatePassword } from '../../access/passwords.js';
 import { checkRole, createUser, listUsers, ROLES } from '../../access/users.js';
 import { EntenteError } from '../../errors.js';
 import type { Role } from '../../access/principal.js';
+import { ACTOR_FLAGS, ACTOR_HELP, auditedAs, requireAdmin, resolveActor } from '../cli-actor.js';
 import { addDbOption, printData, withStore } from '../command-context.js';
 import { readStdinText } from '../read-stdin.js';
 
 interface AddFlags {
   db?: string;
+  as?: string;
   org?: string;
   role: Role;
   password?: string;
@@ -39,6 +41,7 @@ export function registerUserCommands(program: Command): void {
       .option('--role <role>', `one of ${ROLES.join(', ')}`, parseRole, 'reader')
       .option('--password <password>', 'the password (at least 12 characters; visible to other local users, prefer --password-stdin)')
       .option('--password-stdin', 'read the password from stdin')
+      .option(ACTOR_FLAGS, ACTOR_HELP)
       .option('--json', 'print the new user as JSON'),
   ).action(async (username: string, flags: AddFlags) => {
     if (flags.password !== undefined && flags.passwordStdin === true) {
@@ -47,9 +50,11 @@ export function registerUserCommands(program: Command): void {
     const given = flags.passwordStdin === true ? (await readStdinText()).replace(/\r?\n$/, '') : flags.password;
     const password = given ?? generatePassword();
     await withStore(flags, async ({ db }) => {
+      const actor = await resolveActor(db, flags.as);
+      requireAdmin(actor, 'add users');
       const org = flags.org !== undefined ? await resolveOrganization(db, flags.org) : await ensureLocalOrganization(db);
       const created = await createUser(db, { orgId: org.id, username, role: flags.role, password });
-      await appendAudit(db, { action: 'user.add', target: created.id, path: 'cli user add', details: { username, org: org.id, role: created.role } });
+      await appendAudit(db, { action: 'user.add', target: created.id, ...auditedAs(actor, 'user add'), details: { username, org: org.id, role: created.role } });
       const generated = given === undefined ? { password } : {};
       printData(
         flags.json === true,
