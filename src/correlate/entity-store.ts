@@ -20,6 +20,8 @@ import { foldWord, nameKey, nameTokens } from './name-keys.js';
  */
 export interface EntityAlias {
   readonly alias: string;
+  /** The object (mention) that carries it. */
+  readonly mentionId: string;
   readonly introducedBy: { readonly report?: string; readonly partner?: string };
   /** When it was recorded, microseconds since the epoch. */
   readonly at: number;
@@ -103,6 +105,7 @@ export class EntityStore {
       mentions: ids,
       aliases: aliases.map((a) => ({
         alias: a.alias,
+        mentionId: a.mention_id,
         introducedBy: { ...(a.report_id !== '' ? { report: a.report_id } : {}), ...(a.partner !== '' ? { partner: a.partner } : {}) },
         at: Number(a.added_at),
       })),

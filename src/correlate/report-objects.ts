@@ -128,3 +128,8 @@ function refsOf(report: StixObject): string[] {
   const refs = Array.isArray(report.object_refs) ? report.object_refs.filter((r): r is string => typeof r === 'string') : [];
   return typeof report.created_by_ref === 'string' ? [...refs, report.created_by_ref] : refs;
 }
+
+/** Which of `ids` the restriction lets the reader see (in any version), for a 404 that hides as a missing id would. */
+export async function visibleObjectIds(db: Kysely<DatabaseSchema>, ids: readonly string[], restriction: ReadRestriction): Promise<Set<string>> {
+  return new Set((await latestRows(db, ids, restriction)).map((r) => r.id));
+}
