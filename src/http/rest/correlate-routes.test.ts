@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAudit } from '../../access/audit-log.js';
 import { withCorrelation } from '../../correlate/correlation-schema.js';
-import { Correlator } from '../../correlate/correlator.js';
+import { CorrelationFollower } from '../../correlate/correlation-follower.js';
+import { Correlator, canonicalIdOf } from '../../correlate/correlator.js';
 import { CITIES } from '../../correlate/test-incidents.js';
 import { buildReport, storeReport, type BuiltReport } from '../../correlate/test-reports.js';
 import { openSqliteForTest } from '../../store/test-backends.js';
@@ -103,5 +104,20 @@ describe('REST /entities', () => {
     const incident = await restClient(server, server.auth.admin).post(`/entities/${seen.incidentId}/split`, { members: [hidden.incidentId] });
     expect(incident.status, incident.text).toBe(200);
     expect(incident.body).toMatchObject({ kind: 'incident', moved: [hidden.incidentId] });
+  });
+});
+
+describe('correlation of what arrives over TAXII (entente ingest --publish posts there)', () => {
+  it('correlates a report published through TAXII Add Objects into the canonical incident of its event', async () => {
+    const published = buildReport({ outlet: 'Reuters', published: '2024-12-16', date: '2024-12-15', place: CITIES.paris });
+    const response = await fetch(`${server.apiRoot}collections/${server.sharedId}/objects/`, {
+      method: 'POST',
+      headers: { authorization: server.auth.writer, 'content-type': 'application/taxii+json;version=2.1', accept: 'application/taxii+json;version=2.1' },
+      body: JSON.stringify({ objects: published.objects }),
+    });
+    expect(response.status).toBe(202);
+    const follower = new CorrelationFollower(server.db, new Correlator(server.db, server.store));
+    expect(await follower.catchUp()).toBeGreaterThanOrEqual(1);
+    expect(await canonicalIdOf(server.db, published.incidentId)).toBe(await canonicalIdOf(server.db, seen.incidentId));
   });
 });
