@@ -68,12 +68,12 @@ function serve(db: string, port: number, env: NodeJS.ProcessEnv): Promise<{ chil
   });
 }
 
-export async function startInstance(name: string, cleanups: (() => Promise<void> | void)[]): Promise<Instance> {
+export async function startInstance(name: string, cleanups: (() => Promise<void> | void)[], extraEnv: Record<string, string> = {}): Promise<Instance> {
   const temp = tempDir();
   cleanups.push(() => temp.remove());
   const db = join(temp.dir, `${name}.db`);
   const adminToken = `${name}-admin-token-${randomUUID()}`;
-  const env = cleanEnv({ ENTENTE_SECRET_KEY: SECRET, ENTENTE_ADMIN_TOKEN: adminToken });
+  const env = cleanEnv({ ENTENTE_SECRET_KEY: SECRET, ENTENTE_ADMIN_TOKEN: adminToken, ...extraEnv });
   let running = await serve(db, 0, env);
   let child: ChildProcess | undefined = running.child;
   const opened = await openStore(db);

@@ -42,6 +42,8 @@ export interface SyncDeps {
   /** Transport settings (retry policy, timeouts) for the partners' TAXII clients. */
   readonly transport?: Omit<TransportOptions, 'auth'>;
   readonly pageSize?: number;
+  /** Most objects per pushed envelope (push.ts; default 500). */
+  readonly envelopeSize?: number;
   readonly health?: HealthPolicy;
   /** Ends runs between two pages (shutdown). */
   readonly signal?: AbortSignal;
@@ -163,6 +165,7 @@ async function runPushRule(
         db: deps.db,
         store: deps.store,
         client,
+        ...(deps.envelopeSize !== undefined ? { maxObjects: deps.envelopeSize } : {}),
         ...(deps.signal !== undefined ? { signal: deps.signal } : {}),
         onEnvelope: async (progress) => {
           last = { ...progress, failures: [...progress.failures] };

@@ -11,6 +11,7 @@ import { addDbOption, printData, withStore } from '../command-context.js';
 interface SyncFlags {
   db?: string;
   pageSize?: string;
+  envelopeSize?: string;
   json?: boolean;
 }
 
@@ -29,12 +30,11 @@ export function registerSyncCommand(program: Command): void {
       .description('Pull from and push to partners now (all, or the one named), showing progress')
       .argument('[partner]', 'partner name or id (default: every partner)')
       .option('--page-size <n>', 'objects asked for per page (the partner may send fewer; default 1000)')
+      .option('--envelope-size <n>', 'most objects per pushed envelope (default 500; envelopes also stay within the partner\'s max_content_length)')
       .option('--json', 'print the summary as JSON'),
   ).action(async (name: string | undefined, flags: SyncFlags) => {
-    const pageSize = flags.pageSize === undefined ? undefined : Number(flags.pageSize);
-    if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize > 0)) {
-      throw new EntenteError('invalid_input', `--page-size must be a positive whole number, not "${flags.pageSize ?? ''}"`);
-    }
+    const pageSize = positive('--page-size', flags.pageSize);
+    const envelopeSize = positive('--envelope-size', flags.envelopeSize);
     await withStore(flags, async ({ db, store }, settings) => {
       const partners = name === undefined ? await listPartners(db) : [await requirePartner(db, name)];
       if (partners.length === 0) {
@@ -49,6 +49,7 @@ export function registerSyncCommand(program: Command): void {
           secretKey: settings.secretKey,
           leaseOwner: newLeaseOwner(),
           ...(pageSize !== undefined ? { pageSize } : {}),
+          ...(envelopeSize !== undefined ? { envelopeSize } : {}),
           onProgress: (partner: Partner, rule: PartnerRule, counts: Readonly<PullCounts>) => {
             if (Date.now() - lastShown < PROGRESS_INTERVAL_MS) return;
             lastShown = Date.now();
@@ -61,6 +62,13 @@ export function registerSyncCommand(program: Command): void {
       if (reports.some((r) => r.outcome !== 'ok')) process.exitCode = 1;
     });
   });
+}
+
+function positive(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n > 0)) throw new EntenteError('invalid_input', `${flag} must be a positive whole number, not "${value}"`);
+  return n;
 }
 
 function countsText(c: Readonly<PullCounts>): string {
