@@ -4,6 +4,7 @@ import { describeAttempt } from '../auth-attempt.js';
 import { createRestApi, type RestDeps } from './rest-api.js';
 import { mapRestError, RateLimitedError, restRouteNotFound, type MappedRestError } from './rest-errors.js';
 import { restRouteModules } from './routes.js';
+import { requireStorableText } from './storable-text.js';
 
 export type { RestApi, RestDeps, RestAuditEvent } from './rest-api.js';
 export type { RestRouteModule } from './routes.js';
@@ -41,6 +42,12 @@ export function registerRestApi(app: FastifyInstance, deps: RestDeps): void {
           if (waitMs > 0) throw new RateLimitedError(Math.ceil(waitMs / 1000));
         });
       }
+      // Parameters and bodies reach the routes as text both databases store unchanged.
+      rest.addHook('preValidation', async (request) => {
+        requireStorableText(request.params, '');
+        requireStorableText(request.query, '');
+        requireStorableText(request.body, '');
+      });
       // Answers hold accounts, tokens shown once and intelligence: never cached, never sniffed as another type.
       rest.addHook('onSend', async (_request, reply) => {
         void reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
