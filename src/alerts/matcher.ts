@@ -37,10 +37,11 @@ export function matchSubject(terms: WatchTerms, subject: Subject, visible?: Read
   return reasons;
 }
 
+/** The followed term a feature matches, as the user named it (never a name read from a row they may not see). */
 function firstNamed(terms: readonly NamedTerm[], features: readonly NamedFeature[]): string | undefined {
   for (const feature of features) {
     const term = terms.find((t) => t.ids.includes(feature.id) || feature.names.some((name) => t.names.includes(name)));
-    if (term !== undefined) return feature.label;
+    if (term !== undefined) return term.label;
   }
   return undefined;
 }

@@ -25,7 +25,6 @@ export interface NamedFeature {
   readonly id: string;
   /** Normalised names and aliases; empty when only the id is known. */
   readonly names: readonly string[];
-  readonly label: string;
   readonly rows: readonly number[];
 }
 
@@ -156,11 +155,10 @@ function namedFeatures(
   rows: readonly number[],
   names: (object: StixObject) => string[],
 ): NamedFeature[] {
-  const label = target !== undefined && typeof target.object.name === 'string' ? target.object.name : id;
-  const byId: NamedFeature = { id, names: [], label, rows };
+  const byId: NamedFeature = { id, names: [], rows };
   if (target === undefined) return [byId];
   const known = names(target.object);
-  return known.length === 0 ? [byId] : [byId, { id, names: known, label, rows: [...rows, target.dateAdded] }];
+  return known.length === 0 ? [byId] : [byId, { id, names: known, rows: [...rows, target.dateAdded] }];
 }
 
 function groupNames(object: StixObject): string[] {

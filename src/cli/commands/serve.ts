@@ -5,6 +5,7 @@ import { AuthFailureLimiter } from '../../access/auth-failure-limiter.js';
 import { accessServices } from '../../access/access-services.js';
 import { appendAudit } from '../../access/audit-log.js';
 import { bootstrap } from '../../access/bootstrap.js';
+import { startAlerts } from '../../alerts/index.js';
 import { startCorrelationFollower } from '../../correlate/correlation-follower.js';
 import { startPartnerScheduler } from '../../federation/scheduler.js';
 import { declineDemoSet } from '../../http/rest/intel-demo-set.js';
@@ -67,6 +68,7 @@ export function registerServeCommand(program: Command): void {
       }
       process.stdout.write(`${out.join('\n')}\n`);
       const scheduler = startPartnerScheduler({ sync: { db, store, secretKey: settings.secretKey }, log: logger });
+      const alerts = startAlerts({ db, secretKey: settings.secretKey, log: logger });
       const correlation = startCorrelationFollower({ db, store, log: logger, audit: (event) => appendAudit(db, { ...event, path: 'correlate' }) });
       const incidentIndex = incidentIndexFor(db).follow(200, (error) => logger.error({ err: error }, 'incident index projection failed'));
       await stopRequested;
@@ -74,6 +76,7 @@ export function registerServeCommand(program: Command): void {
       await scheduler.stop();
       await correlation.stop();
       await incidentIndex.stop();
+      await alerts.stop();
       await server.close();
     } finally {
       await store.close();
