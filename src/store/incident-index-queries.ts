@@ -294,8 +294,14 @@ export interface ClusterRow {
   readonly killed: number;
 }
 
+/**
+ * An IN over the terms' primary key rather than a correlated EXISTS, so the
+ * planner may start from the term (a rare group: a few hundred rows, then
+ * sorted) or walk the feed's order and probe (a common attack type), by its
+ * statistics.
+ */
 function hasTerm(kind: TermKind, values: readonly string[]): Expression<SqlBool> {
-  return sql<SqlBool>`exists (select 1 from intel_incident_terms t where t.kind = ${kind} and t.value in (${sql.join(values.map(termValue))}) and t.collection_id = i.collection_id and t.date_added = i.date_added)`;
+  return sql<SqlBool>`(i.collection_id, i.date_added) in (select t.collection_id, t.date_added from intel_incident_terms t where t.kind = ${kind} and t.value in (${sql.join(values.map(termValue))}))`;
 }
 
 function inBox([minLon, minLat, maxLon, maxLat]: readonly [number, number, number, number]): Expression<SqlBool> {
