@@ -1,5 +1,5 @@
 /**
- * `npm run eval:correlate [-- --set DIR] [--details]`
+ * `npm run eval:correlate [-- --set DIR] [--details] [--store]`
  *
  * Ingests every English article of the dev set (src/ingest `ingestText`),
  * clusters the reports' incidents (src/correlate), and prints as Markdown for
@@ -8,16 +8,22 @@
  * each field of the canonical incidents against the incidents' reference
  * values (the labels' final figures), beside how often that value was among
  * the values the clustered reports gave at all: the ceiling for choosing. Defaults to ../shared/data/dev-articles beside the repository.
+ * With `--store`, the reports go through the store-backed correlator (SQL
+ * candidate index, membership tables) instead of the in-memory clusterer.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCanonicalIncident } from '../src/correlate/canonical-incident.js';
 import { MapReliabilityRegistry } from '../src/correlate/grading.js';
+import { withCorrelation } from '../src/correlate/correlation-schema.js';
+import { Correlator } from '../src/correlate/correlator.js';
 import { IncidentClusterer, type Cluster } from '../src/correlate/incident-clusterer.js';
 import { extractIncidentFeatures, type IncidentFeatures } from '../src/correlate/incident-features.js';
 import { reportPlacement } from '../src/correlate/report-placement.js';
 import { ingestText } from '../src/ingest/index.js';
+import type { StixObject } from '../src/stix/stix-object.js';
+import { openStore } from '../src/store/open-store.js';
 import { parseArticle, type IncidentLabel, type LabelFile } from './eval-ingest/labels.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -87,28 +93,68 @@ function checkFields(label: IncidentLabel, cluster: Cluster | undefined): FieldC
 }
 const FIELDS = ['date', 'country', 'city', 'killed', 'wounded', 'perpetrator', 'claimed', 'claim channel'];
 
-function main(): void {
+/** How reports were grouped: each incident's cluster, and the clusters. */
+interface Grouping {
+  clusterOf(incidentId: string): string | undefined;
+  clusters(): Cluster[];
+}
+
+/** The in-memory clusterer (src/correlate/incident-clusterer.ts). */
+function clusterInMemory(reports: readonly ReportBundle[]): Grouping {
+  const clusterer = new IncidentClusterer();
+  for (const report of reports) clusterer.addReport(report.features);
+  return clusterer;
+}
+
+/**
+ * `--store`: the store-backed correlator (src/correlate/correlator.ts) on an
+ * in-memory SQLite, each report stored and then correlated as `entente serve` does.
+ */
+async function clusterThroughStore(reports: readonly ReportBundle[]): Promise<Grouping> {
+  const { store, db } = await openStore(':memory:');
+  await store.migrate();
+  const collection = (await store.createCollection({ title: 'dev articles' })).id;
+  const correlator = new Correlator(db, store);
+  for (const report of reports) {
+    await store.addObjects(collection, report.objects.map((object) => ({ object, json: JSON.stringify(object), tlp: 'green' })), { authorOrg: null, authorUser: null });
+    await correlator.correlateIncidents(report.features.map((f) => f.incidentId));
+  }
+  const rows = await withCorrelation(db).selectFrom('correlation_members').select(['incident_id', 'canonical_id', 'features']).execute();
+  await store.close();
+  const byCanonical = new Map<string, IncidentFeatures[]>();
+  for (const row of rows) byCanonical.set(row.canonical_id, [...(byCanonical.get(row.canonical_id) ?? []), (JSON.parse(row.features) as { features: IncidentFeatures }).features]);
+  const clusterOf = new Map(rows.map((r) => [r.incident_id, r.canonical_id]));
+  const clusters = [...byCanonical].map(([id, members]) => ({ id, members, news: members.some((m) => m.newsStatus === 'news') }));
+  return { clusterOf: (id) => clusterOf.get(id), clusters: () => clusters };
+}
+
+interface ReportBundle {
+  readonly articleId: string;
+  readonly objects: readonly StixObject[];
+  readonly features: IncidentFeatures[];
+}
+
+async function main(): Promise<void> {
   const setDir = option('--set') ?? resolve(REPO_ROOT, '../shared/data/dev-articles');
   const labels = JSON.parse(readFileSync(join(setDir, 'labels.json'), 'utf8')) as LabelFile;
-  const clusterer = new IncidentClusterer();
-  const featuresByReport = new Map<string, IncidentFeatures[]>();
+  const reports: ReportBundle[] = [];
   const files = readdirSync(join(setDir, 'articles')).filter((f) => f.endsWith('.txt')).sort();
   for (const file of files) {
     const article = parseArticle(basename(file, '.txt'), readFileSync(join(setDir, 'articles', file), 'utf8'));
     if ((article.header.language ?? 'en') !== 'en') continue;
     const { bundle } = ingestText(article.body, { ...article.header });
-    const features = extractIncidentFeatures(bundle.objects);
-    featuresByReport.set(article.id, features);
-    clusterer.addReport(features);
+    reports.push({ articleId: article.id, objects: bundle.objects, features: extractIncidentFeatures(bundle.objects) });
   }
+  const throughStore = process.argv.includes('--store');
+  const grouping = throughStore ? await clusterThroughStore(reports) : clusterInMemory(reports);
   const predicted = new Map<string, string>();
   const gold = new Map<string, string>();
-  for (const [articleId, features] of featuresByReport) {
-    predicted.set(articleId, reportPlacement(features, (id) => clusterer.clusterOf(id), clusterer.clusters()) ?? `alone:${articleId}`);
+  for (const { articleId, features } of reports) {
+    predicted.set(articleId, reportPlacement(features, (id) => grouping.clusterOf(id), grouping.clusters()) ?? `alone:${articleId}`);
     gold.set(articleId, labels.incidents.find((i) => i.reports.includes(articleId))?.id ?? `alone:${articleId}`);
   }
   const scores = bCubed(predicted, gold);
-  const clusters = new Map(clusterer.clusters().map((c) => [c.id, c]));
+  const clusters = new Map(grouping.clusters().map((c) => [c.id, c]));
   const checks = labels.incidents.map((label) => {
     const votes = new Map<string, number>();
     for (const report of label.reports) {
@@ -119,7 +165,7 @@ function main(): void {
     return { id: label.id, checks: checkFields(label, best === undefined ? undefined : clusters.get(best)) };
   });
   const pct = (x: number): string => `${(100 * x).toFixed(1)}`;
-  console.log(`Reports (English): ${gold.size}; gold incidents: ${labels.incidents.length}; predicted groups: ${new Set(predicted.values()).size}\n`);
+  console.log(`Reports (English): ${gold.size}; gold incidents: ${labels.incidents.length}; predicted groups: ${new Set(predicted.values()).size}; correlator: ${throughStore ? 'store-backed (SQLite)' : 'in memory'}\n`);
   console.log('| clustering of reports into incidents | precision | recall | F1 |\n|---|---|---|---|');
   console.log(`| B-cubed | ${pct(scores.precision)} | ${pct(scores.recall)} | ${pct(scores.f1)} |\n`);
   console.log('| canonical field | correct / incidents | accuracy | reference value among the reported values |\n|---|---|---|---|');
@@ -137,4 +183,4 @@ function main(): void {
   }
 }
 
-main();
+await main();
