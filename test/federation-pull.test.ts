@@ -221,8 +221,11 @@ describe('federation pull between two instances', () => {
     expect(stored.map((r) => r.json).sort()).toEqual([...texts].sort());
   });
 
-  it('pulls completely from a server that pages differently: small pages, no next, only date headers', async () => {
-    const server = await startFakeTaxii({ pageSize: 4, token: 'fake-token' });
+  it.each([
+    { label: 'only date headers and more', omitMore: false },
+    { label: 'only date headers, never more', omitMore: true },
+  ])('pulls completely from a server that pages differently: small pages, no next, $label', async ({ omitMore }) => {
+    const server = await startFakeTaxii({ pageSize: 4, token: 'fake-token', omitMore });
     cleanups.push(() => server.close());
     const texts = Array.from({ length: 30 }, () => identityText(`identity--${randomUUID()}`, '2025-02-01T00:00:00.000Z'));
     for (const text of texts) server.add(text);
@@ -234,7 +237,8 @@ describe('federation pull between two instances', () => {
     expect(first.rules[0]).toMatchObject({ received: 30, added: 30 });
     expect(rows().map((r) => r.json)).toEqual(texts);
     expect(server.requests.some((url) => url.includes('next='))).toBe(false);
-    expect(server.requests.filter((url) => url.includes('added_after=')).length).toBe(7);
+    // Seven pages after the first, each from the previous one's X-TAXII-Date-Added-Last, and one more that finds nothing.
+    expect(server.requests.filter((url) => url.includes('added_after=')).length).toBe(8);
     expect((await sync(cli)).rules[0]).toMatchObject({ received: 0, added: 0 });
   });
 });

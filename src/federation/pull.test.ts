@@ -50,7 +50,8 @@ describe('pullRule', () => {
     expect(texts.every((t) => validateObject(JSON.parse(t)).length === 0)).toBe(true);
 
     const counts = await pull();
-    expect(counts).toMatchObject({ pages: 4, received: 10, added: 10, duplicate: 0, rejected: 0, filtered: 0 });
+    // Four pages, then one more from where they ended, which brings nothing new.
+    expect(counts).toMatchObject({ pages: 5, received: 10, added: 10, duplicate: 0, rejected: 0, filtered: 0 });
     const stored = await rows();
     expect(stored.map((r) => r.json)).toEqual(texts);
     expect(new Set(stored.map((r) => r.partner))).toEqual(new Set([partner.id]));
@@ -60,6 +61,21 @@ describe('pullRule', () => {
 
     expect(await pull()).toMatchObject({ pages: 1, received: 0, added: 0 });
     expect(await rows()).toHaveLength(10);
+  });
+
+  it('pulls everything in one run from a server that caps its pages and never says "more"', async () => {
+    const { server, pull, rows } = await setUp({ pageSize: 4, omitMore: true });
+    const texts = Array.from({ length: 10 }, () => identity(`identity--${randomUUID()}`, '2025-02-01T00:00:00.000Z'));
+    for (const text of texts) server.add(text);
+    expect(await pull()).toMatchObject({ pages: 4, received: 10, added: 10, duplicate: 0 });
+    expect((await rows()).map((r) => r.json)).toEqual(texts);
+    expect(server.requests.map((url) => new URL(url, 'http://x').searchParams.get('added_after'))).toEqual([
+      null,
+      '2026-01-01T00:00:00.004Z',
+      '2026-01-01T00:00:00.008Z',
+      '2026-01-01T00:00:00.010Z',
+    ]);
+    expect(await pull()).toMatchObject({ pages: 1, received: 0 });
   });
 
   it('adds a newer version beside the old one', async () => {

@@ -53,7 +53,8 @@ export function emptyCounts(): PullCounts {
 /**
  * Pulls one rule incrementally (TAXII 2.1 §5.4 Get Objects, every version):
  * resumes `added_after` the rule's watermark, follows `next` or, from servers
- * that give none, the page's `X-TAXII-Date-Added-Last` (§3.4.2), and stores
+ * that give none, the page's `X-TAXII-Date-Added-Last` (§3.4.2) — and walks
+ * again from where a walk ended until one brings nothing new — and stores
  * each page together with the watermark that follows it in ONE transaction.
  * A crash at any point therefore resumes exactly after the last stored page:
  * nothing is lost, and a re-fetched page's versions are duplicates, never
@@ -68,33 +69,38 @@ export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRu
     version: 'all',
     limit: deps.pageSize ?? 1000,
     ...(rule.filters.types.length > 0 ? { type: rule.filters.types } : {}),
-    ...(watermark !== undefined ? { addedAfter: watermark } : {}),
   };
   const meta = { authorOrg: partner.orgIds[0] ?? null, authorUser: null, partner: partner.id };
   const counts = emptyCounts();
-  for await (const page of deps.client.pages(source.apiRootUrl, source.collectionId, filter)) {
-    counts.pages += 1;
-    counts.received += page.items.length;
-    const incoming: IncomingObject[] = [];
-    page.items.forEach((item, index) => {
-      if (validateObject(item).length > 0) {
-        counts.rejected += 1;
-      } else if (!passesFilters(item, rule.filters)) {
-        counts.filtered += 1;
-      } else {
-        incoming.push(toIncoming(item, page.texts?.[index], deps.unmarkedTlp ?? 'none'));
+  for (;;) {
+    const walkedFrom = watermark;
+    for await (const page of deps.client.pages(source.apiRootUrl, source.collectionId, { ...filter, ...(watermark !== undefined ? { addedAfter: watermark } : {}) })) {
+      counts.pages += 1;
+      counts.received += page.items.length;
+      const incoming: IncomingObject[] = [];
+      page.items.forEach((item, index) => {
+        if (validateObject(item).length > 0) {
+          counts.rejected += 1;
+        } else if (!passesFilters(item, rule.filters)) {
+          counts.filtered += 1;
+        } else {
+          incoming.push(toIncoming(item, page.texts?.[index], deps.unmarkedTlp ?? 'none'));
+        }
+      });
+      // Without a date header the page gives no resume point: keep the last one (a restart re-reads, finding duplicates).
+      const next = page.dateAddedLast ?? watermark;
+      const moved = next !== undefined && next !== watermark;
+      if (incoming.length > 0 || moved) {
+        const results = await deps.store.addObjects(rule.localCollection, incoming, meta, moved ? { watermark: { key, value: next } } : {});
+        for (const result of results) counts[result.status === 'added' ? 'added' : 'duplicate'] += 1;
       }
-    });
-    // Without a date header the page gives no resume point: keep the last one (a restart re-reads, finding duplicates).
-    const next = page.dateAddedLast ?? watermark;
-    const moved = next !== undefined && next !== watermark;
-    if (incoming.length > 0 || moved) {
-      const results = await deps.store.addObjects(rule.localCollection, incoming, meta, moved ? { watermark: { key, value: next } } : {});
-      for (const result of results) counts[result.status === 'added' ? 'added' : 'duplicate'] += 1;
+      watermark = next;
+      await deps.onPage?.(counts);
+      if (deps.signal?.aborted === true) return counts;
     }
-    watermark = next;
-    await deps.onPage?.(counts);
-    if (deps.signal?.aborted === true) break;
+    // `more` is optional in TAXII 2.1 (§3.7): a server that caps its pages and leaves it out seems to end after one page.
+    // So a walk that moved the watermark is followed by another from there, until one brings nothing new.
+    if (watermark === walkedFrom) break;
   }
   return counts;
 }

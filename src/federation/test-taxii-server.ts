@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
  * some servers do: at most `pageSize` objects whatever `limit` asks, no `next`
  * (only `more` and the X-TAXII-Date-Added-First/-Last headers, §3.4.2), and
  * date_added timestamps with millisecond precision. It can ignore
- * `added_after`, answer 503 a number of times, and require a token.
+ * `added_after`, leave `more` out, answer 503 a number of times, and require a token.
  */
 export interface FakeTaxiiOptions {
   readonly pageSize: number;
@@ -17,6 +17,8 @@ export interface FakeTaxiiOptions {
   readonly failures?: number;
   /** Send every object again on every request (a server that ignores added_after). */
   readonly ignoreAddedAfter?: boolean;
+  /** Never send `more` (it is optional, TAXII 2.1 §3.7), even when a page leaves objects out. */
+  readonly omitMore?: boolean;
 }
 
 export interface FakeTaxiiServer {
@@ -67,7 +69,8 @@ export async function startFakeTaxii(options: FakeTaxiiOptions): Promise<FakeTax
     );
     const page = matching.slice(0, options.pageSize);
     if (page.length === 0) return send(response, 200, {});
-    const body = `{"more":${matching.length > page.length},"objects":[${page.map((h) => h.json).join(',')}]}`;
+    const more = options.omitMore === true ? '' : `"more":${matching.length > page.length},`;
+    const body = `{${more}"objects":[${page.map((h) => h.json).join(',')}]}`;
     response.writeHead(200, {
       'content-type': MEDIA,
       'x-taxii-date-added-first': page[0]?.dateAdded ?? '',
