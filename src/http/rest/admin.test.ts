@@ -167,6 +167,8 @@ function adminSuite(open: () => Promise<TestStore>): void {
       expectRestError(await asToken.post(`/users/${writerId}/tokens`, { scope: 'read-write' }), 403, 'forbidden');
       expect((await writer.delete(`/tokens/${created.body.id}`)).status).toBe(204);
       expectRestError(await asToken.get('/session'), 401, 'unauthenticated');
+      const afterRevoke = await writer.get(`/users/${writerId}/tokens`);
+      expect(afterRevoke.body.items.find((t: { id: string }) => t.id === created.body.id)).toMatchObject({ revoked: true });
       expect(await lastAudit('token.revoke')).toMatchObject({ target: created.body.id, actorUser: writerId });
     });
 

@@ -22,6 +22,7 @@ function presentToken(token: ApiToken) {
     label: token.label,
     createdAt: isoTime(token.createdAt),
     expiresAt: isoTimeOrNull(token.expiresAt),
+    revoked: token.revokedAt !== null,
     revokedAt: isoTimeOrNull(token.revokedAt),
     lastUsedAt: isoTimeOrNull(token.lastUsedAt),
   };
