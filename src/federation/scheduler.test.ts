@@ -53,6 +53,8 @@ describe('partner scheduler', () => {
     cleanups.push(() => scheduler.stop());
 
     await until(async () => (await f.store.countObjects(f.collectionId)) === 1, 'the first object');
+    // Added once that run has ended, so that only a later run can bring it.
+    await until(async () => reports.some((r) => r.partner === 'live'), 'the end of the first run');
     server.add(identity(`identity--${randomUUID()}`));
     await until(async () => (await f.store.countObjects(f.collectionId)) === 2, 'the second object, a second later');
     await scheduler.stop();
