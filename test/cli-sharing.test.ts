@@ -1,10 +1,16 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { queryAudit, verifyAuditChain } from '../src/access/audit-log.js';
+import { LOCAL_ORGANIZATION } from '../src/access/bootstrap.js';
+import { createOrganization, findOrganizationByName } from '../src/access/organizations.js';
+import { createSharingGroup } from '../src/access/sharing-groups.js';
+import { createUser } from '../src/access/users.js';
+import { openStore } from '../src/store/open-store.js';
 import { runCli, tempDir } from './cli-harness.js';
 
 // Each case spawns the real command several times; on a loaded 2-core machine a spawn can take seconds.
-vi.setConfig({ testTimeout: 180_000 });
+vi.setConfig({ testTimeout: 400_000 });
 
 let temp: ReturnType<typeof tempDir>;
 let db: string;
@@ -52,10 +58,56 @@ describe('entente group, collection grant and audit', () => {
     const token = JSON.parse((await cli('token', 'create', 'alice', '--json')).stdout) as { id: string; token: string };
     expect((await cli('token', 'revoke', token.id)).code).toBe(0);
     const audit = await cli('audit', '--json');
-    expect((JSON.parse(audit.stdout) as { action: string }[]).map((e) => e.action)).toEqual(['org.add', 'user.add', 'token.create', 'token.revoke']);
+    const entries = JSON.parse(audit.stdout) as { action: string; actorOrg: string | null }[];
+    expect(entries.map((e) => e.action)).toEqual(['org.add', 'user.add', 'token.create', 'token.revoke']);
+    // The command line acts as the instance operator, for the organisation "local".
+    const opened = await openStore(db);
+    const local = await findOrganizationByName(opened.db, LOCAL_ORGANIZATION);
+    await opened.store.close();
+    expect(local).toBeDefined();
+    expect(entries.map((e) => e.actorOrg)).toEqual(entries.map(() => local?.id));
     expect(audit.stdout).not.toContain(token.token);
     expect(audit.stdout).not.toContain('a long enough secret password');
     expect((await cli('audit', 'verify')).code).toBe(0);
+  });
+
+  it('adds, shows and removes group members as an actor; audit entries name the acting user and organisation', async () => {
+    // Set up in-process (each spawned command costs seconds on a loaded machine); the commands under test are spawned.
+    const opened = await openStore(db);
+    await opened.store.migrate();
+    const [a, b, c] = await Promise.all(['Agency A', 'Agency B', 'Agency C'].map((name) => createOrganization(opened.db, { name })));
+    if (!a || !b || !c) throw new Error('organisations not created');
+    const alice = await createUser(opened.db, { orgId: b.id, username: 'alice', role: 'contributor', password: 'a long enough secret password' });
+    await createUser(opened.db, { orgId: c.id, username: 'carol', role: 'reader', password: 'a long enough secret password' });
+    await createSharingGroup(opened.db, { name: 'partners', ownerOrg: a.id, members: [{ orgId: b.id, canExtend: true }] });
+    await opened.store.close();
+
+    expect((await cli('group', 'add-member', 'partners', '--org', 'Agency C', '--as', 'alice')).stdout).toMatch(/Agency C is a member of partners/);
+    const shown = JSON.parse((await cli('group', 'show', 'partners', '--as', 'carol', '--json')).stdout) as { members: { orgId: string }[] };
+    expect(shown.members.map((m) => m.orgId).sort()).toEqual([a.id, b.id, c.id].sort());
+    const notOwner = await cli('group', 'remove-member', 'partners', '--org', 'Agency C', '--as', 'alice');
+    expect(notOwner.code).toBe(1);
+    expect(notOwner.stderr).toMatch(/Only the organisation that owns sharing group partners/);
+    expect((await cli('group', 'remove-member', 'partners', '--org', 'Agency C')).code).toBe(0);
+    const hidden = await cli('group', 'show', 'partners', '--as', 'carol');
+    expect(hidden.code).toBe(1);
+    expect(hidden.stderr).toMatch(/No sharing group named or with id "partners" that your organisation belongs to/);
+    const notAdmin = await cli('user', 'add', 'bob', '--as', 'carol');
+    expect(notAdmin.code).toBe(1);
+    expect(notAdmin.stderr).toMatch(/Only an admin may add users/);
+
+    const reopened = await openStore(db);
+    try {
+      const local = await findOrganizationByName(reopened.db, LOCAL_ORGANIZATION);
+      const entries = await queryAudit(reopened.db, {});
+      expect(entries.map((e) => [e.action, e.actorOrg, e.actorUser, e.path])).toEqual([
+        ['group.member-add', b.id, alice.id, 'cli group add-member'],
+        ['group.member-remove', local?.id, null, 'cli group remove-member'],
+      ]);
+      expect(await verifyAuditChain(reopened.db)).toMatchObject({ ok: true, entries: 2 });
+    } finally {
+      await reopened.store.close();
+    }
   });
 
   it('refuses a second group of the same name and an unknown organisation, with a message', async () => {
