@@ -10,11 +10,11 @@ import { withAlerts, type AlertsDb } from './alerts-schema.js';
 export interface StreamOptions {
   /** Open streams one user may hold on this server; one more answers 429. Default 5. */
   readonly maxPerUser?: number;
-  /** How often the alerts table is looked at while someone listens. Default 200 ms. */
+  /** How often the alerts table is looked at while someone listens. Default 100 ms (one indexed read of one row). */
   readonly pollMs?: number;
 }
 
-const DEFAULTS = { maxPerUser: 5, pollMs: 200 } as const;
+const DEFAULTS = { maxPerUser: 5, pollMs: 100 } as const;
 /** Alerts sent to one listener per look; the rest follow at the next. */
 const PER_LOOK = 100;
 
