@@ -64,6 +64,10 @@ const FASTIFY_CODES: Readonly<Record<string, { status: number; code: string; mes
   FST_ERR_MAX_PARAM_LENGTH: { status: 404, code: 'not_found', message: 'A path segment is longer than any id this server serves' },
 };
 
+/*
+ * A REST 401 carries no WWW-Authenticate challenge: a browser would answer one
+ * with its own password dialog instead of letting the console sign in.
+ */
 function build(status: number, code: string, message: string, details?: Record<string, unknown>): MappedRestError {
   const headers: Record<string, string> = status === 413 ? { connection: 'close' } : {};
   return { status, headers, body: { error: { code, message, ...(details === undefined ? {} : { details }) } }, internal: status >= 500 };

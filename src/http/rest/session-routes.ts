@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { getOrganization } from '../../access/organizations.js';
 import type { Principal } from '../../access/principal.js';
@@ -54,7 +53,7 @@ export function sessionRoutes(api: RestApi): void {
     return { user: await describeUser(api, principal), ...(session === undefined ? {} : { csrfToken: session.csrfToken }) };
   });
 
-  app.delete('/session', async (request: FastifyRequest, reply) => {
+  app.delete('/session', async (request, reply) => {
     const principal = await api.authenticate(request);
     const session = api.sessionOf(request);
     if (session !== undefined) {
