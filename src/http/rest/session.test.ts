@@ -136,3 +136,15 @@ function sessionSuite(open: () => Promise<TestStore>): void {
 
 describe('REST sessions on SQLite', () => sessionSuite(openSqliteForTest));
 describeIfPostgres('REST sessions on PostgreSQL', await postgresProblem(), () => sessionSuite(openPostgresForTest));
+
+describe('REST session cookie behind HTTPS', () => {
+  it('is marked Secure when ENTENTE_PUBLIC_URL is https', async () => {
+    const server = await startTestServer(openSqliteForTest, { publicUrl: 'https://entente.example.org' });
+    try {
+      const answer = await restClient(server).post('/session', { username: 'reader', password: PASSWORD });
+      expect(answer.headers.get('set-cookie')).toMatch(/; HttpOnly; SameSite=Strict; Path=\/; Max-Age=43200; Secure$/);
+    } finally {
+      await server.close();
+    }
+  });
+});
