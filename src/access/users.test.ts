@@ -1,48 +1,35 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deterministicId } from '../stix/identifier.js';
-import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresProblem, type TestStore } from '../store/test-backends.js';
+import type { TestStore } from '../store/test-backends.js';
+import { describeOnBothBackends, freshDatabasePerTest } from './test-database.js';
 import { checkUsername, createUser, findUserByUsername, listUsers, requireUser, setPassword } from './users.js';
 import { createOrganization, listOrganizations, resolveOrganization } from './organizations.js';
 import { verifyPassword } from './passwords.js';
 
-const postgres = await postgresProblem();
-
 /** The same cases on SQLite and on PostgreSQL. */
 function suite(open: () => Promise<TestStore>): void {
-  type Opened = TestStore['opened'];
-  let testStore: TestStore;
-  let opened: Opened;
-
-  beforeEach(async () => {
-    testStore = await open();
-    opened = testStore.opened;
-    await opened.store.migrate();
-  });
-
-  afterEach(async () => {
-    await testStore.dispose();
-  });
+  const opened = freshDatabasePerTest(open);
 
   describe('organisations', () => {
     it('are identities of class organization with a deterministic id by default', async () => {
-      const org = await createOrganization(opened.db, { name: '  Agency A ' });
+      const org = await createOrganization(opened().db, { name: '  Agency A ' });
       expect(org.name).toBe('Agency A');
       expect(org.identityId).toBe(deterministicId('identity', { name: 'Agency A', identity_class: 'organization' }));
       expect(org.defaultTlp).toBe('amber');
     });
 
     it('are unique by name and resolved by name or id', async () => {
-      const org = await createOrganization(opened.db, { name: 'Agency A' });
-      await expect(createOrganization(opened.db, { name: 'Agency A' })).rejects.toMatchObject({ code: 'conflict' });
-      expect((await resolveOrganization(opened.db, 'Agency A')).id).toBe(org.id);
-      expect((await resolveOrganization(opened.db, org.id)).name).toBe('Agency A');
-      await expect(resolveOrganization(opened.db, 'Agency B')).rejects.toMatchObject({ code: 'not_found' });
-      expect(await listOrganizations(opened.db)).toHaveLength(1);
+      const org = await createOrganization(opened().db, { name: 'Agency A' });
+      await expect(createOrganization(opened().db, { name: 'Agency A' })).rejects.toMatchObject({ code: 'conflict' });
+      expect((await resolveOrganization(opened().db, 'Agency A')).id).toBe(org.id);
+      expect((await resolveOrganization(opened().db, org.id)).name).toBe('Agency A');
+      await expect(resolveOrganization(opened().db, 'Agency B')).rejects.toMatchObject({ code: 'not_found' });
+      expect(await listOrganizations(opened().db)).toHaveLength(1);
     });
 
     it('refuse empty names and non-identity ids', async () => {
-      await expect(createOrganization(opened.db, { name: '   ' })).rejects.toMatchObject({ code: 'invalid_input' });
-      await expect(createOrganization(opened.db, { name: 'X', identityId: 'malware--0b1a6c5e-3f5e-4b2a-9c1d-2e3f4a5b6c7d' })).rejects.toMatchObject({
+      await expect(createOrganization(opened().db, { name: '   ' })).rejects.toMatchObject({ code: 'invalid_input' });
+      await expect(createOrganization(opened().db, { name: 'X', identityId: 'malware--0b1a6c5e-3f5e-4b2a-9c1d-2e3f4a5b6c7d' })).rejects.toMatchObject({
         code: 'invalid_input',
       });
     });
@@ -57,36 +44,35 @@ function suite(open: () => Promise<TestStore>): void {
     });
 
     it('are created with an argon2id hash, one role and one organisation', async () => {
-      const org = await createOrganization(opened.db, { name: 'Agency A' });
-      const user = await createUser(opened.db, { orgId: org.id, username: 'ana', role: 'reader', password: 'a long password' });
+      const org = await createOrganization(opened().db, { name: 'Agency A' });
+      const user = await createUser(opened().db, { orgId: org.id, username: 'ana', role: 'reader', password: 'a long password' });
       expect(user).toMatchObject({ orgId: org.id, username: 'ana', role: 'reader', disabled: false });
-      const stored = await findUserByUsername(opened.db, 'ana');
+      const stored = await findUserByUsername(opened().db, 'ana');
       expect(stored?.passwordHash.startsWith('$argon2id$')).toBe(true);
       expect(await verifyPassword(stored?.passwordHash ?? '', 'a long password')).toBe(true);
-      expect((await requireUser(opened.db, 'ana')).id).toBe(user.id);
-      expect(await listUsers(opened.db, org.id)).toHaveLength(1);
+      expect((await requireUser(opened().db, 'ana')).id).toBe(user.id);
+      expect(await listUsers(opened().db, org.id)).toHaveLength(1);
     });
 
     it('refuse duplicates, unknown roles, unknown organisations and short passwords', async () => {
-      const org = await createOrganization(opened.db, { name: 'Agency A' });
+      const org = await createOrganization(opened().db, { name: 'Agency A' });
       const base = { orgId: org.id, username: 'ana', role: 'reader' as const, password: 'a long password' };
-      await createUser(opened.db, base);
-      await expect(createUser(opened.db, base)).rejects.toMatchObject({ code: 'conflict' });
-      await expect(createUser(opened.db, { ...base, username: 'bo', role: 'root' as never })).rejects.toMatchObject({ code: 'invalid_input' });
-      await expect(createUser(opened.db, { ...base, username: 'bo', orgId: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
-      await expect(createUser(opened.db, { ...base, username: 'bo', password: 'short' })).rejects.toMatchObject({ code: 'invalid_input' });
-      await expect(requireUser(opened.db, 'bo')).rejects.toMatchObject({ code: 'not_found' });
+      await createUser(opened().db, base);
+      await expect(createUser(opened().db, base)).rejects.toMatchObject({ code: 'conflict' });
+      await expect(createUser(opened().db, { ...base, username: 'bo', role: 'root' as never })).rejects.toMatchObject({ code: 'invalid_input' });
+      await expect(createUser(opened().db, { ...base, username: 'bo', orgId: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
+      await expect(createUser(opened().db, { ...base, username: 'bo', password: 'short' })).rejects.toMatchObject({ code: 'invalid_input' });
+      await expect(requireUser(opened().db, 'bo')).rejects.toMatchObject({ code: 'not_found' });
     });
 
     it('change passwords', async () => {
-      const org = await createOrganization(opened.db, { name: 'Agency A' });
-      const user = await createUser(opened.db, { orgId: org.id, username: 'ana', role: 'reader', password: 'a long password' });
-      await setPassword(opened.db, user.id, 'another long password');
-      const stored = await findUserByUsername(opened.db, 'ana');
+      const org = await createOrganization(opened().db, { name: 'Agency A' });
+      const user = await createUser(opened().db, { orgId: org.id, username: 'ana', role: 'reader', password: 'a long password' });
+      await setPassword(opened().db, user.id, 'another long password');
+      const stored = await findUserByUsername(opened().db, 'ana');
       expect(await verifyPassword(stored?.passwordHash ?? '', 'another long password')).toBe(true);
     });
   });
 }
 
-describe('on SQLite', () => suite(openSqliteForTest));
-describeIfPostgres('on PostgreSQL', postgres, () => suite(openPostgresForTest));
+await describeOnBothBackends(suite);
