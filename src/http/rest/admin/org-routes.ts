@@ -43,9 +43,12 @@ export function orgRoutes(api: RestApi): void {
     api.requireRole(principal, 'admin');
     api.requireWrite(principal);
     const body = NewOrg.parse(request.body);
-    const created = await createOrganization(deps.db, { name: body.name });
-    if (body.defaultMarking !== undefined) await setDefaultMarking(deps.db, created.id, body.defaultMarking);
-    const org = (await getOrganization(deps.db, created.id)) ?? created;
+    // One transaction: an organisation never exists with a default other than the one asked for.
+    const org = await deps.db.transaction().execute(async (trx) => {
+      const created = await createOrganization(trx, { name: body.name });
+      if (body.defaultMarking !== undefined) await setDefaultMarking(trx, created.id, body.defaultMarking);
+      return (await getOrganization(trx, created.id)) ?? created;
+    });
     await api.audit(request, principal, { action: 'org.add', target: org.id, details: { name: org.name, defaultMarking: org.defaultTlp } });
     return reply.code(201).send(presentOrganization(org));
   });
