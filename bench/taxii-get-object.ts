@@ -9,7 +9,7 @@
 import { pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { readFlags, type BenchFlags } from './lib/args.js';
-import { benchHeaders, collectionObjectsUrl, requireBuild, startEntente } from './lib/entente-process.js';
+import { benchHeaders, collectionObjectsUrl, requireBuild, startEntente, waitUntilIdle } from './lib/entente-process.js';
 import { stixId, typeOf } from './lib/generate-objects.js';
 import { formatMs, markdownTable } from './lib/markdown.js';
 import { preparedCollections } from './lib/prepared-collection.js';
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   for await (const prepared of preparedCollections(flags)) {
     const server = await startEntente(prepared.db, port++);
     try {
+      await waitUntilIdle(server.pid);
       const url = collectionObjectsUrl(server.baseUrl, prepared.collectionId);
       results.push(await getObjectBench(`entente serve (${prepared.backend})`, url, flags, benchHeaders()));
     } finally {

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { readFlags, type BenchFlags } from './lib/args.js';
-import { REPO, RssSampler, benchHeaders, cpuSeconds, collectionObjectsUrl, requireBuild, startEntente, stopChild, waitForHttp, type RunningServer } from './lib/entente-process.js';
+import { REPO, RssSampler, benchHeaders, cpuSeconds, collectionObjectsUrl, requireBuild, startEntente, stopChild, waitForHttp, waitUntilIdle, type RunningServer } from './lib/entente-process.js';
 import { formatMs, formatRate, markdownTable } from './lib/markdown.js';
 import { preparedCollections, type PreparedCollection } from './lib/prepared-collection.js';
 import { mean, quantile } from './lib/stats.js';
@@ -141,6 +141,7 @@ async function main(): Promise<void> {
 export async function pageEntente(prepared: PreparedCollection, flags: BenchFlags, port: number): Promise<PagingResult> {
   const server = await startEntente(prepared.db, port);
   try {
+    await waitUntilIdle(server.pid);
     return await walk(`entente serve (${prepared.backend})`, collectionObjectsUrl(server.baseUrl, prepared.collectionId), flags.pageSize, benchHeaders(), server.pid);
   } finally {
     await server.stop();

@@ -28,8 +28,20 @@ import type { CollectionsTable, DatabaseSchema, StatusesTable } from './schema.j
 import { nowMicros } from './timestamps.js';
 import { isUniqueViolation } from './unique-violation.js';
 
+/** How many collections `getCollection` keeps in memory. */
+const CACHED_COLLECTIONS = 1000;
+
 /** The ObjectStore on SQLite or PostgreSQL, through one Kysely query layer. */
 export class KyselyObjectStore implements ObjectStore {
+  /**
+   * Collections already read. Every TAXII request looks its collection up
+   * first; a collection's id, title, description and alias never change once
+   * created and collections are never deleted, so a row once found stays
+   * true (one round trip less per request). A miss is never remembered: a
+   * collection another server creates is found on the next request.
+   */
+  private readonly collections = new Map<string, Collection>();
+
   constructor(
     private readonly db: Kysely<DatabaseSchema>,
     private readonly dialect: DialectSql,
@@ -45,6 +57,9 @@ export class KyselyObjectStore implements ObjectStore {
     const migrator = new Migrator({
       db: this.db,
       provider: storeMigrations(this.dialect),
+      // Each area numbers its migrations in its own range (0100 sharing, 0200 federation, 0300 store, …), so a
+      // database can already hold a later range when an earlier range gains a migration: run it, do not refuse.
+      allowUnorderedMigrations: true,
       ...(schema ? { migrationTableSchema: schema } : {}),
     });
     const { error, results } = await migrator.migrateToLatest();
@@ -83,8 +98,14 @@ export class KyselyObjectStore implements ObjectStore {
   }
 
   async getCollection(id: string): Promise<Collection | undefined> {
+    const cached = this.collections.get(id);
+    if (cached !== undefined) return cached;
     const row = await this.db.selectFrom('collections').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toCollection(row) : undefined;
+    if (row === undefined) return undefined;
+    const collection = toCollection(row);
+    if (this.collections.size >= CACHED_COLLECTIONS) this.collections.clear();
+    this.collections.set(id, collection);
+    return collection;
   }
 
   async listCollections(): Promise<Collection[]> {

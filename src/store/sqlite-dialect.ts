@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteDialect, sql, type Dialect, type Kysely, type Transaction } from 'kysely';
+import { SqliteDialect, sql, type Dialect, type Kysely, type SqliteDatabase, type Transaction } from 'kysely';
 import type { DialectSql } from './dialect-sql.js';
 import { OBJECT_COLUMNS, type InsertRow, type VersionKey } from './object-columns.js';
 import type { DatabaseSchema } from './schema.js';
@@ -26,7 +26,38 @@ export function createSqlite(path: string): { dialect: Dialect; sql: DialectSql 
   database.pragma('cache_size = -65536');
   database.pragma('temp_store = MEMORY');
   database.pragma('wal_autocheckpoint = 10000');
-  return { dialect: new SqliteDialect({ database }), sql: sqliteSql(database) };
+  return { dialect: new SqliteDialect({ database: withStatementCache(database) }), sql: sqliteSql(database) };
+}
+
+/** How many distinct statements stay prepared: every query shape the server runs, with room to spare. */
+const CACHED_STATEMENTS = 256;
+
+/**
+ * The database as Kysely's SQLite driver sees it, keeping prepared statements
+ * by their SQL text. The driver prepares every query it runs afresh; for a
+ * page or a GET by id, whose SQL carries the visibility and version
+ * conditions, preparing cost more CPU than running the query. A statement is
+ * never run twice at once: the driver holds its one connection for the
+ * length of each query or stream.
+ */
+function withStatementCache(database: Database.Database): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      const cached = statements.get(text);
+      if (cached !== undefined) {
+        // Most recently used last, so the first key is the one to evict.
+        statements.delete(text);
+        statements.set(text, cached);
+        return cached;
+      }
+      const statement = database.prepare(text);
+      statements.set(text, statement);
+      if (statements.size > CACHED_STATEMENTS) statements.delete(statements.keys().next().value as string);
+      return statement;
+    },
+  };
 }
 
 function sqliteSql(database: Database.Database): DialectSql {
