@@ -29,7 +29,8 @@ import { dialectOf } from '../src/store/incident-index.js';
 import { indexReportText } from '../src/store/incident-index-fts.js';
 import { incidentColumns, reportColumns } from '../src/store/incident-index-projection.js';
 import { IncidentQueries, type IncidentFilter, type Viewer } from '../src/store/incident-index-queries.js';
-import { withIncidentIndex, type IncidentIndexTables, type IncidentRow } from '../src/store/incident-index-schema.js';
+import { cellOf } from '../src/store/incident-index-aggregates.js';
+import { withIncidentIndex, type CellCountRow, type DayCountRow, type IncidentIndexTables, type IncidentRow } from '../src/store/incident-index-schema.js';
 import { openStore } from '../src/store/open-store.js';
 import { dropPostgresSchema } from '../src/store/postgres-dialect.js';
 import type { DatabaseSchema } from '../src/store/schema.js';
@@ -82,10 +83,11 @@ function uuid(n: number, kind: number): string {
 async function load(db: Kysely<DatabaseSchema>, sink: Sink, collectionId: string, authorOrg: string, groupId: string): Promise<{ loadSeconds: number; firstId: string }> {
   const started = performance.now();
   const idb = withIncidentIndex(db);
-  const dialect = dialectOf(db);
   const rnd = random(42);
   let dateAdded = Date.parse(NOW) * 1000;
   let firstId = '';
+  const days = new Map<string, DayCountRow>();
+  const cells = new Map<string, CellCountRow>();
   for (let start = 0; start < TOTAL; start += BATCH) {
     const objects: ObjectInsert[] = [];
     const incidents: IncidentRow[] = [];
@@ -136,8 +138,24 @@ async function load(db: Kysely<DatabaseSchema>, sink: Sink, collectionId: string
       });
       dateAdded += 1;
       objects.push(objectRow(collectionId, incident, dateAdded, tlp, authorOrg, groupId));
-      incidents.push({ ...columns, collection_id: collectionId, date_added: dateAdded, version: '2026-11-26T10:00:00.000000Z', latest: 1 });
+      incidents.push({ ...columns, collection_id: collectionId, date_added: dateAdded, version: '2026-11-26T10:00:00.000000Z', latest: 1, tlp });
       for (const t of own) terms.push({ ...t, collection_id: collectionId, date_added: dateAdded });
+      if (tlp !== 'red') {
+        const visibility = { collection_id: collectionId, tlp, author_org: authorOrg, sharing_group: tlp === 'amber' ? groupId : '', date_added: 0 };
+        const dayKey = `${columns.event_day}|${tlp}`;
+        const dayRow = days.get(dayKey) ?? { ...visibility, event_day: columns.event_day, incidents: 0, killed: 0 };
+        dayRow.incidents += 1;
+        dayRow.killed += columns.killed ?? 0;
+        days.set(dayKey, dayRow);
+        const cell = cellOf(lat, lon);
+        const cellKey = `${cell.cy}|${cell.cx}|${tlp}`;
+        const cellRow = cells.get(cellKey) ?? { ...visibility, ...cell, incidents: 0, killed: 0, lat_sum: 0, lon_sum: 0 };
+        cellRow.incidents += 1;
+        cellRow.killed += columns.killed ?? 0;
+        cellRow.lat_sum += lat;
+        cellRow.lon_sum += lon;
+        cells.set(cellKey, cellRow);
+      }
     }
     await sink.write(objects, incidents, terms, reports);
     if (start % 100_000 === 0) process.stderr.write(`  loaded ${start.toLocaleString('en-US')} incidents\n`);
@@ -145,6 +163,10 @@ async function load(db: Kysely<DatabaseSchema>, sink: Sink, collectionId: string
   await db.updateTable('collections').set({ last_added: dateAdded }).where('id', '=', collectionId).execute();
   await idb.insertInto('intel_cursors').values({ collection_id: collectionId, last_added: dateAdded }).execute();
   await sink.close();
+  const dayRows = [...days.values()];
+  const cellRows = [...cells.values()];
+  for (let i = 0; i < dayRows.length; i += 1000) await idb.insertInto('intel_day_counts').values(dayRows.slice(i, i + 1000)).execute();
+  for (let i = 0; i < cellRows.length; i += 1000) await idb.insertInto('intel_cell_counts').values(cellRows.slice(i, i + 1000)).execute();
   await sql`analyze`.execute(db);
   return { loadSeconds: (performance.now() - started) / 1000, firstId };
 }
@@ -265,9 +287,11 @@ async function main(): Promise<void> {
       rows.push(await time(`${who}: feed, one year`, RUNS, feed(viewer, { fromDay: 14_000, toDay: 14_365 })));
       rows.push(await time(`${who}: feed, q=embassy (common word)`, RUNS, feed(viewer, { words: ['embassy'] })));
       rows.push(await time(`${who}: feed, q=w1234 (rare word)`, RUNS, feed(viewer, { words: ['w1234'] })));
-      rows.push(await time(`${who}: map, world clusters (zoom 2)`, Math.min(RUNS, 3), () => queries.clusters(viewer, {}, 360 / 2 ** 5, 1000)));
+      rows.push(await time(`${who}: map, world clusters from counts (zoom 2, GET /incidents/map)`, RUNS, () => queries.countedClusters(viewer, 2, undefined, 1000)));
+      rows.push(await time(`${who}: map, clusters by scan, country=IQ (zoom 2)`, Math.min(RUNS, 3), () => queries.clusters(viewer, { countries: ['IQ'] }, 360 / 2 ** 5, 1000)));
       rows.push(await time(`${who}: map, points in a 2°×2° box`, RUNS, () => queries.points(viewer, { bbox: [10, 20, 12, 22] }, 2000)));
-      rows.push(await time(`${who}: timeline, all (days grouped)`, Math.min(RUNS, 3), () => queries.incidentDays(viewer, {})));
+      rows.push(await time(`${who}: timeline, all, from counts (GET /incidents/timeline)`, RUNS, () => queries.countedDays(viewer, {})));
+      rows.push(await time(`${who}: timeline, all, by scan (what a filter costs at most)`, Math.min(RUNS, 3), () => queries.incidentDays(viewer, {})));
       rows.push(await time(`${who}: timeline, country=IQ`, Math.min(RUNS, 3), () => queries.incidentDays(viewer, { countries: ['IQ'] })));
       rows.push(await time(`${who}: incident detail`, RUNS, async () => {
         const row = (await queries.byId(owner, firstId))[0];

@@ -19,7 +19,7 @@ import type { IncidentRow, LinkRow, TermKind } from './incident-index-schema.js'
  * objects and writes what this returns.
  */
 
-export type IncidentColumns = Omit<IncidentRow, 'collection_id' | 'date_added' | 'latest' | 'version'>;
+export type IncidentColumns = Omit<IncidentRow, 'collection_id' | 'date_added' | 'latest' | 'version' | 'tlp'>;
 
 export interface IncidentTerm {
   readonly kind: TermKind;

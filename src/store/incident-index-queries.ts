@@ -1,5 +1,6 @@
 import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { DialectName } from './dialect-sql.js';
+import { CELL_ZOOM, cellOf } from './incident-index-aggregates.js';
 import { reportTextMatches } from './incident-index-fts.js';
 import { termValue } from './incident-index-projection.js';
 import { withIncidentIndex, type IncidentIndexTables, type IncidentRow, type IndexDb, type TermKind } from './incident-index-schema.js';
@@ -176,6 +177,102 @@ export class IncidentQueries {
       .orderBy('i.event_day')
       .execute();
     return rows.map((r) => ({ day: Number(r.day), incidents: Number(r.incidents), killed: Number(r.killed) }));
+  }
+
+  /**
+   * Incidents and killed per day from the counts (migration 0601) plus the
+   * RED incidents the viewer may see, row by row: the unfiltered timeline
+   * without scanning every incident.
+   */
+  async countedDays(viewer: Viewer, filter: Pick<IncidentFilter, 'fromDay' | 'toDay'>): Promise<{ day: number; incidents: number; killed: number }[]> {
+    if (viewer.collections.length === 0) return [];
+    let counted = this.db
+      .selectFrom('intel_day_counts as v')
+      .select(['v.event_day as day', sql<number>`sum(v.incidents)`.as('incidents'), sql<number>`sum(v.killed)`.as('killed')])
+      .where('v.collection_id', 'in', viewer.collections);
+    const visibility = visibilityCondition('v', viewer.scope);
+    if (visibility !== undefined) counted = counted.where(visibility);
+    if (filter.fromDay !== undefined) counted = counted.where('v.event_day', '>=', filter.fromDay);
+    if (filter.toDay !== undefined) counted = counted.where('v.event_day', '<=', filter.toDay);
+    const [rows, red] = [await counted.groupBy('v.event_day').execute(), await this.redDays(viewer, filter)];
+    const days = new Map<number, { day: number; incidents: number; killed: number }>();
+    for (const r of [...rows, ...red]) {
+      const day = Number(r.day);
+      const entry = days.get(day) ?? { day, incidents: 0, killed: 0 };
+      entry.incidents += Number(r.incidents);
+      entry.killed += Number(r.killed);
+      days.set(day, entry);
+    }
+    return [...days.values()].filter((d) => d.incidents > 0).sort((a, b) => a.day - b.day);
+  }
+
+  /**
+   * Clusters from the map cell counts (zoom <= CELL_ZOOM) plus the visible RED
+   * incidents; `bbox` selects whole cells, so edges are as coarse as a cell.
+   */
+  async countedClusters(viewer: Viewer, zoom: number, bbox: IncidentFilter['bbox'], limit: number): Promise<ClusterRow[]> {
+    if (viewer.collections.length === 0) return [];
+    const shift = 2 ** (CELL_ZOOM - Math.min(zoom, CELL_ZOOM));
+    const coarse = (column: 'v.cy' | 'v.cx') => (this.dialect === 'sqlite' ? sql<number>`(${sql.ref(column)} / ${shift})` : sql<number>`div(${sql.ref(column)}, ${shift})`);
+    let counted = this.db
+      .selectFrom('intel_cell_counts as v')
+      .select([
+        coarse('v.cy').as('gy'),
+        coarse('v.cx').as('gx'),
+        sql<number>`sum(v.incidents)`.as('count'),
+        sql<number>`sum(v.killed)`.as('killed'),
+        sql<number>`sum(v.lat_sum)`.as('lat_sum'),
+        sql<number>`sum(v.lon_sum)`.as('lon_sum'),
+      ])
+      .where('v.collection_id', 'in', viewer.collections);
+    const visibility = visibilityCondition('v', viewer.scope);
+    if (visibility !== undefined) counted = counted.where(visibility);
+    if (bbox !== undefined) {
+      const [minLon, minLat, maxLon, maxLat] = bbox;
+      const low = cellOf(minLat, minLon);
+      const high = cellOf(maxLat, maxLon);
+      counted = counted.where('v.cy', '>=', low.cy).where('v.cy', '<=', high.cy);
+      counted = minLon <= maxLon
+        ? counted.where('v.cx', '>=', low.cx).where('v.cx', '<=', high.cx)
+        : counted.where((eb) => eb.or([eb('v.cx', '>=', low.cx), eb('v.cx', '<=', high.cx)]));
+    }
+    const cells = new Map<string, { count: number; killed: number; latSum: number; lonSum: number }>();
+    const add = (key: string, count: number, killed: number, latSum: number, lonSum: number) => {
+      const entry = cells.get(key) ?? { count: 0, killed: 0, latSum: 0, lonSum: 0 };
+      entry.count += count;
+      entry.killed += killed;
+      entry.latSum += latSum;
+      entry.lonSum += lonSum;
+      cells.set(key, entry);
+    };
+    for (const r of await counted.groupBy(['gy', 'gx']).execute()) add(`${r.gy}:${r.gx}`, Number(r.count), Number(r.killed), Number(r.lat_sum), Number(r.lon_sum));
+    for (const r of await this.redPoints(viewer, bbox)) {
+      const { cy, cx } = cellOf(r.lat, r.lon);
+      add(`${Math.floor(cy / shift)}:${Math.floor(cx / shift)}`, 1, r.killed, r.lat, r.lon);
+    }
+    return [...cells.values()]
+      .filter((c) => c.count > 0)
+      .sort((a, b) => b.count - a.count)
+      .slice(0, limit)
+      .map((c) => ({ lat: c.latSum / c.count, lon: c.lonSum / c.count, count: c.count, killed: c.killed }));
+  }
+
+  private async redDays(viewer: Viewer, filter: Pick<IncidentFilter, 'fromDay' | 'toDay'>) {
+    return this.visible(viewer, filter)
+      .where('i.tlp', '=', 'red')
+      .select(['i.event_day as day', sql<number>`count(*)`.as('incidents'), sql<number>`sum(coalesce(i.killed, 0))`.as('killed')])
+      .groupBy('i.event_day')
+      .execute();
+  }
+
+  private async redPoints(viewer: Viewer, bbox: IncidentFilter['bbox']): Promise<{ lat: number; lon: number; killed: number }[]> {
+    const rows = await this.visible(viewer, bbox === undefined ? {} : { bbox })
+      .where('i.tlp', '=', 'red')
+      .where('i.lat', 'is not', null)
+      .where('i.lon', 'is not', null)
+      .select(['i.lat', 'i.lon', 'i.killed'])
+      .execute();
+    return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), killed: Number(r.killed ?? 0) }));
   }
 
   /** Visible reports per publication day within the filter's day range (and words, when given). */

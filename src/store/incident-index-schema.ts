@@ -29,6 +29,8 @@ export type IncidentIndexTables = {
     /** Lower-cased name with collapsed spaces. */
     name_key: string;
   };
+  intel_day_counts: DayCountRow;
+  intel_cell_counts: CellCountRow;
   intel_cursors: {
     collection_id: string;
     last_added: number;
@@ -75,6 +77,32 @@ export interface IncidentRow {
   sources: string;
   /** 0 or 1: a canonical incident the correlator built from several reports. */
   canonical: number;
+  /** The `objects` row's effective level (migration 0601); null on rows projected before it. */
+  tlp: string | null;
+}
+
+/** Counts of latest, non-RED incident versions by the columns visibility reads ('' for none). */
+interface CountColumns {
+  collection_id: string;
+  tlp: string;
+  author_org: string;
+  sharing_group: string;
+  /** Always 0: lets `visibilityCondition` compile over these rows. */
+  date_added: number;
+  incidents: number;
+  killed: number;
+}
+
+export interface DayCountRow extends CountColumns {
+  event_day: number;
+}
+
+/** Map cells of CELL_DEGREES (360/256): cy from latitude -90, cx from longitude -180. */
+export interface CellCountRow extends CountColumns {
+  cy: number;
+  cx: number;
+  lat_sum: number;
+  lon_sum: number;
 }
 
 export interface LinkRow {

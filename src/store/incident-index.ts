@@ -2,6 +2,7 @@ import { PostgresAdapter, type Kysely } from 'kysely';
 import { PROVENANCE_EXTENSION_ID, type ProvenanceExtension } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
 import type { DialectName } from './dialect-sql.js';
+import { applyContribution, type Contribution } from './incident-index-aggregates.js';
 import { indexReportText } from './incident-index-fts.js';
 import { actorName, extensionOf, incidentColumns, linkColumns, reportColumns, termValue, type IncidentContext } from './incident-index-projection.js';
 import { withIncidentIndex, type IndexDb } from './incident-index-schema.js';
@@ -180,11 +181,14 @@ async function saveCursor(trx: IndexDb, collectionId: string, lastAdded: number)
     .execute();
 }
 
-/** Recomputes every indexed version of one incident in one collection from the objects held now. */
+/**
+ * Recomputes every indexed version of one incident in one collection from the
+ * objects held now, moving its contribution to the day and cell counts.
+ */
 async function refreshIncident(trx: IndexDb, collectionId: string, incidentId: string): Promise<void> {
   const versions = await trx
     .selectFrom('objects')
-    .select(['date_added', 'version', 'json'])
+    .select(['date_added', 'version', 'json', 'tlp', 'author_org', 'sharing_group'])
     .where('collection_id', '=', collectionId)
     .where('id', '=', incidentId)
     .orderBy('version', 'desc')
@@ -196,12 +200,24 @@ async function refreshIncident(trx: IndexDb, collectionId: string, incidentId: s
     if (incident === undefined || incident.type !== 'incident') continue;
     const { columns, terms } = incidentColumns(incident, context);
     const key = { collection_id: collectionId, date_added: Number(row.date_added) };
-    const values = { ...key, ...columns, version: row.version, latest: index === 0 ? 1 : 0 };
+    const values = { ...key, ...columns, version: row.version, latest: index === 0 ? 1 : 0, tlp: row.tlp };
+    const before = await trx
+      .selectFrom('intel_incidents')
+      .select(['latest', 'event_day', 'killed', 'lat', 'lon'])
+      .where('collection_id', '=', collectionId)
+      .where('date_added', '=', key.date_added)
+      .executeTakeFirst();
+    const counted = (r: { latest: number; event_day: number; killed: number | null; lat: number | null; lon: number | null }): Contribution => ({
+      collectionId, tlp: row.tlp, authorOrg: row.author_org, sharingGroup: row.sharing_group,
+      day: Number(r.event_day), killed: Number(r.killed ?? 0), lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon),
+    });
+    if (before !== undefined && Number(before.latest) === 1) await applyContribution(trx, counted(before), -1);
     await trx
       .insertInto('intel_incidents')
       .values(values)
-      .onConflict((oc) => oc.columns(['collection_id', 'date_added']).doUpdateSet({ ...columns, latest: values.latest }))
+      .onConflict((oc) => oc.columns(['collection_id', 'date_added']).doUpdateSet({ ...columns, latest: values.latest, tlp: row.tlp }))
       .execute();
+    if (values.latest === 1) await applyContribution(trx, counted(values), 1);
     await trx.deleteFrom('intel_incident_terms').where('collection_id', '=', collectionId).where('date_added', '=', key.date_added).execute();
     if (terms.length > 0) await trx.insertInto('intel_incident_terms').values(terms.map((t) => ({ ...t, ...key }))).execute();
   }
