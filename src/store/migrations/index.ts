@@ -7,6 +7,7 @@ import { federationMigration } from './0200-federation.js';
 import { correlationMigration } from './0400-correlation.js';
 import { sessionsMigration } from './0500-sessions.js';
 import { incidentIndexMigration } from './0600-incident-index.js';
+import { incidentAggregatesMigration } from './0601-incident-aggregates.js';
 import { alertsMigration } from './0700-alerts.js';
 import { ownershipMigration } from './0800-ownership.js';
 
@@ -25,6 +26,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '0400-correlation': correlationMigration(dialect),
         '0500-sessions': sessionsMigration(dialect),
         '0600-incident-index': incidentIndexMigration(dialect),
+        '0601-incident-aggregates': incidentAggregatesMigration(dialect),
         '0700-alerts': alertsMigration(dialect),
         '0800-ownership': ownershipMigration(dialect),
       };
