@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanEnv, runCli, tempDir } from './cli-harness.js';
 
-vi.setConfig({ testTimeout: 120_000 });
+// A dozen spawns of the real command; on a loaded 2-core machine each can take several seconds.
+vi.setConfig({ testTimeout: 600_000 });
 
 let temp: ReturnType<typeof tempDir> | undefined;
 afterEach(() => temp?.remove());
