@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { auditLabelColumn } from '../store/audited-reads.js';
 import { microsToTimestamp } from '../store/timestamps.js';
 import { visibilityCondition } from '../store/visibility-sql.js';
 import type { Kysely } from 'kysely';
@@ -118,6 +119,8 @@ export interface AlertQuery {
 export interface AlertRow {
   readonly seq: number;
   readonly view: AlertView;
+  /** Set when the alerted object's level has its reads audited (store/audited-reads.ts): pass to `AccessAudit.readsOf`. */
+  readonly auditLabel: string | null;
 }
 
 /**
@@ -140,7 +143,7 @@ export async function visibleAlerts(
     .innerJoin('objects as o', (join) => join.onRef('o.collection_id', '=', 'a.collection_id').onRef('o.date_added', '=', 'a.object_added'))
     .leftJoin('partners as p', 'p.id', 'o.partner')
     .select(['a.seq', 'a.id', 'a.watchlist_id', 'w.name as watchlist_name', 'a.object_id', 'a.incident_id', 'a.title', 'a.reasons', 'a.at'])
-    .select(['a.collection_id', 'p.name as partner_name'])
+    .select(['a.collection_id', 'p.name as partner_name', auditLabelColumn().as('audit_label')])
     .where('a.user_id', '=', user.userId)
     .where('a.collection_id', 'in', [...user.readableCollections]);
   if (visible !== undefined) select = select.where(visible);
@@ -154,6 +157,7 @@ export async function visibleAlerts(
     .execute();
   return rows.map((row) => ({
     seq: Number(row.seq),
+    auditLabel: row.audit_label,
     view: {
       id: row.id,
       watchlistId: row.watchlist_id,

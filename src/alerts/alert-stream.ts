@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Principal } from '../access/principal.js';
 import type { DatabaseSchema } from '../store/schema.js';
-import { lastAlertSeq, visibleAlerts, type AlertView } from './alert-records.js';
-import { alertViewerOf } from './alert-viewer.js';
+import { lastAlertSeq, visibleAlerts, type AlertRow } from './alert-records.js';
+import { alertViewerOf, ownerPrincipal } from './alert-viewer.js';
 import { withAlerts, type AlertsDb } from './alerts-schema.js';
 
 /** Limits of the live stream (README "Alerts"). */
@@ -21,7 +21,9 @@ const PER_LOOK = 100;
 /** Where a listener's events go (the SSE route writes them to the response). */
 export interface AlertSink {
   /** `seq` orders the alerts: the SSE route sends it as the event id, so a reconnecting browser resumes after it. */
-  send(alert: AlertView, seq: number): void;
+  send(alert: AlertRow): void;
+  /** The listener's account was disabled or removed: end the stream. */
+  close(): void;
 }
 
 interface Listener {
@@ -128,10 +130,17 @@ export class AlertStream {
     const upTo = await lastAlertSeq(this.db);
     for (const listener of [...this.listeners]) {
       if (listener.lastSeq >= upTo) continue;
-      const viewer = await alertViewerOf(this.database, listener.principal);
+      // The account as it is now: a user disabled since the stream opened gets nothing more.
+      const current = await ownerPrincipal(this.database, listener.principal.userId);
+      if (current === undefined || current.orgId !== listener.principal.orgId) {
+        this.listeners.delete(listener);
+        listener.sink.close();
+        continue;
+      }
+      const viewer = await alertViewerOf(this.database, { ...listener.principal, role: current.role });
       const rows = await visibleAlerts(this.database, viewer, { afterSeq: listener.lastSeq, upToSeq: upTo, limit: PER_LOOK, order: 'oldest' });
       if (!this.listeners.has(listener)) continue;
-      for (const row of rows) listener.sink.send(row.view, row.seq);
+      for (const row of rows) listener.sink.send(row);
       const last = rows[rows.length - 1];
       listener.lastSeq = rows.length === PER_LOOK && last !== undefined ? last.seq : upTo;
     }

@@ -4,7 +4,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccessAudit } from '../access/access-audit.js';
 import { grantCollection } from '../access/collection-grants.js';
+import { withSharing } from '../access/sharing-schema.js';
+import { createUser } from '../access/users.js';
 import { createOrganization, findOrganizationByName } from '../access/organizations.js';
 import { SHARING_EXTENSION_ID } from '../access/sharing-extension.js';
 import { createSharingGroup } from '../access/sharing-groups.js';
@@ -50,6 +53,8 @@ interface Stream {
   readonly status: number;
   readonly events: StreamEvent[];
   readonly pings: () => number;
+  /** The server ended the stream. */
+  readonly ended: () => boolean;
   waitFor(predicate: (event: StreamEvent) => boolean, timeoutMs: number): Promise<StreamEvent | undefined>;
   close(): void;
 }
@@ -63,6 +68,7 @@ async function openStream(server: TaxiiTestServer, authorization: string): Promi
   });
   const events: StreamEvent[] = [];
   let comments = 0;
+  let ended = false;
   if (response.status === 200 && response.body !== null) {
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
@@ -71,7 +77,10 @@ async function openStream(server: TaxiiTestServer, authorization: string): Promi
       try {
         for (;;) {
           const { done, value } = await reader.read();
-          if (done) return;
+          if (done) {
+            ended = true;
+            return;
+          }
           buffer += decoder.decode(value, { stream: true });
           let end = buffer.indexOf('\n\n');
           while (end >= 0) {
@@ -94,6 +103,7 @@ async function openStream(server: TaxiiTestServer, authorization: string): Promi
     status: response.status,
     events,
     pings: () => comments,
+    ended: () => ended,
     async waitFor(predicate, timeoutMs) {
       const until = Date.now() + timeoutMs;
       while (Date.now() < until) {
@@ -190,6 +200,8 @@ function incidentBundle(options: { name: string; attackType: string; group?: str
 }
 
 function alertsSuite(open: () => Promise<TestStore>): void {
+  const markedReads = async () =>
+    withSharing(server.db).selectFrom('audit_log').select(['path', 'details']).where('action', '=', 'objects.read-marked').execute();
   let server: TaxiiTestServer;
   let followers: AlertFollower[];
   let sender: WebhookSender;
@@ -214,7 +226,7 @@ function alertsSuite(open: () => Promise<TestStore>): void {
     // Two followers on one database, as two servers would run them (steps cut inside a write: matcher.test.ts).
     followers = [new AlertFollower({ db: server.db }), new AlertFollower({ db: server.db })];
     for (const follower of followers) follower.start();
-    sender = new WebhookSender({ db: server.db, secretKey: SECRET_KEY, options: { baseDelayMs: 50, pollMs: 50, timeoutMs: 2000 } });
+    sender = new WebhookSender({ db: server.db, secretKey: SECRET_KEY, audit: createAccessAudit(server.db), options: { baseDelayMs: 50, pollMs: 50, timeoutMs: 2000 } });
     sender.start();
     writer = restClient(server, server.auth.writer);
     outsider = await signIn(server, 'outsider');
@@ -303,6 +315,12 @@ function alertsSuite(open: () => Promise<TestStore>): void {
     const list = await writer.get('/alerts');
     expect(list.status).toBe(200);
     expect(list.body.items.filter((a: { objectId: string }) => a.objectId === seedIncidentId)).toHaveLength(1);
+    // Alerts about AMBER intelligence are reads of it: audited for the list and the live stream alike.
+    const readBy = async (path: string) => (await markedReads()).filter((r) => r.path === path && r.details.includes(seedIncidentId));
+    expect(await readBy('GET /rest/v1/alerts')).toHaveLength(1);
+    // The stream's entry is written beside the event, not before it.
+    for (let tries = 0; tries < 50 && (await readBy('GET /rest/v1/alerts/stream')).length === 0; tries++) await new Promise((r) => setTimeout(r, 20));
+    expect(await readBy('GET /rest/v1/alerts/stream')).toHaveLength(1);
 
     // Both followers ran over the same rows: still one alert per watchlist and object.
     await Promise.all(followers.map((f) => f.catchUp()));
@@ -407,6 +425,8 @@ function alertsSuite(open: () => Promise<TestStore>): void {
     const tampered = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${forSeed[0]?.body ?? ''} `).digest('hex')}`;
     expect(forSeed[0]?.headers['x-entente-signature']).not.toBe(tampered);
 
+    expect((await markedReads()).some((r) => (r.path ?? '').startsWith('webhook 127.0.0.1:') && r.details.includes(seedIncidentId))).toBe(true);
+
     const hooks = await writer.get('/watchlists');
     const watched = hooks.body.items.find((w: { name: string }) => w.name === 'Islamic State');
     expect(watched.webhook.deliveries.delivered).toBeGreaterThanOrEqual(1);
@@ -424,6 +444,20 @@ function alertsSuite(open: () => Promise<TestStore>): void {
     expect(new Set(all).size).toBe(all.length);
     expect(all).toContain(seedIncidentId);
     expectRestError(await writer.get('/alerts?cursor=not-ours'), 400, 'validation');
+  });
+
+  it('ends the live stream of a user disabled since it opened, before sending them anything more', async () => {
+    const orgAUser = await createUser(server.db, { orgId: orgA, username: 'leaver', role: 'reader', password: 'a long enough password' });
+    const leaver = restClient(server, `Basic ${Buffer.from('leaver:a long enough password').toString('base64')}`);
+    expect((await leaver.post('/watchlists', { name: 'IS', match: { groups: [ISLAMIC_STATE] } })).status).toBe(201);
+    const stream = await openStream(server, `Basic ${Buffer.from('leaver:a long enough password').toString('base64')}`);
+    expect(stream.status).toBe(200);
+    await server.db.updateTable('users').set({ disabled: 1 }).where('id', '=', orgAUser.id).execute();
+    await postObjects(server, server.auth.writer, server.sharedId, incidentBundle({ name: 'Another claim', attackType: 'Armed Assault', group: ISLAMIC_STATE, tlp: 'clear' }));
+    const until = Date.now() + 3000;
+    while (Date.now() < until && !stream.ended()) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stream.ended()).toBe(true);
+    expect(stream.events).toEqual([]);
   });
 
   it("deletes only one's own watchlists (another user's answers 404), with their alerts", async () => {

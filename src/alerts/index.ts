@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createAccessAudit } from '../access/access-audit.js';
 import type { Logger } from 'pino';
 import type { DatabaseSchema } from '../store/schema.js';
 import { AlertFollower } from './follower.js';
@@ -6,7 +7,7 @@ import { WebhookSender, type WebhookOptions } from './webhook-sender.js';
 
 export { AlertFollower } from './follower.js';
 export { AlertStream, type AlertSink, type StreamOptions } from './alert-stream.js';
-export { visibleAlerts, type AlertView } from './alert-records.js';
+export { visibleAlerts, type AlertRow, type AlertView } from './alert-records.js';
 export { alertViewerOf } from './alert-viewer.js';
 export { WebhookSender, signBody, SIGNATURE_HEADER, type WebhookOptions } from './webhook-sender.js';
 export { createWatchlist, deleteWatchlist, listWatchlists, type WatchlistView } from './watchlists.js';
@@ -34,6 +35,7 @@ export function startAlerts(deps: {
   const webhooks = new WebhookSender({
     db: deps.db,
     secretKey: deps.secretKey,
+    audit: createAccessAudit(deps.db),
     ...(deps.log ? { log: deps.log } : {}),
     ...(deps.webhooks ? { options: deps.webhooks } : {}),
   });

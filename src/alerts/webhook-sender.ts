@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
+import type { AccessAudit } from '../access/access-audit.js';
 import type { Logger } from 'pino';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
@@ -44,6 +45,8 @@ export function backoffMs(attempt: number, base: number, max: number, random: ()
 export interface WebhookSenderDeps {
   readonly db: Kysely<DatabaseSchema>;
   readonly secretKey: string | undefined;
+  /** Records each delivered alert about a marked object as a read (access/access-audit.ts). */
+  readonly audit?: AccessAudit;
   readonly log?: Logger;
   readonly options?: WebhookOptions;
 }
@@ -169,7 +172,12 @@ export class WebhookSender {
     } catch (caught) {
       error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
     }
-    if (error === undefined) return await this.finish(delivery.alert_seq, { state: 'delivered', attempts, status });
+    if (error === undefined) {
+      if (principal !== undefined) {
+        await this.deps.audit?.readsOf(principal, alert.view.collection, [alert.auditLabel], { address: null, path: `webhook ${new URL(delivery.webhook_url).host}` });
+      }
+      return await this.finish(delivery.alert_seq, { state: 'delivered', attempts, status });
+    }
     const last = attempts >= this.options.maxAttempts;
     this.deps.log?.warn({ alert: alert.view.id, attempts, error }, last ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry');
     return await this.finish(delivery.alert_seq, {

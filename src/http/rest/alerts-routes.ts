@@ -9,9 +9,10 @@ import {
   listWatchlists,
   visibleAlerts,
   watchlistInputSchema,
-  type AlertView,
+  type AlertRow,
   type GroupResolver,
 } from '../../alerts/index.js';
+import type { Principal } from '../../access/principal.js';
 import { resolveGroup } from '../../ingest/groups/groups.js';
 import { pageOf, pageRequest, pagingQuery, sendPage } from './paging.js';
 import type { RestApi } from './rest-api.js';
@@ -77,6 +78,13 @@ export function alertsRoutes(api: RestApi): void {
     return reply.code(204).send();
   });
 
+  /** Alerts about AMBER, AMBER+STRICT, RED or unknown-level objects are reads of marked intelligence: audited like TAXII reads. */
+  const auditReads = async (principal: Principal, rows: readonly AlertRow[], path: string, address: string | null) => {
+    const byCollection = new Map<string, (string | null)[]>();
+    for (const row of rows) byCollection.set(row.view.collection, [...(byCollection.get(row.view.collection) ?? []), row.auditLabel]);
+    for (const [collection, labels] of byCollection) await deps.audit.readsOf(principal, collection, labels, { address, path });
+  };
+
   app.get('/alerts', async (request, reply) => {
     const principal = await api.authenticate(request);
     const page = pageRequest(AlertsQuery.parse(request.query), AlertCursor);
@@ -85,7 +93,9 @@ export function alertsRoutes(api: RestApi): void {
       limit: page.limit + 1,
       order: 'newest',
     });
-    return sendPage(reply, page.limit, pageOf(rows, page.limit, (row) => ({ seq: row.seq }), (row) => row.view));
+    const answer = pageOf(rows, page.limit, (row) => ({ seq: row.seq }), (row) => row.view);
+    await auditReads(principal, rows.slice(0, page.limit), 'GET /rest/v1/alerts', request.ip);
+    return sendPage(reply, page.limit, answer);
   });
 
   app.get('/alerts/stream', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -119,9 +129,14 @@ export function alertsRoutes(api: RestApi): void {
       stop?.();
       open.delete(response);
     });
-    const send = (alert: AlertView, seq: number) => response.write(`id: ${seq}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+    const send = (row: AlertRow) => {
+      response.write(`id: ${row.seq}\nevent: alert\ndata: ${JSON.stringify(row.view)}\n\n`);
+      auditReads(principal, [row], 'GET /rest/v1/alerts/stream', request.ip).catch((error: unknown) =>
+        deps.logger.error({ err: error }, 'audit log write failed'),
+      );
+    };
     try {
-      const listening = await stream.listen(principal, { send }, resumeAfter);
+      const listening = await stream.listen(principal, { send, close: () => response.end() }, resumeAfter);
       if (response.destroyed || response.writableEnded) listening();
       else stop = listening;
     } catch (error) {
