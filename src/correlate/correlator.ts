@@ -106,9 +106,10 @@ export class Correlator {
    * founds or updates a canonical incident, which is then written.
    */
   async correlateIncidents(incidentIds: readonly string[]): Promise<CorrelationOutcome[]> {
-    const canonical = await this.canonicalCollection();
-    const collections = (await this.store.listCollections()).map((c) => c.id).filter((id) => id !== canonical);
-    const stored = await loadStoredIncidents(this.db, incidentIds, { scope: { kind: 'all' }, collections });
+    const stored = await loadStoredIncidents(this.db, incidentIds, { scope: { kind: 'all' }, excludeCollection: await this.canonicalCollection() });
+    // In the order given (the follower's is the order of arrival): the partition and the ids it keeps depend on it.
+    const order = new Map(incidentIds.map((id, i) => [id, i]));
+    stored.sort((a, b) => (order.get(a.features.incidentId) ?? 0) - (order.get(b.features.incidentId) ?? 0));
     const outcomes: CorrelationOutcome[] = [];
     for (const incident of stored) outcomes.push(await this.addIncident(incident));
     return outcomes;
@@ -320,10 +321,9 @@ export class Correlator {
     const members = rows.map((r) => parse(r.features));
     const features = members.map((m) => m.features);
     const registry = await reliabilityRegistry(this.cdb, features.flatMap((m) => [m.outlet, ...m.sourceNames]));
-    const now = await this.nextVersion(canonicalId);
-    const row = await this.cdb.selectFrom('correlation_canonicals').select('cluster_key').where('canonical_id', '=', canonicalId).executeTakeFirst();
+    const { now, clusterKey } = await this.nextVersion(canonicalId);
     const built = buildCanonicalIncident(
-      { id: row?.cluster_key ?? canonicalId, members: features, news: features.some((m) => m.newsStatus === 'news') },
+      { id: clusterKey, members: features, news: features.some((m) => m.newsStatus === 'news') },
       { registry, now },
     );
     const access = canonicalAccess(members.map((m) => m.access));
@@ -342,7 +342,7 @@ export class Correlator {
   private async writeDuplicateOf(absorbed: string, survivor: string): Promise<void> {
     const rows = await this.cdb.selectFrom('correlation_members').select(['features']).where('canonical_id', '=', survivor).execute();
     const access = canonicalAccess(rows.map((r) => parse(r.features).access));
-    const now = await this.nextVersion(absorbed);
+    const { now } = await this.nextVersion(absorbed);
     await this.writeObjects([withMarking({
       type: 'relationship', spec_version: '2.1', id: canonicalRelationshipId(absorbed, 'duplicate-of', survivor),
       created: now, modified: now, relationship_type: 'duplicate-of', source_ref: absorbed, target_ref: survivor,
@@ -355,9 +355,9 @@ export class Correlator {
     await this.store.addObjects(await this.canonicalCollection(), incoming, meta);
   }
 
-  /** A timestamp later than the canonical incident's last version, so that every write is a new version. */
-  private async nextVersion(canonicalId: string): Promise<string> {
-    const row = await this.cdb.selectFrom('correlation_canonicals').select('modified').where('canonical_id', '=', canonicalId).executeTakeFirst();
+  /** A timestamp later than the canonical incident's last version, so that every write is a new version; and the cluster key its id derives from. */
+  private async nextVersion(canonicalId: string): Promise<{ now: string; clusterKey: string }> {
+    const row = await this.cdb.selectFrom('correlation_canonicals').select(['modified', 'cluster_key']).where('canonical_id', '=', canonicalId).executeTakeFirst();
     const last = row?.modified === null || row?.modified === undefined ? 0 : Date.parse(row.modified);
     const now = new Date(Math.max(this.clock(), last + 1)).toISOString();
     const at = nowMicros();
@@ -367,7 +367,7 @@ export class Correlator {
     } else {
       await this.cdb.updateTable('correlation_canonicals').set({ modified: now, updated_at: at }).where('canonical_id', '=', canonicalId).execute();
     }
-    return now;
+    return { now, clusterKey: row?.cluster_key ?? canonicalId };
   }
 }
 

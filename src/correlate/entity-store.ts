@@ -57,19 +57,23 @@ export class EntityStore {
 
   /** Resolves the entities of one report's objects; returns mention id → entity id. */
   async addReportObjects(objects: readonly StixObject[], reportId: string, partner: string | null): Promise<Map<string, string>> {
-    const resolved = new Map<string, string>();
-    for (const mention of entityMentions(objects, reportId)) resolved.set(mention.id, await this.add(mention, partner));
+    const mentions = entityMentions(objects, reportId);
+    if (mentions.length === 0) return new Map();
+    // Most objects of a report (its places, outlet, known groups) are held already: one look-up and one alias write for all of them.
+    const held = new Map((await this.cdb.selectFrom('entity_mentions').select(['mention_id', 'entity_id']).where('mention_id', 'in', mentions.map((m) => m.id)).execute())
+      .map((r) => [r.mention_id, r.entity_id]));
+    const at = nowMicros();
+    await this.cdb.insertInto('entity_aliases').values(mentions.flatMap((m) => aliasRows(m, partner, at))).onConflict((oc) => oc.doNothing()).execute();
+    const resolved = new Map(held);
+    for (const mention of mentions) if (!held.has(mention.id)) resolved.set(mention.id, await this.add(mention, partner));
     return resolved;
   }
 
   /** Adds a mention (or, for one already held, the aliases it now brings); returns its entity. */
   async add(mention: EntityMention, partner: string | null): Promise<string> {
     const at = nowMicros();
-    const aliases = [...new Set([mention.name, ...mention.aliases])].map((alias) => ({
-      mention_id: mention.id, alias, report_id: partner === null ? mention.reportId : '', partner: partner ?? '', added_at: at,
-    }));
     const held = await this.cdb.selectFrom('entity_mentions').select('entity_id').where('mention_id', '=', mention.id).executeTakeFirst();
-    await this.cdb.insertInto('entity_aliases').values(aliases).onConflict((oc) => oc.doNothing()).execute();
+    await this.cdb.insertInto('entity_aliases').values(aliasRows(mention, partner, at)).onConflict((oc) => oc.doNothing()).execute();
     if (held !== undefined) return held.entity_id;
     const keys = keysOf(mention);
     await this.cdb.transaction().execute(async (trx) => {
@@ -227,6 +231,13 @@ export class EntityStore {
     });
     await this.audit?.({ action: 'entity.merge', target: entityId, details: { joined: mentionEntityId, reason, confidence } });
   }
+}
+
+/** Who introduced each of a mention's names: its report, or the partner it came from. */
+function aliasRows(mention: EntityMention, partner: string | null, at: number): { mention_id: string; alias: string; report_id: string; partner: string; added_at: number }[] {
+  return [...new Set([mention.name, ...mention.aliases])].map((alias) => ({
+    mention_id: mention.id, alias, report_id: partner === null ? mention.reportId : '', partner: partner ?? '', added_at: at,
+  }));
 }
 
 /** The name keys a mention is filed under (as entity-resolution.ts files them in memory). */

@@ -33,6 +33,8 @@ export interface ReadRestriction {
   readonly scope: ReadScope;
   /** Only rows of these collections; undefined for every collection. */
   readonly collections?: readonly string[];
+  /** Never rows of this collection (the correlator's own output). */
+  readonly excludeCollection?: string;
 }
 
 interface Row extends RowAccess {
@@ -88,6 +90,7 @@ async function latestRows(db: Kysely<DatabaseSchema>, ids: readonly string[], re
       .select(['o.id', 'o.version', 'o.json', 'o.collection_id', 'o.tlp', 'o.author_org', 'o.sharing_group', 'o.partner'])
       .where('o.id', 'in', unique.slice(i, i + IDS_PER_QUERY));
     if (restriction.collections !== undefined) query = query.where('o.collection_id', 'in', [...restriction.collections]);
+    if (restriction.excludeCollection !== undefined) query = query.where('o.collection_id', '!=', restriction.excludeCollection);
     const visible = visibilityCondition('o', restriction.scope);
     if (visible !== undefined) query = query.where(visible);
     for (const r of await query.execute()) {

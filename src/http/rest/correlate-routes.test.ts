@@ -108,16 +108,20 @@ describe('REST /entities', () => {
 });
 
 describe('correlation of what arrives over TAXII (entente ingest --publish posts there)', () => {
-  it('correlates a report published through TAXII Add Objects into the canonical incident of its event', async () => {
-    const published = buildReport({ outlet: 'Reuters', published: '2024-12-16', date: '2024-12-15', place: CITIES.paris });
-    const response = await fetch(`${server.apiRoot}collections/${server.sharedId}/objects/`, {
-      method: 'POST',
-      headers: { authorization: server.auth.writer, 'content-type': 'application/taxii+json;version=2.1', accept: 'application/taxii+json;version=2.1' },
-      body: JSON.stringify({ objects: published.objects }),
-    });
-    expect(response.status).toBe(202);
+  it('correlates reports published through TAXII Add Objects into one canonical incident of their event', async () => {
+    const reports = ['Reuters', 'BBC'].map((outlet) => buildReport({ outlet, published: '2025-02-02', date: '2025-02-01', place: CITIES.lyon }));
+    for (const report of reports) {
+      const response = await fetch(`${server.apiRoot}collections/${server.sharedId}/objects/`, {
+        method: 'POST',
+        headers: { authorization: server.auth.writer, 'content-type': 'application/taxii+json;version=2.1', accept: 'application/taxii+json;version=2.1' },
+        body: JSON.stringify({ objects: report.objects }),
+      });
+      expect(response.status).toBe(202);
+    }
     const follower = new CorrelationFollower(server.db, new Correlator(server.db, server.store));
-    expect(await follower.catchUp()).toBeGreaterThanOrEqual(1);
-    expect(await canonicalIdOf(server.db, published.incidentId)).toBe(await canonicalIdOf(server.db, seen.incidentId));
+    expect(await follower.catchUp()).toBeGreaterThanOrEqual(2);
+    const canonical = await canonicalIdOf(server.db, reports[0]?.incidentId as string);
+    expect(canonical).toBeDefined();
+    expect(await canonicalIdOf(server.db, reports[1]?.incidentId as string)).toBe(canonical);
   });
 });
