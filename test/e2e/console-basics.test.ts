@@ -60,6 +60,38 @@ describe('the console in Chromium', () => {
     await page.close();
   });
 
+  it('shows markup in a report as text: nothing in it runs or renders as HTML', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${server.url}/ingest`);
+    const hostile =
+      'Gunmen killed three people in Kabul on 2 May 2024, police said. <img src=x onerror="window.pwned=1"> ' +
+      '<script>window.pwned=2</script><b>bold</b> &amp; <a href="javascript:window.pwned=3">link</a>';
+    await page.getByLabel('Report text').fill(hostile);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const text = page.locator('.report-text');
+    await text.waitFor();
+    expect(await text.textContent()).toBe(hostile);
+    expect(await text.locator('img, script, b, a').count()).toBe(0);
+    expect(await page.evaluate<unknown>('window.pwned')).toBeUndefined();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('does not move the feed about while its data loads (cumulative layout shift under 0.1)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+    await page.addInitScript(`window.layoutShift = 0; new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.layoutShift += entry.value; }).observe({ type: 'layout-shift', buffered: true });`);
+    for (const path of ['/feed', '/map', '/timeline']) {
+      await page.goto(`${server.url}${path}`);
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(300);
+      expect(await page.evaluate<number>('window.layoutShift'), path).toBeLessThan(0.1);
+    }
+    await page.close();
+  });
+
   it('renders every page at 1280 and 390 pixels under the strict CSP, without horizontal scrolling on the phone', async () => {
     for (const width of [1280, 390]) {
       const page = await browser.newPage({ viewport: { width, height: 900 } });

@@ -154,6 +154,13 @@ describe('the console, end to end (issue 7 proof)', () => {
     const text = (await highlighted.allTextContents()).join('');
     expect(text).toMatch(/six/);
     await screenshot(page, 'proof-incident');
+
+    // The group that claimed it: its page, its incidents and its relation graph.
+    await page.locator('section', { has: page.getByRole('heading', { name: 'Claims of responsibility' }) }).getByRole('link', { name: 'Islamic State' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Islamic State' }).waitFor();
+    await page.getByRole('link', { name: incidentName }).waitFor();
+    await page.locator('.graph canvas').first().waitFor();
+    await screenshot(page, 'proof-actor');
     expect(problems).toEqual([]);
   });
 

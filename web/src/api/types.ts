@@ -209,11 +209,25 @@ export interface Token {
   revoked?: boolean;
 }
 export interface Partner {
+  id?: string;
   name: string;
   url: string;
-  orgs?: unknown;
-  every?: string | number;
-  health: { state: string; lastRunAt?: string; lastError?: string; lastPulled?: number; lastPushed?: number };
+  orgs?: { id: string; name: string }[];
+  every?: number;
+  pull?: { remote: string; local: string }[];
+  push?: { local: string; remote: string }[];
+  health: {
+    state: 'never-run' | 'ok' | 'failing' | 'unhealthy' | string;
+    lastRunAt?: string;
+    lastSuccessAt?: string;
+    consecutiveFailures?: number;
+    lastError?: string;
+    unhealthyUntil?: string;
+    /** The partner's date_added the pull rules have reached. */
+    lastPulled?: string;
+    /** The local date_added the push rules have sent up to. */
+    lastPushed?: string;
+  };
 }
 export interface Source {
   id: string;
@@ -224,7 +238,7 @@ export interface Source {
 export interface AuditEntry {
   seq: number;
   at: string;
-  actor: { user?: string; org?: string };
+  actor: { user?: string | null; org?: string | null; username?: string; orgName?: string };
   action: string;
   object?: string;
   address?: string;

@@ -375,8 +375,8 @@ function Audit() {
               <td>{entry.seq}</td>
               <td>{entry.at.replace('T', ' ').slice(0, 19)}</td>
               <td>
-                {entry.actor.user ?? '—'}
-                {entry.actor.org ? ` (${entry.actor.org})` : ''}
+                {entry.actor.username ?? entry.actor.user ?? '—'}
+                {entry.actor.orgName || entry.actor.org ? ` (${entry.actor.orgName ?? entry.actor.org})` : ''}
                 {entry.address ? <div className="subtle">{entry.address}</div> : null}
               </td>
               <td>{entry.action}</td>

@@ -89,7 +89,8 @@ function Partners() {
             <th scope="col">Partner</th>
             <th scope="col">Health</th>
             <th scope="col">Last run</th>
-            <th scope="col">Pulled / pushed</th>
+            <th scope="col">Pulled up to</th>
+            <th scope="col">Pushed up to</th>
             <th scope="col">Last error</th>
             <th scope="col">Actions</th>
           </tr>
@@ -100,14 +101,23 @@ function Partners() {
               <td>
                 {partner.name}
                 <div className="subtle">{partner.url}</div>
+                <div className="subtle">
+                  {partner.every ? `every ${partner.every} s` : ''}
+                  {partner.pull?.length ? ` · pulls ${partner.pull.map((rule) => `${rule.remote}→${rule.local}`).join(', ')}` : ''}
+                  {partner.push?.length ? ` · pushes ${partner.push.map((rule) => `${rule.local}→${rule.remote}`).join(', ')}` : ''}
+                </div>
               </td>
               <td>
-                <span className={`health health-${partner.health.state}`}>{partner.health.state}</span>
+                <span className={`health health-${partner.health.state}`}>{HEALTH_LABELS[partner.health.state] ?? partner.health.state}</span>
+                {partner.health.consecutiveFailures ? <div className="subtle">{partner.health.consecutiveFailures} failed runs in a row</div> : null}
+                {partner.health.unhealthyUntil ? <div className="subtle">next try after {when(partner.health.unhealthyUntil)}</div> : null}
               </td>
-              <td>{partner.health.lastRunAt?.replace('T', ' ').slice(0, 19) ?? 'never'}</td>
               <td>
-                {partner.health.lastPulled ?? 0} / {partner.health.lastPushed ?? 0}
+                {when(partner.health.lastRunAt) || 'never'}
+                {partner.health.lastSuccessAt && partner.health.lastSuccessAt !== partner.health.lastRunAt ? <div className="subtle">last success {when(partner.health.lastSuccessAt)}</div> : null}
               </td>
+              <td>{when(partner.health.lastPulled) || '—'}</td>
+              <td>{when(partner.health.lastPushed) || '—'}</td>
               <td>{partner.health.lastError ?? ''}</td>
               <td>
                 <button type="button" onClick={() => act(partner.name, 'test')}>
@@ -124,6 +134,12 @@ function Partners() {
       {partners.data && partners.data.items.length === 0 ? <p>No partners yet: add one with `entente partner add`.</p> : null}
     </>
   );
+}
+
+const HEALTH_LABELS: Record<string, string> = { 'never-run': 'not run yet', ok: 'healthy', failing: 'failing (retried on schedule)', unhealthy: 'unhealthy (paused)' };
+
+function when(timestamp: string | undefined): string {
+  return timestamp ? timestamp.replace('T', ' ').slice(0, 19) : '';
 }
 
 function summarise(answer: unknown): string {
