@@ -205,6 +205,8 @@ function sqliteSink(file: string, collectionId: string): Sink {
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = OFF');
+  // The feed, term and FTS indexes take rows in random order: without a large cache every insert reads pages from disk.
+  database.pragma('cache_size = -1000000');
   const insert = (table: string, columns: readonly string[]) =>
     database.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`);
   let objectInsert: Database.Statement | undefined;
@@ -295,7 +297,7 @@ async function main(): Promise<void> {
       rows.push(await time(`${who}: timeline, country=IQ`, Math.min(RUNS, 3), () => queries.incidentDays(viewer, { countries: ['IQ'] })));
       rows.push(await time(`${who}: incident detail`, RUNS, async () => {
         const row = (await queries.byId(owner, firstId))[0];
-        if (row !== undefined) await incidentDetail(db, queries, viewer, row);
+        if (row !== undefined) await incidentDetail(db, opened.store, queries, viewer, row);
       }));
     }
     const counts = await withIncidentIndex(db).selectFrom('intel_incidents').select(sql<number>`count(*)`.as('n')).executeTakeFirst();

@@ -25,6 +25,8 @@ import type { DatabaseSchema } from './schema.js';
  * same collection, which ingest publishes together under one marking.
  */
 
+/** The alias of the collection correlate/ writes canonical incidents to (correlate/correlator.ts CANONICAL_COLLECTION_ALIAS). */
+const CANONICAL_ALIAS = 'canonical';
 /** Objects read per collection per transaction. */
 const BATCH = 500;
 const FOLLOWED_TYPES = ['incident', 'relationship', 'report', 'location', 'intrusion-set', 'identity'] as const;
@@ -75,7 +77,7 @@ export class IncidentIndex {
   }
 
   private async catchUpAll(): Promise<number> {
-    const collections = await this.db.selectFrom('collections').select(['id', 'last_added']).execute();
+    const collections = await this.db.selectFrom('collections').select(['id', 'last_added', 'alias']).execute();
     const cursors = new Map(
       (await this.db.selectFrom('intel_cursors').select(['collection_id', 'last_added']).execute()).map((c) => [c.collection_id, Number(c.last_added)]),
     );
@@ -83,7 +85,7 @@ export class IncidentIndex {
     for (const collection of collections) {
       let after = cursors.get(collection.id) ?? 0;
       while (after < Number(collection.last_added)) {
-        const batch = await this.projectBatch(collection.id, after);
+        const batch = await this.projectBatch(collection.id, after, collection.alias === CANONICAL_ALIAS);
         read += batch.read;
         if (batch.last === undefined) break;
         after = batch.last;
@@ -92,7 +94,7 @@ export class IncidentIndex {
     return read;
   }
 
-  private async projectBatch(collectionId: string, after: number): Promise<{ read: number; last: number | undefined }> {
+  private async projectBatch(collectionId: string, after: number, canonical: boolean): Promise<{ read: number; last: number | undefined }> {
     return this.db.transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('objects')
@@ -117,7 +119,7 @@ export class IncidentIndex {
         const key = { collection_id: collectionId, date_added: Number(row.date_added) };
         await this.projectObject(trx, key, object, dirty);
       }
-      for (const incidentId of dirty) await refreshIncident(trx, collectionId, incidentId);
+      for (const incidentId of dirty) await refreshIncident(trx, collectionId, incidentId, canonical);
       await saveCursor(trx, collectionId, Number(last));
       return { read: rows.length, last: Number(last) };
     });
@@ -185,7 +187,7 @@ async function saveCursor(trx: IndexDb, collectionId: string, lastAdded: number)
  * Recomputes every indexed version of one incident in one collection from the
  * objects held now, moving its contribution to the day and cell counts.
  */
-async function refreshIncident(trx: IndexDb, collectionId: string, incidentId: string): Promise<void> {
+async function refreshIncident(trx: IndexDb, collectionId: string, incidentId: string, canonical: boolean): Promise<void> {
   const versions = await trx
     .selectFrom('objects')
     .select(['date_added', 'version', 'json', 'tlp', 'author_org', 'sharing_group'])
@@ -198,7 +200,8 @@ async function refreshIncident(trx: IndexDb, collectionId: string, incidentId: s
   for (const [index, row] of versions.entries()) {
     const incident = parse(row.json);
     if (incident === undefined || incident.type !== 'incident') continue;
-    const { columns, terms } = incidentColumns(incident, context);
+    const { columns: own, terms } = incidentColumns(incident, context);
+    const columns = { ...own, canonical: canonical ? 1 : 0 };
     const key = { collection_id: collectionId, date_added: Number(row.date_added) };
     const values = { ...key, ...columns, version: row.version, latest: index === 0 ? 1 : 0, tlp: row.tlp };
     const before = await trx

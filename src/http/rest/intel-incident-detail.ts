@@ -1,5 +1,7 @@
 import { canSendToPartner } from '../../access/partner-scope.js';
 import { withSharing } from '../../access/sharing-schema.js';
+import { canonicalViewFor } from '../../correlate/canonical-view.js';
+import { canonicalIdOf } from '../../correlate/correlator.js';
 import { MapReliabilityRegistry, type ReliabilityRegistry } from '../../correlate/grading.js';
 import { extractIncidentFeatures, type IncidentFeatures } from '../../correlate/incident-features.js';
 import { reconcile, type FieldReconciliation, type ReportedValue } from '../../correlate/reconcile.js';
@@ -19,6 +21,7 @@ import {
 import type { StixObject } from '../../stix/stix-object.js';
 import type { FeedRow, IncidentQueries, Viewer, VisibleObject } from '../../store/incident-index-queries.js';
 import { extensionOf } from '../../store/incident-index-projection.js';
+import type { ObjectStore } from '../../store/object-store.js';
 import type { DatabaseSchema } from '../../store/schema.js';
 import type { Kysely } from 'kysely';
 import { presentFeedItem, type FeedItem } from './intel-present.js';
@@ -66,6 +69,7 @@ interface FieldView {
 
 export async function incidentDetail(
   db: Kysely<DatabaseSchema>,
+  store: ObjectStore,
   queries: IncidentQueries,
   viewer: Viewer,
   row: FeedRow,
@@ -83,18 +87,23 @@ export async function incidentDetail(
   const text = report !== undefined && typeof report.description === 'string' ? report.description : '';
 
   const features = extractIncidentFeatures(objects).find((f) => f.incidentId === incident.id);
-  const fields = features === undefined ? [] : fieldViews(features, incident, byId, report, text, registry);
+  const ownFields = features === undefined ? [] : fieldViews(features, incident, byId, report, text, registry);
+  const correlated = await correlatedView(db, store, viewer, row, ownFields);
   const [sharingGroup, reachedPartners] = await Promise.all([sharingGroupOf(db, row.sharing_group), reachedPartnersOf(db, incidentRow)]);
   return {
     ...presentFeedItem(row),
     ...(typeof incident.description === 'string' ? { description: incident.description } : {}),
-    fields,
+    ...(correlated !== undefined ? { canonical: true } : {}),
+    fields: correlated?.fields ?? ownFields,
     claims: claimsOf(incident, objects, byId, text),
     quotes: quotesOf(objects, byId, report),
-    reports: report === undefined ? [] : [reportSummary(report)],
-    related: objects
-      .filter((o) => o.type === 'incident' && o.id !== incident.id)
-      .map((o) => ({ id: o.id, name: typeof o.name === 'string' ? o.name : o.id, relation: 'same report' })),
+    reports: correlated?.reports ?? (report === undefined ? [] : [reportSummary(report)]),
+    related: [
+      ...(correlated?.related ?? []),
+      ...objects
+        .filter((o) => o.type === 'incident' && o.id !== incident.id)
+        .map((o) => ({ id: o.id, name: typeof o.name === 'string' ? o.name : o.id, relation: 'same report' })),
+    ],
     ...(sharingGroup !== undefined ? { sharingGroup } : {}),
     reachedPartners,
     stix: { id: incident.id, version: incidentRow.version },
@@ -164,6 +173,62 @@ function fieldViews(
     listField('attackType', ext?.attack_types ?? []),
     listField('targetType', ext?.target_types ?? []),
   ];
+}
+
+/**
+ * When correlate/ has placed this incident in a canonical incident with other
+ * reports the viewer may read, every field shows every report's value
+ * (correlate/canonical-view.ts, which applies the viewer's scope itself);
+ * evidence spans are kept for the values of this incident's own report.
+ */
+async function correlatedView(
+  db: Kysely<DatabaseSchema>,
+  store: ObjectStore,
+  viewer: Viewer,
+  row: FeedRow,
+  ownFields: readonly FieldView[],
+): Promise<{ fields: FieldView[]; reports: IncidentDetail['reports']; related: IncidentDetail['related'] } | undefined> {
+  const canonicalId = row.canonical === 1 ? row.id : await canonicalIdOf(db, row.id);
+  if (canonicalId === undefined) return undefined;
+  const view = await canonicalViewFor(db, store, viewer.scope, viewer.collections, canonicalId);
+  if (view === undefined || view.members.length < 2) return undefined;
+  const evidence = new Map(ownFields.flatMap((f) => f.values.flatMap((v) => (v.evidence === undefined ? [] : [[`${f.field}|${v.report.id}`, v.evidence] as const]))));
+  const fields = view.fields.map((f): FieldView => ({
+    field: f.field,
+    chosen: { value: f.chosen === undefined ? null : presentValue(f.field, f.chosen.value), rule: f.chosen?.rule ?? 'none' },
+    conflict: f.conflict,
+    values: f.values.map((v) => {
+      const span = evidence.get(`${f.field}|${v.report.id}`);
+      return {
+        value: presentValue(f.field, v.value),
+        source: { name: v.source.name, reliability: v.source.reliability },
+        report: { id: v.report.id, ...(v.report.published !== undefined ? { published: v.report.published } : {}) },
+        credibility: v.credibility,
+        confidence: v.confidence ?? 0,
+        ...(span !== undefined ? { evidence: span } : {}),
+      };
+    }),
+  }));
+  const ownAttackTypes = ownFields.filter((f) => f.field === 'attackType' || f.field === 'targetType');
+  return {
+    fields: [...fields, ...ownAttackTypes],
+    reports: view.members.map((m) => ({ id: m.reportId, outlet: m.outlet, ...(m.published !== undefined ? { published: m.published } : {}) })),
+    related: [
+      ...(canonicalId !== row.id ? [{ id: canonicalId, name: 'Canonical incident', relation: 'canonical' }] : []),
+      ...view.members.filter((m) => m.incidentId !== row.id).map((m) => ({ id: m.incidentId, name: `Reported by ${m.outlet}`, relation: 'same incident' })),
+    ],
+  };
+}
+
+/** A reconciled value as the console shows it (REST.md notes: date string, place object, count number, perpetrator object). */
+function presentValue(field: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const v = value as Record<string, unknown>;
+  if (field === 'date') return v.value;
+  if (field === 'place') return { country: v.country, region: v.region, city: v.city };
+  if (field === 'perpetrator') return { id: v.groupId, name: v.name, attributionType: v.attributionType };
+  if ('low' in v || 'high' in v) return v.low ?? v.high;
+  return value;
 }
 
 function claimsOf(incident: StixObject, objects: readonly StixObject[], byId: ReadonlyMap<string, StixObject>, text: string): IncidentDetail['claims'] {

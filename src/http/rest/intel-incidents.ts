@@ -50,7 +50,7 @@ export function intelIncidentRoutes(api: RestApi): void {
     const { id } = IdParams.parse(request.params);
     const row = (await intel.queries.byId(viewer, id))[0];
     if (row === undefined) throw new EntenteError('not_found', `No incident ${id} that you may see`);
-    return incidentDetail(api.deps.db, intel.queries, viewer, row);
+    return incidentDetail(api.deps.db, api.deps.store, intel.queries, viewer, row);
   });
 
   api.app.get('/incidents/map', async (request) => {
