@@ -177,7 +177,8 @@ async function checkFirstPublisher(trx: Kysely<DatabaseSchema>, orgId: string, b
   const ids = batch.map((plan) => plan.incoming.object.id);
   const held = await heldVersions(trx, ids);
   const otherAuthor = new Set([...held].filter(([, h]) => [...h.authors].some((author) => author !== orgId)).map(([id]) => id));
-  await claimIds(trx, orgId, [...new Set(ids)].filter((id) => !otherAuthor.has(id)));
+  // Claimed in one order by every writer, so two writers claiming overlapping ids wait for each other, never deadlock.
+  await claimIds(trx, orgId, [...new Set(ids)].filter((id) => !otherAuthor.has(id)).sort());
   const claims = await claimedBy(trx, ids);
   const skipped = new Set<number>();
   const kept: Planned[] = [];
