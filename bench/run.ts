@@ -69,7 +69,7 @@ async function runAll(flags: BenchFlags): Promise<void> {
         );
         const url = collectionObjectsUrl(server.baseUrl, imported.collectionId);
         paging.push(await walk(`entente serve (${backend})`, url, flags.pageSize, benchHeaders(), server.pid));
-        gets.push(await getObjectBench(`entente serve (${backend})`, url, flags, benchHeaders()));
+        gets.push(await getObjectBench(`entente serve (${backend})`, url, flags, benchHeaders(), server.pid));
       } finally {
         await server.stop();
       }

@@ -9,7 +9,7 @@
 import { pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { readFlags, type BenchFlags } from './lib/args.js';
-import { benchHeaders, collectionObjectsUrl, requireBuild, startEntente, waitUntilIdle } from './lib/entente-process.js';
+import { benchHeaders, collectionObjectsUrl, cpuSeconds, requireBuild, startEntente, waitUntilIdle } from './lib/entente-process.js';
 import { stixId, typeOf } from './lib/generate-objects.js';
 import { formatMs, markdownTable } from './lib/markdown.js';
 import { preparedCollections } from './lib/prepared-collection.js';
@@ -22,16 +22,26 @@ export interface GetObjectResult {
   readonly p95Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
+  /** Server CPU (user + system) per measured request, when the server's pid was given. */
+  readonly serverCpuMs?: number;
 }
 
 const WARM_UP = 200;
 
 /** `requests` GETs of objects spread over the whole collection (deterministic ids). */
-export async function getObjectBench(label: string, objectsUrl: string, flags: BenchFlags, headers: Record<string, string>): Promise<GetObjectResult> {
+export async function getObjectBench(
+  label: string,
+  objectsUrl: string,
+  flags: BenchFlags,
+  headers: Record<string, string>,
+  serverPid?: number,
+): Promise<GetObjectResult> {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 1 });
   const times: number[] = [];
+  let cpuAtStart: number | undefined;
   let seed = 12345;
   for (let n = 0; n < WARM_UP + flags.requests; n++) {
+    if (n === WARM_UP && serverPid !== undefined) cpuAtStart = cpuSeconds(serverPid);
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     const i = seed % flags.objects;
     const id = stixId(typeOf(i), i);
@@ -44,8 +54,10 @@ export async function getObjectBench(label: string, objectsUrl: string, flags: B
     if (envelope.objects?.[0]?.id !== id) throw new Error(`${label}: GET ${id} returned ${body.slice(0, 300)}`);
     if (n >= WARM_UP) times.push(ms);
   }
+  const cpuAtEnd = serverPid === undefined ? undefined : cpuSeconds(serverPid);
   await agent.close();
   return {
+    ...(cpuAtStart !== undefined && cpuAtEnd !== undefined ? { serverCpuMs: ((cpuAtEnd - cpuAtStart) * 1000) / times.length } : {}),
     label,
     requests: times.length,
     medianMs: quantile(times, 0.5),
@@ -57,7 +69,7 @@ export async function getObjectBench(label: string, objectsUrl: string, flags: B
 
 export function getObjectTable(results: readonly GetObjectResult[]): string {
   return markdownTable(
-    ['server', 'requests', 'median ms', 'p95 ms', 'p99 ms', 'max ms', 'target'],
+    ['server', 'requests', 'median ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU ms per GET', 'target'],
     results.map((r) => [
       r.label,
       r.requests,
@@ -65,6 +77,7 @@ export function getObjectTable(results: readonly GetObjectResult[]): string {
       formatMs(r.p95Ms),
       formatMs(r.p99Ms),
       formatMs(r.maxMs),
+      r.serverCpuMs === undefined ? '' : formatMs(r.serverCpuMs),
       r.medianMs < 2 ? 'median < 2 ms ✓' : 'median < 2 ms ✗',
     ]),
   );
@@ -80,7 +93,7 @@ async function main(): Promise<void> {
     try {
       await waitUntilIdle(server.pid);
       const url = collectionObjectsUrl(server.baseUrl, prepared.collectionId);
-      results.push(await getObjectBench(`entente serve (${prepared.backend})`, url, flags, benchHeaders()));
+      results.push(await getObjectBench(`entente serve (${prepared.backend})`, url, flags, benchHeaders(), server.pid));
     } finally {
       await server.stop();
       await prepared.dispose();
