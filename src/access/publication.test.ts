@@ -173,6 +173,23 @@ function racingPublishers(open: () => Promise<TestStore>): void {
     }
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true, entries: 2 * rounds });
   });
+
+  it('never deadlocks two organisations publishing the same new ids in opposite orders', async () => {
+    const { db, store } = test.opened;
+    const a = await createOrganization(db, { name: 'A' });
+    const b = await createOrganization(db, { name: 'B' });
+    const first = (await store.createCollection({ title: 'first' })).id;
+    const second = (await store.createCollection({ title: 'second' })).id;
+    for (let round = 0; round < 3; round++) {
+      const ids = Array.from({ length: 1500 }, () => `note--${randomUUID()}`);
+      const [fromA, fromB] = await Promise.all([
+        publishObjects(db, store, first, { orgId: a.id, userId: null }, ids.map((id) => note({ id })), ORIGIN),
+        publishObjects(db, store, second, { orgId: b.id, userId: null }, [...ids].reverse().map((id) => note({ id })), ORIGIN),
+      ]);
+      expect(fromA.results.length + fromB.results.length).toBe(ids.length);
+      expect(fromA.failures.length + fromB.failures.length).toBe(ids.length);
+    }
+  });
 }
 
 describe('racing publishers on SQLite', () => racingPublishers(openSqliteForTest));
