@@ -96,6 +96,12 @@ export class IncidentIndex {
 
   private async projectBatch(collectionId: string, after: number, canonical: boolean): Promise<{ read: number; last: number | undefined }> {
     return this.db.transaction().execute(async (trx) => {
+      // One projector per collection at a time (several servers on one PostgreSQL): the cursor row is
+      // locked, and read again under the lock, so a batch another projector committed is not counted twice.
+      await trx.insertInto('intel_cursors').values({ collection_id: collectionId, last_added: 0 }).onConflict((oc) => oc.column('collection_id').doNothing()).execute();
+      const cursor = trx.selectFrom('intel_cursors').select('last_added').where('collection_id', '=', collectionId);
+      const locked = await (this.dialect === 'postgres' ? cursor.forUpdate() : cursor).executeTakeFirstOrThrow();
+      after = Math.max(after, Number(locked.last_added));
       const rows = await trx
         .selectFrom('objects')
         .select(['date_added', 'json'])
