@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { queryAudit } from '../access/audit-log.js';
 import { createOrganization, type Organization } from '../access/organizations.js';
 import { publishObjects, type Publisher } from '../access/publication.js';
 import { SHARING_EXTENSION_ID } from '../access/sharing-extension.js';
@@ -119,6 +120,9 @@ describe('push through sync', () => {
     expect(await heldOnB(w)).toEqual([clear, green, amberShared, londonGreen].sort());
     const sent = (await w.b.store.queryObjectTexts(w.b.sharedId, { ids: [amberShared as string], limit: 10 }, { kind: 'all' })).items[0]?.json ?? '';
     expect(sent).not.toContain(SHARING_EXTENSION_ID);
+    // The AMBER version that left is in the audit log, like any read of marked intelligence; the GREEN ones are not.
+    const pushedMarked = (await queryAudit(w.a.db, {})).filter((e) => e.action === 'federation.push-marked');
+    expect(pushedMarked.map((e) => (e.details as { objects: string[] }).objects)).toEqual([[`${amberShared as string}@2025-01-01T00:00:00.000Z amber`]]);
 
     const second = await syncPartner(deps(w), partner);
     expect(second.rules[0]?.pushed).toMatchObject({ pushed: 0, failed: 0, envelopes: 0 });

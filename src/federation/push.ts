@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { appendAudit } from '../access/audit-log.js';
 import { partnerScope } from '../access/partner-scope.js';
 import { SHARING_EXTENSION_ID } from '../access/sharing-extension.js';
 import { groupIdsOfOrganization } from '../access/sharing-groups.js';
@@ -102,7 +103,7 @@ export async function pushRule(deps: PushDeps, partner: Partner, rule: PartnerRu
     const known = parseAudience(await deps.store.getWatermark(pushAudienceKey(rule.id)));
     // A rule pushed before audiences were remembered does not know what changed: every group counts as joined.
     const joined = audience.filter((group) => known === undefined || !known.includes(group));
-    if (joined.length > 0 && !(await backfill(deps, rule, target, scope, joined, watermark, counts))) return counts;
+    if (joined.length > 0 && !(await backfill(deps, partner, rule, target, scope, joined, watermark, counts))) return counts;
   }
   let more = true;
   while (more && !aborted(deps)) {
@@ -115,7 +116,7 @@ export async function pushRule(deps: PushDeps, partner: Partner, rule: PartnerRu
     const settle = async (upTo: number): Promise<void> => {
       watermark = await advance(deps.db, key, watermark, upTo);
     };
-    if (!(await sendRows(deps, rule, target, page.items, counts, settle))) return counts;
+    if (!(await sendRows(deps, partner, rule, target, page.items, counts, settle))) return counts;
   }
   if (!aborted(deps)) await setValue(deps.db, pushAudienceKey(rule.id), JSON.stringify(audience));
   return counts;
@@ -127,6 +128,7 @@ export async function pushRule(deps: PushDeps, partner: Partner, rule: PartnerRu
  */
 async function backfill(
   deps: PushDeps,
+  partner: Partner,
   rule: PartnerRule,
   target: PushTarget,
   scope: ReadScope,
@@ -141,7 +143,7 @@ async function backfill(
   for (;;) {
     const rows = await deps.db
       .selectFrom('objects as o')
-      .select(['o.json', 'o.date_added'])
+      .select(['o.json', 'o.date_added', 'o.id', 'o.version_raw'])
       .where('o.collection_id', '=', rule.localCollection)
       .where('o.date_added', '>', after)
       .where('o.date_added', '<=', upTo)
@@ -151,9 +153,9 @@ async function backfill(
       .orderBy('o.date_added')
       .limit(limit)
       .execute();
-    const items: Pick<ObjectText, 'json' | 'dateAdded'>[] = rows.map((row) => ({ json: row.json, dateAdded: Number(row.date_added) }));
+    const items: ObjectText[] = rows.map((row) => ({ json: row.json, dateAdded: Number(row.date_added), auditLabel: `${row.id}@${row.version_raw} amber` }));
     const before = counts.pushed;
-    const completed = await sendRows(deps, rule, target, items, counts, async () => {});
+    const completed = await sendRows(deps, partner, rule, target, items, counts, async () => {});
     counts.backfilled += counts.pushed - before;
     if (!completed) return false;
     const last = items[items.length - 1];
@@ -165,22 +167,36 @@ async function backfill(
 /**
  * Sends `rows` in envelopes bounded by count and bytes; after each envelope
  * completes, `settle` is told the date_added of the last row sent or set
- * aside. False when stopped early.
+ * aside. The versions of audited levels (AMBER: the only one that may leave)
+ * sent in an envelope are written to the audit log once it is posted, like
+ * any read of marked intelligence. False when stopped early.
  */
 async function sendRows(
   deps: PushDeps,
+  partner: Partner,
   rule: PartnerRule,
   target: PushTarget,
-  rows: readonly Pick<ObjectText, 'json' | 'dateAdded'>[],
+  rows: readonly ObjectText[],
   counts: PushCounts,
   settle: (upTo: number) => Promise<void>,
 ): Promise<boolean> {
   let envelope: StixObject[] = [];
+  let marked: string[] = [];
   let bytes = ENVELOPE_OVERHEAD;
   let considered: number | undefined;
   const flush = async (): Promise<void> => {
     if (envelope.length > 0) await send(deps, target, envelope, counts);
+    if (marked.length > 0) {
+      await appendAudit(deps.db, {
+        action: 'federation.push-marked',
+        target: rule.localCollection,
+        address: new URL(target.apiRootUrl).host,
+        path: `push to partner ${partner.name}`,
+        details: { partner: partner.id, remoteCollection: target.collectionId, objects: marked },
+      });
+    }
     envelope = [];
+    marked = [];
     bytes = ENVELOPE_OVERHEAD;
     if (considered !== undefined) await settle(considered);
     await deps.onEnvelope?.(counts);
@@ -198,6 +214,7 @@ async function sendRows(
         if (aborted(deps)) return false;
       }
       envelope.push(object);
+      if (item.auditLabel !== null) marked.push(item.auditLabel);
       bytes += size;
     }
     considered = item.dateAdded;
