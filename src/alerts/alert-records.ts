@@ -7,6 +7,9 @@ import type { DatabaseSchema } from '../store/schema.js';
 import { withAlerts, type AlertsDb } from './alerts-schema.js';
 import type { AlertViewer } from './alert-viewer.js';
 
+/** Rows per INSERT: 11 columns each, well under SQLite's 32,766 bound parameters. */
+const ROWS_PER_STATEMENT = 500;
+
 /** An alert as the REST API, the live stream and webhooks present it (REST.md "Alerts"). */
 export interface AlertView {
   readonly id: string;
@@ -67,36 +70,34 @@ export async function recordStep(
       .where('name', '=', 'alerts')
       .returning('last_seq')
       .executeTakeFirstOrThrow();
-    let seq = Number(reserved.last_seq) - alerts.length;
+    const first = Number(reserved.last_seq) - alerts.length + 1;
+    const rows = alerts.map((alert, i) => ({
+      seq: first + i,
+      id: randomUUID(),
+      watchlist_id: alert.watchlistId,
+      user_id: alert.userId,
+      collection_id: step.collectionId,
+      object_id: alert.objectId,
+      object_added: alert.objectAdded,
+      incident_id: alert.incidentId,
+      title: alert.title,
+      reasons: JSON.stringify(alert.reasons),
+      at: now,
+    }));
     let inserted = 0;
-    for (const alert of alerts) {
-      seq += 1;
-      const row = await trx
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      const stored = await trx
         .insertInto('alerts')
-        .values({
-          seq,
-          id: randomUUID(),
-          watchlist_id: alert.watchlistId,
-          user_id: alert.userId,
-          collection_id: step.collectionId,
-          object_id: alert.objectId,
-          object_added: alert.objectAdded,
-          incident_id: alert.incidentId,
-          title: alert.title,
-          reasons: JSON.stringify(alert.reasons),
-          at: now,
-        })
+        .values(rows.slice(start, start + ROWS_PER_STATEMENT))
         .onConflict((oc) => oc.columns(['watchlist_id', 'object_id']).doNothing())
         .returning('seq')
-        .executeTakeFirst();
-      if (row === undefined) continue;
-      inserted += 1;
-      if (alert.webhook) {
-        await trx
-          .insertInto('alert_deliveries')
-          .values({ alert_seq: seq, watchlist_id: alert.watchlistId, state: 'pending', attempts: 0, next_attempt_at: now })
-          .execute();
-      }
+        .execute();
+      inserted += stored.length;
+      const deliveries = stored
+        .map((row) => Number(row.seq))
+        .filter((seq) => alerts[seq - first]?.webhook === true)
+        .map((seq) => ({ alert_seq: seq, watchlist_id: alerts[seq - first]?.watchlistId ?? '', state: 'pending' as const, attempts: 0, next_attempt_at: now }));
+      if (deliveries.length > 0) await trx.insertInto('alert_deliveries').values(deliveries).execute();
     }
     return inserted;
   });

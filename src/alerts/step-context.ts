@@ -48,7 +48,8 @@ export async function buildStepContext(db: AlertsDb, collectionId: string, step:
     (row) => row.object.type === 'incident' && (row.inStep || step.some((s) => relationshipSource(s.object) === row.object.id)),
   );
   for (const incident of touched) {
-    if (incident.dateAdded < first - RELATIONSHIP_LOOKBACK_MICROS) continue;
+    // An incident of the step has every relationship added after it up to the step's end in the step already.
+    if (incident.inStep || incident.dateAdded < first - RELATIONSHIP_LOOKBACK_MICROS) continue;
     for (const row of await relationshipsOf(db, collectionId, incident.object.id, incident.dateAdded, last)) {
       if (!relationships.has(row.dateAdded)) relationships.set(row.dateAdded, row);
     }
