@@ -7,8 +7,8 @@ import { buildReport, storeReport } from '../src/correlate/test-reports.js';
 import { openStore } from '../src/store/open-store.js';
 import { runCli, tempDir } from './cli-harness.js';
 
-// Each case spawns the real command several times; on a loaded 2-core machine a spawn can take seconds.
-vi.setConfig({ testTimeout: 180_000 });
+// The first case spawns the real command seven times; on a loaded 2-core machine a spawn can take half a minute.
+vi.setConfig({ testTimeout: 400_000 });
 
 let temp: ReturnType<typeof tempDir>;
 let db: string;
