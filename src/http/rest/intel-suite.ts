@@ -194,7 +194,8 @@ export function intelSuite(open: () => Promise<TestStore>): void {
     const near = await writer.get('/incidents/map?zoom=9&bbox=0,40,5,50');
     expect(near.body.clusters).toEqual([]);
     expect(near.body.points).toHaveLength(SYNTHETIC / 3);
-  });
+    // Projecting 1,200 objects costs a few round trips each: on a loaded PostgreSQL that is tens of seconds.
+  }, 180_000);
 
   it('the read model follows objects in any order: a relationship stored before its incident still places it', async () => {
     const incident = synthetic(1000);
