@@ -18,10 +18,23 @@ const TYPE_COLOURS: Record<string, string> = {
  * non-animated force layout and hide edge labels until zoomed in, so that
  * hundreds of nodes stay responsive. A node opens its page on tap or Enter.
  */
+/**
+ * cytoscape injects an inline <style> (position: relative on its container) unless an element with this
+ * id exists; the strict CSP would refuse it, and styles.css already positions `.graph`.
+ */
+function markContainerStyled(): void {
+  const id = '__________cytoscape_stylesheet';
+  if (document.getElementById(id)) return;
+  const marker = document.createElement('meta');
+  marker.id = id;
+  document.head.appendChild(marker);
+}
+
 export default function RelationGraph({ graph, centre }: { graph: Actor['graph']; centre: string }) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!container.current) return undefined;
+    markContainerStyled();
     const large = graph.nodes.length > 150;
     const cy = cytoscape({
       container: container.current,
