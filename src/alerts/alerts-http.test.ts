@@ -470,7 +470,19 @@ function alertsSuite(open: () => Promise<TestStore>): void {
   });
 }
 
-describe('alerts on SQLite', () => alertsSuite(openSqliteForTest));
+describe('alerts on SQLite', () => {
+  alertsSuite(openSqliteForTest);
+
+  it('closing the server ends the open live streams instead of waiting for them', async () => {
+    const server = await startTestServer(openSqliteForTest);
+    const stream = await openStream(server, server.auth.reader);
+    expect(stream.status).toBe(200);
+    const closed = await Promise.race([server.close().then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 5000))]);
+    expect(closed).toBe(true);
+    for (let tries = 0; tries < 50 && !stream.ended(); tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stream.ended()).toBe(true);
+  });
+});
 
 const problem = await postgresProblem();
 describeIfPostgres('alerts on PostgreSQL', problem, () => alertsSuite(openPostgresForTest));
