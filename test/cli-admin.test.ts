@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanEnv, runCli, tempDir } from './cli-harness.js';
 
 // Each case spawns the real command several times; on a loaded 2-core machine a spawn can take seconds.
-vi.setConfig({ testTimeout: 180_000 });
+vi.setConfig({ testTimeout: 400_000 });
 
 let temp: ReturnType<typeof tempDir>;
 let db: string;
