@@ -18,6 +18,7 @@ import {
   type QuoteExtension,
   type TextSpan,
 } from '../../stix/extensions.js';
+import { EntenteError } from '../../errors.js';
 import type { StixObject } from '../../stix/stix-object.js';
 import type { FeedRow, IncidentQueries, Viewer, VisibleObject } from '../../store/incident-index-queries.js';
 import { extensionOf } from '../../store/incident-index-projection.js';
@@ -77,7 +78,8 @@ export async function incidentDetail(
 ): Promise<IncidentDetail> {
   const links = await queries.linksOf(row.collection_id, row.id);
   const first = await queries.objects(viewer, [row.id, ...(row.report_id !== null ? [row.report_id] : []), ...links.flatMap((l) => [l.id, l.target_ref])], row.collection_id);
-  const incidentRow = first.get(row.id) as VisibleObject;
+  const incidentRow = first.get(row.id);
+  if (incidentRow === undefined) throw new EntenteError('not_found', `No incident ${row.id} that you may see`);
   const incident = JSON.parse(incidentRow.json) as StixObject;
   const report = row.report_id === null ? undefined : parseObject(first.get(row.report_id));
   const referenced = report !== undefined && Array.isArray(report.object_refs) ? (report.object_refs as string[]) : [];
