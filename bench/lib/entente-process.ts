@@ -119,7 +119,8 @@ export async function waitForHttp(child: ChildProcess, probeUrl: string, timeout
 }
 
 export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  // A child killed by a signal has a signalCode and no exitCode; its 'exit' has already fired.
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
