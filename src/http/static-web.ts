@@ -49,7 +49,9 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.txt', '
 interface WebFile {
   readonly body: Buffer;
   readonly type: string;
-  readonly gzipped?: Buffer;
+  readonly compressible: boolean;
+  /** Compressed on first request, once per process. */
+  gzipped?: Buffer;
   /** Vite names built assets by content hash: they never change, so clients keep them for a year. */
   readonly immutable: boolean;
 }
@@ -58,7 +60,7 @@ interface WebFile {
  * Serves the analyst console (web/, built by Vite into dist/web/) at `/`: its
  * files with their content types, index.html for client routes, a long cache
  * for hashed assets and a strict Content-Security-Policy. Files are read once at
- * start-up; a path that is not a built file is never read from disk.
+ * start-up (once per process); a path that is not a built file is never read from disk.
  */
 export function registerStaticWeb(app: FastifyInstance, webDir: string = DEFAULT_WEB_DIR): void {
   const files = loadBuiltFiles(webDir);
@@ -80,7 +82,8 @@ function send(reply: FastifyReply, request: FastifyRequest, file: WebFile): Fast
     .header('x-frame-options', 'DENY')
     .header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
     .header('vary', 'accept-encoding');
-  if (file.gzipped && acceptsGzip(request.headers['accept-encoding'])) {
+  if (file.compressible && acceptsGzip(request.headers['accept-encoding'])) {
+    file.gzipped ??= gzipSync(file.body, { level: 9 });
     return reply.header('content-encoding', 'gzip').send(file.gzipped);
   }
   return reply.send(file.body);
@@ -96,9 +99,15 @@ function acceptsGzip(header: string | undefined): boolean {
   });
 }
 
+/** Built files by folder: every server a process builds (tests build many) shares one read of them. */
+const loaded = new Map<string, Map<string, WebFile>>();
+
 function loadBuiltFiles(webDir: string): Map<string, WebFile> {
+  const known = loaded.get(webDir);
+  if (known) return known;
   const files = new Map<string, WebFile>();
   if (!existsSync(join(webDir, 'index.html'))) return files;
+  loaded.set(webDir, files);
   for (const path of listFiles(webDir)) {
     const urlPath = '/' + relative(webDir, path).split(sep).join('/');
     // Route paths are matched literally: a name with characters a router treats specially is not served.
@@ -108,7 +117,7 @@ function loadBuiltFiles(webDir: string): Map<string, WebFile> {
     files.set(urlPath, {
       body,
       type: CONTENT_TYPES[extension] ?? 'application/octet-stream',
-      ...(COMPRESSIBLE.has(extension) && body.length > 1024 ? { gzipped: gzipSync(body, { level: 9 }) } : {}),
+      compressible: COMPRESSIBLE.has(extension) && body.length > 1024,
       immutable: urlPath.startsWith('/assets/'),
     });
   }
@@ -128,7 +137,7 @@ function notBuiltPage(webDir: string): WebFile {
     '<!doctype html><html lang="en"><meta charset="utf-8"><title>entente</title>' +
     `<p>The analyst console is not built (no index.html in ${escapeHtml(webDir)}). Run <code>npm run build</code>, then restart <code>entente serve</code>. ` +
     'The TAXII API is at <code>/taxii2/</code>.</p></html>';
-  return { body: Buffer.from(text, 'utf8'), type: 'text/html; charset=utf-8', immutable: false };
+  return { body: Buffer.from(text, 'utf8'), type: 'text/html; charset=utf-8', compressible: false, immutable: false };
 }
 
 function escapeHtml(text: string): string {
