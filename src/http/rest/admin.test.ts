@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAudit, type AuditRecord } from '../../access/audit-log.js';
 import { findOrganizationByName } from '../../access/organizations.js';
@@ -7,7 +8,7 @@ import { openPostgresForTest, openSqliteForTest, postgresProblem, describeIfPost
 import { startTestServer, PASSWORD, type TaxiiTestServer } from '../test-server.js';
 import { expectRestError, restClient, signIn, type RestClient } from './rest-test-client.js';
 
-function adminSuite(open: () => Promise<TestStore>): void {
+function adminSuite(open: () => Promise<TestStore>, dialect: 'sqlite' | 'postgres'): void {
   let server: TaxiiTestServer;
   let admin: RestClient;
   let writer: RestClient;
@@ -225,6 +226,30 @@ function adminSuite(open: () => Promise<TestStore>): void {
       expectRestError(await writer.put(`/collections/${id}/grants/${orgB}`, { read: true, write: true }), 403, 'forbidden');
       expect(expectRestError(await admin.put(`/collections/${id}/grants/${orgB}`, { read: 'yes', write: false }), 400, 'validation').message).toContain('read');
     });
+    it('a failure while granting leaves no collection behind (creation, grant and audit are one transaction)', async () => {
+      const countCollections = async () => (await server.db.selectFrom('collections').select('id').execute()).length;
+      const before = await countCollections();
+      const collectionAudits = async () => (await queryAudit(server.db, {})).filter((e) => e.action === 'collection.add').length;
+      const auditBefore = await collectionAudits();
+      // The grant insert fails as a crash between the two steps would: nothing of the request may remain.
+      if (dialect === 'postgres') {
+        await sql`CREATE FUNCTION refuse_grant() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$`.execute(server.db);
+        await sql`CREATE TRIGGER refuse_grant BEFORE INSERT ON collection_grants FOR EACH ROW EXECUTE FUNCTION refuse_grant()`.execute(server.db);
+      } else {
+        await sql`CREATE TRIGGER refuse_grant BEFORE INSERT ON collection_grants BEGIN SELECT RAISE(ABORT, 'refused by test'); END`.execute(server.db);
+      }
+      try {
+        expect((await admin.post('/collections', { title: 'Orphan', alias: 'orphan' })).status).toBe(500);
+      } finally {
+        await sql`DROP TRIGGER refuse_grant${dialect === 'postgres' ? sql` ON collection_grants` : sql``}`.execute(server.db);
+        if (dialect === 'postgres') await sql`DROP FUNCTION refuse_grant()`.execute(server.db);
+      }
+      expect(await countCollections()).toBe(before);
+      expect(await collectionAudits()).toBe(auditBefore);
+      const retried = await admin.post('/collections', { title: 'Orphan', alias: 'orphan' });
+      expect(retried.status, retried.text).toBe(201);
+      expect(retried.body.grants).toEqual([{ org: { id: orgA, name: 'Agency A' }, read: true, write: true }]);
+    });
   });
 
   describe('sharing groups', () => {
@@ -324,5 +349,5 @@ function adminSuite(open: () => Promise<TestStore>): void {
   });
 }
 
-describe('REST admin on SQLite', () => adminSuite(openSqliteForTest));
-describeIfPostgres('REST admin on PostgreSQL', await postgresProblem(), () => adminSuite(openPostgresForTest));
+describe('REST admin on SQLite', () => adminSuite(openSqliteForTest, 'sqlite'));
+describeIfPostgres('REST admin on PostgreSQL', await postgresProblem(), () => adminSuite(openPostgresForTest, 'postgres'));

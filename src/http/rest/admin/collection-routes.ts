@@ -1,9 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { appendAudit } from '../../../access/audit-log.js';
 import { getCollectionGrant, grantCollection, listCollectionGrants, revokeCollectionGrant, type CollectionGrant } from '../../../access/collection-grants.js';
 import { getOrganization } from '../../../access/organizations.js';
 import { decideCollectionPermissions } from '../../../access/permissions.js';
 import { EntenteError } from '../../../errors.js';
 import type { Collection } from '../../../store/object-store.js';
+import type { CollectionsTable, DatabaseSchema } from '../../../store/schema.js';
+import { nowMicros } from '../../../store/timestamps.js';
+import { isUniqueViolation } from '../../../store/unique-violation.js';
 import { pageOf, pageRequest, pagingQuery, sendPage } from '../paging.js';
 import type { RestApi } from '../rest-api.js';
 import { organizationField } from './admin-shared.js';
@@ -63,13 +69,12 @@ export function collectionRoutes(api: RestApi): void {
     // As `entente collection add`: the organisation named (default: the caller's) reads and writes it.
     const org = body.org === undefined ? await getOrganization(deps.db, principal.orgId) : await organizationField(deps.db, body.org, 'org');
     if (org === undefined) throw new EntenteError('not_found', `No organisation with id ${principal.orgId}`);
-    const created = await deps.store.createCollection({
-      title: body.title,
-      ...(body.description !== undefined ? { description: body.description } : {}),
-      ...(body.alias !== undefined ? { alias: body.alias } : {}),
+    const created = await createGrantedCollection(deps.db, body, org.id, {
+      actorUser: principal.userId,
+      actorOrg: principal.orgId,
+      address: request.ip,
+      path: `${request.method} ${request.url.split('?')[0] ?? request.url}`,
     });
-    await grantCollection(deps.db, { collectionId: created.id, orgId: org.id, canRead: true, canWrite: true });
-    await api.audit(request, principal, { action: 'collection.add', target: created.id, details: { title: created.title, alias: created.alias, org: org.id } });
     return reply.code(201).send({ ...presentCollection(created), canRead: true, canWrite: true, grants: await presentGrants(api, created.id) });
   });
 
@@ -97,6 +102,45 @@ export function collectionRoutes(api: RestApi): void {
     await api.audit(request, principal, { action: 'collection.revoke', target: id, details: { org: orgId } });
     return reply.code(204).send();
   });
+}
+
+interface Actor {
+  readonly actorUser: string;
+  readonly actorOrg: string;
+  readonly address: string;
+  readonly path: string;
+}
+
+/**
+ * Creates a collection, grants `orgId` read and write on it and records both in
+ * the audit log, in ONE transaction: a failure at any step leaves neither a
+ * collection without its grant nor a change without its audit entry.
+ */
+async function createGrantedCollection(
+  db: Kysely<DatabaseSchema>,
+  input: { title: string; description?: string | undefined; alias?: string | undefined },
+  orgId: string,
+  actor: Actor,
+): Promise<Collection> {
+  const row: CollectionsTable = {
+    id: randomUUID(),
+    title: input.title,
+    description: input.description ?? null,
+    alias: input.alias ?? null,
+    created_at: nowMicros(),
+    last_added: 0,
+  };
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('collections').values(row).execute();
+      await trx.insertInto('collection_grants').values({ collection_id: row.id, org_id: orgId, can_read: 1, can_write: 1 }).execute();
+      await appendAudit(trx, { action: 'collection.add', ...actor, target: row.id, details: { title: row.title, alias: row.alias, org: orgId } });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new EntenteError('conflict', `A collection with alias ${row.alias ?? '(none)'} already exists`, { alias: row.alias });
+    throw error;
+  }
+  return { id: row.id, title: row.title, description: row.description, alias: row.alias, createdAt: row.created_at };
 }
 
 function presentCollection(collection: Collection) {
