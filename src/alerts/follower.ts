@@ -4,6 +4,7 @@ import { collectionPermissions } from '../access/permissions.js';
 import type { Principal } from '../access/principal.js';
 import { readScopeOf } from '../access/read-scope.js';
 import type { DatabaseSchema } from '../store/schema.js';
+import { startPolling, TimeSlice, type PollingHandle } from '../store/object-follower.js';
 import { nowMicros } from '../store/timestamps.js';
 import { visibilityCondition } from '../store/visibility-sql.js';
 import { recordStep, type NewAlert } from './alert-records.js';
@@ -58,8 +59,7 @@ interface WatchlistRow {
  */
 export class AlertFollower {
   private readonly db: AlertsDb;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
+  private polling: PollingHandle | undefined;
 
   constructor(private readonly deps: FollowerDeps) {
     this.db = withAlerts(deps.db);
@@ -67,30 +67,26 @@ export class AlertFollower {
 
   /** Polls every `intervalMs` until `stop()`. */
   start(intervalMs = FOLLOW_INTERVAL_MS): void {
-    const tick = () => {
-      this.running = this.catchUp()
-        .catch((error: unknown) => this.deps.log?.error({ err: error }, 'alert follower step failed'))
-        .finally(() => {
-          if (this.timer !== undefined) this.timer = setTimeout(tick, intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.polling ??= startPolling(() => this.catchUp(), intervalMs, (error) => this.deps.log?.error({ err: error }, 'alert follower step failed'));
   }
 
   async stop(): Promise<void> {
-    const timer = this.timer;
-    this.timer = undefined;
-    clearTimeout(timer);
-    await this.running;
+    await this.polling?.stop();
+    this.polling = undefined;
   }
 
   /** Matches every row added so far, in every collection; returns how many alerts were raised. */
   async catchUp(): Promise<number> {
     let raised = 0;
+    // Time-sliced (object-follower.ts): the server answers between steps.
+    const slice = new TimeSlice();
     for (;;) {
       const behind = await this.collectionsBehind();
       if (behind.length === 0) return raised;
-      for (const collection of behind) raised += await this.step(collection);
+      for (const collection of behind) {
+        raised += await this.step(collection);
+        await slice.pause();
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { StixObject } from '../stix/stix-object.js';
+import { startPolling, TimeSlice, type PollingHandle } from '../store/object-follower.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
@@ -26,14 +27,18 @@ export interface FollowerOptions {
 
 const DEFAULT_POLL_MS = 200;
 const DEFAULT_PAGE = 500;
+/**
+ * Incidents correlated between two looks at the time slice (object-follower.ts):
+ * one incident costs a few milliseconds, so a chunk stays within a slice.
+ */
+const CORRELATE_CHUNK = 8;
 
 export class CorrelationFollower {
   private readonly cdb: CorrelationDb;
   private readonly pollMs: number;
   private readonly pageSize: number;
-  private timer: NodeJS.Timeout | undefined;
+  private polling: PollingHandle | undefined;
   private running: Promise<number> | undefined;
-  private stopped = false;
 
   constructor(
     db: Kysely<DatabaseSchema>,
@@ -54,20 +59,12 @@ export class CorrelationFollower {
   }
 
   start(): void {
-    this.stopped = false;
-    const tick = (): void => {
-      this.catchUp()
-        .catch((error: unknown) => this.options.log?.warn({ err: error }, 'correlation: catching up failed; retrying'))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.pollMs);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.polling ??= startPolling(() => this.catchUp(), this.pollMs, (error) => this.options.log?.warn({ err: error }, 'correlation: catching up failed; retrying'));
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.polling?.stop();
+    this.polling = undefined;
     await this.running?.catch(() => undefined);
   }
 
@@ -77,6 +74,8 @@ export class CorrelationFollower {
     const cursors = new Map((await this.cdb.selectFrom('correlation_cursors').select(['collection_id', 'date_added']).execute()).map((c) => [c.collection_id, Number(c.date_added)]));
     // A report and its incidents usually share a page; when they do not, the incident is correlated once per run.
     const done = new Set<string>();
+    // Time-sliced (object-follower.ts): the server answers between chunks of a page.
+    const slice = new TimeSlice();
     for (const collectionId of collections) {
       let after = cursors.get(collectionId) ?? 0;
       for (;;) {
@@ -88,11 +87,16 @@ export class CorrelationFollower {
         for (const row of rows) {
           for (const id of row.type === 'incident' ? [row.id] : incidentRefs(row.json)) if (!done.has(id)) ids.add(id);
         }
-        for (const outcome of await this.correlator.correlateIncidents([...ids])) done.add(outcome.incidentId);
+        const pending = [...ids];
+        for (let start = 0; start < pending.length; start += CORRELATE_CHUNK) {
+          for (const outcome of await this.correlator.correlateIncidents(pending.slice(start, start + CORRELATE_CHUNK))) done.add(outcome.incidentId);
+          await slice.pause();
+        }
         after = Number(rows[rows.length - 1]?.date_added);
         const at = nowMicros();
         await this.cdb.insertInto('correlation_cursors').values({ collection_id: collectionId, date_added: after, updated_at: at })
           .onConflict((oc) => oc.column('collection_id').doUpdateSet({ date_added: after, updated_at: at })).execute();
+        await slice.pause();
         if (rows.length < this.pageSize) break;
       }
     }

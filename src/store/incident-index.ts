@@ -6,6 +6,7 @@ import { applyContribution, type Contribution } from './incident-index-aggregate
 import { indexReportText } from './incident-index-fts.js';
 import { actorName, extensionOf, incidentColumns, linkColumns, reportColumns, termValue, type IncidentContext } from './incident-index-projection.js';
 import { withIncidentIndex, type IndexDb } from './incident-index-schema.js';
+import { startPolling, TimeSlice, type PollingHandle } from './object-follower.js';
 import type { DatabaseSchema } from './schema.js';
 
 /**
@@ -31,9 +32,7 @@ const CANONICAL_ALIAS = 'canonical';
 const BATCH = 500;
 const FOLLOWED_TYPES = ['incident', 'relationship', 'report', 'location', 'intrusion-set', 'identity'] as const;
 
-export interface FollowHandle {
-  stop(): Promise<void>;
-}
+export type FollowHandle = PollingHandle;
 
 export class IncidentIndex {
   private readonly db: IndexDb;
@@ -56,21 +55,10 @@ export class IncidentIndex {
 
   /** Calls catchUp every `intervalMs` until stopped; errors go to `onError` and the next tick retries. */
   follow(intervalMs: number, onError: (error: unknown) => void): FollowHandle {
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    const tick = async () => {
-      try {
-        await this.catchUp();
-      } catch (error) {
-        onError(error);
-      }
-      if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
-    };
-    timer = setTimeout(() => void tick(), 0);
+    const polling = startPolling(() => this.catchUp(), intervalMs, onError);
     return {
       stop: async () => {
-        stopped = true;
-        if (timer !== undefined) clearTimeout(timer);
+        await polling.stop();
         await this.running.catch(() => undefined);
       },
     };
@@ -82,11 +70,14 @@ export class IncidentIndex {
       (await this.db.selectFrom('intel_cursors').select(['collection_id', 'last_added']).execute()).map((c) => [c.collection_id, Number(c.last_added)]),
     );
     let read = 0;
+    // Time-sliced (object-follower.ts): a batch ends when its slice is spent, and the server answers between batches.
+    const slice = new TimeSlice();
     for (const collection of collections) {
       let after = cursors.get(collection.id) ?? 0;
       while (after < Number(collection.last_added)) {
-        const batch = await this.projectBatch(collection.id, after, collection.alias === CANONICAL_ALIAS);
+        const batch = await this.projectBatch(collection.id, after, collection.alias === CANONICAL_ALIAS, slice);
         read += batch.read;
+        await slice.pause();
         if (batch.last === undefined) break;
         after = batch.last;
       }
@@ -94,7 +85,7 @@ export class IncidentIndex {
     return read;
   }
 
-  private async projectBatch(collectionId: string, after: number, canonical: boolean): Promise<{ read: number; last: number | undefined }> {
+  private async projectBatch(collectionId: string, after: number, canonical: boolean, slice: TimeSlice): Promise<{ read: number; last: number | undefined }> {
     return this.db.transaction().execute(async (trx) => {
       // One projector per collection at a time (several servers on one PostgreSQL): the cursor row is
       // locked, and read again under the lock, so a batch another projector committed is not counted twice.
@@ -111,23 +102,27 @@ export class IncidentIndex {
         .orderBy('date_added')
         .limit(BATCH)
         .execute();
-      const last = rows.at(-1)?.date_added;
-      if (last === undefined) {
+      if (rows.length === 0) {
         // Nothing of interest left: the cursor moves to the last object added, so idle polls stay cheap.
         const held = await trx.selectFrom('objects').select((eb) => eb.fn.max('date_added').as('last')).where('collection_id', '=', collectionId).executeTakeFirst();
         if (held?.last !== undefined && held.last !== null && Number(held.last) > after) await saveCursor(trx, collectionId, Number(held.last));
         return { read: 0, last: undefined };
       }
       const dirty = new Set<string>();
+      let last = after;
+      let read = 0;
       for (const row of rows) {
+        // At least one row per batch, so a slow row still moves the cursor; the refreshes below count against the next slice.
+        if (read > 0 && slice.expired()) break;
+        last = Number(row.date_added);
+        read += 1;
         const object = parse(row.json);
         if (object === undefined) continue;
-        const key = { collection_id: collectionId, date_added: Number(row.date_added) };
-        await this.projectObject(trx, key, object, dirty);
+        await this.projectObject(trx, { collection_id: collectionId, date_added: last }, object, dirty);
       }
       for (const incidentId of dirty) await refreshIncident(trx, collectionId, incidentId, canonical);
-      await saveCursor(trx, collectionId, Number(last));
-      return { read: rows.length, last: Number(last) };
+      await saveCursor(trx, collectionId, last);
+      return { read, last };
     });
   }
 
