@@ -43,7 +43,7 @@ function suite(open: () => Promise<TestStore>): void {
     it('accepts HTTP Basic with the right password, with full scope', async () => {
       const auth = new DatabaseAuthenticator(opened.db);
       const principal = await auth.authenticate(basic('ana', 'a long password'));
-      expect(principal).toEqual({ userId, username: 'ana', orgId, role: 'contributor', scope: 'read-write', via: 'basic' });
+      expect(principal).toEqual({ userId, username: 'ana', orgId, role: 'contributor', scope: 'read-write', representsPartner: false, via: 'basic' });
       expect(await auth.authenticate(basic('ana', 'a long password'))).toEqual(principal);
     });
 
@@ -56,7 +56,7 @@ function suite(open: () => Promise<TestStore>): void {
     it('accepts a Bearer token with the token’s scope and records its use', async () => {
       const { token, record } = await createToken(opened.db, { userId, scope: 'read' });
       const principal = await new DatabaseAuthenticator(opened.db).authenticate(`Bearer ${token}`);
-      expect(principal).toEqual({ userId, username: 'ana', orgId, role: 'contributor', scope: 'read', via: 'token' });
+      expect(principal).toEqual({ userId, username: 'ana', orgId, role: 'contributor', scope: 'read', representsPartner: false, via: 'token' });
       const row = await opened.db.selectFrom('api_tokens').select('last_used_at').where('id', '=', record.id).executeTakeFirst();
       expect(row?.last_used_at).not.toBeNull();
     });

@@ -54,16 +54,16 @@ export class DatabaseAuthenticator implements Authenticator {
       this.cache.remember(user.passwordHash, password);
     }
     if (user.disabled) throw failure();
-    return { userId: user.id, username: user.username, orgId: user.orgId, role: user.role, scope: 'read-write', via: 'basic' };
+    return { userId: user.id, username: user.username, orgId: user.orgId, role: user.role, scope: 'read-write', representsPartner: user.representsPartner, via: 'basic' };
   }
 
   private async bearer(token: string): Promise<Principal> {
     if (token === '') throw failure();
     const record = await findLiveToken(this.db, token);
     if (record === undefined || record.user.disabled) throw failure();
-    const { user } = record;
+    const { user, representsPartner } = record;
     await recordTokenUse(this.db, record);
-    return { userId: user.id, username: user.username, orgId: user.orgId, role: user.role, scope: record.scope, via: 'token' };
+    return { userId: user.id, username: user.username, orgId: user.orgId, role: user.role, scope: record.scope, representsPartner, via: 'token' };
   }
 }
 

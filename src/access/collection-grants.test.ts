@@ -14,7 +14,7 @@ function suite(open: () => Promise<TestStore>): void {
     it('grant, replace and revoke an organisation’s rights, and drive permissions', async () => {
       const org = await createOrganization(opened().db, { name: 'Agency A' });
       const collection = await opened().store.createCollection({ title: 'shared' });
-      const ana: Principal = { userId: 'u', username: 'ana', orgId: org.id, role: 'contributor', scope: 'read-write', via: 'basic' };
+      const ana: Principal = { userId: 'u', username: 'ana', orgId: org.id, role: 'contributor', scope: 'read-write', representsPartner: false, via: 'basic' };
       expect(await collectionPermissions(opened().db, ana, collection.id)).toEqual({ canRead: false, canWrite: false });
 
       await grantCollection(opened().db, { collectionId: collection.id, orgId: org.id, canRead: true, canWrite: false });

@@ -3,7 +3,7 @@ import { decideCollectionPermissions } from './permissions.js';
 import type { Principal, Role, TokenScope } from './principal.js';
 
 function principal(role: Role, scope: TokenScope = 'read-write'): Principal {
-  return { userId: 'u', username: 'u', orgId: 'org-a', role, scope, via: scope === 'read' ? 'token' : 'basic' };
+  return { userId: 'u', username: 'u', orgId: 'org-a', role, scope, representsPartner: false, via: scope === 'read' ? 'token' : 'basic' };
 }
 
 const readWrite = { collectionId: 'c', orgId: 'org-a', canRead: true, canWrite: true };

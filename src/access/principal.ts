@@ -15,6 +15,11 @@ export interface Principal {
   readonly orgId: string;
   readonly role: Role;
   readonly scope: TokenScope;
+  /**
+   * The principal's organisation represents a partner instance: it reads with
+   * the partner scope (what may be sent to that partner), never the viewer rule.
+   */
+  readonly representsPartner: boolean;
   /** How the request authenticated, for the audit trail. */
   readonly via: 'basic' | 'token' | 'session' | 'system';
 }

@@ -22,7 +22,7 @@ function sessionStoreSuite(open: () => Promise<TestStore>): void {
   it('opens with its secret only, as the user, with the CSRF token it was created with', async () => {
     const created = await createSession(db(), user.id, '127.0.0.1', T0);
     const found = await findSession(db(), created.secret, T0 + SECOND);
-    expect(found?.principal).toEqual({ userId: user.id, username: 'alice', orgId: user.orgId, role: 'contributor', scope: 'read-write', via: 'session' });
+    expect(found?.principal).toEqual({ userId: user.id, username: 'alice', orgId: user.orgId, role: 'contributor', scope: 'read-write', representsPartner: false, via: 'session' });
     expect(found?.csrfToken).toBe(created.csrfToken);
     expect(await findSession(db(), `${created.secret.slice(0, -1)}${created.secret.endsWith('A') ? 'B' : 'A'}`, T0)).toBeUndefined();
     expect(await findSession(db(), 'short', T0)).toBeUndefined();

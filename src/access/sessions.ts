@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
+import { representsPartnerSql } from './partner-accounts.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -86,7 +87,7 @@ export async function findSession(db: Kysely<DatabaseSchema>, secret: string, no
   const row = await sessions(db)
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id', 'sessions.csrf_hash', 'sessions.expires_at', 'sessions.last_seen_at', 'users.id as user_id', 'users.username', 'users.org_id', 'users.role', 'users.disabled'])
+    .select(['sessions.id', 'sessions.csrf_hash', 'sessions.expires_at', 'sessions.last_seen_at', 'users.id as user_id', 'users.username', 'users.org_id', 'users.role', 'users.disabled', representsPartnerSql('users.org_id').as('represents_partner')])
     .where('sessions.id', '=', sha256(secret))
     .executeTakeFirst();
   if (row === undefined || Number(row.expires_at) <= now || Number(row.disabled) !== 0) return undefined;
@@ -100,7 +101,7 @@ export async function findSession(db: Kysely<DatabaseSchema>, secret: string, no
     id: row.id,
     csrfToken,
     expiresAt: Number(row.expires_at),
-    principal: { userId: row.user_id, username: row.username, orgId: row.org_id, role: row.role, scope: 'read-write', via: 'session' },
+    principal: { userId: row.user_id, username: row.username, orgId: row.org_id, role: row.role, scope: 'read-write', representsPartner: Number(row.represents_partner) !== 0, via: 'session' },
   };
 }
 

@@ -4,6 +4,7 @@ import { EntenteError } from '../errors.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
+import { representsPartnerSql } from './partner-accounts.js';
 import type { TokenScope } from './principal.js';
 import { toUser, type User } from './users.js';
 
@@ -93,6 +94,8 @@ export async function createToken(db: Kysely<DatabaseSchema>, input: NewToken, n
 /** A live token with the user it belongs to. */
 export interface LiveToken extends ApiToken {
   readonly user: User;
+  /** The user's organisation represents a partner instance (partner-accounts.ts). */
+  readonly representsPartner: boolean;
 }
 
 /**
@@ -119,6 +122,7 @@ export async function findLiveToken(
       'users.role as user_role',
       'users.disabled as user_disabled',
       'users.created_at as user_created_at',
+      representsPartnerSql('users.org_id').as('represents_partner'),
     ])
     .where('api_tokens.token_hash', '=', presentedHash)
     .executeTakeFirst();
@@ -134,7 +138,7 @@ export async function findLiveToken(
     disabled: row.user_disabled,
     created_at: row.user_created_at,
   });
-  return { ...toToken(row), user };
+  return { ...toToken(row), user, representsPartner: Number(row.represents_partner) !== 0 };
 }
 
 /**

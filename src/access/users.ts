@@ -4,6 +4,7 @@ import { EntenteError } from '../errors.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
+import { representsPartnerSql } from './partner-accounts.js';
 import { hashPassword } from './passwords.js';
 import type { Role } from './principal.js';
 
@@ -20,6 +21,8 @@ export interface User {
 /** The user row with its password hash, for the authenticator only. */
 export interface UserCredentials extends User {
   readonly passwordHash: string;
+  /** The user's organisation represents a partner instance (partner-accounts.ts). */
+  readonly representsPartner: boolean;
 }
 
 export interface NewUser {
@@ -82,7 +85,12 @@ export async function createUser(db: Kysely<DatabaseSchema>, input: NewUser, now
 }
 
 export async function findUserByUsername(db: Kysely<DatabaseSchema>, username: string): Promise<UserCredentials | undefined> {
-  const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .select(representsPartnerSql('users.org_id').as('represents_partner'))
+    .where('username', '=', username)
+    .executeTakeFirst();
   return row === undefined ? undefined : toCredentials(row);
 }
 
@@ -130,6 +138,6 @@ export function toUser(row: UserRow): User {
   };
 }
 
-function toCredentials(row: UserRow & { password_hash: string }): UserCredentials {
-  return { ...toUser(row), passwordHash: row.password_hash };
+function toCredentials(row: UserRow & { password_hash: string; represents_partner: number }): UserCredentials {
+  return { ...toUser(row), passwordHash: row.password_hash, representsPartner: Number(row.represents_partner) !== 0 };
 }

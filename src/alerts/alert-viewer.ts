@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { representsPartnerSql } from '../access/partner-accounts.js';
 import { decideCollectionPermissions } from '../access/permissions.js';
 import type { Principal } from '../access/principal.js';
 import { readScopeOf } from '../access/read-scope.js';
@@ -38,7 +39,11 @@ export async function alertViewerOf(db: Kysely<DatabaseSchema>, principal: Princ
 
 /** A watchlist owner as the access policy knows them, for work done on their behalf; undefined when disabled or gone. */
 export async function ownerPrincipal(db: Kysely<DatabaseSchema>, userId: string): Promise<Principal | undefined> {
-  const user = await db.selectFrom('users').select(['id', 'username', 'org_id', 'role', 'disabled']).where('id', '=', userId).executeTakeFirst();
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'org_id', 'role', 'disabled', representsPartnerSql('users.org_id').as('represents_partner')])
+    .where('id', '=', userId)
+    .executeTakeFirst();
   if (user === undefined || Number(user.disabled) !== 0) return undefined;
-  return { userId: user.id, username: user.username, orgId: user.org_id, role: user.role, scope: 'read', via: 'system' };
+  return { userId: user.id, username: user.username, orgId: user.org_id, role: user.role, scope: 'read', representsPartner: Number(user.represents_partner) !== 0, via: 'system' };
 }
