@@ -30,6 +30,12 @@ import type { DatabaseSchema } from './schema.js';
 const CANONICAL_ALIAS = 'canonical';
 /** Objects read per collection per transaction. */
 const BATCH = 500;
+/**
+ * Incidents refreshed per batch at most: reading an incident row only marks it,
+ * the refresh after the loop is the costly part (a few queries each), so the
+ * time slice alone would let one batch mark hundreds of them.
+ */
+const DIRTY_PER_BATCH = 16;
 const FOLLOWED_TYPES = ['incident', 'relationship', 'report', 'location', 'intrusion-set', 'identity'] as const;
 
 export type FollowHandle = PollingHandle;
@@ -112,8 +118,8 @@ export class IncidentIndex {
       let last = after;
       let read = 0;
       for (const row of rows) {
-        // At least one row per batch, so a slow row still moves the cursor; the refreshes below count against the next slice.
-        if (read > 0 && slice.expired()) break;
+        // At least one row per batch, so a slow row still moves the cursor.
+        if (read > 0 && (slice.expired() || dirty.size >= DIRTY_PER_BATCH)) break;
         last = Number(row.date_added);
         read += 1;
         const object = parse(row.json);
