@@ -76,21 +76,11 @@ export async function incidentDetail(
   row: FeedRow,
   registry: ReliabilityRegistry = new MapReliabilityRegistry(),
 ): Promise<IncidentDetail> {
-  const links = await queries.linksOf(row.collection_id, row.id);
-  const first = await queries.objects(viewer, [row.id, ...(row.report_id !== null ? [row.report_id] : []), ...links.flatMap((l) => [l.id, l.target_ref])], row.collection_id);
-  const incidentRow = first.get(row.id);
-  if (incidentRow === undefined) throw new EntenteError('not_found', `No incident ${row.id} that you may see`);
-  const incident = JSON.parse(incidentRow.json) as StixObject;
-  const report = row.report_id === null ? undefined : parseObject(first.get(row.report_id));
-  const referenced = report !== undefined && Array.isArray(report.object_refs) ? (report.object_refs as string[]) : [];
-  const rest = await queries.objects(viewer, referenced.filter((id) => !first.has(id)), row.collection_id);
-  const objects = [...first.values(), ...rest.values()].flatMap((o) => parseObject(o) ?? []);
-  const byId = new Map(objects.map((o) => [o.id, o]));
-  const text = report !== undefined && typeof report.description === 'string' ? report.description : '';
-
-  const features = extractIncidentFeatures(objects).find((f) => f.incidentId === incident.id);
-  const ownFields = features === undefined ? [] : fieldViews(features, incident, byId, report, text, registry);
-  const correlated = await correlatedView(db, store, viewer, row, ownFields);
+  const loaded = await loadIncident(queries, viewer, row.collection_id, row.id, row.report_id);
+  if (loaded === undefined) throw new EntenteError('not_found', `No incident ${row.id} that you may see`);
+  const { incidentRow, incident, report, objects, byId, text } = loaded;
+  const ownFields = incidentFieldViews(loaded, registry);
+  const correlated = await correlatedView(db, store, queries, viewer, row, ownFields, registry);
   const [sharingGroup, reachedPartners] = await Promise.all([sharingGroupOf(db, row.sharing_group), reachedPartnersOf(db, incidentRow)]);
   return {
     ...presentFeedItem(row),
@@ -110,6 +100,36 @@ export async function incidentDetail(
     reachedPartners,
     stix: { id: incident.id, version: incidentRow.version },
   };
+}
+
+/** One incident as its own report told it: the incident, its report, the objects both refer to, all as the viewer may see them. */
+interface LoadedIncident {
+  readonly incidentRow: VisibleObject;
+  readonly incident: StixObject;
+  readonly report: StixObject | undefined;
+  readonly objects: readonly StixObject[];
+  readonly byId: ReadonlyMap<string, StixObject>;
+  readonly text: string;
+}
+
+async function loadIncident(queries: IncidentQueries, viewer: Viewer, collectionId: string, incidentId: string, reportId: string | null): Promise<LoadedIncident | undefined> {
+  const links = await queries.linksOf(collectionId, incidentId);
+  const first = await queries.objects(viewer, [incidentId, ...(reportId !== null ? [reportId] : []), ...links.flatMap((l) => [l.id, l.target_ref])], collectionId);
+  const incidentRow = first.get(incidentId);
+  if (incidentRow === undefined) return undefined;
+  const incident = JSON.parse(incidentRow.json) as StixObject;
+  const report = reportId === null ? undefined : parseObject(first.get(reportId));
+  const referenced = report !== undefined && Array.isArray(report.object_refs) ? (report.object_refs as string[]) : [];
+  const rest = await queries.objects(viewer, referenced.filter((id) => !first.has(id)), collectionId);
+  const objects = [...first.values(), ...rest.values()].flatMap((o) => parseObject(o) ?? []);
+  const text = report !== undefined && typeof report.description === 'string' ? report.description : '';
+  return { incidentRow, incident, report, objects, byId: new Map(objects.map((o) => [o.id, o])), text };
+}
+
+/** Every field of one incident from its own report, each value with the span of that report it was read from. */
+function incidentFieldViews(loaded: LoadedIncident, registry: ReliabilityRegistry): FieldView[] {
+  const features = extractIncidentFeatures(loaded.objects).find((f) => f.incidentId === loaded.incident.id);
+  return features === undefined ? [] : fieldViews(features, loaded.incident, loaded.byId, loaded.report, loaded.text, registry);
 }
 
 function fieldViews(
@@ -180,21 +200,32 @@ function fieldViews(
 /**
  * When correlate/ has placed this incident in a canonical incident with other
  * reports the viewer may read, every field shows every report's value
- * (correlate/canonical-view.ts, which applies the viewer's scope itself);
- * evidence spans are kept for the values of this incident's own report.
+ * (correlate/canonical-view.ts, which applies the viewer's scope itself),
+ * each with the span of its own report it was read from, so the console can
+ * highlight the sentence in whichever report the analyst picks.
  */
 async function correlatedView(
   db: Kysely<DatabaseSchema>,
   store: ObjectStore,
+  queries: IncidentQueries,
   viewer: Viewer,
   row: FeedRow,
   ownFields: readonly FieldView[],
+  registry: ReliabilityRegistry,
 ): Promise<{ fields: FieldView[]; reports: IncidentDetail['reports']; related: IncidentDetail['related'] } | undefined> {
   const canonicalId = row.canonical === 1 ? row.id : await canonicalIdOf(db, row.id);
   if (canonicalId === undefined) return undefined;
   const view = await canonicalViewFor(db, store, viewer.scope, viewer.collections, canonicalId);
   if (view === undefined || view.members.length < 2) return undefined;
-  const evidence = new Map(ownFields.flatMap((f) => f.values.flatMap((v) => (v.evidence === undefined ? [] : [[`${f.field}|${v.report.id}`, v.evidence] as const]))));
+  const others = await Promise.all(
+    view.members
+      .filter((m) => m.incidentId !== row.id)
+      .map(async (m) => {
+        const loaded = await loadIncident(queries, viewer, m.collectionId, m.incidentId, m.reportId);
+        return loaded === undefined ? [] : incidentFieldViews(loaded, registry);
+      }),
+  );
+  const evidence = evidenceByFieldAndReport([...ownFields, ...others.flat()]);
   const fields = view.fields.map((f): FieldView => ({
     field: f.field,
     chosen: { value: f.chosen === undefined ? null : presentValue(f.field, f.chosen.value), rule: f.chosen?.rule ?? 'none' },
@@ -220,6 +251,17 @@ async function correlatedView(
       ...view.members.filter((m) => m.incidentId !== row.id).map((m) => ({ id: m.incidentId, name: `Reported by ${m.outlet}`, relation: 'same incident' })),
     ],
   };
+}
+
+/**
+ * Each report's evidence span per field, keyed `field|reportId`: a report
+ * gives one value per field (correlate/incident-features.ts), so the key
+ * finds the span of exactly the value the canonical view lists.
+ */
+function evidenceByFieldAndReport(fields: readonly FieldView[]): Map<string, Evidence> {
+  const spans = new Map<string, Evidence>();
+  for (const f of fields) for (const v of f.values) if (v.evidence !== undefined) spans.set(`${f.field}|${v.report.id}`, v.evidence);
+  return spans;
 }
 
 /** A reconciled value as the console shows it (REST.md notes: date string, place object, count number, perpetrator object). */

@@ -3,6 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { grantCollection } from '../../access/collection-grants.js';
 import { createSharingGroup } from '../../access/sharing-groups.js';
+import { CorrelationFollower } from '../../correlate/correlation-follower.js';
+import { Correlator, canonicalIdOf } from '../../correlate/correlator.js';
+import { CITIES } from '../../correlate/test-incidents.js';
+import { buildReport, storeReport } from '../../correlate/test-reports.js';
 import { INCIDENT_EXTENSION_ID } from '../../stix/extensions.js';
 import { randomId } from '../../stix/identifier.js';
 import type { StixObject } from '../../stix/stix-object.js';
@@ -208,6 +212,26 @@ export function intelSuite(open: () => Promise<TestStore>): void {
     await add(location as StixObject);
     const item = (await writer.get('/incidents?country=FR&limit=500')).body.items.find((i: { id: string }) => i.id === incident.id);
     expect(item).toMatchObject({ place: { name: 'Lyon', city: 'Lyon', lat: 45.76 } });
+  });
+
+  it('a correlated incident keeps, for every report\'s value, the span of that report it was read from', async () => {
+    const reports = ['Reuters', 'BBC'].map((outlet) => buildReport({ outlet, published: '2025-02-02', date: '2025-02-01', place: CITIES.lyon, killed: 3 }));
+    for (const report of reports) await storeReport(server.store, server.sharedId, report, { authorOrg: null, authorUser: null }, 'clear');
+    await new CorrelationFollower(server.db, new Correlator(server.db, server.store)).catchUp();
+    expect(await canonicalIdOf(server.db, reports[0]?.incidentId as string)).toBeDefined();
+    await writer.get('/incidents?limit=1'); // The read model projects what was stored before it answers.
+
+    const detail = await writer.get(`/incidents/${reports[0]?.incidentId as string}`);
+    expect(detail.status, detail.text).toBe(200);
+    expect(detail.body.canonical).toBe(true);
+    const killed = (detail.body.fields as { field: string; values: { report: { id: string }; evidence?: { reportId: string; start: number; end: number; text: string } }[] }[]).find((f) => f.field === 'killed');
+    expect(killed?.values.map((v) => v.report.id).sort()).toEqual(reports.map((r) => r.reportId).sort());
+    for (const value of killed?.values ?? []) {
+      expect(value.evidence?.reportId).toBe(value.report.id);
+      const source = await writer.get(`/reports/${value.report.id}`);
+      expect(source.status, source.text).toBe(200);
+      expect(source.body.text.slice(value.evidence?.start, value.evidence?.end)).toBe(value.evidence?.text);
+    }
   });
 
   it('refuses ingest to readers and publishing where the organisation may not write', async () => {
