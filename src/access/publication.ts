@@ -3,6 +3,7 @@ import { EntenteError } from '../errors.js';
 import { tlpLevelOf } from '../stix/tlp.js';
 import type { AddResult, IncomingObject, ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
+import { normaliseTimestamp } from '../store/timestamps.js';
 import type { RequestOrigin } from './access-audit.js';
 import { appendAudit, type AuditEvent } from './audit-log.js';
 import { effectiveTlp, isLooserLevel, type StoredTlp } from './marking-policy.js';
@@ -54,7 +55,9 @@ const IDS_PER_STATEMENT = 500;
  * - only the organisation that first published an id (in any collection) may
  *   publish new versions of it (STIX 2.1 §3.6: only the creator versions an
  *   object), so nobody else can re-publish it to a wider audience; the author
- *   may tighten or loosen its own objects.
+ *   may tighten or loosen its own objects. A version already held in the
+ *   collection, sent again by anyone (an object arriving by two federation
+ *   paths), is a duplicate success (TAXII 2.1 §5.5), stored nothing again.
  *
  * Objects refused are reported, each saying why; the others are stored, one
  * transaction per sharing group. Inside that transaction, under the
@@ -138,7 +141,7 @@ export async function publishObjects(
       { authorOrg: publisher.orgId, authorUser: publisher.userId, sharingGroup },
       {
         beforeInsert: async (trx) => {
-          const verdict = await checkFirstPublisher(trx, publisher.orgId, batch);
+          const verdict = await checkFirstPublisher(trx, publisher.orgId, collectionId, batch);
           ({ kept, refused, loosened } = verdict);
           return verdict.skipped;
         },
@@ -168,14 +171,21 @@ interface FirstPublisherVerdict {
 
 /**
  * Run inside the write transaction, under the collection lock: refuses the
- * ids another organisation published first — by its claim in
+ * NEW versions of ids another organisation published first — by its claim in
  * `object_publishers`, or by a stored version it (or a partner) authored —
- * and claims the others for the publisher. A claim another transaction is
- * making for the same id makes this one wait for it to commit, then lose.
+ * and claims the others for the publisher. A version of such an id already
+ * held in the collection is kept: the store answers it as a duplicate and
+ * stores nothing. A claim another transaction is making for the same id makes
+ * this one wait for it to commit, then lose.
  */
-async function checkFirstPublisher(trx: Kysely<DatabaseSchema>, orgId: string, batch: readonly Planned[]): Promise<FirstPublisherVerdict> {
+async function checkFirstPublisher(
+  trx: Kysely<DatabaseSchema>,
+  orgId: string,
+  collectionId: string,
+  batch: readonly Planned[],
+): Promise<FirstPublisherVerdict> {
   const ids = batch.map((plan) => plan.incoming.object.id);
-  const held = await heldVersions(trx, ids);
+  const held = await heldVersions(trx, ids, collectionId);
   const otherAuthor = new Set([...held].filter(([, h]) => [...h.authors].some((author) => author !== orgId)).map(([id]) => id));
   // Claimed in one order by every writer, so two writers claiming overlapping ids wait for each other, never deadlock.
   await claimIds(trx, orgId, [...new Set(ids)].filter((id) => !otherAuthor.has(id)).sort());
@@ -187,6 +197,10 @@ async function checkFirstPublisher(trx: Kysely<DatabaseSchema>, orgId: string, b
   batch.forEach((plan, position) => {
     const { id } = plan.incoming.object;
     if (otherAuthor.has(id) || claims.get(id) !== orgId) {
+      if (held.get(id)?.versionsHere.has(normalisedVersion(plan.incoming)) === true) {
+        kept.push(plan);
+        return;
+      }
       skipped.add(position);
       refused.push({
         index: plan.index,
@@ -254,6 +268,12 @@ function versionOf(incoming: IncomingObject): string {
   return modified ?? created ?? '';
 }
 
+/** The version as the store keeps it (`objects.version`), to compare with what is held. */
+function normalisedVersion(incoming: IncomingObject): string {
+  const version = versionOf(incoming);
+  return version === '' ? '' : normaliseTimestamp(version, `version of ${incoming.object.id}`);
+}
+
 async function orgIdsByIdentity(db: Kysely<DatabaseSchema>, identityIds: readonly string[]): Promise<Map<string, string>> {
   const unique = [...new Set(identityIds)];
   if (unique.length === 0) return new Map();
@@ -270,27 +290,31 @@ async function userIdsByName(db: Kysely<DatabaseSchema>, usernames: readonly str
 
 interface Held {
   readonly authors: Set<string | null>;
+  /** Normalised versions held in the collection written to. */
+  readonly versionsHere: Set<string>;
   latestVersion: string;
   latestTlp: StoredTlp;
 }
 
-/** id → the author organisations of its stored versions in every collection, and its latest version's level. */
-async function heldVersions(db: Kysely<DatabaseSchema>, ids: readonly string[]): Promise<Map<string, Held>> {
+/** id → the author organisations of its stored versions in every collection, its versions in `collectionId`, and its latest version's level. */
+async function heldVersions(db: Kysely<DatabaseSchema>, ids: readonly string[], collectionId: string): Promise<Map<string, Held>> {
   const unique = [...new Set(ids)];
   const held = new Map<string, Held>();
   for (let start = 0; start < unique.length; start += IDS_PER_STATEMENT) {
     const rows = await db
       .selectFrom('objects')
-      .select(['id', 'author_org', 'version', 'tlp'])
+      .select(['id', 'collection_id', 'author_org', 'version', 'tlp'])
       .where('id', 'in', unique.slice(start, start + IDS_PER_STATEMENT))
       .execute();
     for (const row of rows) {
+      const here = row.collection_id === collectionId ? [row.version] : [];
       const entry = held.get(row.id);
       if (entry === undefined) {
-        held.set(row.id, { authors: new Set([row.author_org]), latestVersion: row.version, latestTlp: row.tlp });
+        held.set(row.id, { authors: new Set([row.author_org]), versionsHere: new Set(here), latestVersion: row.version, latestTlp: row.tlp });
         continue;
       }
       entry.authors.add(row.author_org);
+      for (const version of here) entry.versionsHere.add(version);
       if (row.version > entry.latestVersion) {
         entry.latestVersion = row.version;
         entry.latestTlp = row.tlp;
