@@ -25,8 +25,15 @@ export type FederationTables = {
     /** `host:pid:random` of the process pulling this partner now, if any. */
     lease_owner: string | null;
     lease_until: number | null;
+    /** The sharing group "received from <partner>" its AMBER objects are stored with (migration 0900). */
+    received_group: string | null;
   };
   partner_organizations: {
+    partner_id: string;
+    org_id: string;
+  };
+  /** The local organisations that receive what a partner sends (migration 0900). */
+  partner_receivers: {
     partner_id: string;
     org_id: string;
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { ensureLocalOrganization } from '../access/bootstrap.js';
 import { EntenteError } from '../errors.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
@@ -51,6 +52,12 @@ export interface Partner {
   readonly authKind: 'basic' | 'token';
   /** Local organisation ids the partner represents. */
   readonly orgIds: readonly string[];
+  /**
+   * Local organisation ids that receive what the partner sends: its AMBER
+   * objects are shared with them (and the partner's organisations) through
+   * the sharing group "received from <partner>" (received-group.ts).
+   */
+  readonly receiverOrgIds: readonly string[];
   readonly intervalSeconds: number;
   readonly createdAt: number;
   readonly health: PartnerHealth;
@@ -68,6 +75,8 @@ export interface NewPartner {
   readonly discoveryUrl: string;
   readonly credentials: PartnerCredentials;
   readonly orgIds?: readonly string[];
+  /** Receiving local organisations (`--receive-as`); default: the instance's own organisation "local". */
+  readonly receiverOrgIds?: readonly string[];
   readonly pull?: readonly NewRule[];
   readonly push?: readonly NewRule[];
   /** Default 300. */
@@ -90,7 +99,8 @@ export async function addPartner(db: Kysely<DatabaseSchema>, secretKey: string |
     throw new EntenteError('invalid_input', `The interval must be a whole number of seconds, at least 1 (got ${interval})`);
   }
   const rules = [...(input.pull ?? []).map((r) => ({ ...r, direction: 'pull' as const })), ...(input.push ?? []).map((r) => ({ ...r, direction: 'push' as const }))];
-  await checkReferences(fdb, input.orgIds ?? [], rules);
+  const receivers = input.receiverOrgIds !== undefined && input.receiverOrgIds.length > 0 ? input.receiverOrgIds : [(await ensureLocalOrganization(db)).id];
+  await checkReferences(fdb, [...(input.orgIds ?? []), ...receivers], rules);
   if ((await findPartner(db, input.name)) !== undefined) throw duplicateName(input.name);
 
   const id = randomUUID();
@@ -114,9 +124,11 @@ export async function addPartner(db: Kysely<DatabaseSchema>, secretKey: string |
           unhealthy_until: null,
           lease_owner: null,
           lease_until: null,
+          received_group: null,
         })
         .execute();
       for (const orgId of new Set(input.orgIds ?? [])) await trx.insertInto('partner_organizations').values({ partner_id: id, org_id: orgId }).execute();
+      for (const orgId of new Set(receivers)) await trx.insertInto('partner_receivers').values({ partner_id: id, org_id: orgId }).execute();
       let position = 0;
       for (const rule of rules) {
         await trx
@@ -174,6 +186,7 @@ export async function removePartner(db: Kysely<DatabaseSchema>, nameOrId: string
       if (keys.length > 0) await trx.deleteFrom('watermarks').where('key', 'in', keys).execute();
       await trx.deleteFrom('partner_rules').where('partner_id', '=', partner.id).execute();
       await trx.deleteFrom('partner_organizations').where('partner_id', '=', partner.id).execute();
+      await trx.deleteFrom('partner_receivers').where('partner_id', '=', partner.id).execute();
       await trx.deleteFrom('partners').where('id', '=', partner.id).execute();
     });
   return partner;
@@ -202,8 +215,9 @@ export function pushAudienceKey(ruleId: string): string {
 }
 
 async function complete(fdb: FederationDb, row: FederationTables['partners']): Promise<Partner> {
-  const [orgs, rules] = await Promise.all([
+  const [orgs, receivers, rules] = await Promise.all([
     fdb.selectFrom('partner_organizations').select('org_id').where('partner_id', '=', row.id).orderBy('org_id').execute(),
+    fdb.selectFrom('partner_receivers').select('org_id').where('partner_id', '=', row.id).orderBy('org_id').execute(),
     fdb.selectFrom('partner_rules').selectAll().where('partner_id', '=', row.id).orderBy('position').execute(),
   ]);
   return {
@@ -212,6 +226,7 @@ async function complete(fdb: FederationDb, row: FederationTables['partners']): P
     discoveryUrl: row.discovery_url,
     authKind: row.auth_kind,
     orgIds: orgs.map((o) => o.org_id),
+    receiverOrgIds: receivers.map((o) => o.org_id),
     intervalSeconds: Number(row.interval_seconds),
     createdAt: Number(row.created_at),
     health: {

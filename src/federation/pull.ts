@@ -34,6 +34,14 @@ export interface PullDeps {
    * publishing organisation's default). Default `none`: its organisation only.
    */
   readonly unmarkedTlp?: StoredTlp;
+  /**
+   * The sharing group "received from <partner>" (received-group.ts) stored
+   * with what is pulled: an AMBER object is then visible to the partner's
+   * receiving organisations, not to the whole instance. Consulted for AMBER
+   * only (access/marking-policy.ts). Without one, AMBER stays with the
+   * partner's organisation.
+   */
+  readonly receivedGroup?: string;
   /** Stops the pull between two pages (what is stored stays stored, with its watermark). */
   readonly signal?: AbortSignal;
   /** Called after each page is stored (progress, lease renewal). */
@@ -70,7 +78,7 @@ export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRu
     limit: deps.pageSize ?? 1000,
     ...(rule.filters.types.length > 0 ? { type: rule.filters.types } : {}),
   };
-  const meta = { authorOrg: partner.orgIds[0] ?? null, authorUser: null, partner: partner.id };
+  const meta = { authorOrg: partner.orgIds[0] ?? null, authorUser: null, partner: partner.id, sharingGroup: deps.receivedGroup ?? null };
   const counts = emptyCounts();
   for (;;) {
     const walkedFrom = watermark;

@@ -11,6 +11,7 @@ import { DEFAULT_HEALTH_POLICY, recordFailure, recordSuccess, type HealthPolicy 
 import { acquireLease, leaseHolder, releaseLease } from './lease.js';
 import { partnerCredentials, type Partner, type PartnerRule } from './partners.js';
 import { emptyCounts, pullRule, type PullCounts } from './pull.js';
+import { ensureReceivedGroup } from './received-group.js';
 import { emptyPushCounts, pushRule, type PushCounts } from './push.js';
 import { findRemoteCollection, partnerApiRoot } from './remote.js';
 
@@ -72,9 +73,10 @@ export async function syncPartner(deps: SyncDeps, partner: Partner): Promise<Par
     client = new TaxiiClient({ ...deps.transport, auth: toAuth(credentials) });
     const apiRootUrl = await partnerApiRoot(client, partner.discoveryUrl);
     const unmarkedTlp = await unmarkedLevel(deps.db, partner);
+    const receivedGroup = partner.rules.some((rule) => rule.direction === 'pull') ? await ensureReceivedGroup(deps.db, partner) : undefined;
     for (const rule of partner.rules.filter((r) => r.direction === 'pull')) {
       if (deps.signal?.aborted === true) break;
-      rules.push(await runRule(deps, client, partner, rule, apiRootUrl, unmarkedTlp));
+      rules.push(await runRule(deps, client, partner, rule, apiRootUrl, unmarkedTlp, receivedGroup));
     }
     const pushRules = partner.rules.filter((r) => r.direction === 'push');
     if (pushRules.length > 0) {
@@ -122,6 +124,7 @@ async function runRule(
   rule: PartnerRule,
   apiRootUrl: string,
   unmarkedTlp: StoredTlp,
+  receivedGroup: string | undefined,
 ): Promise<RuleReport> {
   let last: PullCounts | undefined;
   try {
@@ -131,6 +134,7 @@ async function runRule(
         store: deps.store,
         client,
         unmarkedTlp,
+        ...(receivedGroup !== undefined ? { receivedGroup } : {}),
         ...(deps.pageSize !== undefined ? { pageSize: deps.pageSize } : {}),
         ...(deps.signal !== undefined ? { signal: deps.signal } : {}),
         onPage: async (progress) => {

@@ -15,6 +15,7 @@ interface AddFlags {
   password?: string;
   token?: string;
   org: string[];
+  receiveAs: string[];
   pull: string[];
   push: string[];
   every?: string;
@@ -44,6 +45,12 @@ export function registerPartnerCommands(program: Command): void {
       .option('--password <password>', 'HTTP Basic password')
       .option('--token <token>', 'bearer token (instead of --user/--password)')
       .option('--org <org>', 'local organisation (name or id) the partner represents; repeatable', collect, [])
+      .option(
+        '--receive-as <org>',
+        "local organisation (name or id) that receives what the partner sends: the partner's AMBER objects are shared with it; repeatable (default: this instance's organisation \"local\")",
+        collect,
+        [],
+      )
       .option('--pull <remote:local>', "pull the partner's collection (id, alias or title) into a local one (id or alias); repeatable", collect, [])
       .option('--push <local:remote>', 'push a local collection to the partner (what its organisations may receive); repeatable', collect, [])
       .option('--every <seconds>', 'pull interval inside entente serve (default 300)')
@@ -65,6 +72,8 @@ export function registerPartnerCommands(program: Command): void {
       };
       const orgIds: string[] = [];
       for (const org of flags.org) orgIds.push((await resolveOrganization(db, org)).id);
+      const receiverOrgIds: string[] = [];
+      for (const org of flags.receiveAs) receiverOrgIds.push((await resolveOrganization(db, org)).id);
       const pull: NewRule[] = [];
       for (const spec of flags.pull) pull.push(await rule(spec, 'pull'));
       const push: NewRule[] = [];
@@ -74,6 +83,7 @@ export function registerPartnerCommands(program: Command): void {
         discoveryUrl: flags.url,
         credentials: credentialsFrom(flags),
         orgIds,
+        receiverOrgIds,
         pull,
         push,
         ...(flags.every !== undefined ? { intervalSeconds: Number(flags.every) } : {}),
@@ -146,6 +156,7 @@ function describe(p: Partner): Record<string, unknown> {
     discoveryUrl: p.discoveryUrl,
     auth: p.authKind,
     organizations: p.orgIds,
+    receivers: p.receiverOrgIds,
     intervalSeconds: p.intervalSeconds,
     rules: p.rules.map((r) => ({ direction: r.direction, remote: r.remoteCollection, local: r.localCollection, filters: r.filters })),
     health: {
@@ -175,6 +186,7 @@ function showText(p: Partner): string {
     `${p.name} (${p.id})`,
     `  discovery: ${p.discoveryUrl} (${p.authKind === 'basic' ? 'Basic' : 'token'})`,
     `  organisations: ${p.orgIds.length === 0 ? 'none' : p.orgIds.join(', ')}`,
+    `  received by: ${p.receiverOrgIds.length === 0 ? 'none' : p.receiverOrgIds.join(', ')}`,
     `  every ${p.intervalSeconds}s; health: ${healthText(p)}`,
     ...p.rules.map((r) => {
       const arrow = r.direction === 'pull' ? `pull ${r.remoteCollection} → ${r.localCollection}` : `push ${r.localCollection} → ${r.remoteCollection}`;

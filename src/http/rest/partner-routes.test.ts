@@ -63,13 +63,14 @@ describe('REST /partners', () => {
   });
 
   it('adds a partner, shows it without its credentials, tests it, syncs it, and removes it; every change audited', async () => {
-    const created = await admin.post('/partners', newPartner('bee'));
+    const created = await admin.post('/partners', newPartner('bee', { receiveAs: ['Agency A'] }));
     expect(created.status, created.text).toBe(201);
     expect(created.body).toMatchObject({
       name: 'bee',
       url: `${b.url}/taxii2/`,
       auth: 'token',
       orgs: [{ name: 'Agency B' }],
+      receivers: [{ name: 'Agency A' }],
       every: 60,
       pull: [{ remote: 'shared', local: inbox }],
       push: [],

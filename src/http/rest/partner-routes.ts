@@ -27,6 +27,7 @@ const NewPartnerBody = z
     password: text(1024).optional(),
     token: text(4096).optional(),
     orgs: z.array(text(256)).max(100).optional(),
+    receiveAs: z.array(text(256)).max(100).optional(),
     pull: z.array(Rule).max(100).optional(),
     push: z.array(Rule).max(100).optional(),
     every: z.number().int().min(1).max(31_536_000).optional(),
@@ -82,11 +83,14 @@ export function partnerRoutes(api: RestApi): void {
     });
     const orgIds: string[] = [];
     for (const org of body.orgs ?? []) orgIds.push((await resolveOrganization(deps.db, org)).id);
+    const receiverOrgIds: string[] = [];
+    for (const org of body.receiveAs ?? []) receiverOrgIds.push((await resolveOrganization(deps.db, org)).id);
     const added = await addPartner(deps.db, deps.settings.secretKey, {
       name: body.name,
       discoveryUrl: body.url,
       credentials: credentialsOf(body),
       orgIds,
+      receiverOrgIds,
       pull: await Promise.all((body.pull ?? []).map(rule)),
       push: await Promise.all((body.push ?? []).map(rule)),
       ...(body.every !== undefined ? { intervalSeconds: body.every } : {}),
@@ -150,6 +154,8 @@ async function localCollectionId(api: RestApi, idOrAlias: string): Promise<strin
  * `lastPushed`: the local date_added the push rules have sent up to.
  */
 async function present(api: RestApi, partner: Partner) {
+  const orgRef = async (id: string) => ({ id, name: (await getOrganization(api.deps.db, id))?.name ?? id });
+  const receivers = await Promise.all(partner.receiverOrgIds.map(orgRef));
   const orgs = await Promise.all(
     partner.orgIds.map(async (id) => ({ id, name: (await getOrganization(api.deps.db, id))?.name ?? id })),
   );
@@ -174,6 +180,7 @@ async function present(api: RestApi, partner: Partner) {
     url: partner.discoveryUrl,
     auth: partner.authKind,
     orgs,
+    receivers,
     every: partner.intervalSeconds,
     pull: partner.rules.filter((r) => r.direction === 'pull').map((r) => ({ remote: r.remoteCollection, local: r.localCollection, filters: r.filters })),
     push: partner.rules.filter((r) => r.direction === 'push').map((r) => ({ local: r.localCollection, remote: r.remoteCollection, filters: r.filters })),

@@ -10,6 +10,7 @@ import { incidentIndexMigration } from './0600-incident-index.js';
 import { incidentAggregatesMigration } from './0601-incident-aggregates.js';
 import { alertsMigration } from './0700-alerts.js';
 import { ownershipMigration } from './0800-ownership.js';
+import { partnerReceiversMigration } from './0900-partner-receivers.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -29,6 +30,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '0601-incident-aggregates': incidentAggregatesMigration(dialect),
         '0700-alerts': alertsMigration(dialect),
         '0800-ownership': ownershipMigration(dialect),
+        '0900-partner-receivers': partnerReceiversMigration(dialect),
       };
     },
   };
