@@ -4,7 +4,7 @@ import { collectionPermissions } from '../access/permissions.js';
 import type { Principal } from '../access/principal.js';
 import { readScopeOf } from '../access/read-scope.js';
 import type { DatabaseSchema } from '../store/schema.js';
-import { startPolling, TimeSlice, type PollingHandle } from '../store/object-follower.js';
+import { SLICE_BUDGET_MS, startPolling, TimeSlice, type PollingHandle } from '../store/object-follower.js';
 import { nowMicros } from '../store/timestamps.js';
 import { visibilityCondition } from '../store/visibility-sql.js';
 import { recordStep, type NewAlert } from './alert-records.js';
@@ -15,8 +15,10 @@ import { buildStepContext, readStepRows } from './step-context.js';
 import { subjectsOf, type Subject } from './subjects.js';
 import type { WatchTerms } from './watchlist-input.js';
 
-/** Rows matched per step of one collection. */
+/** Rows matched per step of one collection, at most. */
 export const STEP_ROWS = 500;
+/** The fewest rows a step shrinks to when steps overrun the time slice (many watchlists, large incidents). */
+const MIN_STEP_ROWS = 25;
 /**
  * How often `start()` polls for new rows (REST.md "Following new objects"
  * says ~200 ms; alerts poll at 100 ms so that with the stream's own 100 ms an
@@ -47,7 +49,8 @@ interface WatchlistRow {
  * publish, CLI import, federation pull, in this process or another — and
  * raises alerts for the watchlists they match.
  *
- * A step reads up to STEP_ROWS rows after the collection's cursor, matches
+ * A step reads up to STEP_ROWS rows after the collection's cursor (fewer
+ * while steps overrun the time slice of store/object-follower.ts), matches
  * them as a whole (an incident's pieces arrive together), keeps for each
  * watchlist owner only what their collection grant and the store's
  * visibility condition let them see, and records the alerts with the
@@ -60,9 +63,12 @@ interface WatchlistRow {
 export class AlertFollower {
   private readonly db: AlertsDb;
   private polling: PollingHandle | undefined;
+  /** Rows per step now: halved when a step overran the time slice, doubled back when it took under half of it. */
+  private stepRows: number;
 
   constructor(private readonly deps: FollowerDeps) {
     this.db = withAlerts(deps.db);
+    this.stepRows = deps.stepRows ?? STEP_ROWS;
   }
 
   /** Polls every `intervalMs` until `stop()`. */
@@ -84,10 +90,18 @@ export class AlertFollower {
       const behind = await this.collectionsBehind();
       if (behind.length === 0) return raised;
       for (const collection of behind) {
+        const started = performance.now();
         raised += await this.step(collection);
+        this.resize(performance.now() - started);
         await slice.pause();
       }
     }
+  }
+
+  private resize(stepMs: number): void {
+    const most = this.deps.stepRows ?? STEP_ROWS;
+    if (stepMs > SLICE_BUDGET_MS) this.stepRows = Math.max(Math.min(MIN_STEP_ROWS, most), Math.floor(this.stepRows / 2));
+    else if (stepMs < SLICE_BUDGET_MS / 2) this.stepRows = Math.min(most, this.stepRows * 2);
   }
 
   private async collectionsBehind(): Promise<{ id: string; lastAdded: number; cursor: number | undefined }[]> {
@@ -109,7 +123,7 @@ export class AlertFollower {
       await recordStep(this.db, { collectionId: collection.id, from, to: Math.max(from, collection.lastAdded) }, [], nowMicros());
       return 0;
     }
-    const rows = await readStepRows(this.db, collection.id, from, this.deps.stepRows ?? STEP_ROWS);
+    const rows = await readStepRows(this.db, collection.id, from, this.stepRows);
     const last = rows[rows.length - 1]?.dateAdded;
     if (last === undefined) {
       // Rows were deleted after last_added moved (TAXII delete): nothing left to match.
