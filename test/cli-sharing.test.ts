@@ -28,7 +28,8 @@ afterEach(() => temp.remove());
 describe('entente group, collection grant and audit', () => {
   it('creates, lists and removes sharing groups, grants a collection, and audits every change in a verifiable chain', async () => {
     for (const name of ['Agency A', 'Agency B']) expect((await cli('org', 'add', name)).code).toBe(0);
-    const added = await cli('group', 'add', 'partners', '--owner', 'Agency A', '--member', 'Agency B', '--json');
+    // The operator acts for the organisation "local": it sees and removes the groups "local" belongs to.
+    const added = await cli('group', 'add', 'partners', '--owner', LOCAL_ORGANIZATION, '--member', 'Agency B', '--json');
     expect(added.code).toBe(0);
     const group = JSON.parse(added.stdout) as { id: string; name: string };
     const listed = JSON.parse((await cli('group', 'list', '--json')).stdout) as { id: string; members: unknown[] }[];
@@ -79,6 +80,7 @@ describe('entente group, collection grant and audit', () => {
     if (!a || !b || !c) throw new Error('organisations not created');
     const alice = await createUser(opened.db, { orgId: b.id, username: 'alice', role: 'contributor', password: 'a long enough secret password' });
     await createUser(opened.db, { orgId: c.id, username: 'carol', role: 'reader', password: 'a long enough secret password' });
+    const anna = await createUser(opened.db, { orgId: a.id, username: 'anna', role: 'admin', password: 'a long enough secret password' });
     await createSharingGroup(opened.db, { name: 'partners', ownerOrg: a.id, members: [{ orgId: b.id, canExtend: true }] });
     await opened.store.close();
 
@@ -88,7 +90,14 @@ describe('entente group, collection grant and audit', () => {
     const notOwner = await cli('group', 'remove-member', 'partners', '--org', 'Agency C', '--as', 'alice');
     expect(notOwner.code).toBe(1);
     expect(notOwner.stderr).toMatch(/Only the organisation that owns sharing group partners/);
-    expect((await cli('group', 'remove-member', 'partners', '--org', 'Agency C')).code).toBe(0);
+    // An instance admin whose organisation is not a member (the operator, "local") neither sees nor manages the group.
+    for (const args of [['show', 'partners'], ['remove-member', 'partners', '--org', 'Agency C'], ['add-member', 'partners', '--org', 'Agency C']]) {
+      const refused = await cli('group', ...args);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/No sharing group named or with id "partners" that your organisation belongs to/);
+    }
+    expect(JSON.parse((await cli('group', 'list', '--json')).stdout)).toEqual([]);
+    expect((await cli('group', 'remove-member', 'partners', '--org', 'Agency C', '--as', 'anna')).code).toBe(0);
     const hidden = await cli('group', 'show', 'partners', '--as', 'carol');
     expect(hidden.code).toBe(1);
     expect(hidden.stderr).toMatch(/No sharing group named or with id "partners" that your organisation belongs to/);
@@ -98,11 +107,10 @@ describe('entente group, collection grant and audit', () => {
 
     const reopened = await openStore(db);
     try {
-      const local = await findOrganizationByName(reopened.db, LOCAL_ORGANIZATION);
       const entries = await queryAudit(reopened.db, {});
       expect(entries.map((e) => [e.action, e.actorOrg, e.actorUser, e.path])).toEqual([
         ['group.member-add', b.id, alice.id, 'cli group add-member'],
-        ['group.member-remove', local?.id, null, 'cli group remove-member'],
+        ['group.member-remove', a.id, anna.id, 'cli group remove-member'],
       ]);
       expect(await verifyAuditChain(reopened.db)).toMatchObject({ ok: true, entries: 2 });
     } finally {

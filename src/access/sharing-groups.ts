@@ -40,30 +40,57 @@ function checkGroupName(name: string): string {
   return trimmed;
 }
 
+export interface NewSharingGroup {
+  readonly name: string;
+  readonly ownerOrg: string;
+  readonly members?: readonly GroupMember[];
+}
+
+/** Creates a group with its members, in one transaction; `inTransaction` runs inside it (an audit entry). */
 export async function createSharingGroup(
   db: Kysely<DatabaseSchema>,
-  input: { name: string; ownerOrg: string; members?: readonly GroupMember[] },
+  input: NewSharingGroup,
   now: number = nowMicros(),
+  inTransaction?: (trx: Kysely<DatabaseSchema>, group: SharingGroup) => Promise<void>,
 ): Promise<SharingGroup> {
   const name = checkGroupName(input.name);
   const group: SharingGroup = { id: randomUUID(), name, ownerOrg: input.ownerOrg, createdAt: now };
   const members = new Map<string, boolean>([[input.ownerOrg, true]]);
   for (const member of input.members ?? []) if (member.orgId !== input.ownerOrg) members.set(member.orgId, member.canExtend);
   try {
-    await withSharing(db)
-      .transaction()
-      .execute(async (trx) => {
-        await trx.insertInto('sharing_groups').values({ id: group.id, name, owner_org: group.ownerOrg, created_at: now }).execute();
-        await trx
-          .insertInto('sharing_group_members')
-          .values([...members].map(([orgId, canExtend]) => ({ group_id: group.id, org_id: orgId, can_extend: canExtend ? 1 : 0 })))
-          .execute();
-      });
+    await db.transaction().execute(async (trx) => {
+      const sharing = withSharing(trx);
+      await sharing.insertInto('sharing_groups').values({ id: group.id, name, owner_org: group.ownerOrg, created_at: now }).execute();
+      await sharing
+        .insertInto('sharing_group_members')
+        .values([...members].map(([orgId, canExtend]) => ({ group_id: group.id, org_id: orgId, can_extend: canExtend ? 1 : 0 })))
+        .execute();
+      await inTransaction?.(trx, group);
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw new EntenteError('conflict', `A sharing group named "${name}" already exists`, { name });
     throw error;
   }
   return group;
+}
+
+/** Creates a group (CLI `group add`, REST `POST /groups`) and records it in the audit log in the same transaction. */
+export async function createSharingGroupAs(
+  db: Kysely<DatabaseSchema>,
+  input: NewSharingGroup,
+  actor: GroupActor,
+  origin: RequestOrigin,
+): Promise<SharingGroup> {
+  return await createSharingGroup(db, input, nowMicros(), async (trx, group) => {
+    await appendAudit(trx, {
+      action: 'group.add',
+      actorUser: actor.userId,
+      actorOrg: actor.orgId,
+      target: group.id,
+      ...origin,
+      details: { name: group.name, owner: group.ownerOrg, members: (input.members ?? []).map((m) => m.orgId) },
+    });
+  });
 }
 
 export async function getSharingGroup(db: Kysely<DatabaseSchema>, id: string): Promise<SharingGroup | undefined> {
@@ -157,8 +184,10 @@ export async function deleteSharingGroup(db: Kysely<DatabaseSchema>, groupId: st
 
 /**
  * Who changes or reads a group's membership: a Principal (REST) or the
- * command line's actor. An instance admin manages every group; anyone else
- * acts for its organisation under the group's rules.
+ * command line's actor. Everyone, instance admins included, acts for its
+ * organisation under the group's rules (issue 4: "a group's membership list
+ * is visible only to its members"): the admin role manages the instance, it
+ * does not open other organisations' groups.
  */
 export interface GroupActor {
   readonly userId: string | null;
@@ -168,8 +197,8 @@ export interface GroupActor {
 
 /**
  * Adds a member, or changes whether it may extend the group, and records it in
- * the audit log in the same transaction. Allowed to an instance admin and to
- * members that may extend the group. The owner's own membership is not
+ * the audit log in the same transaction. Allowed to members that may extend
+ * the group. The owner's own membership is not
  * changed this way: it is always a member that may extend.
  */
 export async function addMemberAs(
@@ -182,7 +211,7 @@ export async function addMemberAs(
   const group = await requireVisibleGroup(db, groupId, actor);
   if (member.orgId === group.ownerOrg) throw new EntenteError('invalid_input', `The owner of sharing group ${group.name} is always a member that may extend it`);
   await db.transaction().execute(async (trx) => {
-    if (actor.role !== 'admin') await requireExtender(trx, groupId, actor.orgId);
+    await requireExtender(trx, groupId, actor.orgId);
     const sharing = withSharing(trx);
     const updated = await sharing
       .updateTable('sharing_group_members')
@@ -209,7 +238,7 @@ export async function addMemberAs(
 
 /**
  * Removes a member (never the owner) and records it in the audit log in the
- * same transaction. Allowed to the owner organisation and instance admins.
+ * same transaction. Allowed to the owner organisation.
  * What the group's AMBER objects showed the member is hidden from its next query.
  */
 export async function removeMemberAs(
@@ -220,8 +249,8 @@ export async function removeMemberAs(
   origin: RequestOrigin,
 ): Promise<void> {
   const group = await requireVisibleGroup(db, groupId, actor);
-  if (actor.role !== 'admin' && group.ownerOrg !== actor.orgId) {
-    throw new EntenteError('forbidden', `Only the organisation that owns sharing group ${group.name} (or an instance admin) removes its members`);
+  if (group.ownerOrg !== actor.orgId) {
+    throw new EntenteError('forbidden', `Only the organisation that owns sharing group ${group.name} removes its members`);
   }
   if (orgId === group.ownerOrg) throw new EntenteError('invalid_input', 'The owner of a sharing group stays a member of it');
   await db.transaction().execute(async (trx) => {
@@ -235,7 +264,7 @@ export async function removeMemberAs(
   });
 }
 
-/** A group's members, for an instance admin or a member organisation; to anyone else the group does not exist. */
+/** A group's members, for a member organisation; to anyone else (instance admins included) the group does not exist. */
 export async function membersVisibleTo(db: Kysely<DatabaseSchema>, groupId: string, actor: GroupActor): Promise<GroupMember[]> {
   await requireVisibleGroup(db, groupId, actor);
   const members = await withSharing(db)
@@ -247,18 +276,17 @@ export async function membersVisibleTo(db: Kysely<DatabaseSchema>, groupId: stri
   return members.map((m) => ({ orgId: m.org_id, canExtend: Number(m.can_extend) !== 0 }));
 }
 
-/** The group, when `actor` is an instance admin or its organisation is a member; `not_found` otherwise, as for a missing group. */
+/** The group, when `actor`'s organisation is a member; `not_found` otherwise, as for a missing group. */
 async function requireVisibleGroup(db: Kysely<DatabaseSchema>, groupId: string, actor: GroupActor): Promise<SharingGroup> {
   const group = await getSharingGroup(db, groupId);
   const member =
     group !== undefined &&
-    (actor.role === 'admin' ||
-      (await withSharing(db)
-        .selectFrom('sharing_group_members')
-        .select('org_id')
-        .where('group_id', '=', groupId)
-        .where('org_id', '=', actor.orgId)
-        .executeTakeFirst()) !== undefined);
+    (await withSharing(db)
+      .selectFrom('sharing_group_members')
+      .select('org_id')
+      .where('group_id', '=', groupId)
+      .where('org_id', '=', actor.orgId)
+      .executeTakeFirst()) !== undefined;
   if (!member) throw new EntenteError('not_found', `No sharing group with id "${groupId}" that your organisation belongs to`);
   return group;
 }

@@ -4,7 +4,7 @@ import { appendAudit } from '../../access/audit-log.js';
 import { getOrganization, resolveOrganization, type Organization } from '../../access/organizations.js';
 import {
   addMemberAs,
-  createSharingGroup,
+  createSharingGroupAs,
   deleteSharingGroup,
   groupIdsOfOrganization,
   listSharingGroups,
@@ -49,7 +49,10 @@ function groupCommand(command: Command): Command {
  * groups, the audiences TLP:AMBER objects are published to (README
  * "Sharing"). Every change is audited with the acting user and organisation
  * (src/cli/cli-actor.ts); membership changes commit with their audit entry.
- * A group's members are shown only to its member organisations and admins.
+ * A group and its members are shown only to its member organisations — to an
+ * admin too only when its organisation is a member (the operator acts for
+ * "local"; `--as` a user of the owner to manage another organisation's group).
+ * The rules are access/sharing-groups.ts', shared with the REST API.
  */
 export function registerGroupCommands(program: Command): void {
   const group = program.command('group').description('Create, list, show, change and remove sharing groups');
@@ -74,18 +77,12 @@ export function registerGroupCommands(program: Command): void {
         ...(await Promise.all(flags.member.map(async (m) => ({ orgId: (await resolveOrganization(db, m)).id, canExtend: false })))),
         ...(await Promise.all(flags.extender.map(async (m) => ({ orgId: (await resolveOrganization(db, m)).id, canExtend: true })))),
       ];
-      const created = await createSharingGroup(db, { name, ownerOrg: owner.id, members });
-      await appendAudit(db, {
-        action: 'group.add',
-        target: created.id,
-        ...auditedAs(actor, 'group add'),
-        details: { name: created.name, owner: owner.id, members: members.map((m) => m.orgId) },
-      });
+      const created = await createSharingGroupAs(db, { name, ownerOrg: owner.id, members }, actor, cliOrigin('group add'));
       printData(flags.json === true, created, () => created.id);
     });
   });
 
-  groupCommand(group.command('list').description('List sharing groups with their members (an organisation sees its own groups)').option('--json', 'print a JSON array')).action(
+  groupCommand(group.command('list').description('List the sharing groups the acting organisation belongs to, with their members').option('--json', 'print a JSON array')).action(
     async (flags: ActorFlags) => {
       await withStore(flags, async ({ db }) => {
         const actor = await resolveActor(db, flags.as);
@@ -102,7 +99,7 @@ export function registerGroupCommands(program: Command): void {
   groupCommand(
     group
       .command('show')
-      .description('Show a sharing group and its members (to its member organisations and admins only)')
+      .description('Show a sharing group and its members (to its member organisations only)')
       .argument('<group>', 'the group name or id')
       .option('--json', 'print the group as JSON'),
   ).action(async (nameOrId: string, flags: ActorFlags) => {
@@ -139,7 +136,7 @@ export function registerGroupCommands(program: Command): void {
   groupCommand(
     group
       .command('remove-member')
-      .description('Remove an organisation from a sharing group (owner or admin); the group’s AMBER objects are hidden from it at once')
+      .description('Remove an organisation from a sharing group (its owner); the group’s AMBER objects are hidden from it at once')
       .argument('<group>', 'the group name or id')
       .requiredOption('--org <org>', 'the organisation to remove (name or id)'),
   ).action(async (nameOrId: string, flags: MemberFlags) => {
@@ -154,14 +151,14 @@ export function registerGroupCommands(program: Command): void {
   groupCommand(
     group
       .command('remove')
-      .description('Remove a sharing group (owner or admin): its AMBER objects fall back to their author organisation only')
+      .description('Remove a sharing group (its owner): its AMBER objects fall back to their author organisation only')
       .argument('<group>', 'the group name or id'),
   ).action(async (nameOrId: string, flags: ActorFlags) => {
     await withStore(flags, async ({ db }) => {
       const actor = await resolveActor(db, flags.as);
       const found = await visibleGroup(db, nameOrId, actor);
-      if (actor.role !== 'admin' && actor.orgId !== found.ownerOrg) {
-        throw new EntenteError('forbidden', `Only the organisation that owns sharing group ${found.name} (or an admin) removes it`);
+      if (actor.orgId !== found.ownerOrg) {
+        throw new EntenteError('forbidden', `Only the organisation that owns sharing group ${found.name} removes it; give --as a user of that organisation`);
       }
       await deleteSharingGroup(db, found.id);
       await appendAudit(db, { action: 'group.remove', target: found.id, ...auditedAs(actor, 'group remove'), details: { name: found.name, owner: found.ownerOrg } });
@@ -170,10 +167,9 @@ export function registerGroupCommands(program: Command): void {
   });
 }
 
-/** Every group for an admin; otherwise the groups the actor's organisation belongs to. */
+/** The groups the actor's organisation belongs to (whatever its role). */
 async function groupsVisibleTo(db: Kysely<DatabaseSchema>, actor: CliActor): Promise<SharingGroup[]> {
   const groups = await listSharingGroups(db);
-  if (actor.role === 'admin') return groups;
   const own = new Set(await groupIdsOfOrganization(db, actor.orgId));
   return groups.filter((g) => own.has(g.id));
 }

@@ -298,6 +298,35 @@ function adminSuite(open: () => Promise<TestStore>, dialect: 'sqlite' | 'postgre
       expect(expectRestError(await admin.post('/groups', { name: 'X', members: [{ org: 'Nowhere' }] }), 400, 'validation').details).toEqual({ field: 'members.0.org' });
       expectRestError(await admin.post('/groups', { name: 'Owned by A' }), 409, 'conflict');
     });
+
+    it('a membership change commits with its audit entry: when the entry cannot be written, the member is not added', async () => {
+      const created = await admin.post('/groups', { name: 'Audited together' });
+      const id: string = created.body.id;
+      if (dialect === 'postgres') {
+        await sql`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$`.execute(server.db);
+        await sql`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()`.execute(server.db);
+      } else {
+        await sql`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'refused by test'); END`.execute(server.db);
+      }
+      try {
+        expect((await admin.post(`/groups/${id}/members`, { org: orgC })).status).toBe(500);
+      } finally {
+        await sql`DROP TRIGGER refuse_audit${dialect === 'postgres' ? sql` ON audit_log` : sql``}`.execute(server.db);
+        if (dialect === 'postgres') await sql`DROP FUNCTION refuse_audit()`.execute(server.db);
+      }
+      expect((await admin.get(`/groups/${id}`)).body.members.map((m: { org: { id: string } }) => m.org.id)).toEqual([orgA]);
+      expectRestError(await adminC.get(`/groups/${id}`), 404, 'not_found');
+    });
+
+    it('an instance admin whose organisation is not a member neither sees nor manages the group', async () => {
+      const created = await adminB.post('/groups', { name: 'B alone' });
+      expect(created.status, created.text).toBe(201);
+      const id: string = created.body.id;
+      expectRestError(await admin.get(`/groups/${id}`), 404, 'not_found');
+      expectRestError(await admin.post(`/groups/${id}/members`, { org: orgA }), 404, 'not_found');
+      expectRestError(await admin.delete(`/groups/${id}/members/${orgB}`), 404, 'not_found');
+      expect((await admin.get('/groups')).body.items.map((g: { id: string }) => g.id)).not.toContain(id);
+    });
   });
 
   describe('audit', () => {

@@ -2,18 +2,20 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { getOrganization } from '../../../access/organizations.js';
 import type { Principal } from '../../../access/principal.js';
+import type { RequestOrigin } from '../../../access/access-audit.js';
 import {
-  addGroupMember,
-  createSharingGroup,
+  addMemberAs,
+  createSharingGroupAs,
   getSharingGroup,
   groupIdsOfOrganization,
-  groupMembersFor,
-  removeGroupMember,
+  membersVisibleTo,
+  removeMemberAs,
   type GroupMember,
   type SharingGroup,
 } from '../../../access/sharing-groups.js';
-import { EntenteError } from '../../../errors.js';
+import { EntenteError, isEntenteError } from '../../../errors.js';
 import type { DatabaseSchema } from '../../../store/schema.js';
+import type { FastifyRequest } from 'fastify';
 import { pageOf, pageRequest, pagingQuery, sendPage } from '../paging.js';
 import type { RestApi } from '../rest-api.js';
 import { IdParams, isoTime, organizationField } from './admin-shared.js';
@@ -27,11 +29,14 @@ const ListQuery = z.object(pagingQuery).strict();
 const Position = z.object({ name: z.string(), id: z.string() }).strict();
 
 /**
- * REST.md "Admin": sharing groups. A caller sees only the groups its
- * organisation belongs to (the owner always does), with their members; a
- * group it does not belong to answers 404 like a missing one, so neither its
- * existence nor its membership is revealed (issue 4). Adding members takes an
- * organisation allowed to extend the group; removing them, the owner.
+ * REST.md "Admin": sharing groups, under the same rules and through the same
+ * functions as `entente group` (access/sharing-groups.ts). A caller sees only
+ * the groups its organisation belongs to (the owner always does), with their
+ * members — an instance admin too: the admin role manages the instance, it
+ * does not reveal other organisations' groups; a group it does not belong to
+ * answers 404 like a missing one (issue 4). Adding members takes an
+ * organisation allowed to extend the group; removing them, the owner. Each
+ * change commits with its audit entry.
  */
 export function groupRoutes(api: RestApi): void {
   const { app, deps } = api;
@@ -64,12 +69,7 @@ export function groupRoutes(api: RestApi): void {
     for (const [index, member] of (body.members ?? []).entries()) {
       members.push({ orgId: (await organizationField(deps.db, member.org, `members.${index}.org`)).id, canExtend: member.canExtend ?? false });
     }
-    const created = await createSharingGroup(deps.db, { name: body.name, ownerOrg: owner, members });
-    await api.audit(request, principal, {
-      action: 'group.add',
-      target: created.id,
-      details: { name: created.name, owner, members: members.map((m) => m.orgId) },
-    });
+    const created = await createSharingGroupAs(deps.db, { name: body.name, ownerOrg: owner, members }, principal, originOf(request));
     return reply.code(201).send(await presentGroup(deps.db, created, principal));
   });
 
@@ -80,8 +80,7 @@ export function groupRoutes(api: RestApi): void {
     const group = await visibleGroup(deps.db, IdParams.parse(request.params).id, principal);
     const body = Member.parse(request.body);
     const org = await organizationField(deps.db, body.org, 'org');
-    await addGroupMember(deps.db, group.id, { orgId: org.id, canExtend: body.canExtend ?? false }, principal.orgId);
-    await api.audit(request, principal, { action: 'group.member-add', target: group.id, details: { org: org.id, canExtend: body.canExtend ?? false } });
+    await addMemberAs(deps.db, group.id, { orgId: org.id, canExtend: body.canExtend ?? false }, principal, originOf(request));
     return reply.code(201).send(await presentGroup(deps.db, group, principal));
   });
 
@@ -90,29 +89,32 @@ export function groupRoutes(api: RestApi): void {
     api.requireRole(principal, 'admin');
     api.requireWrite(principal);
     const { id, orgId } = MemberParams.parse(request.params);
-    const group = await visibleGroup(deps.db, id, principal);
-    const members = await groupMembersFor(deps.db, group.id, principal.orgId);
-    if (!members.some((m) => m.orgId === orgId)) throw new EntenteError('not_found', `Organisation ${orgId} is not a member of sharing group ${group.id}`);
-    await removeGroupMember(deps.db, group.id, orgId, principal.orgId);
-    await api.audit(request, principal, { action: 'group.member-remove', target: group.id, details: { org: orgId } });
+    await removeMemberAs(deps.db, id, orgId, principal, originOf(request));
     return reply.code(204).send();
   });
 }
 
-/** The group, when the caller's organisation belongs to it; 404 otherwise. */
+/** The group, when the caller's organisation belongs to it; 404 otherwise, as for a missing one. */
 async function visibleGroup(db: Kysely<DatabaseSchema>, id: string, principal: Principal): Promise<SharingGroup> {
+  await membersVisibleTo(db, id, principal);
   const group = await getSharingGroup(db, id);
-  const memberOf = group === undefined ? [] : await groupIdsOfOrganization(db, principal.orgId);
-  if (group === undefined || !memberOf.includes(group.id)) {
-    throw new EntenteError('not_found', `No sharing group with id "${id}" that your organisation belongs to`);
-  }
+  if (group === undefined) throw new EntenteError('not_found', `No sharing group with id "${id}" that your organisation belongs to`);
   return group;
 }
 
-/** The group as the caller may see it: its members only when the caller's organisation is one of them. */
+function originOf(request: FastifyRequest): RequestOrigin {
+  return { address: request.ip, path: `${request.method} ${request.url.split('?')[0] ?? request.url}` };
+}
+
+/**
+ * The group as the caller may see it: its members only when the caller's
+ * organisation is one of them (an admin may create a group for another owner).
+ */
 async function presentGroup(db: Kysely<DatabaseSchema>, group: SharingGroup, principal: Principal) {
-  const isMember = (await groupIdsOfOrganization(db, principal.orgId)).includes(group.id);
-  const members = isMember ? await groupMembersFor(db, group.id, principal.orgId) : undefined;
+  const members = await membersVisibleTo(db, group.id, principal).catch((error: unknown) => {
+    if (isEntenteError(error) && error.code === 'not_found') return undefined;
+    throw error;
+  });
   const name = async (orgId: string) => (await getOrganization(db, orgId))?.name ?? orgId;
   return {
     id: group.id,
