@@ -3,6 +3,9 @@ import { grantCollection } from '../src/access/collection-grants.js';
 import { createOrganization, type Organization } from '../src/access/organizations.js';
 import { SHARING_EXTENSION_ID } from '../src/access/sharing-extension.js';
 import { createSharingGroup } from '../src/access/sharing-groups.js';
+import type { Principal } from '../src/access/principal.js';
+import { readScopeOf } from '../src/access/read-scope.js';
+import { createSession, findSession } from '../src/access/sessions.js';
 import { createToken } from '../src/access/tokens.js';
 import { createUser, findUserByUsername } from '../src/access/users.js';
 import { addPartner } from '../src/federation/partners.js';
@@ -59,7 +62,7 @@ function partnerReadsSuite(open: () => Promise<TestStore>): void {
   async function idsSeenBy(auth: string): Promise<Set<string>> {
     const page = await t.call(`${t.objectsPath(server.sharedId)}?limit=50`, { auth });
     expect(page.status).toBe(200);
-    return new Set((page.body.objects ?? []).map((o) => o.id));
+    return new Set((page.body.objects ?? []).map((o) => String(o.id)));
   }
 
   it('a partner account named as a RED recipient does not pull the RED object; a local recipient reads it', async () => {
@@ -81,6 +84,11 @@ function partnerReadsSuite(open: () => Promise<TestStore>): void {
       t.expectError(await t.call(`${t.objectsPath(server.sharedId)}${String(red.id)}/`, { auth }), 404);
       t.expectError(await t.call(`${t.objectsPath(server.sharedId)}${String(red.id)}/versions/`, { auth }), 404);
     }
+    // Every way of signing in marks the principal alike: a console session of the partner account reads with the partner scope too.
+    const puller = (await findUserByUsername(server.db, 'london-puller'))?.id ?? '';
+    const session = await findSession(server.db, (await createSession(server.db, puller, '127.0.0.1')).secret);
+    expect(session?.principal.representsPartner).toBe(true);
+    expect(readScopeOf(session?.principal as Principal)).toEqual({ kind: 'partner', orgIds: [partnerOrg.id] });
     const seenByAlly = await idsSeenBy(allyToken);
     expect(seenByAlly.has(red.id as string)).toBe(true);
     expect(seenByAlly.has(amberToGroup.id as string)).toBe(false);
