@@ -32,6 +32,8 @@ describe('entente partner and sync, as a person types them', () => {
     expect(JSON.parse(added.stdout)).toMatchObject({
       name: 'paris',
       intervalSeconds: 30,
+      // No --receive-as: the instance's own organisation "local" receives the partner's objects.
+      receivers: [expect.any(String)],
       rules: [
         { direction: 'pull', remote: 'shared', filters: { types: ['indicator', 'incident'] } },
         { direction: 'push', remote: 'theirs' },
@@ -42,6 +44,7 @@ describe('entente partner and sync, as a person types them', () => {
     const shown = await cli(['partner', 'show', 'paris']);
     expect(shown.stdout).toContain('pull shared →');
     expect(shown.stdout).toContain('never run');
+    expect(shown.stdout).toMatch(/received by: [0-9a-f-]{36}/);
 
     const badPage = await cli(['sync', 'paris', '--page-size', '0']);
     expect(badPage.code).toBe(1);
