@@ -50,6 +50,8 @@ export interface StoredRow {
   readonly json: string;
   readonly tlp: string;
   readonly partner: string | null;
+  /** The organisation that published the row here (for a push: the pushing partner's account). */
+  readonly author_org: string | null;
 }
 
 /** Starts `entente serve` on `port` (0: a free one) and resolves to its URL once it listens. */
@@ -125,7 +127,7 @@ export async function startInstance(name: string, cleanups: (() => Promise<void>
       try {
         return reader
           .prepare(
-            'select o.id, o.version, o.json, o.tlp, o.partner from objects o join collections c on c.id = o.collection_id where c.id = ? or c.alias = ? order by o.date_added',
+            'select o.id, o.version, o.json, o.tlp, o.partner, o.author_org from objects o join collections c on c.id = o.collection_id where c.id = ? or c.alias = ? order by o.date_added',
           )
           .all(collection, collection) as StoredRow[];
       } finally {
