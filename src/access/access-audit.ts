@@ -3,7 +3,7 @@ import { EntenteError } from '../errors.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
-import { appendAudit, entryHash, GENESIS_HASH, type AuditEvent } from './audit-log.js';
+import { appendAudit, chainedRow, entryHash, GENESIS_HASH, type AuditEvent } from './audit-log.js';
 import type { Principal } from './principal.js';
 import { withSharing, type SharingTables } from './sharing-schema.js';
 
@@ -58,18 +58,7 @@ class ReadAuditChain {
     const at = nowMicros();
     for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
       const head = this.head ?? (await this.readHead());
-      const row: Omit<AuditRow, 'hash'> = {
-        seq: head.seq + 1,
-        at,
-        actor_user: event.actorUser ?? null,
-        actor_org: event.actorOrg ?? null,
-        action: event.action,
-        target: event.target ?? null,
-        address: event.address ?? null,
-        path: event.path ?? null,
-        details: JSON.stringify(event.details ?? {}),
-        prev_hash: head.hash,
-      };
+      const row = chainedRow(event, at, head);
       const hash = entryHash(row);
       try {
         await this.insert({ ...row, hash });

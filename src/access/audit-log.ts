@@ -89,18 +89,7 @@ async function appendLocked(trx: Kysely<DatabaseSchema>, event: AuditEvent, at: 
   }
   const sharing = withSharing(trx);
   const head = await sharing.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const row: Omit<AuditRow, 'hash'> = {
-    seq: head === undefined ? 1 : Number(head.seq) + 1,
-    at,
-    actor_user: event.actorUser ?? null,
-    actor_org: event.actorOrg ?? null,
-    action: event.action,
-    target: event.target ?? null,
-    address: event.address ?? null,
-    path: event.path ?? null,
-    details: JSON.stringify(event.details ?? {}),
-    prev_hash: head === undefined ? GENESIS_HASH : head.hash,
-  };
+  const row = chainedRow(event, at, head === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: Number(head.seq), hash: head.hash });
   await sharing.insertInto('audit_log').values({ ...row, hash: entryHash(row) }).execute();
 }
 
@@ -183,4 +172,20 @@ export async function queryAudit(db: Kysely<DatabaseSchema>, query: AuditQuery):
     prevHash: row.prev_hash,
     hash: row.hash,
   }));
+}
+
+/** The entry that follows `head` in the chain (its hash still to compute). */
+export function chainedRow(event: AuditEvent, at: number, head: { readonly seq: number; readonly hash: string }): Omit<AuditRow, 'hash'> {
+  return {
+    seq: head.seq + 1,
+    at,
+    actor_user: event.actorUser ?? null,
+    actor_org: event.actorOrg ?? null,
+    action: event.action,
+    target: event.target ?? null,
+    address: event.address ?? null,
+    path: event.path ?? null,
+    details: JSON.stringify(event.details ?? {}),
+    prev_hash: head.hash,
+  };
 }
