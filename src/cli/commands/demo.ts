@@ -144,11 +144,12 @@ async function runDemo(flags: DemoFlags, say: (line: string) => void): Promise<n
         instance.scheduler = startPartnerScheduler({ sync: { db: instance.db, store: instance.store, secretKey } });
       }
       say('');
-      say(`Both instances keep running, each pulling from the other every ${KEEP_INTERVAL_SECONDS} s. Press Ctrl-C to stop them (their folder is then removed).`);
+      say(`Both instances keep running, each pulling from the other every ${KEEP_INTERVAL_SECONDS} s:`);
       for (const instance of instances) {
         say(`  ${instance.name}: ${instance.url}/taxii2/   admin token: ${instance.adminToken}`);
       }
       say(`  e.g. curl -H 'Authorization: Bearer ${london.adminToken}' -H 'Accept: application/taxii+json;version=2.1' ${london.url}/api/v21/collections/${london.collection.id}/objects/`);
+      say('Press Ctrl-C to stop them (their folder is then removed).');
       await new Promise<void>((done) => controller.signal.addEventListener('abort', () => done(), { once: true }));
       say('Stopping.');
     }
