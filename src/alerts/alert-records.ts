@@ -5,10 +5,13 @@ import { visibilityCondition } from '../store/visibility-sql.js';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../store/schema.js';
 import { withAlerts, type AlertsDb } from './alerts-schema.js';
+import { planAlerts, type HeldAlert, type NewAlert } from './alert-plan.js';
 import type { AlertViewer } from './alert-viewer.js';
 
 /** Rows per INSERT: 11 columns each, well under SQLite's 32,766 bound parameters. */
 const ROWS_PER_STATEMENT = 500;
+/** Watchlists and object ids per look-up of held alerts. */
+const IDS_PER_STATEMENT = 400;
 
 /** An alert as the REST API, the live stream and webhooks present it (REST.md "Alerts"). */
 export interface AlertView {
@@ -27,27 +30,15 @@ export interface AlertView {
   readonly reasons: readonly string[];
 }
 
-/** An alert the follower decided to raise. */
-export interface NewAlert {
-  readonly watchlistId: string;
-  readonly userId: string;
-  readonly objectId: string;
-  readonly objectAdded: number;
-  readonly incidentId: string | null;
-  readonly title: string;
-  readonly reasons: readonly string[];
-  /** The watchlist has a webhook: queue a delivery in the same transaction. */
-  readonly webhook: boolean;
-}
-
 /**
  * Records a step: moves the collection's cursor from `from` to `to` only if
  * it is still at `from` (another server may have done this step), and in the
- * same transaction inserts the alerts, numbered from the alert sequence under
- * its row lock (so they commit in `seq` order), and their webhook deliveries.
- * An alert already raised for that watchlist and object is not raised again.
- * Returns how many alerts were inserted, or undefined when the step was
- * already recorded by someone else.
+ * same transaction records the step's alerts as alert-plan.ts plans them
+ * against the alerts already held for their events — one alert per watchlist
+ * and event. Alerts raised (new, or again) are numbered from the alert
+ * sequence under its row lock (so they commit in `seq` order) and get their
+ * webhook deliveries. Returns how many alerts were raised, or undefined when
+ * the step was already recorded by someone else.
  */
 export async function recordStep(
   db: AlertsDb,
@@ -64,28 +55,47 @@ export async function recordStep(
       .executeTakeFirst();
     if (moved.numUpdatedRows === 0n) return undefined;
     if (alerts.length === 0) return 0;
+    const actions = planAlerts(await heldAlerts(trx, alerts), alerts);
+    for (const action of actions) {
+      if (action.kind !== 'update') continue;
+      const { alert } = action;
+      await trx
+        .updateTable('alerts')
+        .set({ collection_id: step.collectionId, object_id: alert.objectId, object_added: alert.objectAdded, incident_id: alert.incidentId, title: alert.title })
+        .where('seq', '=', action.held.seq)
+        .execute();
+    }
+    const raised = actions.filter((a) => a.kind !== 'update');
+    if (raised.length === 0) return 0;
+    // Raised again: the same alert (same id) under a new number; its earlier delivery gives way to the new one.
+    const again = raised.flatMap((a) => (a.kind === 'raise-again' ? [a.held.seq] : []));
+    if (again.length > 0) {
+      await trx.deleteFrom('alert_deliveries').where('alert_seq', 'in', again).execute();
+      await trx.deleteFrom('alerts').where('seq', 'in', again).execute();
+    }
     const reserved = await trx
       .updateTable('alert_sequence')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', alerts.length) }))
+      .set((eb) => ({ last_seq: eb('last_seq', '+', raised.length) }))
       .where('name', '=', 'alerts')
       .returning('last_seq')
       .executeTakeFirstOrThrow();
-    const first = Number(reserved.last_seq) - alerts.length + 1;
-    const rows = alerts.map((alert, i) => ({
+    const first = Number(reserved.last_seq) - raised.length + 1;
+    const rows = raised.map((action, i) => ({
       seq: first + i,
-      id: randomUUID(),
-      watchlist_id: alert.watchlistId,
-      user_id: alert.userId,
+      id: action.kind === 'raise-again' ? action.held.id : randomUUID(),
+      watchlist_id: action.alert.watchlistId,
+      user_id: action.alert.userId,
       collection_id: step.collectionId,
-      object_id: alert.objectId,
-      object_added: alert.objectAdded,
-      incident_id: alert.incidentId,
-      title: alert.title,
-      reasons: JSON.stringify(alert.reasons),
+      object_id: action.alert.objectId,
+      object_added: action.alert.objectAdded,
+      incident_id: action.alert.incidentId,
+      title: action.alert.title,
+      reasons: JSON.stringify(action.reasons),
       at: now,
     }));
     let inserted = 0;
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      // Another server recording another collection's step may have raised one of these since: that one stands.
       const stored = await trx
         .insertInto('alerts')
         .values(rows.slice(start, start + ROWS_PER_STATEMENT))
@@ -95,12 +105,33 @@ export async function recordStep(
       inserted += stored.length;
       const deliveries = stored
         .map((row) => Number(row.seq))
-        .filter((seq) => alerts[seq - first]?.webhook === true)
-        .map((seq) => ({ alert_seq: seq, watchlist_id: alerts[seq - first]?.watchlistId ?? '', state: 'pending' as const, attempts: 0, next_attempt_at: now }));
+        .filter((seq) => raised[seq - first]?.alert.webhook === true)
+        .map((seq) => ({ alert_seq: seq, watchlist_id: raised[seq - first]?.alert.watchlistId ?? '', state: 'pending' as const, attempts: 0, next_attempt_at: now }));
       if (deliveries.length > 0) await trx.insertInto('alert_deliveries').values(deliveries).execute();
     }
     return inserted;
   });
+}
+
+/** The alerts the step's watchlists hold on any object of the step's events (the unique key (watchlist_id, object_id) finds them). */
+async function heldAlerts(trx: AlertsDb, alerts: readonly NewAlert[]): Promise<HeldAlert[]> {
+  const watchlists = [...new Set(alerts.map((a) => a.watchlistId))];
+  const ids = [...new Set(alerts.flatMap((a) => a.event.ids))];
+  const held: HeldAlert[] = [];
+  for (let w = 0; w < watchlists.length; w += IDS_PER_STATEMENT) {
+    for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+      const rows = await trx
+        .selectFrom('alerts')
+        .select(['seq', 'id', 'watchlist_id', 'object_id', 'reasons'])
+        .where('watchlist_id', 'in', watchlists.slice(w, w + IDS_PER_STATEMENT))
+        .where('object_id', 'in', ids.slice(i, i + IDS_PER_STATEMENT))
+        .execute();
+      for (const row of rows) {
+        held.push({ seq: Number(row.seq), id: row.id, watchlistId: row.watchlist_id, objectId: row.object_id, reasons: JSON.parse(row.reasons) as string[] });
+      }
+    }
+  }
+  return held;
 }
 
 export interface AlertQuery {

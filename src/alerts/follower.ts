@@ -7,7 +7,9 @@ import type { DatabaseSchema } from '../store/schema.js';
 import { SLICE_BUDGET_MS, startPolling, TimeSlice, type PollingHandle } from '../store/object-follower.js';
 import { nowMicros } from '../store/timestamps.js';
 import { visibilityCondition } from '../store/visibility-sql.js';
-import { recordStep, type NewAlert } from './alert-records.js';
+import { eventsOf } from './alert-events.js';
+import type { NewAlert } from './alert-plan.js';
+import { recordStep } from './alert-records.js';
 import { ownerPrincipal } from './alert-viewer.js';
 import { withAlerts, type AlertsDb } from './alerts-schema.js';
 import { matchSubject } from './matcher.js';
@@ -58,7 +60,9 @@ interface WatchlistRow {
  * another server recorded that step first, this one's result is dropped.
  *
  * A collection's cursor starts just before the oldest watchlist (nothing
- * older can match), and a watchlist fires only on rows added after it.
+ * older can match), and a watchlist fires only on rows added after it, once
+ * per event (alert-events.ts, alert-plan.ts): a canonical incident and its
+ * later versions update the alert its reports raised.
  */
 export class AlertFollower {
   private readonly db: AlertsDb;
@@ -146,6 +150,7 @@ export class AlertFollower {
         byOwner.set(watchlist.userId, [...(byOwner.get(watchlist.userId) ?? []), { watchlist, subject }]);
       }
     }
+    const events = await eventsOf(this.deps.db, [...new Set([...byOwner.values()].flat().map((c) => c.subject))]);
     const alerts: NewAlert[] = [];
     for (const [userId, candidates] of byOwner) {
       const principal = await ownerPrincipal(this.deps.db, userId);
@@ -168,6 +173,7 @@ export class AlertFollower {
           title: subject.title,
           reasons,
           webhook: watchlist.webhook,
+          event: events.get(subject.row.object.id) ?? { ids: [subject.row.object.id], canonical: false },
         });
       }
     }

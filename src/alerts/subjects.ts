@@ -48,6 +48,12 @@ export interface Subject {
   readonly attackTypes: readonly string[];
   /** The newest row of the step that concerns the subject: a watchlist created after it does not fire. */
   readonly newestInStep: number;
+  /**
+   * The incidents this one is `derived-from` (latest version of each
+   * relationship, revoked ones left out): a canonical incident's report
+   * incidents (src/correlate), which stand for the same event.
+   */
+  readonly derivedFrom: readonly string[];
 }
 
 /** The rows of a step and the rows they refer to, latest version per id. */
@@ -102,7 +108,8 @@ function incidentSubject(context: StepContext, incident: ObjectRow, reports: rea
   const places: PlaceFeature[] = [];
   const persons: NamedFeature[] = [];
   let newest = incident.inStep ? incident.dateAdded : 0;
-  for (const relationship of context.relationshipsBySource.get(incident.object.id) ?? []) {
+  const relationships = context.relationshipsBySource.get(incident.object.id) ?? [];
+  for (const relationship of relationships) {
     if (relationship.inStep) newest = Math.max(newest, relationship.dateAdded);
     const kind = relationship.object.relationship_type;
     const target = typeof relationship.object.target_ref === 'string' ? relationship.object.target_ref : undefined;
@@ -124,7 +131,30 @@ function incidentSubject(context: StepContext, incident: ObjectRow, reports: rea
     }
   }
   const attackTypes = stringList(extension(incident.object, INCIDENT_EXTENSION_ID)?.attack_types);
-  return { kind: 'incident', row: incident, title: titleOf(incident.object), groups, persons, places, attackTypes, newestInStep: newest };
+  return {
+    kind: 'incident',
+    row: incident,
+    title: titleOf(incident.object),
+    groups,
+    persons,
+    places,
+    attackTypes,
+    newestInStep: newest,
+    derivedFrom: derivedFrom(relationships),
+  };
+}
+
+/** Targets of the `derived-from` relationships whose latest version (in these rows) is not revoked. */
+function derivedFrom(relationships: readonly ObjectRow[]): string[] {
+  const latest = new Map<string, ObjectRow>();
+  for (const row of relationships) {
+    if (row.object.relationship_type !== 'derived-from') continue;
+    const held = latest.get(row.object.id);
+    if (held === undefined || held.dateAdded < row.dateAdded) latest.set(row.object.id, row);
+  }
+  return [...latest.values()]
+    .filter((row) => row.object.revoked !== true && typeof row.object.target_ref === 'string')
+    .map((row) => String(row.object.target_ref));
 }
 
 function reportSubject(context: StepContext, report: ObjectRow, refs: readonly string[]): Subject {
@@ -141,7 +171,7 @@ function reportSubject(context: StepContext, report: ObjectRow, refs: readonly s
       if (location?.object.type === 'location') places.push(placeFeature(location, [report.dateAdded, location.dateAdded]));
     }
   }
-  return { kind: 'report', row: report, title: titleOf(report.object), groups, persons, places, attackTypes: [], newestInStep: report.dateAdded };
+  return { kind: 'report', row: report, title: titleOf(report.object), groups, persons, places, attackTypes: [], newestInStep: report.dateAdded, derivedFrom: [] };
 }
 
 /**
