@@ -23,7 +23,9 @@ export async function freshDatabase(flags: BenchFlags, backend: Backend, label: 
     remove();
     return { backend, db: file, sqliteFile: file, dispose: async () => (flags.keep ? undefined : remove()) };
   }
-  const schema = `bench_${label.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  // The process id keeps two benchmarks running at once on one PostgreSQL server out of each other's schema.
+  const schema = `bench_${label.replace(/[^A-Za-z0-9_]/g, '_')}_${process.pid}`;
   const pg = await freshPostgresSchema(flags.postgresUrl, schema);
+  if (flags.keep) process.stderr.write(`PostgreSQL schema kept after the run: ${pg.url}\n`);
   return { backend, db: pg.url, dispose: async () => (flags.keep ? undefined : pg.drop()) };
 }

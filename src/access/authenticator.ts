@@ -3,6 +3,7 @@ import { EntenteError } from '../errors.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { spendVerificationTime, verifyPassword } from './passwords.js';
 import type { Authenticator, Principal } from './principal.js';
+import { RecentPrincipals } from './recent-principals.js';
 import { findLiveToken, recordTokenUse } from './tokens.js';
 import { findUserByUsername } from './users.js';
 import { VerifiedPasswordCache } from './verified-password-cache.js';
@@ -26,11 +27,27 @@ function failure(): EntenteError {
  */
 export class DatabaseAuthenticator implements Authenticator {
   private readonly cache = new VerifiedPasswordCache();
+  private readonly recent = new RecentPrincipals();
 
   constructor(private readonly db: Kysely<DatabaseSchema>) {}
 
+  recall(authorization: string | undefined): Principal | undefined {
+    return authorization === undefined ? undefined : this.recent.recall(authorization);
+  }
+
   async authenticate(authorization: string | undefined): Promise<Principal> {
     if (authorization === undefined) throw failure();
+    try {
+      const principal = await this.verify(authorization);
+      this.recent.remember(authorization, principal);
+      return principal;
+    } catch (error) {
+      this.recent.forget(authorization);
+      throw error;
+    }
+  }
+
+  private async verify(authorization: string): Promise<Principal> {
     const space = authorization.indexOf(' ');
     if (space < 0) throw failure();
     const scheme = authorization.slice(0, space).toLowerCase();

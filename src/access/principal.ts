@@ -31,6 +31,12 @@ export interface Authenticator {
    * the answer never tells which part (user, password, token) was wrong.
    */
   authenticate(authorization: string | undefined): Promise<Principal>;
+  /**
+   * The principal this header last authenticated as in this process, unverified:
+   * only to start read-only work while `authenticate` verifies the header again
+   * (taxii/server/verified-read.ts). Absent: reads wait for `authenticate`.
+   */
+  recall?(authorization: string | undefined): Principal | undefined;
 }
 
 export interface CollectionPermissions {

@@ -7,6 +7,7 @@ import { requestOrigin } from './request-origin.js';
 import { OBJECT_QUERY, parseObjectQuery } from './query-params.js';
 import { envelopeJson, sendPage } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
+import { verifiedRead } from './verified-read.js';
 
 /**
  * TAXII 2.1 §5.6 Get An Object: `GET /api/v21/collections/{id}/objects/{object-id}/`
@@ -19,14 +20,17 @@ export function registerObject(app: FastifyInstance, ctx: TaxiiContext): void {
   app.get<{ Params: { collectionId: string; objectId: string }; Querystring: Record<string, unknown> }>(
     `${API_ROOT_PATH}collections/:collectionId/objects/:objectId/`,
     async (request, reply) => {
-      const principal = await ctx.authenticator.authenticate(request.headers.authorization);
-      requireAcceptsTaxii(request.headers.accept);
-      const { query, appliedLimit } = parseObjectQuery(request.query, OBJECT_QUERY, ctx.settings);
-      const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'read');
-      const { objectId } = request.params;
-      requireStixIdentifier(objectId, collection.id);
-      const page = await ctx.store.queryObjectTexts(collection.id, { ...query, ids: [objectId] }, ctx.readScope(principal));
-      if (page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, principal);
+      const { principal, result } = await verifiedRead(ctx, request.headers.authorization, async (reader) => {
+        requireAcceptsTaxii(request.headers.accept);
+        const { query, appliedLimit } = parseObjectQuery(request.query, OBJECT_QUERY, ctx.settings);
+        const { collection } = await authoriseCollection(ctx, reader, request.params.collectionId, 'read');
+        const { objectId } = request.params;
+        requireStixIdentifier(objectId, collection.id);
+        const page = await ctx.store.queryObjectTexts(collection.id, { ...query, ids: [objectId] }, ctx.readScope(reader));
+        if (page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, reader);
+        return { collection, page, appliedLimit };
+      });
+      const { collection, page, appliedLimit } = result;
       await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
       return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map((item) => item.json).join(',')));
     },

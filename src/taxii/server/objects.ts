@@ -16,6 +16,7 @@ import { requestOrigin } from './request-origin.js';
 import { presentStatus } from './status.js';
 import { envelopeJson, sendPage, sendTaxii } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
+import { verifiedRead } from './verified-read.js';
 
 /** Stores what the validator accepted, under the sharing rules when the server has them. */
 async function storeAccepted(
@@ -48,11 +49,14 @@ const OBJECTS_PATH = `${API_ROOT_PATH}collections/:collectionId/objects/`;
 export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
   /** §5.4: an envelope of the objects matching the filters, oldest `date_added` first. */
   app.get<CollectionRoute>(OBJECTS_PATH, async (request, reply) => {
-    const principal = await ctx.authenticator.authenticate(request.headers.authorization);
-    requireAcceptsTaxii(request.headers.accept);
-    const { query, appliedLimit } = parseObjectQuery(request.query, COLLECTION_QUERY, ctx.settings);
-    const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'read');
-    const page = await ctx.store.queryObjectTexts(collection.id, query, ctx.readScope(principal));
+    const { principal, result } = await verifiedRead(ctx, request.headers.authorization, async (reader) => {
+      requireAcceptsTaxii(request.headers.accept);
+      const { query, appliedLimit } = parseObjectQuery(request.query, COLLECTION_QUERY, ctx.settings);
+      const { collection } = await authoriseCollection(ctx, reader, request.params.collectionId, 'read');
+      const page = await ctx.store.queryObjectTexts(collection.id, query, ctx.readScope(reader));
+      return { collection, page, appliedLimit };
+    });
+    const { collection, page, appliedLimit } = result;
     await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
     return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map((item) => item.json).join(',')));
   });

@@ -7,6 +7,7 @@ import { VERSIONS_QUERY, parseObjectQuery } from './query-params.js';
 import { requestOrigin } from './request-origin.js';
 import { envelopeJson, sendPage } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
+import { verifiedRead } from './verified-read.js';
 
 /**
  * TAXII 2.1 §5.8 Get Object Versions:
@@ -18,14 +19,17 @@ export function registerVersions(app: FastifyInstance, ctx: TaxiiContext): void 
   app.get<{ Params: { collectionId: string; objectId: string }; Querystring: Record<string, unknown> }>(
     `${API_ROOT_PATH}collections/:collectionId/objects/:objectId/versions/`,
     async (request, reply) => {
-      const principal = await ctx.authenticator.authenticate(request.headers.authorization);
-      requireAcceptsTaxii(request.headers.accept);
-      const { query, appliedLimit } = parseObjectQuery(request.query, VERSIONS_QUERY, ctx.settings);
-      const { collection } = await authoriseCollection(ctx, principal, request.params.collectionId, 'read');
-      const { objectId } = request.params;
-      requireStixIdentifier(objectId, collection.id);
-      const page = await ctx.store.queryVersions(collection.id, objectId, query, ctx.readScope(principal));
-      if (page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, principal);
+      const { principal, result } = await verifiedRead(ctx, request.headers.authorization, async (reader) => {
+        requireAcceptsTaxii(request.headers.accept);
+        const { query, appliedLimit } = parseObjectQuery(request.query, VERSIONS_QUERY, ctx.settings);
+        const { collection } = await authoriseCollection(ctx, reader, request.params.collectionId, 'read');
+        const { objectId } = request.params;
+        requireStixIdentifier(objectId, collection.id);
+        const page = await ctx.store.queryVersions(collection.id, objectId, query, ctx.readScope(reader));
+        if (page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, reader);
+        return { collection, page, appliedLimit };
+      });
+      const { collection, page, appliedLimit } = result;
       await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
       const versions = page.items.map((record) => JSON.stringify(record.version)).join(',');
       return sendPage(reply, page, appliedLimit, envelopeJson(page, 'versions', versions));
