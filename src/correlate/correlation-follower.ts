@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { StixObject } from '../stix/stix-object.js';
+import { acquireNamedLease, processLeaseOwner, releaseNamedLease } from '../store/lease.js';
 import { startPolling, TimeSlice, type PollingHandle } from '../store/object-follower.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
@@ -14,6 +15,13 @@ import { Correlator, type CorrelationAudit } from './correlator.js';
  * which is unique and monotonic per collection, keeping its cursor in
  * `correlation_cursors`. A report that arrives after its incidents (a
  * partner's pages) has them correlated again, now with the report's outlet.
+ *
+ * Only one process per database correlates: a run starts only under the
+ * named lease {@link CORRELATION_LEASE} (store/lease.ts), renewed as it goes
+ * and given up on stop. Two servers on one PostgreSQL would otherwise both
+ * correlate the same reports and write duplicate canonical versions. A holder
+ * that dies stops renewing, and another server takes over from the cursors
+ * once the lease expires (at once on the same host).
  */
 export interface FollowerLog {
   warn(object: Record<string, unknown>, message: string): void;
@@ -23,13 +31,23 @@ export interface FollowerOptions {
   readonly pollMs?: number;
   readonly pageSize?: number;
   readonly log?: FollowerLog;
+  /** Who holds the lease; by default this process (its followers share it). */
+  readonly leaseOwner?: string;
+  readonly leaseTtlMs?: number;
+  /** Milliseconds since the epoch, for the lease. */
+  readonly clock?: () => number;
 }
+
+export const CORRELATION_LEASE = 'correlation-follower';
+/** Long enough to outlast a slow chunk on a loaded machine; how long a dead holder's work waits. */
+const DEFAULT_LEASE_TTL_MS = 30_000;
 
 const DEFAULT_POLL_MS = 200;
 const DEFAULT_PAGE = 500;
 /**
- * Incidents correlated between two looks at the time slice (object-follower.ts):
- * one incident costs a few milliseconds, so a chunk stays within a slice.
+ * Incidents correlated between two looks at the time slice (object-follower.ts)
+ * and two moves of the cursor: one incident costs a few milliseconds, so a
+ * chunk stays within a slice.
  */
 const CORRELATE_CHUNK = 8;
 
@@ -39,18 +57,30 @@ export class CorrelationFollower {
   private readonly pageSize: number;
   private polling: PollingHandle | undefined;
   private running: Promise<number> | undefined;
+  private readonly leaseOwner: string;
+  private readonly leaseTtlMs: number;
+  private readonly clock: () => number;
+  /** When this follower last took or renewed the lease (ms), if it holds it. */
+  private leasedAt: number | undefined;
 
   constructor(
-    db: Kysely<DatabaseSchema>,
+    private readonly db: Kysely<DatabaseSchema>,
     private readonly correlator: Correlator,
     private readonly options: FollowerOptions = {},
   ) {
     this.cdb = withCorrelation(db);
     this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE;
+    this.leaseOwner = options.leaseOwner ?? processLeaseOwner();
+    this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.clock = options.clock ?? Date.now;
   }
 
-  /** Correlates everything stored since the cursors; resolves to how many incidents it correlated. Concurrent calls share one run. */
+  /**
+   * Correlates everything stored since the cursors; resolves to how many
+   * incidents it correlated (0 while another process holds the lease).
+   * Concurrent calls share one run.
+   */
   catchUp(): Promise<number> {
     this.running ??= this.run().finally(() => {
       this.running = undefined;
@@ -66,9 +96,26 @@ export class CorrelationFollower {
     await this.polling?.stop();
     this.polling = undefined;
     await this.running?.catch(() => undefined);
+    if (this.leasedAt !== undefined) {
+      this.leasedAt = undefined;
+      await releaseNamedLease(this.db, CORRELATION_LEASE, this.leaseOwner);
+    }
+  }
+
+  /**
+   * Takes the lease, or renews it once a third of its time has passed; false
+   * when another process holds it (then this one must not correlate).
+   */
+  private async holdLease(): Promise<boolean> {
+    const now = this.clock();
+    if (this.leasedAt !== undefined && now - this.leasedAt < this.leaseTtlMs / 3) return true;
+    const held = await acquireNamedLease(this.db, CORRELATION_LEASE, this.leaseOwner, this.leaseTtlMs * 1000, now * 1000);
+    this.leasedAt = held ? now : undefined;
+    return held;
   }
 
   private async run(): Promise<number> {
+    if (!(await this.holdLease())) return 0;
     const canonical = await this.correlator.canonicalCollection();
     const collections = (await this.cdb.selectFrom('collections').select('id').execute()).map((c) => c.id).filter((id) => id !== canonical);
     const cursors = new Map((await this.cdb.selectFrom('correlation_cursors').select(['collection_id', 'date_added']).execute()).map((c) => [c.collection_id, Number(c.date_added)]));
@@ -83,24 +130,29 @@ export class CorrelationFollower {
           .where('collection_id', '=', collectionId).where('date_added', '>', after).where('type', 'in', ['incident', 'report'])
           .orderBy('date_added').limit(this.pageSize).execute();
         if (rows.length === 0) break;
-        const ids = new Set<string>();
-        for (const row of rows) {
+        // Rows in groups of about CORRELATE_CHUNK incidents; the cursor moves after each, so a holder that dies redoes at most one group.
+        let ids = new Set<string>();
+        for (const [index, row] of rows.entries()) {
           for (const id of row.type === 'incident' ? [row.id] : incidentRefs(row.json)) if (!done.has(id)) ids.add(id);
-        }
-        const pending = [...ids];
-        for (let start = 0; start < pending.length; start += CORRELATE_CHUNK) {
-          for (const outcome of await this.correlator.correlateIncidents(pending.slice(start, start + CORRELATE_CHUNK))) done.add(outcome.incidentId);
+          if (ids.size < CORRELATE_CHUNK && index < rows.length - 1) continue;
+          // Lost (this process stalled past the lease): the new holder resumes from the cursor.
+          if (!(await this.holdLease())) return done.size;
+          if (ids.size > 0) for (const outcome of await this.correlator.correlateIncidents([...ids])) done.add(outcome.incidentId);
+          ids = new Set();
+          after = Number(row.date_added);
+          await this.moveCursor(collectionId, after);
           await slice.pause();
         }
-        after = Number(rows[rows.length - 1]?.date_added);
-        const at = nowMicros();
-        await this.cdb.insertInto('correlation_cursors').values({ collection_id: collectionId, date_added: after, updated_at: at })
-          .onConflict((oc) => oc.column('collection_id').doUpdateSet({ date_added: after, updated_at: at })).execute();
-        await slice.pause();
         if (rows.length < this.pageSize) break;
       }
     }
     return done.size;
+  }
+
+  private async moveCursor(collectionId: string, dateAdded: number): Promise<void> {
+    const at = nowMicros();
+    await this.cdb.insertInto('correlation_cursors').values({ collection_id: collectionId, date_added: dateAdded, updated_at: at })
+      .onConflict((oc) => oc.column('collection_id').doUpdateSet({ date_added: dateAdded, updated_at: at })).execute();
   }
 }
 

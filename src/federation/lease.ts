@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
+import { deadOnThisHost } from '../store/lease.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { withFederation } from './federation-schema.js';
 
@@ -10,10 +9,10 @@ import { withFederation } from './federation-schema.js';
  * pull that partner now. Taking it is one conditional UPDATE, atomic on both
  * backends; it expires by itself if its holder dies, and a holder on this host
  * whose process no longer exists (killed with -9) is taken over at once.
+ * The rules and holder names are store/lease.ts's, whose named leases serve
+ * work that is not per partner (the correlation follower).
  */
-export function newLeaseOwner(): string {
-  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-}
+export { newLeaseOwner } from '../store/lease.js';
 
 /** Takes (or extends, for its holder) the lease until `now + ttlMicros`; false when another live holder has it. */
 export async function acquireLease(db: Kysely<DatabaseSchema>, partnerId: string, owner: string, ttlMicros: number, now: number): Promise<boolean> {
@@ -50,15 +49,4 @@ export async function releaseLease(db: Kysely<DatabaseSchema>, partnerId: string
 export async function leaseHolder(db: Kysely<DatabaseSchema>, partnerId: string): Promise<string | undefined> {
   const row = await withFederation(db).selectFrom('partners').select('lease_owner').where('id', '=', partnerId).executeTakeFirst();
   return row?.lease_owner ?? undefined;
-}
-
-function deadOnThisHost(holder: string): boolean {
-  const [host, pid] = holder.split(':');
-  if (host !== hostname() || pid === undefined || !/^\d+$/.test(pid)) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }

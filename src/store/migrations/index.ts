@@ -11,6 +11,7 @@ import { incidentAggregatesMigration } from './0601-incident-aggregates.js';
 import { alertsMigration } from './0700-alerts.js';
 import { ownershipMigration } from './0800-ownership.js';
 import { partnerReceiversMigration } from './0900-partner-receivers.js';
+import { leasesMigration } from './1000-leases.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -31,6 +32,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '0700-alerts': alertsMigration(dialect),
         '0800-ownership': ownershipMigration(dialect),
         '0900-partner-receivers': partnerReceiversMigration(dialect),
+        '1000-leases': leasesMigration(dialect),
       };
     },
   };
