@@ -12,6 +12,7 @@ import { createOrganization, findOrganizationByName } from '../access/organizati
 import { SHARING_EXTENSION_ID } from '../access/sharing-extension.js';
 import { createSharingGroup } from '../access/sharing-groups.js';
 import { addPartner } from '../federation/partners.js';
+import { ensureReceivedGroup } from '../federation/received-group.js';
 import { expectRestError, restClient, signIn, type RestClient } from '../http/rest/rest-test-client.js';
 import { startTestServer, type TaxiiTestServer } from '../http/test-server.js';
 import { ingestText } from '../ingest/index.js';
@@ -168,7 +169,7 @@ function amberFor(objects: readonly StixObject[], groupId: string): StixObject[]
 }
 
 /** A small incident with an attribution (and optionally a place), as a partner or an analyst might send it. */
-function incidentBundle(options: { name: string; attackType: string; group?: string; country?: string; tlp: 'clear' | 'green' }): StixObject[] {
+function incidentBundle(options: { name: string; attackType: string; group?: string; country?: string; tlp: 'clear' | 'green' | 'amber' }): StixObject[] {
   const now = new Date().toISOString();
   const common = { spec_version: '2.1', created: now, modified: now, object_marking_refs: [TLP2_MARKING_IDS[options.tlp]] };
   const incident: StixObject = {
@@ -342,28 +343,43 @@ function alertsSuite(open: () => Promise<TestStore>): void {
     expect(list.body.items.map((a: { objectId: string }) => a.objectId)).toEqual([clear[0]?.id]);
   });
 
-  it('an object pulled from a partner raises an alert naming the partner', async () => {
-    const allied = await createOrganization(server.db, { name: 'Allied Agency' });
-    const partner = await addPartner(server.db, SECRET_KEY, {
-      name: 'allied',
-      discoveryUrl: 'http://127.0.0.1:9/taxii2/',
-      credentials: { kind: 'token', token: 'unused-in-this-test' },
-      orgIds: [allied.id],
-    });
-    const pulled = incidentBundle({ name: 'Car bomb in Idlib', attackType: 'Bombing/Explosion', country: 'SY', tlp: 'green' });
-    // As federation/pull.ts stores a page: the partner's organisation as author, the partner beside it.
-    await server.store.addObjects(
-      server.sharedId,
-      pulled.map((object) => ({ object, json: JSON.stringify(object), tlp: 'green' as const })),
-      { authorOrg: allied.id, authorUser: null, partner: partner.id },
-    );
-    const event = await writerStream.waitFor((e) => e.data.objectId === pulled[0]?.id, 3000);
-    expect(event?.data).toMatchObject({
-      watchlistName: 'Bombings in Syria',
-      incidentId: pulled[0]?.id,
-      partner: 'allied',
-      reasons: ['place: Somewhere in SY (SY)', 'attack type: Bombing/Explosion'],
-    });
+  it('an AMBER object pulled from a partner, under the group first made for what it sends, alerts its receiving organisation naming the partner', async () => {
+    // Its own watcher, watchlist and stream: this test sets up all it needs, alone or after the others.
+    await createUser(server.db, { orgId: orgA, username: 'partner-watcher', role: 'reader', password: 'a long enough password' });
+    const authorization = `Basic ${Buffer.from('partner-watcher:a long enough password').toString('base64')}`;
+    const created = await restClient(server, authorization).post('/watchlists', { name: 'Bombings in Syria', match: { countries: ['sy'], attackTypes: ['Bombing/Explosion'] } });
+    expect(created.status, created.text).toBe(201);
+    const stream = await openStream(server, authorization);
+    try {
+      expect(stream.status).toBe(200);
+      const allied = await createOrganization(server.db, { name: 'Allied Agency' });
+      const partner = await addPartner(server.db, SECRET_KEY, {
+        name: 'allied',
+        discoveryUrl: 'http://127.0.0.1:9/taxii2/',
+        credentials: { kind: 'token', token: 'unused-in-this-test' },
+        orgIds: [allied.id],
+        receiverOrgIds: [orgA],
+      });
+      // Made on the first pull: "received from allied", the partner's and the receiving organisations.
+      const receivedGroup = await ensureReceivedGroup(server.db, partner);
+      expect(receivedGroup).toBeDefined();
+      const pulled = incidentBundle({ name: 'Car bomb in Idlib', attackType: 'Bombing/Explosion', country: 'SY', tlp: 'amber' });
+      // As federation/pull.ts stores a page: the partner's organisation as author, the partner and its group beside it.
+      await server.store.addObjects(
+        server.sharedId,
+        pulled.map((object) => ({ object, json: JSON.stringify(object), tlp: 'amber' as const })),
+        { authorOrg: allied.id, authorUser: null, partner: partner.id, sharingGroup: receivedGroup ?? null },
+      );
+      const event = await stream.waitFor((e) => e.data.objectId === pulled[0]?.id, 3000);
+      expect(event?.data).toMatchObject({
+        watchlistName: 'Bombings in Syria',
+        incidentId: pulled[0]?.id,
+        partner: 'allied',
+        reasons: ['place: Somewhere in SY (SY)', 'attack type: Bombing/Explosion'],
+      });
+    } finally {
+      stream.close();
+    }
   });
 
   it('the seed article published through POST /rest/v1/ingest/publish alerts the follower of the Islamic State', async () => {
