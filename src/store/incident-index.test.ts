@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INCIDENT_EXTENSION_ID } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
 import { IncidentIndex } from './incident-index.js';
+import { CELL_DEGREES, CELL_ZOOM } from './incident-index-aggregates.js';
 import { IncidentQueries, type Viewer } from './incident-index-queries.js';
 import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresProblem, type TestStore } from './test-backends.js';
 
@@ -59,6 +60,38 @@ function indexSuite(open: () => Promise<TestStore>): void {
     expect(await queries.feed(viewer, {}, 100)).toHaveLength(30);
     expect(await queries.countedDays(viewer, {})).toEqual([{ day: expect.any(Number), incidents: 30, killed: (29 * 30) / 2 }]);
     expect(await a.catchUp()).toBe(0);
+  });
+
+  it('refreshes a batch of incidents together: places before or after their links, new versions, counts equal to a scan', async () => {
+    const objects: StixObject[] = [];
+    const place = (n: number): StixObject => ({
+      type: 'location', spec_version: '2.1', id: `location--6b0c1d6e-3f0a-4d4e-9a55-0b6a1d1e${String(n).padStart(4, '0')}`, name: `Town ${n}`,
+      country: 'AF', latitude: 30 + n / 10, longitude: 60 + n / 7,
+    });
+    for (let n = 0; n < 40; n += 1) {
+      const id = `incident--6b0c1d6e-3f0a-4d4e-9a55-0b6a1d1e${String(2000 + n).padStart(4, '0')}`;
+      // Every third place arrives after its link (the incident is completed when it comes), the others before.
+      if (n % 3 !== 0) objects.push(place(n));
+      objects.push({ ...version('2026-01-02T00:00:00.000Z', n, `2025-06-${String(1 + (n % 20)).padStart(2, '0')}`), id });
+      objects.push({ type: 'relationship', spec_version: '2.1', id: `relationship--6b0c1d6e-3f0a-4d4e-9a55-0b6a1d1e${String(3000 + n).padStart(4, '0')}`, relationship_type: 'located-at', source_ref: id, target_ref: place(n).id });
+      // Every fourth incident gets a newer version in the same batch: only that one counts.
+      if (n % 4 === 0) objects.push({ ...version('2026-01-05T00:00:00.000Z', n + 100, '2025-07-01'), id });
+    }
+    for (let n = 0; n < 40; n += 3) objects.push(place(n));
+    await test.opened.store.addObjects(collectionId, objects.map((object) => ({ object, json: JSON.stringify(object), tlp: 'green' as const })), { authorOrg: null, authorUser: null });
+    await new IncidentIndex(test.opened.db).catchUp();
+    const queries = new IncidentQueries(test.opened.db, test.opened.dialect);
+    const feed = await queries.feed(viewer, {}, 100);
+    expect(feed).toHaveLength(40);
+    expect(feed.filter((r) => r.lat === null || r.place_name === null)).toEqual([]);
+    const latestKilled = Array.from({ length: 40 }, (_, n) => (n % 4 === 0 ? n + 100 : n));
+    expect(feed.map((r) => r.killed).sort((a, b) => Number(a) - Number(b))).toEqual(latestKilled.sort((a, b) => a - b));
+    expect(await queries.countedDays(viewer, {})).toEqual(await queries.incidentDays(viewer, {}));
+    const byCount = (rows: { count: number; killed: number; lat: number; lon: number }[]) =>
+      // Three decimals: PostgreSQL keeps the index's lat and lon as float4.
+      rows.map((c) => [c.count, c.killed, c.lat.toFixed(3), c.lon.toFixed(3)]).sort((a, b) => String(a).localeCompare(String(b)));
+    expect(byCount(await queries.countedClusters(viewer, CELL_ZOOM, undefined, 1000))).toEqual(byCount(await queries.clusters(viewer, {}, CELL_DEGREES, 1000)));
+    expect((await queries.feed(viewer, { countries: ['AF'] }, 100)).length).toBe(40);
   });
 }
 

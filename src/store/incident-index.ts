@@ -2,12 +2,12 @@ import { PostgresAdapter, type Kysely } from 'kysely';
 import { PROVENANCE_EXTENSION_ID, type ProvenanceExtension } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
 import type { DialectName } from './dialect-sql.js';
-import { applyContribution, type Contribution } from './incident-index-aggregates.js';
+import { ContributionSum, type Contribution } from './incident-index-aggregates.js';
 import { indexReportText } from './incident-index-fts.js';
 import { actorName, extensionOf, incidentColumns, linkColumns, reportColumns, termValue, type IncidentContext } from './incident-index-projection.js';
-import { withIncidentIndex, type IndexDb } from './incident-index-schema.js';
-import { startPolling, TimeSlice, type PollingHandle } from './object-follower.js';
-import type { DatabaseSchema } from './schema.js';
+import { withIncidentIndex, type IncidentIndexTables, type IncidentRow, type IndexDb, type LinkRow } from './incident-index-schema.js';
+import { SLICE_BUDGET_MS, startPolling, TimeSlice, type PollingHandle } from './object-follower.js';
+import type { DatabaseSchema, TlpLevel } from './schema.js';
 
 /**
  * The incident read model's projector (REST.md "Following new objects"): it
@@ -30,12 +30,17 @@ import type { DatabaseSchema } from './schema.js';
 const CANONICAL_ALIAS = 'canonical';
 /** Objects read per collection per transaction. */
 const BATCH = 500;
+/** Link rows per multi-row insert (9 columns). */
+const LINKS_PER_INSERT = 300;
 /**
- * Incidents refreshed per batch at most: reading an incident row only marks it,
- * the refresh after the loop is the costly part (a few queries each), so the
- * time slice alone would let one batch mark hundreds of them.
+ * Incidents refreshed per batch, at least and at most: reading an incident row
+ * only marks it, the refresh after the loop is the costly part, so the time
+ * slice alone would let one batch mark hundreds of them. The refresh is batched
+ * (a few statements for all), and the limit adapts: halved after a refresh
+ * that overran the slice, grown after a quick one.
  */
-const DIRTY_PER_BATCH = 16;
+const DIRTY_MIN = 16;
+const DIRTY_MAX = 500;
 const FOLLOWED_TYPES = ['incident', 'relationship', 'report', 'location', 'intrusion-set', 'identity'] as const;
 
 export type FollowHandle = PollingHandle;
@@ -43,6 +48,7 @@ export type FollowHandle = PollingHandle;
 export class IncidentIndex {
   private readonly db: IndexDb;
   private running: Promise<number> = Promise.resolve(0);
+  private dirtyLimit = DIRTY_MIN;
 
   constructor(db: Kysely<DatabaseSchema>, private readonly dialect: DialectName = dialectOf(db)) {
     this.db = withIncidentIndex(db);
@@ -115,21 +121,35 @@ export class IncidentIndex {
         return { read: 0, last: undefined };
       }
       const dirty = new Set<string>();
+      const links: LinkRow[] = [];
       let last = after;
       let read = 0;
       for (const row of rows) {
         // At least one row per batch, so a slow row still moves the cursor.
-        if (read > 0 && (slice.expired() || dirty.size >= DIRTY_PER_BATCH)) break;
+        if (read > 0 && (slice.expired() || dirty.size >= this.dirtyLimit)) break;
         last = Number(row.date_added);
         read += 1;
         const object = parse(row.json);
         if (object === undefined) continue;
-        await this.projectObject(trx, { collection_id: collectionId, date_added: last }, object, dirty);
+        await this.projectObject(trx, { collection_id: collectionId, date_added: last }, object, dirty, links);
       }
-      for (const incidentId of dirty) await refreshIncident(trx, collectionId, incidentId, canonical);
+      // Links are written before the refresh reads them; a place or group read in this batch finds its
+      // incidents through the links already written, and those still buffered marked theirs dirty.
+      for (let start = 0; start < links.length; start += LINKS_PER_INSERT) {
+        await trx.insertInto('intel_links').values(links.slice(start, start + LINKS_PER_INSERT)).onConflict((oc) => oc.columns(['collection_id', 'date_added']).doNothing()).execute();
+      }
+      const refreshStarted = performance.now();
+      await refreshIncidents(trx, collectionId, [...dirty], canonical);
+      this.adaptDirtyLimit(dirty.size, performance.now() - refreshStarted);
       await saveCursor(trx, collectionId, last);
       return { read, last };
     });
+  }
+
+  /** Halves the incidents per batch after a refresh that overran the slice, grows it after a quick full one. */
+  private adaptDirtyLimit(refreshed: number, ms: number): void {
+    if (ms > SLICE_BUDGET_MS) this.dirtyLimit = Math.max(DIRTY_MIN, Math.floor(this.dirtyLimit / 2));
+    else if (ms < SLICE_BUDGET_MS / 2 && refreshed >= this.dirtyLimit) this.dirtyLimit = Math.min(DIRTY_MAX, this.dirtyLimit * 2);
   }
 
   private async projectObject(
@@ -137,6 +157,7 @@ export class IncidentIndex {
     key: { collection_id: string; date_added: number },
     object: StixObject,
     dirty: Set<string>,
+    links: LinkRow[],
   ): Promise<void> {
     switch (object.type) {
       case 'incident':
@@ -145,7 +166,7 @@ export class IncidentIndex {
       case 'relationship': {
         const link = linkColumns(object);
         if (link === undefined) return;
-        await trx.insertInto('intel_links').values({ ...key, ...link }).onConflict((oc) => oc.columns(['collection_id', 'date_added']).doNothing()).execute();
+        links.push({ ...key, ...link });
         dirty.add(link.source_ref);
         return;
       }
@@ -190,79 +211,165 @@ async function saveCursor(trx: IndexDb, collectionId: string, lastAdded: number)
     .execute();
 }
 
+/** Statement size for the batched refresh: ids per IN list, rows per multi-row insert (under SQLite's 32,766 parameters). */
+const IDS_PER_STATEMENT = 500;
+const ROWS_PER_INSERT = 200;
+
+interface VersionRow {
+  date_added: number;
+  id: string;
+  version: string;
+  json: string;
+  tlp: TlpLevel;
+  author_org: string | null;
+  sharing_group: string | null;
+}
+
 /**
- * Recomputes every indexed version of one incident in one collection from the
- * objects held now, moving its contribution to the day and cell counts.
+ * Recomputes every indexed version of the given incidents in one collection
+ * from the objects held now, moving their contributions to the day and cell
+ * counts. One statement of each kind per chunk of incidents, not per incident:
+ * the refresh was most of a catch-up's cost (eight statements per version).
  */
-async function refreshIncident(trx: IndexDb, collectionId: string, incidentId: string, canonical: boolean): Promise<void> {
-  const versions = await trx
-    .selectFrom('objects')
-    .select(['date_added', 'version', 'json', 'tlp', 'author_org', 'sharing_group'])
-    .where('collection_id', '=', collectionId)
-    .where('id', '=', incidentId)
-    .orderBy('version', 'desc')
-    .execute();
-  if (versions.length === 0) return;
-  const context = await contextOf(trx, collectionId, incidentId, versions[0]?.json);
-  for (const [index, row] of versions.entries()) {
-    const incident = parse(row.json);
-    if (incident === undefined || incident.type !== 'incident') continue;
-    const { columns: own, terms } = incidentColumns(incident, context);
-    const columns = { ...own, canonical: canonical ? 1 : 0 };
-    const key = { collection_id: collectionId, date_added: Number(row.date_added) };
-    const values = { ...key, ...columns, version: row.version, latest: index === 0 ? 1 : 0, tlp: row.tlp };
-    const before = await trx
-      .selectFrom('intel_incidents')
-      .select(['latest', 'event_day', 'killed', 'lat', 'lon'])
-      .where('collection_id', '=', collectionId)
-      .where('date_added', '=', key.date_added)
-      .executeTakeFirst();
-    const counted = (r: { latest: number; event_day: number; killed: number | null; lat: number | null; lon: number | null }): Contribution => ({
-      collectionId, tlp: row.tlp, authorOrg: row.author_org, sharingGroup: row.sharing_group,
-      day: Number(r.event_day), killed: Number(r.killed ?? 0), lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon),
-    });
-    if (before !== undefined && Number(before.latest) === 1) await applyContribution(trx, counted(before), -1);
-    await trx
-      .insertInto('intel_incidents')
-      .values(values)
-      .onConflict((oc) => oc.columns(['collection_id', 'date_added']).doUpdateSet({ ...columns, latest: values.latest, tlp: row.tlp }))
-      .execute();
-    if (values.latest === 1) await applyContribution(trx, counted(values), 1);
-    await trx.deleteFrom('intel_incident_terms').where('collection_id', '=', collectionId).where('date_added', '=', key.date_added).execute();
-    if (terms.length > 0) await trx.insertInto('intel_incident_terms').values(terms.map((t) => ({ ...t, ...key }))).execute();
+async function refreshIncidents(trx: IndexDb, collectionId: string, incidentIds: readonly string[], canonical: boolean): Promise<void> {
+  for (let start = 0; start < incidentIds.length; start += IDS_PER_STATEMENT) {
+    await refreshChunk(trx, collectionId, incidentIds.slice(start, start + IDS_PER_STATEMENT), canonical);
   }
 }
 
-async function contextOf(trx: IndexDb, collectionId: string, incidentId: string, latestJson: string | undefined): Promise<IncidentContext> {
+async function refreshChunk(trx: IndexDb, collectionId: string, ids: readonly string[], canonical: boolean): Promise<void> {
+  const rows = await trx
+    .selectFrom('objects')
+    .select(['date_added', 'id', 'version', 'json', 'tlp', 'author_org', 'sharing_group'])
+    .where('collection_id', '=', collectionId)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .orderBy('version', 'desc')
+    .orderBy('date_added', 'desc')
+    .execute();
+  if (rows.length === 0) return;
+  const versionsById = new Map<string, VersionRow[]>();
+  for (const row of rows) {
+    const list = versionsById.get(row.id) ?? [];
+    list.push({ ...row, date_added: Number(row.date_added) });
+    versionsById.set(row.id, list);
+  }
+  const contexts = await contextsOf(trx, collectionId, versionsById);
+  const keys = rows.map((r) => Number(r.date_added));
+  const before = new Map<number, CountedColumns>();
+  for (let start = 0; start < keys.length; start += IDS_PER_STATEMENT) {
+    const found = await trx
+      .selectFrom('intel_incidents')
+      .select(['date_added', 'latest', 'event_day', 'killed', 'lat', 'lon'])
+      .where('collection_id', '=', collectionId)
+      .where('date_added', 'in', keys.slice(start, start + IDS_PER_STATEMENT))
+      .execute();
+    for (const r of found) before.set(Number(r.date_added), r);
+  }
+  const counts = new ContributionSum();
+  const upserts: IncidentRow[] = [];
+  const terms: IndexTermRow[] = [];
+  const refreshed: number[] = [];
+  for (const [id, versions] of versionsById) {
+    const context = contexts.get(id) ?? { locations: [], attributions: [], outlet: undefined };
+    for (const [index, row] of versions.entries()) {
+      const incident = parse(row.json);
+      if (incident === undefined || incident.type !== 'incident') continue;
+      const { columns: own, terms: ownTerms } = incidentColumns(incident, context);
+      const key = { collection_id: collectionId, date_added: row.date_added };
+      const values: IncidentRow = { ...key, ...own, canonical: canonical ? 1 : 0, version: row.version, latest: index === 0 ? 1 : 0, tlp: row.tlp };
+      const visibility = { collectionId, tlp: row.tlp, authorOrg: row.author_org, sharingGroup: row.sharing_group };
+      const previous = before.get(row.date_added);
+      if (previous !== undefined && Number(previous.latest) === 1) counts.add({ ...visibility, ...countedOf(previous) }, -1);
+      if (values.latest === 1) counts.add({ ...visibility, ...countedOf(values) }, 1);
+      upserts.push(values);
+      refreshed.push(row.date_added);
+      for (const t of ownTerms) terms.push({ ...t, ...key });
+    }
+  }
+  for (let start = 0; start < upserts.length; start += ROWS_PER_INSERT) {
+    await trx
+      .insertInto('intel_incidents')
+      .values(upserts.slice(start, start + ROWS_PER_INSERT))
+      .onConflict((oc) => oc.columns(['collection_id', 'date_added']).doUpdateSet((eb) => Object.fromEntries(REFRESHED_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)]))))
+      .execute();
+  }
+  await counts.apply(trx);
+  for (let start = 0; start < refreshed.length; start += IDS_PER_STATEMENT) {
+    await trx.deleteFrom('intel_incident_terms').where('collection_id', '=', collectionId).where('date_added', 'in', refreshed.slice(start, start + IDS_PER_STATEMENT)).execute();
+  }
+  for (let start = 0; start < terms.length; start += ROWS_PER_INSERT) await trx.insertInto('intel_incident_terms').values(terms.slice(start, start + ROWS_PER_INSERT)).execute();
+}
+
+type IndexTermRow = IncidentIndexTables['intel_incident_terms'];
+type CountedColumns = Pick<IncidentRow, 'latest' | 'event_day' | 'killed' | 'lat' | 'lon'>;
+
+/** What a refresh rewrites of an existing row: everything but its key. */
+const REFRESHED_COLUMNS = [
+  'id', 'version', 'latest', 'name', 'event_date', 'event_day', 'date_precision', 'date_approximate', 'place_name', 'country', 'region', 'city', 'lat', 'lon',
+  'attack_type', 'attack_types', 'target_types', 'killed', 'wounded', 'casualties', 'perpetrators', 'claimed', 'report_id', 'sources', 'canonical', 'tlp',
+] as const satisfies readonly Exclude<keyof IncidentRow, 'collection_id' | 'date_added'>[];
+
+// PostgreSQL returns bigint and real columns as strings.
+function countedOf(r: CountedColumns): Pick<Contribution, 'day' | 'killed' | 'lat' | 'lon'> {
+  return { day: Number(r.event_day), killed: Number(r.killed ?? 0), lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon) };
+}
+
+/** The context (places, groups, report outlet) of each incident, from its latest version, in a few statements for all. */
+async function contextsOf(trx: IndexDb, collectionId: string, versionsById: ReadonlyMap<string, readonly VersionRow[]>): Promise<Map<string, IncidentContext>> {
+  const ids = [...versionsById.keys()];
   const links = await trx
     .selectFrom('intel_links')
-    .select(['relationship_type', 'target_ref', 'attribution_type'])
-    .where('source_ref', '=', incidentId)
+    .select(['source_ref', 'relationship_type', 'target_ref', 'attribution_type'])
+    .where('source_ref', 'in', ids)
     .where('collection_id', '=', collectionId)
+    .orderBy('date_added')
     .execute();
   const targets = await latestObjects(trx, collectionId, [...new Set(links.map((l) => l.target_ref))]);
-  const incident = latestJson === undefined ? undefined : parse(latestJson);
-  const reportRef = incident === undefined ? undefined : reportRefOf(incident);
-  const report = reportRef === undefined
-    ? undefined
-    : await trx.selectFrom('intel_reports').select('outlet').where('id', '=', reportRef).where('collection_id', '=', collectionId).where('latest', '=', 1).executeTakeFirst();
-  return {
-    locations: links.filter((l) => l.relationship_type === 'located-at').flatMap((l) => {
-      const target = targets.get(l.target_ref);
-      return target?.type === 'location' ? [target] : [];
-    }),
-    attributions: links.filter((l) => l.relationship_type === 'attributed-to').map((link) => ({ link, group: targets.get(link.target_ref) })),
-    outlet: report?.outlet ?? undefined,
-  };
+  const reportRefs = new Map<string, string>();
+  for (const [id, versions] of versionsById) {
+    const latest = versions[0] === undefined ? undefined : parse(versions[0].json);
+    const ref = latest === undefined ? undefined : reportRefOf(latest);
+    if (ref !== undefined) reportRefs.set(id, ref);
+  }
+  const outlets = new Map<string, string | null>();
+  const refs = [...new Set(reportRefs.values())];
+  if (refs.length > 0) {
+    const reports = await trx.selectFrom('intel_reports').select(['id', 'outlet']).where('id', 'in', refs).where('collection_id', '=', collectionId).where('latest', '=', 1).execute();
+    for (const r of reports) outlets.set(r.id, r.outlet);
+  }
+  const linksById = new Map<string, typeof links>();
+  for (const link of links) linksById.set(link.source_ref, [...(linksById.get(link.source_ref) ?? []), link]);
+  const contexts = new Map<string, IncidentContext>();
+  for (const id of ids) {
+    const own = linksById.get(id) ?? [];
+    const ref = reportRefs.get(id);
+    contexts.set(id, {
+      locations: own.filter((l) => l.relationship_type === 'located-at').flatMap((l) => {
+        const target = targets.get(l.target_ref);
+        return target?.type === 'location' ? [target] : [];
+      }),
+      attributions: own.filter((l) => l.relationship_type === 'attributed-to').map((link) => ({ link, group: targets.get(link.target_ref) })),
+      outlet: (ref === undefined ? undefined : outlets.get(ref)) ?? undefined,
+    });
+  }
+  return contexts;
 }
 
 async function latestObjects(trx: IndexDb, collectionId: string, ids: readonly string[]): Promise<Map<string, StixObject>> {
   const found = new Map<string, StixObject>();
-  if (ids.length === 0) return found;
-  const rows = await trx.selectFrom('objects').select(['id', 'version', 'json']).where('collection_id', '=', collectionId).where('id', 'in', ids).orderBy('version').execute();
-  for (const row of rows) {
-    const object = parse(row.json);
-    if (object !== undefined) found.set(row.id, object);
+  for (let start = 0; start < ids.length; start += IDS_PER_STATEMENT) {
+    const rows = await trx
+      .selectFrom('objects')
+      .select(['id', 'version', 'json'])
+      .where('collection_id', '=', collectionId)
+      .where('id', 'in', ids.slice(start, start + IDS_PER_STATEMENT))
+      .orderBy('version')
+      .execute();
+    for (const row of rows) {
+      const object = parse(row.json);
+      if (object !== undefined) found.set(row.id, object);
+    }
   }
   return found;
 }
