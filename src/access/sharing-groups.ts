@@ -121,20 +121,6 @@ export async function groupIdsOfOrganization(db: Kysely<DatabaseSchema>, orgId: 
   return rows.map((row) => row.group_id);
 }
 
-/** A group's members, shown only to an organisation that is one of them (issue 4). */
-export async function groupMembersFor(db: Kysely<DatabaseSchema>, groupId: string, viewerOrg: string): Promise<GroupMember[]> {
-  const members = await withSharing(db)
-    .selectFrom('sharing_group_members')
-    .select(['org_id', 'can_extend'])
-    .where('group_id', '=', groupId)
-    .orderBy('org_id')
-    .execute();
-  if (!members.some((m) => m.org_id === viewerOrg)) {
-    throw new EntenteError('not_found', `No sharing group with id "${groupId}" that your organisation belongs to`);
-  }
-  return members.map((m) => ({ orgId: m.org_id, canExtend: Number(m.can_extend) !== 0 }));
-}
-
 /** Adds (or updates) a member; `actorOrg` must be a member allowed to extend the group. */
 export async function addGroupMember(
   db: Kysely<DatabaseSchema>,
@@ -143,33 +129,13 @@ export async function addGroupMember(
   actorOrg: string,
 ): Promise<void> {
   await requireExtender(db, groupId, actorOrg);
-  if (member.orgId === (await getSharingGroup(db, groupId))?.ownerOrg) {
-    throw new EntenteError('invalid_input', `The owner of sharing group ${groupId} is always a member that may extend it`);
-  }
-  const sharing = withSharing(db);
-  await sharing.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('sharing_group_members')
-      .set({ can_extend: member.canExtend ? 1 : 0 })
-      .where('group_id', '=', groupId)
-      .where('org_id', '=', member.orgId)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) {
-      await trx
-        .insertInto('sharing_group_members')
-        .values({ group_id: groupId, org_id: member.orgId, can_extend: member.canExtend ? 1 : 0 })
-        .execute();
-    }
-  });
+  refuseOwnerChange(await getSharingGroup(db, groupId), groupId, member);
+  await db.transaction().execute(async (trx) => upsertMember(trx, groupId, member));
 }
 
 /** Removes a member (never the owner); `actorOrg` must be the owner. */
 export async function removeGroupMember(db: Kysely<DatabaseSchema>, groupId: string, orgId: string, actorOrg: string): Promise<void> {
-  const group = await getSharingGroup(db, groupId);
-  if (group === undefined || group.ownerOrg !== actorOrg) {
-    throw new EntenteError('forbidden', `Only the organisation that owns sharing group ${groupId} removes its members`);
-  }
-  if (orgId === group.ownerOrg) throw new EntenteError('invalid_input', 'The owner of a sharing group stays a member of it');
+  requireOwnerRemoving(await getSharingGroup(db, groupId), groupId, orgId, actorOrg);
   await withSharing(db).deleteFrom('sharing_group_members').where('group_id', '=', groupId).where('org_id', '=', orgId).execute();
 }
 
@@ -208,31 +174,14 @@ export async function addMemberAs(
   actor: GroupActor,
   origin: RequestOrigin,
 ): Promise<void> {
-  const group = await requireVisibleGroup(db, groupId, actor);
-  if (member.orgId === group.ownerOrg) throw new EntenteError('invalid_input', `The owner of sharing group ${group.name} is always a member that may extend it`);
-  await db.transaction().execute(async (trx) => {
-    await requireExtender(trx, groupId, actor.orgId);
-    const sharing = withSharing(trx);
-    const updated = await sharing
-      .updateTable('sharing_group_members')
-      .set({ can_extend: member.canExtend ? 1 : 0 })
-      .where('group_id', '=', groupId)
-      .where('org_id', '=', member.orgId)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) {
-      await sharing
-        .insertInto('sharing_group_members')
-        .values({ group_id: groupId, org_id: member.orgId, can_extend: member.canExtend ? 1 : 0 })
-        .execute();
-    }
-    await appendAudit(trx, {
-      action: 'group.member-add',
-      actorUser: actor.userId,
-      actorOrg: actor.orgId,
-      target: groupId,
-      ...origin,
-      details: { org: member.orgId, canExtend: member.canExtend },
-    });
+  await changeMembership(db, groupId, actor, origin, {
+    action: 'group.member-add',
+    details: { org: member.orgId, canExtend: member.canExtend },
+    check: (group) => refuseOwnerChange(group, group.name, member),
+    change: async (trx) => {
+      await requireExtender(trx, groupId, actor.orgId);
+      await upsertMember(trx, groupId, member);
+    },
   });
 }
 
@@ -248,20 +197,72 @@ export async function removeMemberAs(
   actor: GroupActor,
   origin: RequestOrigin,
 ): Promise<void> {
+  await changeMembership(db, groupId, actor, origin, {
+    action: 'group.member-remove',
+    details: { org: orgId },
+    check: (group) => requireOwnerRemoving(group, group.name, orgId, actor.orgId),
+    change: async (trx, group) => {
+      const removed = await withSharing(trx)
+        .deleteFrom('sharing_group_members')
+        .where('group_id', '=', groupId)
+        .where('org_id', '=', orgId)
+        .executeTakeFirst();
+      if (removed.numDeletedRows === 0n) throw new EntenteError('not_found', `Organisation ${orgId} is not a member of sharing group ${group.name}`);
+    },
+  });
+}
+
+/**
+ * The common course of a membership change by an actor: the group must be
+ * one the actor's organisation belongs to, `check` may refuse the change
+ * before anything is written, then `change` and its audit entry commit in
+ * one transaction.
+ */
+async function changeMembership(
+  db: Kysely<DatabaseSchema>,
+  groupId: string,
+  actor: GroupActor,
+  origin: RequestOrigin,
+  how: {
+    readonly action: string;
+    readonly details: Readonly<Record<string, unknown>>;
+    readonly check: (group: SharingGroup) => void;
+    readonly change: (trx: Kysely<DatabaseSchema>, group: SharingGroup) => Promise<void>;
+  },
+): Promise<void> {
   const group = await requireVisibleGroup(db, groupId, actor);
-  if (group.ownerOrg !== actor.orgId) {
-    throw new EntenteError('forbidden', `Only the organisation that owns sharing group ${group.name} removes its members`);
+  how.check(group);
+  await db.transaction().execute(async (trx) => {
+    await how.change(trx, group);
+    await appendAudit(trx, { action: how.action, actorUser: actor.userId, actorOrg: actor.orgId, target: groupId, ...origin, details: how.details });
+  });
+}
+
+/** Adds the member, or sets whether it may extend the group when it is one already. */
+async function upsertMember(db: Kysely<DatabaseSchema>, groupId: string, member: GroupMember): Promise<void> {
+  const sharing = withSharing(db);
+  const updated = await sharing
+    .updateTable('sharing_group_members')
+    .set({ can_extend: member.canExtend ? 1 : 0 })
+    .where('group_id', '=', groupId)
+    .where('org_id', '=', member.orgId)
+    .executeTakeFirst();
+  if (updated.numUpdatedRows === 0n) {
+    await sharing.insertInto('sharing_group_members').values({ group_id: groupId, org_id: member.orgId, can_extend: member.canExtend ? 1 : 0 }).execute();
+  }
+}
+
+/** The owner is always a member that may extend: its membership is not changed by adding it. `label` names the group in the message. */
+function refuseOwnerChange(group: SharingGroup | undefined, label: string, member: GroupMember): void {
+  if (member.orgId === group?.ownerOrg) throw new EntenteError('invalid_input', `The owner of sharing group ${label} is always a member that may extend it`);
+}
+
+/** Only the owner removes members, and never itself. `label` names the group in the message. */
+function requireOwnerRemoving(group: SharingGroup | undefined, label: string, orgId: string, actorOrg: string): void {
+  if (group === undefined || group.ownerOrg !== actorOrg) {
+    throw new EntenteError('forbidden', `Only the organisation that owns sharing group ${label} removes its members`);
   }
   if (orgId === group.ownerOrg) throw new EntenteError('invalid_input', 'The owner of a sharing group stays a member of it');
-  await db.transaction().execute(async (trx) => {
-    const removed = await withSharing(trx)
-      .deleteFrom('sharing_group_members')
-      .where('group_id', '=', groupId)
-      .where('org_id', '=', orgId)
-      .executeTakeFirst();
-    if (removed.numDeletedRows === 0n) throw new EntenteError('not_found', `Organisation ${orgId} is not a member of sharing group ${group.name}`);
-    await appendAudit(trx, { action: 'group.member-remove', actorUser: actor.userId, actorOrg: actor.orgId, target: groupId, ...origin, details: { org: orgId } });
-  });
 }
 
 /** A group's members, for a member organisation; to anyone else (instance admins included) the group does not exist. */
