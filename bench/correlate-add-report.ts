@@ -12,21 +12,26 @@
  *   node --import tsx bench/correlate-add-report.ts --incidents 10000,1000000 [--probes 200] [--db postgres://…]
  *
  * Without --db each size gets a fresh SQLite file in a temporary folder; with
- * a postgres:// URL, a fresh schema that is dropped afterwards.
+ * a postgres:// URL, a fresh schema that is dropped afterwards. Statements
+ * (BEGIN and COMMIT included) are counted through Kysely's query log: each is
+ * one round trip to PostgreSQL.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { indexKeys } from '../src/correlate/blocking.js';
 import { canonicalIncidentId } from '../src/correlate/canonical-incident.js';
 import { withCorrelation } from '../src/correlate/correlation-schema.js';
 import { Correlator } from '../src/correlate/correlator.js';
 import { eventDate, type IncidentFeatures, type Place } from '../src/correlate/incident-features.js';
 import { buildReport, storeReport } from '../src/correlate/test-reports.js';
-import { openStore, isPostgresUrl, type OpenedStore } from '../src/store/open-store.js';
-import { dropPostgresSchema } from '../src/store/postgres-dialect.js';
+import { KyselyObjectStore } from '../src/store/kysely-object-store.js';
+import { isPostgresUrl, type OpenedStore } from '../src/store/open-store.js';
+import { createPostgres, dropPostgresSchema } from '../src/store/postgres-dialect.js';
+import type { DatabaseSchema } from '../src/store/schema.js';
+import { createSqlite } from '../src/store/sqlite-dialect.js';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(name);
@@ -128,13 +133,22 @@ interface Result {
   readonly max: number;
   readonly cpuMsPerReport: number;
   readonly joined: number;
+  readonly statementsPerReport: number;
+}
+
+/** Opens the store as open-store.ts does, with a query log that counts every statement sent. */
+async function openCounted(url: string, schema: string): Promise<{ opened: OpenedStore; statements: () => number }> {
+  const { dialect, sql: dialectSql } = isPostgresUrl(url) ? await createPostgres(url, schema) : createSqlite(url);
+  let statements = 0;
+  const db = new Kysely<DatabaseSchema>({ dialect, log: () => { statements++; } });
+  return { opened: { store: new KyselyObjectStore(db, dialectSql), db, dialect: dialectSql.name }, statements: () => statements };
 }
 
 async function measure(size: number): Promise<Result> {
   const folder = DB_URL === '' ? mkdtempSync(join(tmpdir(), 'entente-correlate-bench-')) : undefined;
   const schema = `bench_${randomBytes(6).toString('hex')}`;
   const url = folder !== undefined ? join(folder, 'bench.db') : DB_URL;
-  const opened = await openStore(url, isPostgresUrl(url) ? { schema } : {});
+  const { opened, statements } = await openCounted(url, schema);
   try {
     await opened.store.migrate();
     const collection = (await opened.store.createCollection({ title: 'reports' })).id;
@@ -146,6 +160,7 @@ async function measure(size: number): Promise<Result> {
     const times: number[] = [];
     let cpu = 0;
     let joined = 0;
+    let sent = 0;
     for (let p = 0; p < PROBES; p++) {
       const template = sample[Math.floor(random() * sample.length)] as IncidentFeatures;
       const matching = p % 2 === 0;
@@ -154,16 +169,18 @@ async function measure(size: number): Promise<Result> {
       const built = buildReport({ outlet: `Probe outlet ${p}`, published: day, date: day, place, attack: template.attackTypes, target: template.targetTypes, killed: 3 });
       await storeReport(opened.store, collection, built, { authorOrg: null, authorUser: null });
       const cpuBefore = process.cpuUsage();
+      const statementsBefore = statements();
       const before = performance.now();
       const [outcome] = await correlator.correlateIncidents([built.incidentId]);
       times.push(performance.now() - before);
+      sent += statements() - statementsBefore;
       const used = process.cpuUsage(cpuBefore);
       cpu += (used.user + used.system) / 1000;
       if (outcome?.action === 'joined') joined++;
     }
     const sorted = [...times].sort((a, b) => a - b);
     const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-    return { backend: opened.dialect, incidents: size, fillSeconds: seconds, median: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? 0, cpuMsPerReport: cpu / PROBES, joined };
+    return { backend: opened.dialect, incidents: size, fillSeconds: seconds, median: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? 0, cpuMsPerReport: cpu / PROBES, joined, statementsPerReport: sent / PROBES };
   } finally {
     await opened.store.close();
     if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
@@ -177,10 +194,10 @@ async function main(): Promise<void> {
   for (const size of SIZES) results.push(await measure(size));
   console.log(`\nMachine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}; load average at start ${load}, at end ${loadavg().map((l) => l.toFixed(1)).join(', ')}.`);
   console.log(`${PROBES} reports added one at a time to each store (half join a stored event); times per report.\n`);
-  console.log('| backend | incidents in store | bulk fill (s) | median (ms) | p95 (ms) | max (ms) | CPU ms per report (this process) | joined | target |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| backend | incidents in store | bulk fill (s) | median (ms) | p95 (ms) | max (ms) | CPU ms per report (this process) | statements per report | joined | target |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.backend} | ${r.incidents.toLocaleString('en-US')} | ${r.fillSeconds.toFixed(0)} | ${r.median.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.cpuMsPerReport.toFixed(1)} | ${r.joined} / ${PROBES} | < 50 ms, flat |`);
+    console.log(`| ${r.backend} | ${r.incidents.toLocaleString('en-US')} | ${r.fillSeconds.toFixed(0)} | ${r.median.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.cpuMsPerReport.toFixed(1)} | ${r.statementsPerReport.toFixed(1)} | ${r.joined} / ${PROBES} | < 50 ms, flat |`);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Compilable, type Kysely, type OperationNodeSource } from 'kysely';
 import type { DatabaseSchema } from '../store/schema.js';
 
 /**
@@ -72,4 +72,31 @@ export type CorrelationDb = Kysely<DatabaseSchema & CorrelationTables>;
 
 export function withCorrelation(db: Kysely<DatabaseSchema>): CorrelationDb {
   return db.withTables<CorrelationTables>();
+}
+
+/** A write statement built but not yet run (an insert, update or delete query builder). */
+export type PendingWrite = Compilable & OperationNodeSource;
+
+/**
+ * Runs `writes` in order, all or none. On PostgreSQL in a single statement
+ * (each a data-modifying WITH query): one round trip instead of one per write
+ * plus BEGIN and COMMIT. Every part sees the data as it was before the
+ * statement, so no write may depend on another's effect or touch its rows.
+ * On SQLite (in process, where a statement costs no round trip) in one
+ * transaction.
+ */
+export async function writeAtomically<DB>(db: Kysely<DB>, writes: readonly PendingWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  if (writes.length === 1) {
+    await db.executeQuery((writes[0] as PendingWrite).compile());
+    return;
+  }
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const parts = writes.map((write, i) => sql`${sql.id(`write_${i}`)} as (${write})`);
+    await sql`with ${sql.join(parts)} select 1 as written`.execute(db);
+    return;
+  }
+  await db.transaction().execute(async (trx) => {
+    for (const write of writes) await trx.executeQuery(write.compile());
+  });
 }

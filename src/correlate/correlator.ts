@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { StixObject } from '../stix/stix-object.js';
 import { TLP_LEVELS, tlpMarkingId, type TlpLevel } from '../stix/tlp.js';
@@ -8,12 +8,14 @@ import type { DatabaseSchema, TlpLevel as StoredTlp } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { CANDIDATE_LIMIT, indexKeys, probeKeys } from './blocking.js';
 import { buildCanonicalIncident, canonicalIncidentId, canonicalRelationshipId } from './canonical-incident.js';
-import { withCorrelation, type CorrelationDb } from './correlation-schema.js';
+import { withCorrelation, writeAtomically, type CorrelationDb, type PendingWrite } from './correlation-schema.js';
 import { EntityStore } from './entity-store.js';
 import type { IncidentFeatures } from './incident-features.js';
 import { compareIncidents, type MatchResult } from './incident-matching.js';
 import { loadStoredIncidents, type RowAccess, type StoredIncident } from './report-objects.js';
-import { ensureSources, reliabilityRegistry } from './source-reliability.js';
+import { entityMentions } from './entity-resolution.js';
+import { sourceKey, type ReliabilityRegistry } from './grading.js';
+import { ensureSourcesWrite, gradesOf, registryOf, reliabilityRegistry, sourceRows } from './source-reliability.js';
 
 /**
  * The correlator on the store: takes report incidents as they are stored (by
@@ -67,6 +69,36 @@ interface MemberEntry {
   readonly access: RowAccess;
 }
 
+interface ClusterMember {
+  readonly incidentId: string;
+  readonly canonicalId: string;
+  readonly addedAt: number;
+  readonly entry: MemberEntry;
+}
+
+/** A canonical incident's row: its last version's timestamp (null before the first) and its cluster key. */
+interface CanonicalRow {
+  readonly modified: string | null;
+  readonly clusterKey: string;
+}
+
+/** What {@link Correlator.readAround} found. */
+interface Around {
+  /** The canonical incident holding the incident, when it is held. */
+  readonly heldBy: string | undefined;
+  /** mention id → entity id of the report's entities already held. */
+  readonly entities: ReadonlyMap<string, string>;
+  /** Ids of the report's sources already recorded. */
+  readonly sourceIds: ReadonlySet<string>;
+  /** Grades of the report's sources, and the normalised names they were asked for. */
+  readonly grades: readonly { name_key: string; reliability: string }[];
+  readonly gradedKeys: ReadonlySet<string>;
+  readonly candidates: readonly Candidate[];
+  /** Every member of the candidates' canonical incidents. */
+  readonly clusterMembers: readonly ClusterMember[];
+  readonly canonicals: ReadonlyMap<string, CanonicalRow>;
+}
+
 export class Correlator {
   private readonly cdb: CorrelationDb;
   private readonly clock: () => number;
@@ -115,29 +147,44 @@ export class Correlator {
     return outcomes;
   }
 
-  /** Places one stored report incident and rewrites the canonical incidents it changed. */
+  /**
+   * Places one stored report incident and rewrites the canonical incidents it
+   * changed. In few round trips, whatever the store holds: one statement reads
+   * everything the decision needs (which of the report's entities and sources
+   * are held, whether the incident is, its candidates and every member of
+   * their canonical incidents with those incidents' last version), one looks
+   * up the report's new entities, one the grades of the canonical incident's
+   * other sources, one writes it all (sources, entities, membership, blocking
+   * keys, merge record; a single statement on PostgreSQL), and the store
+   * writes the canonical incident's new version.
+   */
   async addIncident(incident: StoredIncident): Promise<CorrelationOutcome> {
     const f = incident.features;
-    await ensureSources(this.cdb, [
+    const sources = sourceRows([
       { name: f.outlet, kind: 'outlet' },
       ...f.sourceNames.map((name) => ({ name, kind: 'agency' as const })),
       ...(incident.access.partner !== null ? [{ name: incident.access.partner, kind: 'partner' as const }] : []),
     ]);
-    await this.entities.addReportObjects(incident.objects, f.reportId, incident.access.partner);
-    const member = { features: f, access: incident.access };
-    const held = await this.cdb.selectFrom('correlation_members').select('canonical_id').where('incident_id', '=', f.incidentId).executeTakeFirst();
-    if (held !== undefined) {
+    const mentions = entityMentions(incident.objects, f.reportId);
+    const around = await this.readAround(f, mentions.map((m) => m.id), sources.map((s) => s.name_key));
+    const entities = await this.entities.plan(mentions, around.entities, incident.access.partner);
+    const sourceWrite = ensureSourcesWrite(this.cdb, sources.filter((s) => !around.sourceIds.has(s.id)));
+    const shared = [...(sourceWrite !== undefined ? [sourceWrite] : []), ...entities.writes];
+    const member: MemberEntry = { features: f, access: incident.access };
+    if (around.heldBy !== undefined) {
+      await writeAtomically(this.cdb, shared);
+      await this.entities.auditMerges(entities);
       await this.cdb.transaction().execute(async (trx) => {
         await trx.updateTable('correlation_members').set({ features: serialise(member) }).where('incident_id', '=', f.incidentId).execute();
         await fileKeys(trx, f);
       });
-      await this.writeCanonical(held.canonical_id);
-      return { incidentId: f.incidentId, canonicalId: held.canonical_id, action: 'updated', absorbed: [], match: undefined };
+      await this.writeCanonical(around.heldBy);
+      return { incidentId: f.incidentId, canonicalId: around.heldBy, action: 'updated', absorbed: [], match: undefined };
     }
 
     const byCluster = new Map<string, { best: MatchResult | undefined; vetoed: boolean }>();
     const links: string[] = [];
-    for (const candidate of await this.candidates(f)) {
+    for (const candidate of around.candidates) {
       const match = compareIncidents(f, candidate.features);
       if (match.decision === 'linked') links.push(candidate.features.incidentId);
       const entry = byCluster.get(candidate.canonicalId) ?? { best: undefined, vetoed: false };
@@ -149,45 +196,50 @@ export class Correlator {
       .filter(([, e]) => !e.vetoed && e.best !== undefined)
       .sort(([idA, a], [idB, b]) => (b.best?.score ?? 0) - (a.best?.score ?? 0) || idA.localeCompare(idB));
     const first = matched[0];
-    const compatible = first === undefined ? [] : await this.compatibleClusters(matched.map(([id]) => id));
-    const sizes = await this.clusterSizes(compatible);
-    const survivor = [...compatible].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0) || a.localeCompare(b))[0];
+    const membersOfCluster = (id: string): ClusterMember[] => around.clusterMembers.filter((m) => m.canonicalId === id);
+    const compatible = first === undefined ? [] : await this.compatibleClusters(matched.map(([id]) => id), membersOfCluster);
+    const survivor = [...compatible].sort((a, b) => membersOfCluster(b).length - membersOfCluster(a).length || a.localeCompare(b))[0];
     const clusterKey = `cluster:${f.incidentId}`;
     const canonicalId = survivor ?? canonicalIncidentId(clusterKey);
     const absorbed = compatible.filter((c) => c !== survivor);
     const at = nowMicros();
-    await this.cdb.transaction().execute(async (trx) => {
-      const absorbedMembers = absorbed.length === 0 ? [] : await trx
-        .selectFrom('correlation_members').select(['canonical_id', 'incident_id']).where('canonical_id', 'in', absorbed).execute();
-      await trx.insertInto('correlation_members').values({
-        incident_id: f.incidentId, canonical_id: canonicalId, report_id: f.reportId, collection_id: incident.access.collectionId, features: serialise(member), added_at: at,
-      }).execute();
-      await fileKeys(trx, f);
-      if (survivor === undefined) {
-        await trx.insertInto('correlation_canonicals').values({ canonical_id: canonicalId, cluster_key: clusterKey, modified: null, updated_at: at })
-          .onConflict((oc) => oc.doNothing()).execute();
-        return;
-      }
-      if (absorbed.length > 0) await trx.updateTable('correlation_members').set({ canonical_id: canonicalId }).where('canonical_id', 'in', absorbed).execute();
-      await trx.insertInto('correlation_merges').values({
+    const kept = compatible.flatMap(membersOfCluster).sort((a, b) => a.addedAt - b.addedAt || a.incidentId.localeCompare(b.incidentId));
+    const members = [...kept.map((m) => m.entry), member];
+    const registry = registryOf([...around.grades, ...await gradesOf(this.cdb, members
+      .flatMap((m) => [m.features.outlet, ...m.features.sourceNames]).map(sourceKey).filter((k) => !around.gradedKeys.has(k)))]);
+
+    const writes = [...shared];
+    writes.push(this.cdb.insertInto('correlation_members').values({
+      incident_id: f.incidentId, canonical_id: canonicalId, report_id: f.reportId, collection_id: incident.access.collectionId, features: serialise(member), added_at: at,
+    }));
+    const keys = [...new Set(indexKeys(f))];
+    const added = nowMicros();
+    if (keys.length > 0) writes.push(this.cdb.insertInto('correlation_block_keys').values(keys.map((key) => ({ key, incident_id: f.incidentId, added }))));
+    const version = this.nextVersion(canonicalId, survivor === undefined ? { modified: null, clusterKey } : around.canonicals.get(canonicalId), at);
+    writes.push(version.write);
+    const duplicates = absorbed.map((gone) => ({ gone, version: this.nextVersion(gone, around.canonicals.get(gone), at) }));
+    if (survivor !== undefined) {
+      if (absorbed.length > 0) writes.push(this.cdb.updateTable('correlation_members').set({ canonical_id: canonicalId }).where('canonical_id', 'in', absorbed));
+      writes.push(...duplicates.map((d) => d.version.write));
+      writes.push(this.cdb.insertInto('correlation_merges').values({
         id: randomUUID(),
         canonical_id: canonicalId,
         incident_id: f.incidentId,
-        absorbed: JSON.stringify(absorbed.map((id) => ({ canonicalId: id, members: absorbedMembers.filter((m) => m.canonical_id === id).map((m) => m.incident_id) }))),
+        absorbed: JSON.stringify(absorbed.map((id) => ({ canonicalId: id, members: membersOfCluster(id).map((m) => m.incidentId) }))),
         score: first?.[1].best?.score ?? 0,
         reasons: JSON.stringify(first?.[1].best?.reasons ?? []),
         at,
         split_at: null,
-      }).execute();
-      if (links.length > 0) {
-        await trx.insertInto('correlation_links').values(links.map((other) => ({ ...pair(f.incidentId, other), at }))).onConflict((oc) => oc.doNothing()).execute();
-      }
-    });
-    if (survivor === undefined && links.length > 0) {
-      await this.cdb.insertInto('correlation_links').values(links.map((other) => ({ ...pair(f.incidentId, other), at }))).onConflict((oc) => oc.doNothing()).execute();
+      }));
     }
-    await this.writeCanonical(canonicalId);
-    for (const gone of absorbed) await this.writeDuplicateOf(gone, canonicalId);
+    if (links.length > 0) {
+      writes.push(this.cdb.insertInto('correlation_links').values(links.map((other) => ({ ...pair(f.incidentId, other), at }))).onConflict((oc) => oc.doNothing()));
+    }
+    await writeAtomically(this.cdb, writes);
+    await this.entities.auditMerges(entities);
+    await this.writeCanonicalOf(canonicalId, members, registry, version);
+    const access = canonicalAccess(members.map((m) => m.access));
+    for (const { gone, version: v } of duplicates) await this.writeDuplicateOf(gone, canonicalId, access, v.now);
     if (survivor !== undefined) {
       await this.audit?.({
         action: 'correlate.merge',
@@ -201,6 +253,78 @@ export class Correlator {
       action: survivor === undefined ? 'founded' : 'joined',
       absorbed,
       match: first?.[1].best,
+    };
+  }
+
+  /**
+   * Everything placing `f` reads, in one statement: the entities of
+   * `mentionIds` already held, the grades of the sources named by
+   * `sourceKeys`, the canonical incident holding `f` if it is held, its
+   * candidates (one indexed look-up over the blocking keys, the most recently
+   * filed first) and every member of their canonical incidents with those
+   * incidents' last version.
+   */
+  private async readAround(f: IncidentFeatures, mentionIds: readonly string[], sourceKeys: readonly string[]): Promise<Around> {
+    const db = this.cdb;
+    const text = (value: string): RawBuilder<string> => sql<string>`${sql.lit(value)}`;
+    // Typed: PostgreSQL settles the type of an untyped null in the first arms of a union as text.
+    const none = sql<string | null>`cast(null as text)`;
+    const noNumber = sql<number | null>`cast(null as bigint)`;
+    let read = db.selectFrom('correlation_members')
+      .select([text('held').as('kind'), 'incident_id as a', 'canonical_id as b', none.as('c'), none.as('d'), none.as('e'), noNumber.as('n')])
+      .where('incident_id', '=', f.incidentId);
+    if (mentionIds.length > 0) {
+      read = read.unionAll(db.selectFrom('entity_mentions')
+        .select([text('mention').as('kind'), 'mention_id as a', 'entity_id as b', none.as('c'), none.as('d'), none.as('e'), noNumber.as('n')])
+        .where('mention_id', 'in', [...new Set(mentionIds)]));
+    }
+    const gradedKeys = new Set(sourceKeys.filter((k) => k !== ''));
+    if (gradedKeys.size > 0) {
+      read = read.unionAll(db.selectFrom('correlation_sources')
+        .select([text('source').as('kind'), 'id as a', 'name_key as b', 'reliability as c', none.as('d'), none.as('e'), noNumber.as('n')])
+        .where('name_key', 'in', [...gradedKeys]));
+    }
+    const keys = probeKeys(f);
+    if (keys.length > 0) {
+      const filed = db.selectFrom('correlation_block_keys as k')
+        .innerJoin('correlation_members as m', 'm.incident_id', 'k.incident_id')
+        .select(['m.incident_id', 'm.canonical_id', 'k.added'])
+        .where('k.key', 'in', keys)
+        .orderBy('k.added', 'desc')
+        .limit(this.limit);
+      read = read
+        .unionAll(db.selectFrom(filed.as('c'))
+          .select([text('candidate').as('kind'), 'c.incident_id as a', 'c.canonical_id as b', none.as('c'), none.as('d'), none.as('e'), 'c.added as n']))
+        .unionAll(db.selectFrom('correlation_members as m')
+          .leftJoin('correlation_canonicals as cc', 'cc.canonical_id', 'm.canonical_id')
+          .select([text('cluster').as('kind'), 'm.incident_id as a', 'm.canonical_id as b', 'm.features as c', 'cc.modified as d', 'cc.cluster_key as e', 'm.added_at as n'])
+          .where('m.canonical_id', 'in', db.selectFrom(filed.as('f')).select('f.canonical_id')));
+    }
+    const rows = await read.execute();
+    const of = (kind: string): typeof rows => rows.filter((r) => r.kind === kind);
+    const clusterMembers = of('cluster').map((r) => ({ incidentId: r.a, canonicalId: r.b ?? '', addedAt: Number(r.n), entry: parse(r.c ?? '') }));
+    const byIncident = new Map(clusterMembers.map((m) => [m.incidentId, m]));
+    const seen = new Set<string>();
+    const candidates: Candidate[] = [];
+    // Most recently filed first, as the index returns them (the union does not promise to keep the order).
+    for (const row of of('candidate').sort((x, y) => Number(y.n) - Number(x.n))) {
+      const held = byIncident.get(row.a);
+      if (seen.has(row.a) || row.a === f.incidentId || held === undefined) continue;
+      seen.add(row.a);
+      candidates.push({ features: held.entry.features, canonicalId: held.canonicalId });
+    }
+    const canonicals = new Map<string, CanonicalRow>();
+    for (const r of of('cluster')) if (r.e !== null) canonicals.set(r.b ?? '', { modified: r.d, clusterKey: r.e });
+    const sourcesFound = of('source');
+    return {
+      heldBy: of('held')[0]?.b ?? undefined,
+      entities: new Map(of('mention').map((r) => [r.a, r.b ?? ''])),
+      sourceIds: new Set(sourcesFound.map((r) => r.a)),
+      grades: sourcesFound.map((r) => ({ name_key: r.b ?? '', reliability: r.c ?? '' })),
+      gradedKeys,
+      candidates,
+      clusterMembers,
+      canonicals,
     };
   }
 
@@ -260,38 +384,14 @@ export class Correlator {
     return { kept: canonicalId, created, moved: moving };
   }
 
-  /** Candidates of `f`: one indexed query over the blocking keys, joined to their features and canonical incident. */
-  private async candidates(f: IncidentFeatures): Promise<Candidate[]> {
-    const keys = probeKeys(f);
-    if (keys.length === 0) return [];
-    const rows = await this.cdb
-      .selectFrom('correlation_block_keys as k')
-      .innerJoin('correlation_members as m', 'm.incident_id', 'k.incident_id')
-      .select(['m.incident_id', 'm.canonical_id', 'm.features'])
-      .where('k.key', 'in', keys)
-      .orderBy('k.added', 'desc')
-      .limit(this.limit)
-      .execute();
-    const seen = new Set<string>();
-    const candidates: Candidate[] = [];
-    for (const row of rows) {
-      if (seen.has(row.incident_id) || row.incident_id === f.incidentId) continue;
-      seen.add(row.incident_id);
-      candidates.push({ features: parse(row.features).features, canonicalId: row.canonical_id });
-    }
-    return candidates;
-  }
-
   /**
    * The first cluster, and each further one that neither it nor the others kept
    * vetoes (never-merge rules or an analyst's split between any two members).
    */
-  private async compatibleClusters(ids: readonly string[]): Promise<string[]> {
+  private async compatibleClusters(ids: readonly string[], membersOfCluster: (id: string) => readonly ClusterMember[]): Promise<string[]> {
     if (ids.length === 1) return [...ids];
-    const rows = await this.cdb.selectFrom('correlation_members').select(['canonical_id', 'incident_id', 'features']).where('canonical_id', 'in', [...ids]).execute();
-    const membersOf = new Map<string, IncidentFeatures[]>();
-    for (const r of rows) membersOf.set(r.canonical_id, [...(membersOf.get(r.canonical_id) ?? []), parse(r.features).features]);
-    const incidentIds = rows.map((r) => r.incident_id);
+    const membersOf = new Map(ids.map((id) => [id, membersOfCluster(id).map((m) => m.entry.features)]));
+    const incidentIds = ids.flatMap((id) => membersOfCluster(id).map((m) => m.incidentId));
     const forbidden = new Set((await this.cdb.selectFrom('correlation_cannot_link').select(['a', 'b']).where('a', 'in', incidentIds).where('b', 'in', incidentIds).execute())
       .map((p) => `${p.a}|${p.b}`));
     const conflict = (a: string, b: string): boolean => (membersOf.get(a) ?? []).some((l) => (membersOf.get(b) ?? []).some((r) => {
@@ -303,25 +403,32 @@ export class Correlator {
     return kept;
   }
 
-  private async clusterSizes(ids: readonly string[]): Promise<Map<string, number>> {
-    if (ids.length < 2) return new Map(ids.map((id) => [id, 1]));
-    const rows = await this.cdb.selectFrom('correlation_members').select(['canonical_id']).select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('canonical_id', 'in', [...ids]).groupBy('canonical_id').execute();
-    return new Map(rows.map((r) => [r.canonical_id, Number(r.n)]));
-  }
-
   /**
    * Writes the canonical incident's next version (its relationships and
    * reconciliation note with it), and revoked versions of its derived-from
-   * relationships to `departed` incidents.
+   * relationships to `departed` incidents, reading its members from the store.
    */
   private async writeCanonical(canonicalId: string, departed: readonly string[] = []): Promise<void> {
     const rows = await this.cdb.selectFrom('correlation_members').select(['features']).where('canonical_id', '=', canonicalId).execute();
     if (rows.length === 0) return;
     const members = rows.map((r) => parse(r.features));
+    const registry = await reliabilityRegistry(this.cdb, members.flatMap((m) => [m.features.outlet, ...m.features.sourceNames]));
+    const row = await this.cdb.selectFrom('correlation_canonicals').select(['modified', 'cluster_key']).where('canonical_id', '=', canonicalId).executeTakeFirst();
+    const version = this.nextVersion(canonicalId, row === undefined ? undefined : { modified: row.modified, clusterKey: row.cluster_key }, nowMicros());
+    await writeAtomically(this.cdb, [version.write]);
+    await this.writeCanonicalOf(canonicalId, members, registry, version, departed);
+  }
+
+  /** Writes the version `version` of canonical incident `canonicalId`, built from `members`. */
+  private async writeCanonicalOf(
+    canonicalId: string,
+    members: readonly MemberEntry[],
+    registry: ReliabilityRegistry,
+    version: { readonly now: string; readonly clusterKey: string },
+    departed: readonly string[] = [],
+  ): Promise<void> {
     const features = members.map((m) => m.features);
-    const registry = await reliabilityRegistry(this.cdb, features.flatMap((m) => [m.outlet, ...m.sourceNames]));
-    const { now, clusterKey } = await this.nextVersion(canonicalId);
+    const { now, clusterKey } = version;
     const built = buildCanonicalIncident(
       { id: clusterKey, members: features, news: features.some((m) => m.newsStatus === 'news') },
       { registry, now },
@@ -338,11 +445,8 @@ export class Correlator {
     await this.writeObjects(objects, access);
   }
 
-  /** An absorbed canonical incident points at the one that absorbed it (STIX 2.1 common relationship `duplicate-of`). */
-  private async writeDuplicateOf(absorbed: string, survivor: string): Promise<void> {
-    const rows = await this.cdb.selectFrom('correlation_members').select(['features']).where('canonical_id', '=', survivor).execute();
-    const access = canonicalAccess(rows.map((r) => parse(r.features).access));
-    const { now } = await this.nextVersion(absorbed);
+  /** An absorbed canonical incident points at the one that absorbed it (STIX 2.1 common relationship `duplicate-of`), marked as the survivor is. */
+  private async writeDuplicateOf(absorbed: string, survivor: string, access: CanonicalAccess, now: string): Promise<void> {
     await this.writeObjects([withMarking({
       type: 'relationship', spec_version: '2.1', id: canonicalRelationshipId(absorbed, 'duplicate-of', survivor),
       created: now, modified: now, relationship_type: 'duplicate-of', source_ref: absorbed, target_ref: survivor,
@@ -355,19 +459,20 @@ export class Correlator {
     await this.store.addObjects(await this.canonicalCollection(), incoming, meta);
   }
 
-  /** A timestamp later than the canonical incident's last version, so that every write is a new version; and the cluster key its id derives from. */
-  private async nextVersion(canonicalId: string): Promise<{ now: string; clusterKey: string }> {
-    const row = await this.cdb.selectFrom('correlation_canonicals').select(['modified', 'cluster_key']).where('canonical_id', '=', canonicalId).executeTakeFirst();
+  /**
+   * The next version of a canonical incident whose row reads `row`
+   * (undefined when it has none, as for one founded now): a timestamp later
+   * than its last version, so that every write is a new version; the cluster
+   * key its id derives from; and the write that records that version.
+   */
+  private nextVersion(canonicalId: string, row: CanonicalRow | undefined, at: number): { now: string; clusterKey: string; write: PendingWrite } {
     const last = row?.modified === null || row?.modified === undefined ? 0 : Date.parse(row.modified);
     const now = new Date(Math.max(this.clock(), last + 1)).toISOString();
-    const at = nowMicros();
-    if (row === undefined) {
-      await this.cdb.insertInto('correlation_canonicals').values({ canonical_id: canonicalId, cluster_key: canonicalId, modified: now, updated_at: at })
-        .onConflict((oc) => oc.doNothing()).execute();
-    } else {
-      await this.cdb.updateTable('correlation_canonicals').set({ modified: now, updated_at: at }).where('canonical_id', '=', canonicalId).execute();
-    }
-    return { now, clusterKey: row?.cluster_key ?? canonicalId };
+    const clusterKey = row?.clusterKey ?? canonicalId;
+    const write = row?.modified === null || row === undefined
+      ? this.cdb.insertInto('correlation_canonicals').values({ canonical_id: canonicalId, cluster_key: clusterKey, modified: now, updated_at: at }).onConflict((oc) => oc.doNothing())
+      : this.cdb.updateTable('correlation_canonicals').set({ modified: now, updated_at: at }).where('canonical_id', '=', canonicalId);
+    return { now, clusterKey, write };
   }
 }
 

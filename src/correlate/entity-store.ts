@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { StixObject } from '../stix/stix-object.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
-import { withCorrelation, type CorrelationDb } from './correlation-schema.js';
+import { withCorrelation, writeAtomically, type CorrelationDb, type PendingWrite } from './correlation-schema.js';
 import type { CorrelationAudit } from './correlator.js';
 import { compareMentions, entityMentions, type EntityKind, type EntityMention } from './entity-resolution.js';
 import { foldWord, nameKey, nameTokens } from './name-keys.js';
@@ -57,35 +57,116 @@ export class EntityStore {
 
   /** Resolves the entities of one report's objects; returns mention id → entity id. */
   async addReportObjects(objects: readonly StixObject[], reportId: string, partner: string | null): Promise<Map<string, string>> {
-    const mentions = entityMentions(objects, reportId);
-    if (mentions.length === 0) return new Map();
-    // Most objects of a report (its places, outlet, known groups) are held already: one look-up and one alias write for all of them.
-    const held = new Map((await this.cdb.selectFrom('entity_mentions').select(['mention_id', 'entity_id']).where('mention_id', 'in', mentions.map((m) => m.id)).execute())
-      .map((r) => [r.mention_id, r.entity_id]));
-    const at = nowMicros();
-    await this.cdb.insertInto('entity_aliases').values(mentions.flatMap((m) => aliasRows(m, partner, at))).onConflict((oc) => oc.doNothing()).execute();
-    const resolved = new Map(held);
-    for (const mention of mentions) if (!held.has(mention.id)) resolved.set(mention.id, await this.add(mention, partner));
-    return resolved;
+    return this.addMentions(entityMentions(objects, reportId), partner);
   }
 
   /** Adds a mention (or, for one already held, the aliases it now brings); returns its entity. */
   async add(mention: EntityMention, partner: string | null): Promise<string> {
+    return (await this.addMentions([mention], partner)).get(mention.id) ?? mention.id;
+  }
+
+  private async addMentions(mentions: readonly EntityMention[], partner: string | null): Promise<Map<string, string>> {
+    if (mentions.length === 0) return new Map();
+    const plan = await this.plan(mentions, await this.heldEntities(mentions.map((m) => m.id)), partner);
+    await writeAtomically(this.cdb, plan.writes);
+    await this.auditMerges(plan);
+    return new Map(plan.resolved);
+  }
+
+  /** mention id → entity id of the mentions of `ids` already held. */
+  async heldEntities(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.cdb.selectFrom('entity_mentions').select(['mention_id', 'entity_id']).where('mention_id', 'in', [...new Set(ids)]).execute();
+    return new Map(rows.map((r) => [r.mention_id, r.entity_id]));
+  }
+
+  /**
+   * Resolves one report's mentions without writing: `held` says which are
+   * stored already (mention id → entity id). The mentions not held are looked
+   * up together, with one statement over the name keys of all of them, and
+   * each is compared, in order, with what it finds and with the report's
+   * earlier new mentions (as if each had been stored before the next was
+   * looked up). Returns the writes that record them (aliases with who
+   * introduced them, mentions, keys, merges) for the caller to run, with its
+   * own, as one atomic write; then {@link auditMerges}.
+   */
+  async plan(mentions: readonly EntityMention[], held: ReadonlyMap<string, string>, partner: string | null): Promise<EntityPlan> {
     const at = nowMicros();
-    const held = await this.cdb.selectFrom('entity_mentions').select('entity_id').where('mention_id', '=', mention.id).executeTakeFirst();
-    await this.cdb.insertInto('entity_aliases').values(aliasRows(mention, partner, at)).onConflict((oc) => oc.doNothing()).execute();
-    if (held !== undefined) return held.entity_id;
-    const keys = keysOf(mention);
-    await this.cdb.transaction().execute(async (trx) => {
-      await trx.insertInto('entity_mentions').values({
-        mention_id: mention.id, entity_id: mention.id, kind: mention.kind, name: mention.name, role: mention.role ?? null, country: mention.country ?? null, added_at: at,
-      }).execute();
-      if (keys.length > 0) await trx.insertInto('entity_keys').values(keys.map((key) => ({ key, mention_id: mention.id }))).onConflict((oc) => oc.doNothing()).execute();
-    });
-    const match = await this.bestMatch(mention, keys);
-    if (match === undefined) return mention.id;
-    await this.merge(match.entityId, mention.id, match.reason, match.confidence);
-    return match.entityId;
+    const writes: PendingWrite[] = [];
+    const aliases = mentions.flatMap((m) => aliasRows(m, partner, at));
+    if (aliases.length > 0) writes.push(this.cdb.insertInto('entity_aliases').values(aliases).onConflict((oc) => oc.doNothing()));
+    const resolved = new Map(held);
+    const fresh = [...new Map(mentions.filter((m) => !held.has(m.id)).map((m) => [m.id, m])).values()];
+    if (fresh.length === 0) return { writes, resolved, merges: [] };
+
+    const keyed = fresh.map((mention) => ({ mention, keys: keysOf(mention) }));
+    const stored = await this.mentionsUnder([...new Set(keyed.flatMap((k) => k.keys))], fresh.length);
+    const placed: (StoredMention & { readonly keys: readonly string[] })[] = [];
+    const merges: PlannedMerge[] = [];
+    for (const { mention, keys } of keyed) {
+      const candidates = [
+        ...stored.filter((r) => keys.includes(r.key)).slice(0, CANDIDATE_LIMIT),
+        ...placed.filter((p) => p.keys.some((k) => keys.includes(k))),
+      ];
+      const match = bestMatch(mention, candidates);
+      const entityId = match?.entityId ?? mention.id;
+      placed.push({ key: '', mentionId: mention.id, entityId, kind: mention.kind, name: mention.name, role: mention.role, country: mention.country, aliases: mention.aliases, keys });
+      resolved.set(mention.id, entityId);
+      if (match !== undefined) {
+        merges.push({ entityId, joined: mention.id, reason: match.reason, confidence: match.confidence, at: nowMicros(), earlier: placed.slice(0, -1).filter((p) => p.entityId === entityId).map((p) => p.mentionId) });
+      }
+    }
+    writes.push(this.cdb.insertInto('entity_mentions').values(placed.map((p) => ({
+      mention_id: p.mentionId, entity_id: p.entityId, kind: p.kind, name: p.name, role: p.role ?? null, country: p.country ?? null, added_at: at,
+    }))));
+    const keyRows = placed.flatMap((p) => p.keys.map((key) => ({ key, mention_id: p.mentionId })));
+    if (keyRows.length > 0) writes.push(this.cdb.insertInto('entity_keys').values(keyRows).onConflict((oc) => oc.doNothing()));
+    if (merges.length > 0) {
+      // The merge record names both sides as they stood: the entity's mentions held before this report, and those of it the report brought first.
+      const entityIds = [...new Set(merges.map((m) => m.entityId))];
+      const members = await this.cdb.selectFrom('entity_mentions').select(['mention_id', 'entity_id']).where('entity_id', 'in', entityIds).execute();
+      writes.push(this.cdb.insertInto('entity_merges').values(merges.map((m) => ({
+        id: randomUUID(),
+        entity_id: m.entityId,
+        left_ids: JSON.stringify([...members.filter((r) => r.entity_id === m.entityId).map((r) => r.mention_id), ...m.earlier]),
+        right_ids: JSON.stringify([m.joined]),
+        reason: m.reason, confidence: m.confidence, at: m.at, split_at: null,
+      }))));
+    }
+    return { writes, resolved, merges };
+  }
+
+  /** Records in the audit log the merges of a plan once it is written. */
+  async auditMerges(plan: EntityPlan): Promise<void> {
+    for (const m of plan.merges) await this.audit?.({ action: 'entity.merge', target: m.entityId, details: { joined: m.joined, reason: m.reason, confidence: m.confidence } });
+  }
+
+  /**
+   * The mentions filed under `keys`, with their aliases, in one statement
+   * (at most {@link CANDIDATE_LIMIT} per mention looked up). A new mention
+   * was never on a side of an analyst's split, so none of them is forbidden.
+   */
+  private async mentionsUnder(keys: readonly string[], lookups: number): Promise<StoredMention[]> {
+    if (keys.length === 0) return [];
+    const found = this.cdb
+      .selectFrom('entity_keys as k')
+      .innerJoin('entity_mentions as e', 'e.mention_id', 'k.mention_id')
+      .where('k.key', 'in', [...keys])
+      .limit(CANDIDATE_LIMIT * lookups);
+    const rows = await found
+      .select(['k.key', 'e.mention_id', 'e.entity_id', 'e.kind', 'e.name', 'e.role', 'e.country', sql<string | null>`null`.as('alias')])
+      .unionAll(this.cdb.selectFrom('entity_aliases as a')
+        .where('a.mention_id', 'in', found.select('e.mention_id'))
+        .select([sql<string>`''`.as('key'), 'a.mention_id', sql<string>`''`.as('entity_id'), sql<string>`''`.as('kind'), sql<string>`''`.as('name'),
+          sql<string | null>`null`.as('role'), sql<string | null>`null`.as('country'), 'a.alias']))
+      .execute();
+    const aliasesOf = new Map<string, string[]>();
+    for (const r of rows) if (r.alias !== null) aliasesOf.set(r.mention_id, [...(aliasesOf.get(r.mention_id) ?? []), r.alias]);
+    return rows.filter((r) => r.alias === null).map((r) => ({
+      key: r.key, mentionId: r.mention_id, entityId: r.entity_id, kind: r.kind as EntityKind, name: r.name,
+      role: r.role ?? undefined, country: r.country ?? undefined,
+      aliases: (aliasesOf.get(r.mention_id) ?? []).filter((a) => a !== r.name),
+    }));
   }
 
   /** The entity a mention (or entity) id belongs to. */
@@ -176,61 +257,51 @@ export class EntityStore {
     await this.audit?.({ action: 'entity.split', target: entity.id, details: { kept, created, moved: moving, undid: undid ?? null } });
     return { kept, created, moved: moving, undid };
   }
+}
 
-  private async bestMatch(m: EntityMention, keys: readonly string[]): Promise<{ entityId: string; reason: string; confidence: number } | undefined> {
-    if (keys.length === 0) return undefined;
-    const rows = await this.cdb
-      .selectFrom('entity_keys as k')
-      .innerJoin('entity_mentions as e', 'e.mention_id', 'k.mention_id')
-      .select(['e.mention_id', 'e.entity_id', 'e.kind', 'e.name', 'e.role', 'e.country'])
-      .where('k.key', 'in', [...keys])
-      .where('e.mention_id', '!=', m.id)
-      .limit(CANDIDATE_LIMIT)
-      .execute();
-    if (rows.length === 0) return undefined;
-    const aliasRows = await this.cdb.selectFrom('entity_aliases').select(['mention_id', 'alias']).where('mention_id', 'in', rows.map((r) => r.mention_id)).execute();
-    const forbidden = await this.forbiddenEntities(m.id, [...new Set(rows.map((r) => r.entity_id))]);
-    let best: { entityId: string; reason: string; confidence: number } | undefined;
-    for (const row of rows) {
-      if (forbidden.has(row.entity_id)) continue;
-      const other: EntityMention = {
-        id: row.mention_id, kind: row.kind as EntityKind, name: row.name, reportId: '',
-        aliases: aliasRows.filter((a) => a.mention_id === row.mention_id && a.alias !== row.name).map((a) => a.alias),
-        ...(row.role !== null ? { role: row.role } : {}),
-        ...(row.country !== null ? { country: row.country } : {}),
-      };
-      const found = compareMentions(m, other);
-      if (found !== undefined && (best === undefined || found.confidence > best.confidence)) best = { entityId: row.entity_id, ...found };
-    }
-    return best;
-  }
+interface StoredMention {
+  /** The name key it was found under ('' for a mention of the report itself). */
+  readonly key: string;
+  readonly mentionId: string;
+  readonly entityId: string;
+  readonly kind: EntityKind;
+  readonly name: string;
+  readonly role: string | undefined;
+  readonly country: string | undefined;
+  readonly aliases: readonly string[];
+}
 
-  /** Entities an analyst's split keeps apart from `mentionId`'s. */
-  private async forbiddenEntities(mentionId: string, entityIds: readonly string[]): Promise<Set<string>> {
-    const own = await this.cdb.selectFrom('entity_split_sides').select(['merge_id', 'side']).where('mention_id', '=', mentionId).execute();
-    if (own.length === 0) return new Set();
-    const opposite = await this.cdb
-      .selectFrom('entity_split_sides as s')
-      .innerJoin('entity_mentions as e', 'e.mention_id', 's.mention_id')
-      .select(['e.entity_id', 's.merge_id', 's.side'])
-      .where('s.merge_id', 'in', own.map((o) => o.merge_id))
-      .where('e.entity_id', 'in', [...entityIds])
-      .execute();
-    return new Set(opposite.filter((o) => own.some((w) => w.merge_id === o.merge_id && w.side !== o.side)).map((o) => o.entity_id));
-  }
+interface PlannedMerge {
+  readonly entityId: string;
+  readonly joined: string;
+  readonly reason: string;
+  readonly confidence: number;
+  readonly at: number;
+  /** Mentions of this report placed in the entity before this one. */
+  readonly earlier: readonly string[];
+}
 
-  private async merge(entityId: string, mentionEntityId: string, reason: string, confidence: number): Promise<void> {
-    const at = nowMicros();
-    await this.cdb.transaction().execute(async (trx) => {
-      const left = (await trx.selectFrom('entity_mentions').select('mention_id').where('entity_id', '=', entityId).execute()).map((r) => r.mention_id);
-      const right = (await trx.selectFrom('entity_mentions').select('mention_id').where('entity_id', '=', mentionEntityId).execute()).map((r) => r.mention_id);
-      await trx.updateTable('entity_mentions').set({ entity_id: entityId }).where('entity_id', '=', mentionEntityId).execute();
-      await trx.insertInto('entity_merges').values({
-        id: randomUUID(), entity_id: entityId, left_ids: JSON.stringify(left), right_ids: JSON.stringify(right), reason, confidence, at, split_at: null,
-      }).execute();
-    });
-    await this.audit?.({ action: 'entity.merge', target: entityId, details: { joined: mentionEntityId, reason, confidence } });
+export interface EntityPlan {
+  readonly writes: readonly PendingWrite[];
+  /** mention id → entity id. */
+  readonly resolved: ReadonlyMap<string, string>;
+  readonly merges: readonly PlannedMerge[];
+}
+
+/** The most confident match among `candidates` (the first of equals), or none. */
+function bestMatch(m: EntityMention, candidates: readonly StoredMention[]): { entityId: string; reason: string; confidence: number } | undefined {
+  let best: { entityId: string; reason: string; confidence: number } | undefined;
+  for (const row of candidates) {
+    if (row.mentionId === m.id) continue;
+    const other: EntityMention = {
+      id: row.mentionId, kind: row.kind, name: row.name, reportId: '', aliases: row.aliases,
+      ...(row.role !== undefined ? { role: row.role } : {}),
+      ...(row.country !== undefined ? { country: row.country } : {}),
+    };
+    const found = compareMentions(m, other);
+    if (found !== undefined && (best === undefined || found.confidence > best.confidence)) best = { entityId: row.entityId, ...found };
   }
+  return best;
 }
 
 /** Who introduced each of a mention's names: its report, or the partner it came from. */

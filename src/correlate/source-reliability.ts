@@ -2,7 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { EntenteError } from '../errors.js';
 import { STIX_UUIDV5_NAMESPACE } from '../stix/identifier.js';
 import { nowMicros } from '../store/timestamps.js';
-import type { CorrelationDb } from './correlation-schema.js';
+import type { CorrelationDb, PendingWrite } from './correlation-schema.js';
 import { MapReliabilityRegistry, sourceKey, type ReliabilityRegistry, type SourceReliability } from './grading.js';
 
 /**
@@ -36,19 +36,37 @@ export function sourceId(kind: SourceKind, name: string): string {
 
 /** Records sources not seen before (at F); a known source keeps its grade. */
 export async function ensureSources(db: CorrelationDb, sources: readonly { name: string; kind: SourceKind }[]): Promise<void> {
-  const wanted = new Map<string, { name: string; kind: SourceKind }>();
+  const write = ensureSourcesWrite(db, sourceRows(sources));
+  if (write !== undefined) await db.executeQuery(write.compile());
+}
+
+export interface SourceRow {
+  readonly id: string;
+  readonly name: string;
+  readonly name_key: string;
+  readonly kind: SourceKind;
+}
+
+/** The rows `sources` are recorded as (one per kind and normalised name; blank and "unknown" names are none). */
+export function sourceRows(sources: readonly { name: string; kind: SourceKind }[]): SourceRow[] {
+  const wanted = new Map<string, SourceRow>();
   for (const s of sources) {
     const name = s.name.trim();
     if (name === '' || name === 'unknown') continue;
-    wanted.set(sourceId(s.kind, name), { name, kind: s.kind });
+    const id = sourceId(s.kind, name);
+    wanted.set(id, { id, name, name_key: sourceKey(name), kind: s.kind });
   }
-  if (wanted.size === 0) return;
+  return [...wanted.values()];
+}
+
+/** The insert that records `rows` not held yet (at F), for the caller to run; undefined when there are none. */
+export function ensureSourcesWrite(db: CorrelationDb, rows: readonly SourceRow[]): PendingWrite | undefined {
+  if (rows.length === 0) return undefined;
   const at = nowMicros();
-  await db
+  return db
     .insertInto('correlation_sources')
-    .values([...wanted].map(([id, s]) => ({ id, name: s.name, name_key: sourceKey(s.name), kind: s.kind, reliability: 'F', created_at: at, updated_at: at })))
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+    .values(rows.map((s) => ({ ...s, reliability: 'F', created_at: at, updated_at: at })))
+    .onConflict((oc) => oc.doNothing());
 }
 
 export async function listSources(db: CorrelationDb, options: { after?: string; limit?: number } = {}): Promise<Source[]> {
@@ -84,11 +102,20 @@ export async function gradeSource(db: CorrelationDb, id: string, reliability: st
  * The most reliable grade wins when kinds disagree; unknown names are F.
  */
 export async function reliabilityRegistry(db: CorrelationDb, names: readonly string[]): Promise<ReliabilityRegistry> {
-  const keys = [...new Set(names.map(sourceKey).filter((k) => k !== ''))];
+  return registryOf(await gradesOf(db, names.map(sourceKey)));
+}
+
+/** The grades recorded under the normalised names `keys` (any kind). */
+export async function gradesOf(db: CorrelationDb, keys: readonly string[]): Promise<{ name_key: string; reliability: string }[]> {
+  const wanted = [...new Set(keys.filter((k) => k !== ''))];
+  if (wanted.length === 0) return [];
+  return db.selectFrom('correlation_sources').select(['name_key', 'reliability']).where('name_key', 'in', wanted).execute();
+}
+
+/** The registry of graded rows: the most reliable grade of a name wins; names without a row are F. */
+export function registryOf(rows: readonly { name_key: string; reliability: string }[]): ReliabilityRegistry {
   const registry = new MapReliabilityRegistry();
-  if (keys.length === 0) return registry;
-  const rows = await db.selectFrom('correlation_sources').select(['name_key', 'reliability']).where('name_key', 'in', keys).execute();
-  for (const row of rows.sort((a, b) => b.reliability.localeCompare(a.reliability))) {
+  for (const row of [...rows].sort((a, b) => b.reliability.localeCompare(a.reliability))) {
     if (isReliability(row.reliability)) registry.set(row.name_key, row.reliability);
   }
   return registry;
