@@ -5,6 +5,7 @@ import { startPolling, TimeSlice, type PollingHandle } from '../store/object-fol
 import type { ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
+import { CampaignLinker } from './campaign-linker.js';
 import { withCorrelation, type CorrelationDb } from './correlation-schema.js';
 import { Correlator, type CorrelationAudit } from './correlator.js';
 
@@ -36,6 +37,8 @@ export interface FollowerOptions {
   readonly leaseTtlMs?: number;
   /** Milliseconds since the epoch, for the lease. */
   readonly clock?: () => number;
+  /** Rewrites the campaigns of the canonical incidents each correlated group touched (`entente serve` always has one). */
+  readonly campaigns?: CampaignLinker;
 }
 
 export const CORRELATION_LEASE = 'correlation-follower';
@@ -137,7 +140,11 @@ export class CorrelationFollower {
           if (ids.size < CORRELATE_CHUNK && index < rows.length - 1) continue;
           // Lost (this process stalled past the lease): the new holder resumes from the cursor.
           if (!(await this.holdLease())) return done.size;
-          if (ids.size > 0) for (const outcome of await this.correlator.correlateIncidents([...ids])) done.add(outcome.incidentId);
+          if (ids.size > 0) {
+            const outcomes = await this.correlator.correlateIncidents([...ids]);
+            for (const outcome of outcomes) done.add(outcome.incidentId);
+            await this.options.campaigns?.refresh(outcomes.flatMap((o) => [o.canonicalId, ...o.absorbed]));
+          }
           ids = new Set();
           after = Number(row.date_added);
           await this.moveCursor(collectionId, after);
@@ -174,7 +181,8 @@ export function startCorrelationFollower(deps: {
   readonly audit?: CorrelationAudit;
 }): RunningCorrelation {
   const correlator = new Correlator(deps.db, deps.store, deps.audit !== undefined ? { audit: deps.audit } : {});
-  const follower = new CorrelationFollower(deps.db, correlator, deps.log !== undefined ? { log: deps.log } : {});
+  const campaigns = new CampaignLinker(deps.db, deps.store, () => correlator.canonicalCollection());
+  const follower = new CorrelationFollower(deps.db, correlator, { campaigns, ...(deps.log !== undefined ? { log: deps.log } : {}) });
   follower.start();
   return { follower, stop: () => follower.stop() };
 }

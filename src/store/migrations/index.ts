@@ -12,6 +12,8 @@ import { alertsMigration } from './0700-alerts.js';
 import { ownershipMigration } from './0800-ownership.js';
 import { partnerReceiversMigration } from './0900-partner-receivers.js';
 import { leasesMigration } from './1000-leases.js';
+import { campaignsMigration } from './1001-campaigns.js';
+import { consoleAggregatesMigration } from './1100-console-aggregates.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -33,6 +35,8 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '0800-ownership': ownershipMigration(dialect),
         '0900-partner-receivers': partnerReceiversMigration(dialect),
         '1000-leases': leasesMigration(dialect),
+        '1001-campaigns': campaignsMigration(dialect),
+        '1100-console-aggregates': consoleAggregatesMigration(dialect),
       };
     },
   };
