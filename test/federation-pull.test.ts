@@ -224,11 +224,12 @@ describe('federation pull between two instances', () => {
   it.each([
     { label: 'only date headers and more', omitMore: false },
     { label: 'only date headers, never more', omitMore: true },
-  ])('pulls completely from a server that pages differently: small pages, no next, $label', async ({ omitMore }) => {
+  ])('pulls completely from a server that pages differently: small pages, no next, date_added shared across pages, $label', async ({ omitMore }) => {
     const server = await startFakeTaxii({ pageSize: 4, token: 'fake-token', omitMore });
     cleanups.push(() => server.close());
     const texts = Array.from({ length: 30 }, () => identityText(`identity--${randomUUID()}`, '2025-02-01T00:00:00.000Z'));
-    for (const text of texts) server.add(text);
+    // Runs of three objects with one date_added, in pages of four: every page but the first ends inside a run.
+    texts.forEach((text, i) => server.add(text, { sameDateAdded: i % 3 !== 0 }));
     const { cli, rows } = await london();
     const added = await cli(['partner', 'add', 'paris', '--url', server.discoveryUrl, '--token', 'fake-token', '--pull', 'Fake feed:inbox']);
     expect(added.code, added.stderr).toBe(0);
@@ -237,8 +238,11 @@ describe('federation pull between two instances', () => {
     expect(first.rules[0]).toMatchObject({ received: 30, added: 30 });
     expect(rows().map((r) => r.json)).toEqual(texts);
     expect(server.requests.some((url) => url.includes('next='))).toBe(false);
-    // Seven pages after the first, each from the previous one's X-TAXII-Date-Added-Last, and one more that finds nothing.
-    expect(server.requests.filter((url) => url.includes('added_after=')).length).toBe(8);
-    expect((await sync(cli)).rules[0]).toMatchObject({ received: 0, added: 0 });
+    // Each page after the first from just before the previous one's X-TAXII-Date-Added-Last (bringing its last
+    // run again), until one brings no later timestamp; then one from that timestamp itself, which finds nothing.
+    const afters = server.requests.map((url) => new URL(url, 'http://x').searchParams.get('added_after'));
+    expect(afters).toEqual([null, ...Array.from({ length: 9 }, (_, run) => `2026-01-01T00:00:00.${String(run + 1).padStart(3, '0')}Z`), '2026-01-01T00:00:00.010Z']);
+    expect((await sync(cli)).rules[0]).toMatchObject({ received: 0, added: 0, duplicate: 0 });
+    expect(rows()).toHaveLength(30);
   });
 });

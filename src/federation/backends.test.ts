@@ -59,8 +59,9 @@ function federationSuite(name: string, open: Opener, reopen: (opened: Awaited<Re
         if (++pages === 2) throw new Error('crash');
       };
       await expect(pullRule({ store: f.store, client, onPage: crash }, partner, rule, source)).rejects.toThrow('crash');
-      expect(await f.store.countObjects(f.collectionId)).toBe(6);
-      expect(await pullRule({ store: f.store, client }, partner, rule, source)).toMatchObject({ added: 2, duplicate: 0 });
+      // Pages of three, the second from just before the first's last timestamp: [1 2 3] [3 4 5].
+      expect(await f.store.countObjects(f.collectionId)).toBe(5);
+      expect(await pullRule({ store: f.store, client }, partner, rule, source)).toMatchObject({ added: 3, duplicate: 0 });
       expect(await f.store.countObjects(f.collectionId)).toBe(8);
 
       const now = Date.now() * 1000;

@@ -5,13 +5,14 @@ import { validateObject } from '../stix/validate.js';
 import type { IncomingObject, ObjectStore } from '../store/object-store.js';
 import type { TlpLevel as StoredTlp } from '../store/schema.js';
 import type { ObjectFilter, TaxiiClient } from '../taxii/client/index.js';
+import { isLater, justBefore } from './added-after.js';
 import { watermarkKey, type Partner, type PartnerRule } from './partners.js';
 import { passesFilters } from './rule-filter.js';
 
 /** What one pull of one rule did. */
 export interface PullCounts {
   pages: number;
-  /** Objects the partner sent. */
+  /** Objects the partner sent (each once: see `refetched`). */
   received: number;
   /** Versions stored now. */
   added: number;
@@ -21,6 +22,18 @@ export interface PullCounts {
   rejected: number;
   /** Valid, but excluded by the rule's filters. */
   filtered: number;
+  /**
+   * Sent again because a page is asked from just before the timestamp the
+   * previous one ended at (or, for a run's first page, the watermark): already
+   * on that page or held here, so not stored and not in `received`.
+   */
+  refetched: number;
+  /**
+   * Pages of a server without `next` that were one `date_added` and as full as
+   * its pages get: objects beyond them with that same `date_added` cannot be
+   * asked for (added_after alone cannot reach them) and may be missing.
+   */
+  overfull: number;
 }
 
 export interface PullDeps {
@@ -55,64 +68,125 @@ export interface PullSource {
 }
 
 export function emptyCounts(): PullCounts {
-  return { pages: 0, received: 0, added: 0, duplicate: 0, rejected: 0, filtered: 0 };
+  return { pages: 0, received: 0, added: 0, duplicate: 0, rejected: 0, filtered: 0, refetched: 0, overfull: 0 };
 }
 
 /**
- * Pulls one rule incrementally (TAXII 2.1 §5.4 Get Objects, every version):
- * resumes `added_after` the rule's watermark, follows `next` or, from servers
- * that give none, the page's `X-TAXII-Date-Added-Last` (§3.4.2) — and walks
- * again from where a walk ended until one brings nothing new — and stores
- * each page together with the watermark that follows it in ONE transaction.
- * A crash at any point therefore resumes exactly after the last stored page:
- * nothing is lost, and a re-fetched page's versions are duplicates, never
- * stored twice. Objects keep their JSON text as received; the partner that
+ * Pulls one rule incrementally (TAXII 2.1 §5.4 Get Objects, every version)
+ * and stores each page together with the watermark that follows it in ONE
+ * transaction, so a crash at any point resumes after the last stored page:
+ * nothing is lost, and what is fetched again is a duplicate, never stored
+ * twice. Objects keep their JSON text as received; the partner that
  * delivered them is recorded beside them (`partner`), not in them.
+ *
+ * Paging, for any TAXII 2.1 server (README "Federation", Incremental):
+ * - the watermark is the last `date_added` of the stored pages
+ *   (`X-TAXII-Date-Added-Last`, §3.4.2);
+ * - `next` is followed while the server gives it;
+ * - otherwise the next page is asked `added_after` one unit of that
+ *   timestamp's own precision before it, because a server may give several
+ *   objects the same `date_added` and end a page in the middle of them: they
+ *   come again, and the ones already on the previous page are skipped
+ *   (`refetched`); a run also starts there, from its stored watermark (what
+ *   its first page brings that is held already is `refetched` too);
+ * - a page whose last timestamp did not move on is made of that one
+ *   timestamp: the next is asked `added_after` the timestamp itself, and a
+ *   page asked that way that does not move on (a server ignoring
+ *   `added_after`) or an empty page ends the run. Every request thus moves the
+ *   timestamp forward or ends, so the pull cannot loop.
+ * - A timestamp shared by more objects than one page of the server holds
+ *   cannot be read past its first page without `next`; such pages are
+ *   counted in `overfull`.
+ * `more` decides nothing: it is optional (§3.7) and some servers leave it out.
  */
 export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRule, source: PullSource): Promise<PullCounts> {
   if (rule.direction !== 'pull') throw new EntenteError('invalid_input', `Rule ${rule.id} of partner ${partner.name} is not a pull rule`);
   const key = watermarkKey(rule.id);
   let watermark = await deps.store.getWatermark(key);
-  const filter: ObjectFilter = {
-    version: 'all',
-    limit: deps.pageSize ?? 1000,
-    ...(rule.filters.types.length > 0 ? { type: rule.filters.types } : {}),
-  };
+  const limit = deps.pageSize ?? 1000;
+  const filter: ObjectFilter = { version: 'all', limit, ...(rule.filters.types.length > 0 ? { type: rule.filters.types } : {}) };
   const meta = { authorOrg: partner.orgIds[0] ?? null, authorUser: null, partner: partner.id, sharingGroup: deps.receivedGroup ?? null };
   const counts = emptyCounts();
+  const resumed = watermark !== undefined;
+  let ask: Ask = watermark === undefined ? { filter: {}, exact: false } : askFrom(watermark);
+  let previousTexts = new Set<string>();
+  let fullest = 0;
   for (;;) {
-    const walkedFrom = watermark;
-    for await (const page of deps.client.pages(source.apiRootUrl, source.collectionId, { ...filter, ...(watermark !== undefined ? { addedAfter: watermark } : {}) })) {
-      counts.pages += 1;
-      counts.received += page.items.length;
-      const incoming: IncomingObject[] = [];
-      page.items.forEach((item, index) => {
-        if (validateObject(item).length > 0) {
-          counts.rejected += 1;
-        } else if (!passesFilters(item, rule.filters)) {
-          counts.filtered += 1;
-        } else {
-          incoming.push(toIncoming(item, page.texts?.[index], deps.unmarkedTlp ?? 'none'));
-        }
-      });
-      // Without a date header the page gives no resume point: keep the last one (a restart re-reads, finding duplicates).
-      const next = page.dateAddedLast ?? watermark;
-      const moved = next !== undefined && next !== watermark;
-      if (incoming.length > 0 || moved) {
-        const results = await deps.store.addObjects(rule.localCollection, incoming, meta, moved ? { watermark: { key, value: next } } : {});
-        for (const result of results) counts[result.status === 'added' ? 'added' : 'duplicate'] += 1;
+    const page = await deps.client.getObjects(source.apiRootUrl, source.collectionId, { ...filter, ...ask.filter });
+    counts.pages += 1;
+    const texts = page.items.map((item, index) => page.texts?.[index] ?? JSON.stringify(item));
+    const incoming: IncomingObject[] = [];
+    page.items.forEach((item, index) => {
+      const text = texts[index] ?? '';
+      if (previousTexts.has(text)) {
+        counts.refetched += 1;
+        return;
       }
-      watermark = next;
-      await deps.onPage?.(counts);
-      if (deps.signal?.aborted === true) return counts;
+      counts.received += 1;
+      if (validateObject(item).length > 0) counts.rejected += 1;
+      else if (!passesFilters(item, rule.filters)) counts.filtered += 1;
+      else incoming.push(toIncoming(item, text, deps.unmarkedTlp ?? 'none'));
+    });
+    const last = page.dateAddedLast;
+    const moved = last !== undefined && (watermark === undefined || isLater(last, watermark));
+    if (incoming.length > 0 || moved) {
+      const results = await deps.store.addObjects(rule.localCollection, incoming, meta, moved ? { watermark: { key, value: last } } : {});
+      for (const result of results) {
+        if (result.status === 'added') counts.added += 1;
+        else if (counts.pages === 1 && resumed) {
+          // The run's first page re-reads the objects at the watermark's own timestamp, held since the last run.
+          counts.received -= 1;
+          counts.refetched += 1;
+        } else counts.duplicate += 1;
+      }
     }
-    // `more` is optional in TAXII 2.1 (§3.7): a server that caps its pages and leaves it out seems to end after one page.
-    // So a walk that moved the watermark is followed by another from there, until one brings nothing new.
-    if (watermark === walkedFrom) break;
+    const fullestBefore = fullest;
+    fullest = Math.max(fullest, page.items.length);
+    previousTexts = new Set(texts);
+    await deps.onPage?.(counts);
+    if (deps.signal?.aborted === true) return counts;
+
+    if (page.more && page.next !== undefined && page.next !== '') {
+      if (page.next === ask.filter.next) {
+        throw new EntenteError('remote_error', `Collection ${source.collectionId}: the server repeated the same next cursor`, { next: page.next });
+      }
+      ask = { filter: { ...ask.filter, next: page.next }, exact: ask.exact };
+      continue;
+    }
+    if (page.items.length === 0) break;
+    if (last === undefined) {
+      if (page.more) {
+        throw new EntenteError('remote_error', `Collection ${source.collectionId}: the server says more objects follow but gives neither next nor X-TAXII-Date-Added-Last`);
+      }
+      break;
+    }
+    if (moved) {
+      watermark = last;
+      ask = askFrom(last);
+    } else if (!ask.exact && watermark !== undefined) {
+      // Asked from just before the watermark, the page is that one timestamp: step past it.
+      const oneTimestamp = page.dateAddedFirst === undefined || page.dateAddedFirst === last;
+      if (oneTimestamp && (page.more || page.items.length >= limit || (fullestBefore > 0 && page.items.length >= fullestBefore))) counts.overfull += 1;
+      ask = { filter: { addedAfter: watermark }, exact: true };
+    } else {
+      break;
+    }
   }
   return counts;
 }
 
-function toIncoming(object: StixObject, text: string | undefined, unmarked: StoredTlp): IncomingObject {
-  return { object, json: text ?? JSON.stringify(object), tlp: tlpLevelOf(object.object_marking_refs) ?? unmarked };
+/** The next request's paging parameters; `exact` when `added_after` is the watermark itself rather than just before it. */
+interface Ask {
+  readonly filter: Pick<ObjectFilter, 'addedAfter' | 'next'>;
+  readonly exact: boolean;
+}
+
+/** Asks from just before `timestamp`, so objects added at that same timestamp come (again). */
+function askFrom(timestamp: string): Ask {
+  const before = justBefore(timestamp);
+  return before === undefined ? { filter: { addedAfter: timestamp }, exact: true } : { filter: { addedAfter: before }, exact: false };
+}
+
+function toIncoming(object: StixObject, text: string, unmarked: StoredTlp): IncomingObject {
+  return { object, json: text, tlp: tlpLevelOf(object.object_marking_refs) ?? unmarked };
 }

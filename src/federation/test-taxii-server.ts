@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
  * with node:http, to pull from a server that is not entente. It pages the way
  * some servers do: at most `pageSize` objects whatever `limit` asks, no `next`
  * (only `more` and the X-TAXII-Date-Added-First/-Last headers, §3.4.2), and
- * date_added timestamps with millisecond precision. It can ignore
+ * date_added timestamps with millisecond precision, which several objects
+ * may share (`add` with `sameDateAdded`) — a page can then end in the middle
+ * of one timestamp, and `added_after` that timestamp skips the rest. It can ignore
  * `added_after`, leave `more` out, answer 503 a number of times, and require a token.
  */
 export interface FakeTaxiiOptions {
@@ -24,8 +26,11 @@ export interface FakeTaxiiOptions {
 export interface FakeTaxiiServer {
   readonly discoveryUrl: string;
   readonly collectionId: string;
-  /** Adds a version (its JSON text is served exactly as given); date_added is the next millisecond. */
-  add(json: string): void;
+  /**
+   * Adds a version (its JSON text is served exactly as given); date_added is
+   * the next millisecond, or the same as the previous version's with `sameDateAdded`.
+   */
+  add(json: string, options?: { readonly sameDateAdded?: boolean }): void;
   /** Object requests seen (their URLs). */
   readonly requests: string[];
   close(): Promise<void>;
@@ -86,8 +91,8 @@ export async function startFakeTaxii(options: FakeTaxiiOptions): Promise<FakeTax
     discoveryUrl: `http://127.0.0.1:${port}/taxii2/`,
     collectionId,
     requests,
-    add(json: string) {
-      clock += 1;
+    add(json: string, addOptions: { readonly sameDateAdded?: boolean } = {}) {
+      if (addOptions.sameDateAdded !== true) clock += 1;
       const type = (JSON.parse(json) as { type: string }).type;
       held.push({ json, type, dateAdded: new Date(clock).toISOString() });
     },
