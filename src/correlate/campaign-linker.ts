@@ -71,8 +71,7 @@ export class CampaignLinker {
    */
   async refresh(canonicalIds: readonly string[]): Promise<string[]> {
     const seeds = new Set(canonicalIds);
-    const before = await inChunks([...seeds], (ids) => this.cdb.selectFrom('correlation_campaign_members').select(['campaign_id']).where('canonical_id', 'in', ids).execute());
-    const previous = new Set(before.map((r) => r.campaign_id));
+    const previous = new Set(await this.campaignsHolding([...seeds]));
     const formerMembers = await inChunks([...previous], (ids) => this.cdb.selectFrom('correlation_campaign_members').select(['canonical_id']).where('campaign_id', 'in', ids).execute());
     for (const m of formerMembers) seeds.add(m.canonical_id);
     const seen = new Set<string>();
@@ -83,6 +82,8 @@ export class CampaignLinker {
       const component = await this.component(seed);
       for (const m of component?.members ?? [{ canonicalId: seed }]) seen.add(m.canonicalId);
       if (component === undefined) continue;
+      // A new link may join incidents of other campaigns, which this one takes over.
+      for (const held of await this.campaignsHolding(component.members.map((m) => m.canonicalId))) previous.add(held);
       const id = campaignIdOf(component.key);
       current.add(id);
       if (await this.write(id, component)) written.push(id);
@@ -92,6 +93,11 @@ export class CampaignLinker {
       written.push(id);
     }
     return written;
+  }
+
+  private async campaignsHolding(canonicalIds: readonly string[]): Promise<string[]> {
+    const rows = await inChunks(canonicalIds, (ids) => this.cdb.selectFrom('correlation_campaign_members').select(['campaign_id']).where('canonical_id', 'in', ids).execute());
+    return [...new Set(rows.map((r) => r.campaign_id))];
   }
 
   /** The canonical incidents linked to `seed`, directly or not, with their reports; undefined when it is linked to none. */

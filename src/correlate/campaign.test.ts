@@ -22,6 +22,8 @@ import { buildReport, storeReport, type ReportSketch } from './test-reports.js';
 const ISIS = group('Islamic State');
 const DAY = '2016-03-22';
 // Blocking (blocking.ts) looks for links within a country: a third French city.
+const NICE = { ...CITIES.lyon, city: 'Nice', latitude: 43.7102, longitude: 7.262, locationId: deterministicId('location', { name: 'Nice', x_opencti_location_type: 'City' }) };
+const TOULOUSE = { ...CITIES.lyon, city: 'Toulouse', latitude: 43.6047, longitude: 1.4442, locationId: deterministicId('location', { name: 'Toulouse', x_opencti_location_type: 'City' }) };
 const MARSEILLE = { ...CITIES.lyon, city: 'Marseille', latitude: 43.2965, longitude: 5.3698, locationId: deterministicId('location', { name: 'Marseille', x_opencti_location_type: 'City' }) };
 
 await describeOnBothBackends((open) => {
@@ -30,6 +32,7 @@ await describeOnBothBackends((open) => {
   async function setup(): Promise<{
     add: (s: Partial<ReportSketch> & Pick<ReportSketch, 'outlet' | 'place'>, org: string, tlp?: TlpLevel) => Promise<string>;
     follow: () => Promise<number>;
+    correlator: Correlator;
     canonicalObjects: (scope: ReadScope, allVersions?: boolean) => Promise<StixObject[]>;
     collection: string;
     orgA: string;
@@ -51,6 +54,7 @@ await describeOnBothBackends((open) => {
         return built.incidentId;
       },
       follow: () => follower.catchUp(),
+      correlator,
       canonicalObjects: async (scope, allVersions = false) => {
         const page = await store.queryObjects(await correlator.canonicalCollection(), { limit: 500, ...(allVersions ? { versions: [{ kind: 'all' as const }] } : {}) }, scope);
         return page.items.map((i) => JSON.parse(i.json) as StixObject);
@@ -155,6 +159,49 @@ await describeOnBothBackends((open) => {
     expect(text).not.toContain(marseille);
     expect(text).not.toContain((await canonicalIdOf(db, marseille)) as string);
     for (const object of view?.objects ?? []) expect(validateObject(object)).toEqual([]);
+  });
+
+  it('joins two campaigns a new attack links: the older continues with every incident, the other is emptied and its relationships revoked', async () => {
+    const t = await setup();
+    const other = group('Other Front');
+    const paris = await t.add({ outlet: 'AFP', place: CITIES.paris }, t.orgA);
+    await t.add({ outlet: 'AFP', place: CITIES.lyon }, t.orgA);
+    const marseille = await t.add({ outlet: 'AFP', place: MARSEILLE, perpetrators: [other] }, t.orgA);
+    await t.add({ outlet: 'AFP', place: NICE, perpetrators: [other] }, t.orgA);
+    await t.follow();
+    const { db } = opened();
+    const older = (await campaignOf(db, (await canonicalIdOf(db, paris)) as string)) as string;
+    const newer = (await campaignOf(db, (await canonicalIdOf(db, marseille)) as string)) as string;
+    expect(newer).not.toBe(older);
+    const both = await t.add({ outlet: 'BBC', place: TOULOUSE, perpetrators: [ISIS, other] }, t.orgA);
+    await t.follow();
+    const canonicals = await Promise.all((await Promise.all([paris, marseille, both].map((id) => canonicalIdOf(db, id)))).map((id) => campaignOf(db, id as string)));
+    expect(canonicals).toEqual([older, older, older]);
+    const latest = await t.canonicalObjects(all);
+    const live = (id: string): StixObject[] => latest.filter((o) => o.type === 'relationship' && (o.target_ref === id || o.source_ref === id) && o.revoked !== true);
+    expect(live(older).filter((r) => r.relationship_type === 'related-to')).toHaveLength(5);
+    // No group is common to all five attacks.
+    expect(live(older).filter((r) => r.relationship_type === 'attributed-to')).toHaveLength(0);
+    expect(latest.filter((o) => o.type === 'relationship' && o.relationship_type === 'attributed-to' && o.source_ref === older && o.revoked === true)).toHaveLength(1);
+    expect(live(newer)).toHaveLength(0);
+    expect(latest.find((o) => o.id === newer)?.description).toMatch(/No longer a campaign/u);
+    for (const object of latest) expect(validateObject(object)).toEqual([]);
+  });
+
+  it('takes the incident an analyst split off into the campaign of the one it left', async () => {
+    const t = await setup();
+    const p1 = await t.add({ outlet: 'AFP', place: CITIES.paris }, t.orgA);
+    const p2 = await t.add({ outlet: 'Reuters', place: CITIES.paris }, t.orgA);
+    const lyon = await t.add({ outlet: 'AFP', place: CITIES.lyon }, t.orgA);
+    await t.follow();
+    const { db } = opened();
+    const paris = (await canonicalIdOf(db, p1)) as string;
+    const campaignId = await campaignOf(db, paris);
+    const { created } = await t.correlator.split(paris, [p2]);
+    expect(await t.follow()).toBe(0);
+    expect(await campaignOf(db, created)).toBe(campaignId);
+    const live = (await t.canonicalObjects(all)).filter((o) => o.relationship_type === 'related-to' && o.target_ref === campaignId && o.revoked !== true);
+    expect(live.map((r) => r.source_ref).sort()).toEqual([paris, created, await canonicalIdOf(db, lyon)].sort());
   });
 
   it('does not link, for a viewer, two attacks joined only through a report it may not see', async () => {

@@ -37,7 +37,10 @@ export interface FollowerOptions {
   readonly leaseTtlMs?: number;
   /** Milliseconds since the epoch, for the lease. */
   readonly clock?: () => number;
-  /** Rewrites the campaigns of the canonical incidents each correlated group touched (`entente serve` always has one). */
+  /**
+   * Rewrites the campaigns of the canonical incidents each correlated group
+   * touched, and of those an analyst split since (`entente serve` always has one).
+   */
   readonly campaigns?: CampaignLinker;
 }
 
@@ -65,6 +68,8 @@ export class CorrelationFollower {
   private readonly clock: () => number;
   /** When this follower last took or renewed the lease (ms), if it holds it. */
   private leasedAt: number | undefined;
+  /** The last split (`correlation_merges.split_at`) whose campaigns were refreshed; 0 refreshes every split once after start. */
+  private splitsSeen = 0;
 
   constructor(
     private readonly db: Kysely<DatabaseSchema>,
@@ -119,6 +124,7 @@ export class CorrelationFollower {
 
   private async run(): Promise<number> {
     if (!(await this.holdLease())) return 0;
+    await this.refreshSplitCampaigns();
     const canonical = await this.correlator.canonicalCollection();
     const collections = (await this.cdb.selectFrom('collections').select('id').execute()).map((c) => c.id).filter((id) => id !== canonical);
     const cursors = new Map((await this.cdb.selectFrom('correlation_cursors').select(['collection_id', 'date_added']).execute()).map((c) => [c.collection_id, Number(c.date_added)]));
@@ -154,6 +160,16 @@ export class CorrelationFollower {
       }
     }
     return done.size;
+  }
+
+  /** Splits are made by an analyst (REST, CLI), not by this follower: their campaigns are refreshed here. */
+  private async refreshSplitCampaigns(): Promise<void> {
+    const campaigns = this.options.campaigns;
+    if (campaigns === undefined) return;
+    const splits = await this.cdb.selectFrom('correlation_merges').select(['canonical_id', 'split_at']).where('split_at', '>', this.splitsSeen).execute();
+    if (splits.length === 0) return;
+    await campaigns.refresh([...new Set(splits.map((s) => s.canonical_id))]);
+    this.splitsSeen = Math.max(...splits.map((s) => Number(s.split_at)));
   }
 
   private async moveCursor(collectionId: string, dateAdded: number): Promise<void> {
