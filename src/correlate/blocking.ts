@@ -1,4 +1,5 @@
 import type { IncidentFeatures } from './incident-features.js';
+import { normaliseEntityName } from './name-keys.js';
 
 /**
  * Candidate retrieval for incident matching. Every incident is filed under a
@@ -17,6 +18,11 @@ import type { IncidentFeatures } from './incident-features.js';
  *   {@link CELL_DEGREES}° grid cell, so that incidents whose country is missing
  *   or differs (border areas) still meet;
  * - `xd:<day>`             day-precise incidents with no country;
+ * - `pd:<place>:<day>`     day-precise incidents with a city, by the city's
+ *   name alone, so that a report giving only the city, or another country
+ *   for it, meets the reports that name the same city (whether they are one
+ *   place is then for incident-matching.ts to say: the same name in two
+ *   countries is two places unless the coordinates agree);
  * - `ky:<country>:<city>:<YYYY>` day-precise incidents with a city, probed only
  *   by year-precise ones with that city ("in Paris in 2015"): a year-precise
  *   incident with only a country cannot reach the same-event threshold anyway.
@@ -47,6 +53,8 @@ export function indexKeys(f: IncidentFeatures): string[] {
       keys.push(country === undefined ? `xd:${day}` : `cd:${country}:${day}`);
       const cell = cellOf(f);
       if (cell !== undefined) keys.push(`gd:${cell}:${day}`);
+      const name = placeName(f);
+      if (name !== undefined) keys.push(`pd:${name}:${day}`);
     }
     const city = cityKey(f);
     if (city !== undefined) keys.push(`ky:${city}:${yearOf(date.firstDay)}`);
@@ -72,6 +80,8 @@ export function probeKeys(f: IncidentFeatures): string[] {
     for (let day = date.firstDay - 1; day <= date.lastDay + 1; day++) {
       keys.add(country === undefined ? `xd:${day}` : `cd:${country}:${day}`);
       for (const cell of neighbourCells(f)) keys.add(`gd:${cell}:${day}`);
+      const name = placeName(f);
+      if (name !== undefined) keys.add(`pd:${name}:${day}`);
       if (country === undefined) continue;
       keys.add(`cm:${country}:${monthOf(day)}`);
       keys.add(`cy:${country}:${yearOf(day)}`);
@@ -94,6 +104,13 @@ function cityKey(f: IncidentFeatures): string | undefined {
   const place = f.place;
   if (place?.country === undefined || place.city === undefined) return undefined;
   return `${place.country}:${place.city.toLowerCase()}`;
+}
+
+/** The city's name folded (case, accents, punctuation), whatever country it is given in. */
+function placeName(f: IncidentFeatures): string | undefined {
+  const city = f.place?.city;
+  const name = city === undefined ? '' : normaliseEntityName(city);
+  return name === '' ? undefined : name;
 }
 
 function cellOf(f: IncidentFeatures): string | undefined {

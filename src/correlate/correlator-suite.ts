@@ -95,6 +95,18 @@ export function correlatorSuite(backend: string, open: () => Promise<TestStore>)
       expect(new Set([attack.canonicalId, later.canonicalId, raid.canonicalId]).size).toBe(3);
     });
 
+    it('joins a report that gives only the city, or the country across the border, to the event; the same city name in another country stays apart', async () => {
+      const attack = await add({ outlet: 'AFP', published: '2024-06-01', date: '2024-06-01', place: CITIES.strasbourg });
+      const cityOnly = await add({ outlet: 'Local radio', published: '2024-06-01', date: '2024-06-01', place: { ...CITIES.strasbourg, country: undefined, latitude: undefined, longitude: undefined } });
+      const acrossBorder = await add({ outlet: 'SWR', published: '2024-06-01', date: '2024-06-01', place: CITIES.kehl });
+      expect(cityOnly.canonicalId).toBe(attack.canonicalId);
+      expect(acrossBorder.canonicalId).toBe(attack.canonicalId);
+      expect((await latestCanonical(attack.canonicalId)).derivedFrom).toEqual([attack.incidentId, cityOnly.incidentId, acrossBorder.incidentId].sort());
+      const lebanon = await add({ outlet: 'AFP', published: '2024-06-02', date: '2024-06-02', place: CITIES.tripoliLebanon });
+      const libya = await add({ outlet: 'Reuters', published: '2024-06-02', date: '2024-06-02', place: { ...CITIES.tripoliLibya, latitude: undefined, longitude: undefined } });
+      expect(libya.canonicalId).not.toBe(lebanon.canonicalId);
+    });
+
     it('links simultaneous attacks in different cities as one campaign instead of merging them', async () => {
       const isis = group('Islamic State');
       const paris = await add({ outlet: 'AFP', published: '2016-03-22', date: '2016-03-22', place: CITIES.paris, perpetrators: [isis] });

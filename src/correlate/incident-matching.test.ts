@@ -66,6 +66,34 @@ describe('compareIncidents', () => {
   });
 });
 
+describe('compareIncidents across a border', () => {
+  const noCoordinates = { latitude: undefined, longitude: undefined };
+
+  it('takes places given in two countries for one when their coordinates lie within 40 km (Strasbourg and Kehl)', () => {
+    const result = compareIncidents(incident({ id: 'a', date: '2024-06-01', place: CITIES.strasbourg }), incident({ id: 'b', date: '2024-06-01', place: CITIES.kehl }));
+    expect(result.decision).toBe('same');
+    expect(result.reasons).toContain('place 0.80');
+  });
+
+  it('takes the same city with a wrong country and the same coordinates for one place', () => {
+    const wrong = { ...CITIES.strasbourg, country: 'DE' };
+    const result = compareIncidents(incident({ id: 'a', date: '2024-06-01', place: CITIES.strasbourg }), incident({ id: 'b', date: '2024-06-01', place: wrong }));
+    expect(result.reasons).toContain('place 1.00');
+  });
+
+  it('matches a report that gives only the city', () => {
+    const cityOnly = { ...CITIES.strasbourg, country: undefined, ...noCoordinates };
+    expect(compareIncidents(incident({ id: 'a', date: '2024-06-01', place: CITIES.strasbourg }), incident({ id: 'b', date: '2024-06-01', place: cityOnly })).decision).toBe('same');
+  });
+
+  it('keeps one city name in two countries apart, with coordinates far apart or without coordinates to tell', () => {
+    const lebanon = incident({ id: 'a', date: '2024-06-02', place: CITIES.tripoliLebanon, attack: ['Armed Assault'] });
+    expect(compareIncidents(lebanon, incident({ id: 'b', date: '2024-06-02', place: CITIES.tripoliLibya, attack: ['Hijacking'] })).veto).toBe('different places');
+    expect(compareIncidents(lebanon, incident({ id: 'c', date: '2024-06-02', place: { ...CITIES.tripoliLibya, ...noCoordinates }, attack: ['Hijacking'] })).veto)
+      .toBe('different places');
+  });
+});
+
 describe('haversineKm', () => {
   it('gives the great-circle distance Paris–Lyon (about 392 km)', () => {
     expect(haversineKm(48.8566, 2.3522, 45.764, 4.8357)).toBeCloseTo(392, -1);

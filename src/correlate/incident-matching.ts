@@ -12,8 +12,11 @@ import { nameKey } from './name-keys.js';
  *   and time-zone differences in reporting);
  * - a follow-up: one day apart with no attack type in common (an attack, then
  *   a raid on the suspects);
- * - different places (different countries, or cities more than
- *   {@link SAME_PLACE_KM} apart). When such events happen on the same day and
+ * - different places (cities more than {@link SAME_PLACE_KM} apart, or
+ *   different countries, unless both places have coordinates that lie
+ *   within {@link SAME_PLACE_KM} of each other: an attack at a border, or a
+ *   report that names the wrong country; the same city name in two
+ *   countries without coordinates to tell is two places). When such events happen on the same day and
  *   share a perpetrator (or, when neither names one, an attack type and a
  *   target type), they are `linked` as parts of one coordinated campaign
  *   rather than merged;
@@ -101,17 +104,26 @@ function timeScore(a: EventDate | undefined, b: EventDate | undefined, gap: numb
 }
 
 /**
- * Great-circle distance in km (haversine) between two places; Infinity when
- * they are in different countries; 0 for the same named city; undefined when
- * one of them is not known precisely enough to tell.
+ * Great-circle distance in km (haversine) between two places; 0 for the same
+ * named city; undefined when one of them is not known precisely enough to
+ * tell. Places given in different countries are Infinity apart unless their
+ * coordinates put them within {@link SAME_PLACE_KM} of each other (one place
+ * at a border, or a wrong country), which the coordinates then measure.
  */
 export function placeDistance(a: Place | undefined, b: Place | undefined): number | undefined {
   if (a === undefined || b === undefined) return undefined;
-  if (a.country !== undefined && b.country !== undefined && a.country !== b.country) return Infinity;
+  if (a.country !== undefined && b.country !== undefined && a.country !== b.country) return acrossBorder(a, b);
   if (a.city === undefined || b.city === undefined) return undefined;
   if (a.city.toLowerCase() === b.city.toLowerCase()) return 0;
   if (a.latitude === undefined || a.longitude === undefined || b.latitude === undefined || b.longitude === undefined) return undefined;
   return haversineKm(a.latitude, a.longitude, b.latitude, b.longitude);
+}
+
+function acrossBorder(a: Place, b: Place): number {
+  if (a.latitude === undefined || a.longitude === undefined || b.latitude === undefined || b.longitude === undefined) return Infinity;
+  const km = haversineKm(a.latitude, a.longitude, b.latitude, b.longitude);
+  if (km > SAME_PLACE_KM) return Infinity;
+  return a.city !== undefined && a.city.toLowerCase() === b.city?.toLowerCase() ? 0 : km;
 }
 
 const EARTH_RADIUS_KM = 6371.0088;

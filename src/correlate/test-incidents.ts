@@ -10,6 +10,12 @@ export const CITIES = {
   saintDenis: place('FR', 'Saint-Denis', 48.9362, 2.3574),
   lyon: place('FR', 'Lyon', 45.764, 4.8357),
   brussels: place('BE', 'Brussels', 50.8503, 4.3517),
+  /** Either side of the Rhine bridge, about 5 km apart. */
+  strasbourg: place('FR', 'Strasbourg', 48.5734, 7.7521),
+  kehl: place('DE', 'Kehl', 48.5726, 7.8156),
+  /** One name, two cities some 2,000 km apart (two places, so two location ids). */
+  tripoliLebanon: { ...place('LB', 'Tripoli', 34.4367, 35.8497), locationId: deterministicId('location', { name: 'Tripoli, Lebanon', x_opencti_location_type: 'City' }) },
+  tripoliLibya: { ...place('LY', 'Tripoli', 32.8872, 13.1913), locationId: deterministicId('location', { name: 'Tripoli, Libya', x_opencti_location_type: 'City' }) },
   france: { locationId: undefined, country: 'FR', region: undefined, city: undefined, latitude: undefined, longitude: undefined },
 } satisfies Readonly<Record<string, Place>>;
 
