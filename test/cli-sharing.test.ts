@@ -39,11 +39,14 @@ describe('entente group, collection grant and audit', () => {
     expect((await cli('group', 'remove', 'partners')).code).toBe(0);
     expect(JSON.parse((await cli('group', 'list', '--json')).stdout)).toEqual([]);
 
-    const entries = JSON.parse((await cli('audit', '--json')).stdout) as { action: string; target: string }[];
-    expect(entries.map((e) => e.action)).toEqual(['org.add', 'org.add', 'group.add', 'collection.grant', 'group.remove']);
+    const entries = JSON.parse((await cli('audit', '--json')).stdout) as { action: string; target: string; path: string; details: { org?: string } }[];
+    expect(entries.map((e) => e.action)).toEqual(['org.add', 'org.add', 'group.add', 'collection.add', 'collection.grant', 'group.remove']);
+    // The collection, its grant to --org and this entry were written in one transaction (access/granted-collection.ts).
+    const agencyA = (JSON.parse((await cli('org', 'list', '--json')).stdout) as { id: string; name: string }[]).find((o) => o.name === 'Agency A');
+    expect(entries[3]).toMatchObject({ path: 'cli collection add', details: { org: agencyA?.id } });
     const verified = await cli('audit', 'verify');
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toMatch(/intact: 5 entries/);
+    expect(verified.stdout).toMatch(/intact: 6 entries/);
 
     const raw = new Database(db);
     raw.prepare('delete from audit_log where seq = 4').run();

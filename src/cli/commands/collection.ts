@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { grantCollection } from '../../access/collection-grants.js';
 import { ensureLocalOrganization } from '../../access/bootstrap.js';
+import { createGrantedCollection } from '../../access/granted-collection.js';
 import { resolveOrganization } from '../../access/organizations.js';
+import { addActorOption, auditedAs, requireAdmin, resolveActor } from '../cli-actor.js';
 import { addDbOption, printData, withStore } from '../command-context.js';
 import { registerCollectionGrantCommands } from './collection-grant.js';
 
@@ -10,6 +11,7 @@ interface AddFlags {
   description?: string;
   alias?: string;
   org?: string;
+  as?: string;
   json?: boolean;
 }
 
@@ -18,23 +20,23 @@ export function registerCollectionCommands(program: Command): void {
   const collection = program.command('collection').description('Create and list TAXII collections');
 
   addDbOption(
-    collection
-      .command('add')
-      .description('Create a collection and print its id')
-      .argument('<name>', 'the collection title')
-      .option('--description <text>', 'what the collection holds')
-      .option('--alias <alias>', 'a short unique name usable instead of the id (TAXII 2.1 §5.2)')
-      .option('--org <org>', 'organisation (name or id) granted read and write (default: "local")')
-      .option('--json', 'print {"id": …} as JSON'),
+    addActorOption(
+      collection
+        .command('add')
+        .description('Create a collection, grant it to an organisation, and print its id')
+        .argument('<name>', 'the collection title')
+        .option('--description <text>', 'what the collection holds')
+        .option('--alias <alias>', 'a short unique name usable instead of the id (TAXII 2.1 §5.2)')
+        .option('--org <org>', 'organisation (name or id) granted read and write (default: "local")')
+        .option('--json', 'print {"id": …} as JSON'),
+    ),
   ).action(async (name: string, flags: AddFlags) => {
-    await withStore(flags, async ({ store, db }) => {
+    await withStore(flags, async ({ db }) => {
+      const actor = await resolveActor(db, flags.as);
+      requireAdmin(actor, 'create collections');
       const org = flags.org !== undefined ? await resolveOrganization(db, flags.org) : await ensureLocalOrganization(db);
-      const created = await store.createCollection({
-        title: name,
-        ...(flags.description !== undefined ? { description: flags.description } : {}),
-        ...(flags.alias !== undefined ? { alias: flags.alias } : {}),
-      });
-      await grantCollection(db, { collectionId: created.id, orgId: org.id, canRead: true, canWrite: true });
+      // As REST POST /collections: the collection, its grant and the audit entry commit together or not at all.
+      const created = await createGrantedCollection(db, { title: name, description: flags.description, alias: flags.alias }, org.id, auditedAs(actor, 'collection add'));
       printData(flags.json === true, { id: created.id }, () => created.id);
     });
   });

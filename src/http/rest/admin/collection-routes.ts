@@ -1,15 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { appendAudit } from '../../../access/audit-log.js';
+import { createGrantedCollection } from '../../../access/granted-collection.js';
 import { getCollectionGrant, grantCollection, listCollectionGrants, revokeCollectionGrant, type CollectionGrant } from '../../../access/collection-grants.js';
 import { getOrganization } from '../../../access/organizations.js';
 import { decideCollectionPermissions } from '../../../access/permissions.js';
 import { EntenteError } from '../../../errors.js';
 import type { Collection } from '../../../store/object-store.js';
-import type { CollectionsTable, DatabaseSchema } from '../../../store/schema.js';
-import { nowMicros } from '../../../store/timestamps.js';
-import { isUniqueViolation } from '../../../store/unique-violation.js';
 import { pageOf, pageRequest, pagingQuery, sendPage } from '../paging.js';
 import type { RestApi } from '../rest-api.js';
 import { organizationField } from './admin-shared.js';
@@ -102,45 +97,6 @@ export function collectionRoutes(api: RestApi): void {
     await api.audit(request, principal, { action: 'collection.revoke', target: id, details: { org: orgId } });
     return reply.code(204).send();
   });
-}
-
-interface Actor {
-  readonly actorUser: string;
-  readonly actorOrg: string;
-  readonly address: string;
-  readonly path: string;
-}
-
-/**
- * Creates a collection, grants `orgId` read and write on it and records both in
- * the audit log, in ONE transaction: a failure at any step leaves neither a
- * collection without its grant nor a change without its audit entry.
- */
-async function createGrantedCollection(
-  db: Kysely<DatabaseSchema>,
-  input: { title: string; description?: string | undefined; alias?: string | undefined },
-  orgId: string,
-  actor: Actor,
-): Promise<Collection> {
-  const row: CollectionsTable = {
-    id: randomUUID(),
-    title: input.title,
-    description: input.description ?? null,
-    alias: input.alias ?? null,
-    created_at: nowMicros(),
-    last_added: 0,
-  };
-  try {
-    await db.transaction().execute(async (trx) => {
-      await trx.insertInto('collections').values(row).execute();
-      await trx.insertInto('collection_grants').values({ collection_id: row.id, org_id: orgId, can_read: 1, can_write: 1 }).execute();
-      await appendAudit(trx, { action: 'collection.add', ...actor, target: row.id, details: { title: row.title, alias: row.alias, org: orgId } });
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new EntenteError('conflict', `A collection with alias ${row.alias ?? '(none)'} already exists`, { alias: row.alias });
-    throw error;
-  }
-  return { id: row.id, title: row.title, description: row.description, alias: row.alias, createdAt: row.created_at };
 }
 
 function presentCollection(collection: Collection) {
