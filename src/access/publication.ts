@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
 import { tlpLevelOf } from '../stix/tlp.js';
-import type { AddResult, IncomingObject, ObjectStore } from '../store/object-store.js';
+import type { AddResult, HeldVersions, IncomingObject, ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { normaliseTimestamp } from '../store/timestamps.js';
 import type { RequestOrigin } from './access-audit.js';
@@ -143,7 +143,7 @@ export async function publishObjects(
         beforeInsert: async (trx) => {
           const verdict = await checkFirstPublisher(trx, publisher.orgId, collectionId, batch);
           ({ kept, refused, loosened } = verdict);
-          return verdict.skipped;
+          return { skip: verdict.skipped, held: verdict.heldHere };
         },
         afterInsert: async (trx, stored) => {
           await recordRecipients(trx, collectionId, kept, stored);
@@ -167,6 +167,8 @@ interface FirstPublisherVerdict {
   readonly kept: Planned[];
   readonly refused: PublishFailure[];
   readonly loosened: string[];
+  /** The versions the collection holds of the batch's ids, read under the lock (the store need not read them again). */
+  readonly heldHere: HeldVersions;
 }
 
 /**
@@ -188,8 +190,11 @@ async function checkFirstPublisher(
   const held = await heldVersions(trx, ids, collectionId);
   const otherAuthor = new Set([...held].filter(([, h]) => [...h.authors].some((author) => author !== orgId)).map(([id]) => id));
   // Claimed in one order by every writer, so two writers claiming overlapping ids wait for each other, never deadlock.
-  await claimIds(trx, orgId, [...new Set(ids)].filter((id) => !otherAuthor.has(id)).sort());
-  const claims = await claimedBy(trx, ids);
+  const claiming = [...new Set(ids)].filter((id) => !otherAuthor.has(id)).sort();
+  const claimed = await claimIds(trx, orgId, claiming);
+  // Only the ids not claimed just now need their claim read (in a bulk import of new objects: none).
+  const claims = await claimedBy(trx, [...new Set(ids)].filter((id) => !claimed.has(id)));
+  for (const id of claimed) claims.set(id, orgId);
   const skipped = new Set<number>();
   const kept: Planned[] = [];
   const refused: PublishFailure[] = [];
@@ -215,17 +220,24 @@ async function checkFirstPublisher(
     const tlp = plan.incoming.tlp as StoredTlp;
     if (before !== undefined && isLooserLevel(tlp, before.latestTlp)) loosened.push(`${id} ${before.latestTlp} -> ${tlp}`);
   });
-  return { skipped, kept, refused, loosened };
+  // Only ids with a version in this collection: the store takes any entry as "held here".
+  const heldHere = new Map([...held].filter(([, h]) => h.versionsHere.size > 0).map(([id, h]) => [id, h.versionsHere]));
+  return { skipped, kept, refused, loosened, heldHere };
 }
 
-async function claimIds(trx: Kysely<DatabaseSchema>, orgId: string, ids: readonly string[]): Promise<void> {
+/** Claims the ids nobody claimed yet for `orgId`; returns those it claimed now. */
+async function claimIds(trx: Kysely<DatabaseSchema>, orgId: string, ids: readonly string[]): Promise<Set<string>> {
+  const claimed = new Set<string>();
   for (let start = 0; start < ids.length; start += IDS_PER_STATEMENT) {
-    await withOwnership(trx)
+    const rows = await withOwnership(trx)
       .insertInto('object_publishers')
       .values(ids.slice(start, start + IDS_PER_STATEMENT).map((id) => ({ object_id: id, org_id: orgId })))
       .onConflict((oc) => oc.column('object_id').doNothing())
+      .returning('object_id')
       .execute();
+    for (const row of rows) claimed.add(row.object_id);
   }
+  return claimed;
 }
 
 /** id → the organisation that claimed it first. */
@@ -290,8 +302,8 @@ async function userIdsByName(db: Kysely<DatabaseSchema>, usernames: readonly str
 
 interface Held {
   readonly authors: Set<string | null>;
-  /** Normalised versions held in the collection written to. */
-  readonly versionsHere: Set<string>;
+  /** Normalised version → date_added of the versions held in the collection written to. */
+  readonly versionsHere: Map<string, number>;
   latestVersion: string;
   latestTlp: StoredTlp;
 }
@@ -303,18 +315,14 @@ async function heldVersions(db: Kysely<DatabaseSchema>, ids: readonly string[], 
   for (let start = 0; start < unique.length; start += IDS_PER_STATEMENT) {
     const rows = await db
       .selectFrom('objects')
-      .select(['id', 'collection_id', 'author_org', 'version', 'tlp'])
+      .select(['id', 'collection_id', 'author_org', 'version', 'tlp', 'date_added'])
       .where('id', 'in', unique.slice(start, start + IDS_PER_STATEMENT))
       .execute();
     for (const row of rows) {
-      const here = row.collection_id === collectionId ? [row.version] : [];
-      const entry = held.get(row.id);
-      if (entry === undefined) {
-        held.set(row.id, { authors: new Set([row.author_org]), versionsHere: new Set(here), latestVersion: row.version, latestTlp: row.tlp });
-        continue;
-      }
+      const entry: Held = held.get(row.id) ?? { authors: new Set(), versionsHere: new Map(), latestVersion: row.version, latestTlp: row.tlp };
+      held.set(row.id, entry);
       entry.authors.add(row.author_org);
-      for (const version of here) entry.versionsHere.add(version);
+      if (row.collection_id === collectionId) entry.versionsHere.set(row.version, row.date_added);
       if (row.version > entry.latestVersion) {
         entry.latestVersion = row.version;
         entry.latestTlp = row.tlp;

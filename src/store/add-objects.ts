@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { DialectSql } from './dialect-sql.js';
-import type { AddOptions, AddResult, IncomingObject, WriteMeta } from './object-store.js';
+import type { AddOptions, AddResult, HeldVersions, IncomingObject, WriteMeta } from './object-store.js';
 import { pendingRow, toInsertRow, type PendingRow } from './object-row.js';
 import type { InsertRow } from './object-columns.js';
 import type { DatabaseSchema } from './schema.js';
@@ -35,9 +35,9 @@ export async function addObjects(
   let inserted = 0;
   const results = await db.transaction().execute(async (trx) => {
     const base = await reserveDates(trx, dialect, collectionId, Math.max(given.length, 1));
-    const skipped = options.beforeInsert === undefined ? undefined : await options.beforeInsert(trx);
-    const pending = skipped === undefined ? given : given.filter((_, i) => !skipped.has(i));
-    const held = await heldVersions(trx, collectionId, pending);
+    const verdict = options.beforeInsert === undefined ? undefined : await options.beforeInsert(trx);
+    const pending = verdict === undefined ? given : given.filter((_, i) => !verdict.skip.has(i));
+    const held = verdict?.held !== undefined ? copyOf(verdict.held) : await heldVersions(trx, collectionId, pending);
     const storedBefore = new Set(held.keys());
     const perId = new Map<string, number>();
     for (const row of pending) perId.set(row.id, (perId.get(row.id) ?? 0) + 1);
@@ -112,6 +112,11 @@ async function heldVersions(trx: Trx, collectionId: string, rows: readonly Pendi
     }
   }
   return held;
+}
+
+/** A copy the batch may extend with the versions it adds. */
+function copyOf(held: HeldVersions): Map<string, Map<string, number>> {
+  return new Map([...held].map(([id, versions]) => [id, new Map(versions)]));
 }
 
 /** Flags the earlier versions of objects that have just gained another one. */

@@ -94,14 +94,29 @@ export interface AddOptions {
   readonly watermark?: { readonly key: string; readonly value: string };
   /**
    * Runs in the write's transaction once the collection's write lock is held,
-   * before any row is stored; returns the positions of `objects` to leave out
+   * before any row is stored; says which positions of `objects` to leave out
    * (they get no result). For checks another writer must not race past
    * (access/publication.ts: who first published an id). Throwing rolls back.
    */
-  readonly beforeInsert?: (trx: Transaction<DatabaseSchema>) => Promise<ReadonlySet<number>>;
+  readonly beforeInsert?: (trx: Transaction<DatabaseSchema>) => Promise<BeforeInsertVerdict>;
   /** Runs in the same transaction after the rows are stored, with their results; throwing rolls the write back. */
   readonly afterInsert?: (trx: Transaction<DatabaseSchema>, results: readonly AddResult[]) => Promise<void>;
 }
+
+export interface BeforeInsertVerdict {
+  /** Positions of the objects not to store. */
+  readonly skip: ReadonlySet<number>;
+  /**
+   * When the check has already read them under the write lock: for each id
+   * of the objects kept, normalised version → date_added of every version the
+   * collection holds (ids holding none may be absent). The store then does
+   * not read them again.
+   */
+  readonly held?: HeldVersions;
+}
+
+/** id → (normalised version → date_added) of the versions one collection holds. */
+export type HeldVersions = ReadonlyMap<string, ReadonlyMap<string, number>>;
 
 export interface AddResult {
   readonly id: string;
