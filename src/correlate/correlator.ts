@@ -295,10 +295,11 @@ export class Correlator {
       read = read
         .unionAll(db.selectFrom(filed.as('c'))
           .select([text('candidate').as('kind'), 'c.incident_id as a', 'c.canonical_id as b', none.as('c'), none.as('d'), none.as('e'), 'c.added as n']))
-        .unionAll(db.selectFrom('correlation_members as m')
+        // A join from the candidates' canonical ids (not `IN`, which SQLite answers by scanning every member).
+        .unionAll(db.selectFrom(db.selectFrom(filed.as('f')).select('f.canonical_id').distinct().as('cf'))
+          .innerJoin('correlation_members as m', 'm.canonical_id', 'cf.canonical_id')
           .leftJoin('correlation_canonicals as cc', 'cc.canonical_id', 'm.canonical_id')
-          .select([text('cluster').as('kind'), 'm.incident_id as a', 'm.canonical_id as b', 'm.features as c', 'cc.modified as d', 'cc.cluster_key as e', 'm.added_at as n'])
-          .where('m.canonical_id', 'in', db.selectFrom(filed.as('f')).select('f.canonical_id')));
+          .select([text('cluster').as('kind'), 'm.incident_id as a', 'm.canonical_id as b', 'm.features as c', 'cc.modified as d', 'cc.cluster_key as e', 'm.added_at as n']));
     }
     const rows = await read.execute();
     const of = (kind: string): typeof rows => rows.filter((r) => r.kind === kind);
