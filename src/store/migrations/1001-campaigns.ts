@@ -11,6 +11,8 @@ import type { DialectSql } from '../dialect-sql.js';
  *   last version written (`modified`) and what it was built from (JSON).
  * - `correlation_campaign_members`: which campaign each canonical incident
  *   is part of (one at most: campaigns are the connected groups of links).
+ * - an index on `correlation_merges.split_at`: the correlation follower looks
+ *   for new splits (to refresh their campaigns) on every poll.
  */
 export function campaignsMigration(dialect: DialectSql): Migration {
   return {
@@ -30,6 +32,7 @@ export function campaignsMigration(dialect: DialectSql): Migration {
         .addColumn('canonical_id', key, (c) => c.primaryKey())
         .addColumn('campaign_id', key, (c) => c.notNull())
         .execute();
+      await db.schema.createIndex('correlation_merges_split_idx').on('correlation_merges').columns(['split_at']).execute();
       await db.schema.createIndex('correlation_campaign_members_campaign_idx').on('correlation_campaign_members').columns(['campaign_id', 'canonical_id']).execute();
     },
   };
