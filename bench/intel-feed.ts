@@ -30,7 +30,7 @@ import { indexReportText } from '../src/store/incident-index-fts.js';
 import { incidentColumns, reportColumns } from '../src/store/incident-index-projection.js';
 import { IncidentQueries, type IncidentFilter, type Viewer } from '../src/store/incident-index-queries.js';
 import { cellOf } from '../src/store/incident-index-aggregates.js';
-import { withIncidentIndex, type CellCountRow, type DayCountRow, type IncidentIndexTables, type IncidentRow } from '../src/store/incident-index-schema.js';
+import { withIncidentIndex, type CellCountRow, type DayCountRow, type IncidentIndexTables, type IncidentRow, type ReportDayCountRow } from '../src/store/incident-index-schema.js';
 import { openStore } from '../src/store/open-store.js';
 import { dropPostgresSchema } from '../src/store/postgres-dialect.js';
 import type { DatabaseSchema } from '../src/store/schema.js';
@@ -88,11 +88,12 @@ async function load(db: Kysely<DatabaseSchema>, sink: Sink, collectionId: string
   let firstId = '';
   const days = new Map<string, DayCountRow>();
   const cells = new Map<string, CellCountRow>();
+  const reportDays = new Map<string, ReportDayCountRow>();
   for (let start = 0; start < TOTAL; start += BATCH) {
     const objects: ObjectInsert[] = [];
     const incidents: IncidentRow[] = [];
     const terms: TermRow[] = [];
-    const reports: { key: number; report: StixObject }[] = [];
+    const reports: GeneratedReport[] = [];
     for (let n = start; n < Math.min(TOTAL, start + BATCH); n++) {
       const tlp = markingOf(rnd());
       const reportNumber = Math.floor(n / INCIDENTS_PER_REPORT);
@@ -107,7 +108,14 @@ async function load(db: Kysely<DatabaseSchema>, sink: Sink, collectionId: string
         };
         dateAdded += 1;
         objects.push(objectRow(collectionId, report, dateAdded, tlp, authorOrg, groupId));
-        reports.push({ key: dateAdded, report });
+        reports.push({ key: dateAdded, report, tlp });
+        const published = reportColumns(report).publishedDay;
+        if (tlp !== 'red' && published !== null) {
+          const reportKey = `${published}|${tlp}`;
+          const reportRow = reportDays.get(reportKey) ?? { collection_id: collectionId, published_day: published, tlp, author_org: authorOrg, sharing_group: tlp === 'amber' ? groupId : '', date_added: 0, reports: 0 };
+          reportRow.reports += 1;
+          reportDays.set(reportKey, reportRow);
+        }
       }
       const day = Math.floor(rnd() * 9500) + Math.floor(Date.UTC(2000, 0, 1) / DAY_MS);
       const killed = Math.floor(rnd() ** 3 * 200);
@@ -139,7 +147,7 @@ async function load(db: Kysely<DatabaseSchema>, sink: Sink, collectionId: string
       dateAdded += 1;
       objects.push(objectRow(collectionId, incident, dateAdded, tlp, authorOrg, groupId));
       incidents.push({ ...columns, collection_id: collectionId, date_added: dateAdded, version: '2026-11-26T10:00:00.000000Z', latest: 1, tlp });
-      for (const t of own) terms.push({ ...t, collection_id: collectionId, date_added: dateAdded });
+      for (const t of own) terms.push({ ...t, collection_id: collectionId, date_added: dateAdded, event_day: columns.event_day, id });
       if (tlp !== 'red') {
         const visibility = { collection_id: collectionId, tlp, author_org: authorOrg, sharing_group: tlp === 'amber' ? groupId : '', date_added: 0 };
         const dayKey = `${columns.event_day}|${tlp}`;
@@ -167,15 +175,22 @@ async function load(db: Kysely<DatabaseSchema>, sink: Sink, collectionId: string
   const cellRows = [...cells.values()];
   for (let i = 0; i < dayRows.length; i += 1000) await idb.insertInto('intel_day_counts').values(dayRows.slice(i, i + 1000)).execute();
   for (let i = 0; i < cellRows.length; i += 1000) await idb.insertInto('intel_cell_counts').values(cellRows.slice(i, i + 1000)).execute();
+  const reportDayRows = [...reportDays.values()];
+  for (let i = 0; i < reportDayRows.length; i += 1000) await idb.insertInto('intel_report_day_counts').values(reportDayRows.slice(i, i + 1000)).execute();
   await sql`analyze`.execute(db);
   return { loadSeconds: (performance.now() - started) / 1000, firstId };
 }
 
 type ObjectInsert = Omit<DatabaseSchema['objects'], 'seq'>;
 type TermRow = IncidentIndexTables['intel_incident_terms'];
+interface GeneratedReport {
+  readonly key: number;
+  readonly report: StixObject;
+  readonly tlp: TlpLevel;
+}
 
 interface Sink {
-  write(objects: ObjectInsert[], incidents: IncidentRow[], terms: TermRow[], reports: { key: number; report: StixObject }[]): Promise<void>;
+  write(objects: ObjectInsert[], incidents: IncidentRow[], terms: TermRow[], reports: GeneratedReport[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -189,9 +204,9 @@ function kyselySink(db: Kysely<DatabaseSchema>, collectionId: string): Sink {
         const itrx = withIncidentIndex(trx);
         await itrx.insertInto('intel_incidents').values(incidents).execute();
         for (let t = 0; t < terms.length; t += 1000) await itrx.insertInto('intel_incident_terms').values(terms.slice(t, t + 1000)).execute();
-        for (const { key, report } of reports) {
+        for (const { key, report, tlp } of reports) {
           const columns = reportColumns(report);
-          await itrx.insertInto('intel_reports').values({ collection_id: collectionId, date_added: key, id: report.id, latest: 1, title: columns.title, outlet: columns.outlet, published_day: columns.publishedDay }).execute();
+          await itrx.insertInto('intel_reports').values({ collection_id: collectionId, date_added: key, id: report.id, latest: 1, title: columns.title, outlet: columns.outlet, published_day: columns.publishedDay, tlp }).execute();
           await indexReportText(itrx, dialect, collectionId, key, columns.text);
         }
       });
@@ -211,16 +226,16 @@ function sqliteSink(file: string, collectionId: string): Sink {
     database.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`);
   let objectInsert: Database.Statement | undefined;
   let incidentInsert: Database.Statement | undefined;
-  const termInsert = insert('intel_incident_terms', ['kind', 'value', 'collection_id', 'date_added']);
-  const reportInsert = insert('intel_reports', ['collection_id', 'date_added', 'id', 'latest', 'title', 'outlet', 'published_day']);
+  const termInsert = insert('intel_incident_terms', ['kind', 'value', 'collection_id', 'date_added', 'event_day', 'id']);
+  const reportInsert = insert('intel_reports', ['collection_id', 'date_added', 'id', 'latest', 'title', 'outlet', 'published_day', 'tlp']);
   const ftsInsert = database.prepare('insert into intel_report_fts(rowid, text) values (?, ?)');
-  const batch = database.transaction((objects: ObjectInsert[], incidents: IncidentRow[], terms: TermRow[], reports: { key: number; report: StixObject }[]) => {
+  const batch = database.transaction((objects: ObjectInsert[], incidents: IncidentRow[], terms: TermRow[], reports: GeneratedReport[]) => {
     for (const o of objects) (objectInsert ??= insert('objects', Object.keys(o))).run(o);
     for (const i of incidents) (incidentInsert ??= insert('intel_incidents', Object.keys(i))).run(i);
     for (const t of terms) termInsert.run(t);
-    for (const { key, report } of reports) {
+    for (const { key, report, tlp } of reports) {
       const columns = reportColumns(report);
-      const { lastInsertRowid } = reportInsert.run({ collection_id: collectionId, date_added: key, id: report.id, latest: 1, title: columns.title, outlet: columns.outlet, published_day: columns.publishedDay });
+      const { lastInsertRowid } = reportInsert.run({ collection_id: collectionId, date_added: key, id: report.id, latest: 1, title: columns.title, outlet: columns.outlet, published_day: columns.publishedDay, tlp });
       ftsInsert.run(lastInsertRowid, columns.text);
     }
   });

@@ -71,11 +71,38 @@ export class IncidentQueries {
   /** One page of the feed, `limit + 1` rows so the caller knows whether there is more. */
   async feed(viewer: Viewer, filter: IncidentFilter, limit: number, after?: FeedPosition): Promise<FeedRow[]> {
     if (viewer.collections.length === 0) return [];
+    const driver = termDriver(filter);
+    if (driver !== undefined) return this.feedByTerm(viewer, driver, limit, after);
     let query = this.visible(viewer, filter).selectAll('i').select(['o.tlp', 'o.partner', 'o.sharing_group']);
     if (after !== undefined) {
       query = query.where(sql<SqlBool>`(i.event_day, i.id, i.collection_id) < (${after.day}, ${after.id}, ${after.collection})`);
     }
     const rows = await query.orderBy('i.event_day', 'desc').orderBy('i.id', 'desc').orderBy('i.collection_id', 'desc').limit(limit + 1).execute();
+    return rows.map(normaliseRow);
+  }
+
+  /**
+   * A feed page filtered by one term, walked from that term's rows in feed
+   * order (migration 1100): the page costs what it reads until it is full,
+   * however many incidents share the term, where starting from the feed index
+   * or from all the term's rows and sorting grows with the store.
+   */
+  private async feedByTerm(viewer: Viewer, driver: TermDriver, limit: number, after: FeedPosition | undefined): Promise<FeedRow[]> {
+    let query = (this.db as Db)
+      .selectFrom('intel_incident_terms as t')
+      .innerJoin('intel_incidents as i', (join) => join.onRef('i.collection_id', '=', 't.collection_id').onRef('i.date_added', '=', 't.date_added'))
+      .innerJoin('objects as o', (join) => join.onRef('o.collection_id', '=', 'i.collection_id').onRef('o.date_added', '=', 'i.date_added'))
+      .where('t.kind', '=', driver.kind)
+      .where('t.value', '=', driver.value)
+      .where('t.collection_id', 'in', viewer.collections)
+      .where('i.latest', '=', 1) as unknown as Joined;
+    const visibility = visibilityCondition('o', viewer.scope);
+    if (visibility !== undefined) query = query.where(visibility);
+    let page = this.filtered(query, viewer, driver.rest).selectAll('i').select(['o.tlp', 'o.partner', 'o.sharing_group']);
+    if (after !== undefined) {
+      page = page.where(sql<SqlBool>`(t.event_day, t.id, t.collection_id) < (${after.day}, ${after.id}, ${after.collection})`);
+    }
+    const rows = await page.orderBy(sql`t.event_day desc, t.id desc, t.collection_id desc`).limit(limit + 1).execute();
     return rows.map(normaliseRow);
   }
 
@@ -275,16 +302,42 @@ export class IncidentQueries {
     return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), killed: Number(r.killed ?? 0) }));
   }
 
-  /** Visible reports per publication day within the filter's day range (and words, when given). */
+  /**
+   * Visible reports per publication day within the filter's day range (and
+   * words, when given). Without words, from the report day counts (migration
+   * 1100) plus the visible RED reports row by row, as `countedDays`.
+   */
   async reportDays(viewer: Viewer, filter: Pick<IncidentFilter, 'fromDay' | 'toDay' | 'words'>): Promise<{ day: number; reports: number }[]> {
     if (viewer.collections.length === 0) return [];
+    if (filter.words === undefined || filter.words.length === 0) return this.countedReportDays(viewer, filter);
+    return this.scannedReportDays(viewer, filter, false);
+  }
+
+  private async scannedReportDays(viewer: Viewer, filter: Pick<IncidentFilter, 'fromDay' | 'toDay' | 'words'>, redOnly: boolean): Promise<{ day: number; reports: number }[]> {
     let query = this.visibleReports(viewer, filter.words)
       .select(['r.published_day as day', sql<number>`count(*)`.as('reports')])
       .where('r.published_day', 'is not', null);
+    if (redOnly) query = query.where('r.tlp', '=', 'red');
     if (filter.fromDay !== undefined) query = query.where('r.published_day', '>=', filter.fromDay);
     if (filter.toDay !== undefined) query = query.where('r.published_day', '<=', filter.toDay);
     const rows = await query.groupBy('r.published_day').orderBy('r.published_day').execute();
     return rows.map((r) => ({ day: Number(r.day), reports: Number(r.reports) }));
+  }
+
+  private async countedReportDays(viewer: Viewer, filter: Pick<IncidentFilter, 'fromDay' | 'toDay'>): Promise<{ day: number; reports: number }[]> {
+    let counted = this.db
+      .selectFrom('intel_report_day_counts as v')
+      .select(['v.published_day as day', sql<number>`sum(v.reports)`.as('reports')])
+      .where('v.collection_id', 'in', viewer.collections);
+    const visibility = visibilityCondition('v', viewer.scope);
+    if (visibility !== undefined) counted = counted.where(visibility);
+    if (filter.fromDay !== undefined) counted = counted.where('v.published_day', '>=', filter.fromDay);
+    if (filter.toDay !== undefined) counted = counted.where('v.published_day', '<=', filter.toDay);
+    const days = new Map<number, number>();
+    for (const r of [...(await counted.groupBy('v.published_day').execute()), ...(await this.scannedReportDays(viewer, filter, true))]) {
+      days.set(Number(r.day), (days.get(Number(r.day)) ?? 0) + Number(r.reports));
+    }
+    return [...days.entries()].filter(([, reports]) => reports > 0).sort(([a], [b]) => a - b).map(([day, reports]) => ({ day, reports }));
   }
 
   /** Visible reports whose text holds every word, newest publication first. */
@@ -389,6 +442,27 @@ export interface ClusterRow {
   readonly lon: number;
   readonly count: number;
   readonly killed: number;
+}
+
+interface TermDriver {
+  readonly kind: TermKind;
+  readonly value: string;
+  /** The filter without the driving term. */
+  readonly rest: IncidentFilter;
+}
+
+/** The first many-valued filter holding exactly one value: the feed walks its term rows. */
+function termDriver(filter: IncidentFilter): TermDriver | undefined {
+  const kinds = [['group', 'groups'], ['attack', 'attackTypes'], ['target', 'targetTypes'], ['source', 'sources']] as const;
+  for (const [kind, key] of kinds) {
+    const values = filter[key];
+    if (values?.length === 1 && values[0] !== undefined) {
+      const rest: IncidentFilter = { ...filter };
+      delete (rest as Record<string, unknown>)[key];
+      return { kind, value: termValue(values[0]), rest };
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -17,6 +17,9 @@ export type IncidentIndexTables = {
     value: string;
     collection_id: string;
     date_added: number;
+    /** The incident row's feed key (migration 1100), so one term's rows are walked in feed order. */
+    event_day: number | null;
+    id: string | null;
   };
   intel_links: LinkRow;
   intel_reports: ReportRow;
@@ -31,6 +34,7 @@ export type IncidentIndexTables = {
   };
   intel_day_counts: DayCountRow;
   intel_cell_counts: CellCountRow;
+  intel_report_day_counts: ReportDayCountRow;
   intel_cursors: {
     collection_id: string;
     last_added: number;
@@ -125,6 +129,20 @@ export interface ReportRow {
   title: string | null;
   outlet: string | null;
   published_day: number | null;
+  /** The `objects` row's effective level (migration 1100). */
+  tlp: string | null;
+}
+
+/** Latest, non-RED report versions per publication day (migration 1100), by the columns visibility reads. */
+export interface ReportDayCountRow {
+  collection_id: string;
+  published_day: number;
+  tlp: string;
+  author_org: string;
+  sharing_group: string;
+  /** Always 0: lets `visibilityCondition` compile over these rows. */
+  date_added: number;
+  reports: number;
 }
 
 export type IndexDb = Kysely<DatabaseSchema & IncidentIndexTables>;

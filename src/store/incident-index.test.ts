@@ -93,6 +93,70 @@ function indexSuite(open: () => Promise<TestStore>): void {
     expect(byCount(await queries.countedClusters(viewer, CELL_ZOOM, undefined, 1000))).toEqual(byCount(await queries.clusters(viewer, {}, CELL_DEGREES, 1000)));
     expect((await queries.feed(viewer, { countries: ['AF'] }, 100)).length).toBe(40);
   });
+
+  it('a feed filtered by one term walks its rows: pages in feed order, each match once, only what the viewer may see', async () => {
+    const objects: StixObject[] = [];
+    for (let n = 0; n < 30; n += 1) {
+      const base = version('2026-01-02T00:00:00.000Z', n, `2025-0${1 + (n % 9)}-${String(1 + (n % 5)).padStart(2, '0')}`);
+      const ext = (base.extensions as Record<string, Record<string, unknown>>)[INCIDENT_EXTENSION_ID];
+      objects.push({
+        ...base, id: `incident--6b0c1d6e-3f0a-4d4e-9a55-0b6a1d1e${String(4000 + n).padStart(4, '0')}`,
+        extensions: { [INCIDENT_EXTENSION_ID]: { ...ext, attack_types: [n % 3 === 0 ? 'Bombing/Explosion' : 'Hijacking'] } },
+      });
+    }
+    // Every fifth incident is RED: its author's organisation sees it, another does not.
+    await test.opened.store.addObjects(
+      collectionId,
+      objects.map((object, n) => ({ object, json: JSON.stringify(object), tlp: n % 5 === 0 ? 'red' as const : 'green' as const })),
+      { authorOrg: 'org-author', authorUser: null },
+    );
+    await new IncidentIndex(test.opened.db).catchUp();
+    const queries = new IncidentQueries(test.opened.db, test.opened.dialect);
+    for (const orgId of ['org-author', 'org-other']) {
+      const reader: Viewer = { scope: { kind: 'viewer', userId: 'u', orgId, community: true }, collections: [collectionId] };
+      const expected = (await queries.feed(reader, {}, 100)).filter((r) => r.attack_type === 'Hijacking').map((r) => r.id);
+      expect(expected).toHaveLength(orgId === 'org-author' ? 20 : 16);
+      const paged: string[] = [];
+      let after: { day: number; id: string; collection: string } | undefined;
+      for (;;) {
+        const page = await queries.feed(reader, { attackTypes: ['hijacking'] }, 3, after);
+        paged.push(...page.slice(0, 3).map((r) => r.id));
+        const last = page[2];
+        if (page.length <= 3 || last === undefined) break;
+        after = { day: last.event_day, id: last.id, collection: last.collection_id };
+      }
+      expect(paged).toEqual(expected);
+    }
+  });
+
+  it('counts reports per publication day for the timeline: the latest version only, RED only for who may see it', async () => {
+    const report = (n: number, modified: string, published: string): StixObject => ({
+      type: 'report', spec_version: '2.1', id: `report--6b0c1d6e-3f0a-4d4e-9a55-0b6a1d1e${String(5000 + n).padStart(4, '0')}`, created: '2026-01-01T00:00:00.000Z',
+      modified, name: `Bulletin ${n}`, published, report_types: ['threat-report'], object_refs: [ID], description: 'A bulletin.',
+    });
+    const write = (object: StixObject, tlp: 'green' | 'red') =>
+      test.opened.store.addObjects(collectionId, [{ object, json: JSON.stringify(object), tlp }], { authorOrg: 'org-author', authorUser: null });
+    await write(report(0, '2026-01-02T00:00:00.000Z', '2025-03-01T00:00:00Z'), 'green');
+    await write(report(1, '2026-01-02T00:00:00.000Z', '2025-03-01T00:00:00Z'), 'green');
+    await write(report(2, '2026-01-02T00:00:00.000Z', '2025-03-02T00:00:00Z'), 'red');
+    const index = new IncidentIndex(test.opened.db);
+    await index.catchUp();
+    // A new version of report 1 moves it to another day; then an older one arrives, which changes nothing.
+    await write(report(1, '2026-01-05T00:00:00.000Z', '2025-03-04T00:00:00Z'), 'green');
+    await index.catchUp();
+    await write(report(1, '2026-01-03T00:00:00.000Z', '2025-03-09T00:00:00Z'), 'green');
+    await index.catchUp();
+    const queries = new IncidentQueries(test.opened.db, test.opened.dialect);
+    const day = (iso: string) => Date.parse(iso) / 86_400_000;
+    const reader = (orgId: string): Viewer => ({ scope: { kind: 'viewer', userId: 'u', orgId, community: true }, collections: [collectionId] });
+    expect(await queries.reportDays(reader('org-author'), {})).toEqual([
+      { day: day('2025-03-01'), reports: 1 }, { day: day('2025-03-02'), reports: 1 }, { day: day('2025-03-04'), reports: 1 },
+    ]);
+    expect(await queries.reportDays(reader('org-other'), {})).toEqual([{ day: day('2025-03-01'), reports: 1 }, { day: day('2025-03-04'), reports: 1 }]);
+    expect(await queries.reportDays(reader('org-other'), { fromDay: day('2025-03-02') })).toEqual([{ day: day('2025-03-04'), reports: 1 }]);
+    // The full-text path scans and must agree.
+    expect(await queries.reportDays(reader('org-other'), { words: ['bulletin'] })).toEqual(await queries.reportDays(reader('org-other'), {}));
+  });
 }
 
 describe('incident index on SQLite', () => indexSuite(openSqliteForTest));

@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { PROVENANCE_EXTENSION_ID, type ProvenanceExtension } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
 import type { DialectName } from './dialect-sql.js';
@@ -107,7 +107,7 @@ export class IncidentIndex {
       after = Math.max(after, Number(locked.last_added));
       const rows = await trx
         .selectFrom('objects')
-        .select(['date_added', 'json'])
+        .select(['date_added', 'json', 'tlp'])
         .where('collection_id', '=', collectionId)
         .where('date_added', '>', after)
         .where('type', 'in', FOLLOWED_TYPES)
@@ -131,7 +131,7 @@ export class IncidentIndex {
         read += 1;
         const object = parse(row.json);
         if (object === undefined) continue;
-        await this.projectObject(trx, { collection_id: collectionId, date_added: last }, object, dirty, links);
+        await this.projectObject(trx, { collection_id: collectionId, date_added: last }, row.tlp, object, dirty, links);
       }
       // Links are written before the refresh reads them; a place or group read in this batch finds its
       // incidents through the links already written, and those still buffered marked theirs dirty.
@@ -160,6 +160,7 @@ export class IncidentIndex {
   private async projectObject(
     trx: IndexDb,
     key: { collection_id: string; date_added: number },
+    tlp: TlpLevel,
     object: StixObject,
     dirty: Set<string>,
     links: LinkRow[],
@@ -179,11 +180,11 @@ export class IncidentIndex {
         const report = reportColumns(object);
         const inserted = await trx
           .insertInto('intel_reports')
-          .values({ ...key, id: object.id, latest: 0, title: report.title, outlet: report.outlet, published_day: report.publishedDay })
+          .values({ ...key, id: object.id, latest: 0, title: report.title, outlet: report.outlet, published_day: report.publishedDay, tlp })
           .onConflict((oc) => oc.columns(['collection_id', 'date_added']).doNothing())
           .executeTakeFirst();
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) await indexReportText(trx, this.dialect, key.collection_id, key.date_added, report.text);
-        await markLatest(trx, 'intel_reports', key.collection_id, object.id);
+        await markLatestReport(trx, key.collection_id, object.id);
         return;
       }
       default: {
@@ -289,7 +290,7 @@ async function refreshChunk(trx: IndexDb, collectionId: string, ids: readonly st
       if (values.latest === 1) counts.add({ ...visibility, ...countedOf(values) }, 1);
       upserts.push(values);
       refreshed.push(row.date_added);
-      for (const t of ownTerms) terms.push({ ...t, ...key });
+      for (const t of ownTerms) terms.push({ ...t, ...key, event_day: own.event_day, id: own.id });
     }
   }
   for (let start = 0; start < upserts.length; start += ROWS_PER_INSERT) {
@@ -379,7 +380,11 @@ async function latestObjects(trx: IndexDb, collectionId: string, ids: readonly s
   return found;
 }
 
-async function markLatest(trx: IndexDb, table: 'intel_reports', collectionId: string, id: string): Promise<void> {
+/**
+ * Marks the newest stored version of a report as its latest row, and moves
+ * the report day counts (migration 1100) for each row whose mark changes.
+ */
+async function markLatestReport(trx: IndexDb, collectionId: string, id: string): Promise<void> {
   const newest = await trx
     .selectFrom('objects')
     .select('date_added')
@@ -389,12 +394,32 @@ async function markLatest(trx: IndexDb, table: 'intel_reports', collectionId: st
     .limit(1)
     .executeTakeFirst();
   if (newest === undefined) return;
+  const newestAdded = Number(newest.date_added);
+  const held = await trx
+    .selectFrom('intel_reports as r')
+    .innerJoin('objects as o', (join) => join.onRef('o.collection_id', '=', 'r.collection_id').onRef('o.date_added', '=', 'r.date_added'))
+    .select(['r.date_added', 'r.latest', 'r.published_day', 'o.tlp', 'o.author_org', 'o.sharing_group'])
+    .where('r.collection_id', '=', collectionId)
+    .where('r.id', '=', id)
+    .execute();
+  const changed = held.filter((r) => (Number(r.latest) === 1) !== (Number(r.date_added) === newestAdded));
+  if (changed.length === 0) return;
   await trx
-    .updateTable(table)
-    .set((eb) => ({ latest: eb.case().when('date_added', '=', Number(newest.date_added)).then(1).else(0).end() }))
+    .updateTable('intel_reports')
+    .set((eb) => ({ latest: eb.case().when('date_added', '=', newestAdded).then(1).else(0).end() }))
     .where('collection_id', '=', collectionId)
     .where('id', '=', id)
     .execute();
+  for (const r of changed) {
+    if (r.published_day === null || r.tlp === 'red') continue;
+    const sign = Number(r.latest) === 1 ? -1 : 1;
+    await trx
+      .insertInto('intel_report_day_counts')
+      .values({ collection_id: collectionId, published_day: Number(r.published_day), tlp: r.tlp, author_org: r.author_org ?? '', sharing_group: r.sharing_group ?? '', date_added: 0, reports: sign })
+      .onConflict((oc) =>
+        oc.columns(['collection_id', 'published_day', 'tlp', 'author_org', 'sharing_group']).doUpdateSet({ reports: sql`intel_report_day_counts.reports + ${sign}` }))
+      .execute();
+  }
 }
 
 function reportRefOf(incident: StixObject): string | undefined {

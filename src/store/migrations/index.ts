@@ -13,6 +13,7 @@ import { ownershipMigration } from './0800-ownership.js';
 import { partnerReceiversMigration } from './0900-partner-receivers.js';
 import { leasesMigration } from './1000-leases.js';
 import { campaignsMigration } from './1001-campaigns.js';
+import { consoleAggregatesMigration } from './1100-console-aggregates.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -35,6 +36,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '0900-partner-receivers': partnerReceiversMigration(dialect),
         '1000-leases': leasesMigration(dialect),
         '1001-campaigns': campaignsMigration(dialect),
+        '1100-console-aggregates': consoleAggregatesMigration(dialect),
       };
     },
   };
