@@ -65,9 +65,58 @@ function ActionForm({ title, action, children, submit }: { title: string; action
   );
 }
 
+/** Creates something known by its name alone (an organisation, a sharing group): POSTs `{name}` to `path`. */
+function NameForm({ title, submit, path, onCreated }: { title: string; submit: string; path: string; onCreated: () => void }) {
+  const [name, setName] = useState('');
+  return (
+    <ActionForm
+      title={title}
+      submit={submit}
+      action={async () => {
+        await api.post(path, { name });
+        setName('');
+        onCreated();
+      }}
+    >
+      <label>
+        Name <input required value={name} onChange={(event) => setName(event.target.value)} />
+      </label>
+    </ActionForm>
+  );
+}
+
+/** A choice of organisation by name; gives its id. */
+function OrgSelect({ orgs, value, onChange }: { orgs: readonly Org[] | undefined; value: string; onChange: (orgId: string) => void }) {
+  return (
+    <label>
+      Organisation{' '}
+      <select value={value} onChange={(event) => onChange(event.target.value)}>
+        {(orgs ?? []).map((org) => (
+          <option key={org.id} value={org.id}>
+            {org.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function ColumnHeads({ names }: { names: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {names.map((name) => (
+          <th key={name} scope="col">
+            {name}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 function Orgs() {
   const orgs = useApi('orgs', (signal) => api.get<Page<Org>>('/orgs', undefined, signal));
-  const [name, setName] = useState('');
   return (
     <>
       <ErrorNote error={orgs.error} onRetry={orgs.reload} />
@@ -78,19 +127,7 @@ function Orgs() {
           </li>
         ))}
       </ul>
-      <ActionForm
-        title="New organisation"
-        submit="Create organisation"
-        action={async () => {
-          await api.post('/orgs', { name });
-          setName('');
-          orgs.reload();
-        }}
-      >
-        <label>
-          Name <input required value={name} onChange={(event) => setName(event.target.value)} />
-        </label>
-      </ActionForm>
+      <NameForm title="New organisation" submit="Create organisation" path="/orgs" onCreated={orgs.reload} />
     </>
   );
 }
@@ -104,15 +141,7 @@ function Users() {
     <>
       <ErrorNote error={users.error} onRetry={users.reload} />
       <table>
-        <thead>
-          <tr>
-            <th scope="col">User</th>
-            <th scope="col">Organisation</th>
-            <th scope="col">Role</th>
-            <th scope="col">State</th>
-            <th scope="col">Tokens</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['User', 'Organisation', 'Role', 'State', 'Tokens']} />
         <tbody>
           {(users.data?.items ?? []).map((user) => (
             <tr key={user.id}>
@@ -146,16 +175,7 @@ function Users() {
         <label>
           User name <input required value={form.username} onChange={(event) => setForm({ ...form, username: event.target.value })} />
         </label>
-        <label>
-          Organisation{' '}
-          <select value={form.org} onChange={(event) => setForm({ ...form, org: event.target.value })}>
-            {(orgs.data?.items ?? []).map((org) => (
-              <option key={org.id} value={org.id}>
-                {org.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OrgSelect orgs={orgs.data?.items} value={form.org} onChange={(org) => setForm({ ...form, org })} />
         <label>
           Role{' '}
           <select value={form.role} onChange={(event) => setForm({ ...form, role: event.target.value })}>
@@ -224,7 +244,6 @@ function Tokens({ userId }: { userId: string }) {
 function Groups() {
   const groups = useApi('groups', (signal) => api.get<Page<SharingGroup>>('/groups', undefined, signal));
   const orgs = useApi('orgs', (signal) => api.get<Page<Org>>('/orgs', undefined, signal));
-  const [name, setName] = useState('');
   const [member, setMember] = useState<Record<string, string>>({});
   return (
     <>
@@ -241,33 +260,12 @@ function Groups() {
                 groups.reload();
               }}
             >
-              <label>
-                Organisation{' '}
-                <select value={member[group.id] ?? ''} onChange={(event) => setMember({ ...member, [group.id]: event.target.value })}>
-                  {(orgs.data?.items ?? []).map((org) => (
-                    <option key={org.id} value={org.id}>
-                      {org.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <OrgSelect orgs={orgs.data?.items} value={member[group.id] ?? ''} onChange={(org) => setMember({ ...member, [group.id]: org })} />
             </ActionForm>
           </li>
         ))}
       </ul>
-      <ActionForm
-        title="New sharing group"
-        submit="Create group"
-        action={async () => {
-          await api.post('/groups', { name });
-          setName('');
-          groups.reload();
-        }}
-      >
-        <label>
-          Name <input required value={name} onChange={(event) => setName(event.target.value)} />
-        </label>
-      </ActionForm>
+      <NameForm title="New sharing group" submit="Create group" path="/groups" onCreated={groups.reload} />
     </>
   );
 }
@@ -289,13 +287,7 @@ function Sources() {
     <>
       <ErrorNote error={sources.error ?? error} onRetry={sources.reload} />
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Source</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Reliability</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['Source', 'Kind', 'Reliability']} />
         <tbody>
           {(sources.data?.items ?? []).map((source) => (
             <tr key={source.id}>
@@ -324,6 +316,12 @@ function Sources() {
   );
 }
 
+const AUDIT_FILTERS = [
+  { key: 'user', label: 'User', type: 'text' },
+  { key: 'object', label: 'Object', type: 'text' },
+  { key: 'since', label: 'Since', type: 'date' },
+] as const;
+
 function Audit() {
   const location = useLocation();
   const filters = { user: location.search.get('user') ?? '', object: location.search.get('object') ?? '', since: location.search.get('since') ?? '', cursor: location.search.get('cursor') ?? '' };
@@ -346,29 +344,16 @@ function Audit() {
           navigate(withParams(location, { user: form.user, object: form.object, since: form.since, cursor: undefined }));
         }}
       >
-        <label>
-          User <input value={form.user} onChange={(event) => setForm({ ...form, user: event.target.value })} />
-        </label>
-        <label>
-          Object <input value={form.object} onChange={(event) => setForm({ ...form, object: event.target.value })} />
-        </label>
-        <label>
-          Since <input type="date" value={form.since} onChange={(event) => setForm({ ...form, since: event.target.value })} />
-        </label>
+        {AUDIT_FILTERS.map(({ key, label, type }) => (
+          <label key={key}>
+            {label} <input type={type} value={form[key]} onChange={(event) => setForm({ ...form, [key]: event.target.value })} />
+          </label>
+        ))}
         <button type="submit">Filter</button>
       </form>
       <ErrorNote error={audit.error} onRetry={audit.reload} />
       <table className="audit">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Action</th>
-            <th scope="col">Object</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['#', 'When', 'Who', 'Action', 'Object', 'Details']} />
         <tbody>
           {(audit.data?.items ?? []).map((entry) => (
             <tr key={entry.seq}>

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tempDir } from '../cli-harness.js';
+import { ADMIN_PASSWORD, ensureConsoleBuilt, launchChromium, serve, signIn, watchProblems, type Served } from './console-harness.js';
+
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
+
+let temp: ReturnType<typeof tempDir>;
+let server: Served;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureConsoleBuilt();
+  temp = tempDir();
+  server = await serve(join(temp.dir, 'entente.db'));
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  temp?.remove();
+});
+
+describe('the administration forms in Chromium', () => {
+  it('create an organisation and a sharing group by name, add the organisation to the group and a user to it, and filter the audit log', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+
+    await page.goto(`${server.url}/admin/orgs`);
+    const newOrg = page.getByRole('form', { name: 'New organisation' });
+    await newOrg.getByLabel('Name').fill('Agency Z');
+    await newOrg.getByRole('button', { name: 'Create organisation' }).click();
+    await page.getByRole('listitem').filter({ hasText: 'Agency Z' }).waitFor();
+    expect(await newOrg.getByLabel('Name').inputValue()).toBe('');
+
+    await page.goto(`${server.url}/admin/groups`);
+    const newGroup = page.getByRole('form', { name: 'New sharing group' });
+    await newGroup.getByLabel('Name').fill('Caucasus desk');
+    await newGroup.getByRole('button', { name: 'Create group' }).click();
+    const addMember = page.getByRole('form', { name: 'Add a member to Caucasus desk' });
+    await addMember.getByLabel('Organisation').selectOption({ label: 'Agency Z' });
+    await addMember.getByRole('button', { name: 'Add member' }).click();
+    await page.getByRole('listitem').filter({ hasText: 'Caucasus desk' }).filter({ hasText: 'Agency Z' }).first().waitFor();
+
+    await page.goto(`${server.url}/admin/users`);
+    const newUser = page.getByRole('form', { name: 'New user' });
+    await newUser.getByLabel('User name').fill('zoe');
+    await newUser.getByLabel('Organisation').selectOption({ label: 'Agency Z' });
+    await newUser.getByLabel('Password').fill('a long enough password for zoe');
+    await newUser.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('row').filter({ hasText: 'zoe' }).filter({ hasText: 'Agency Z' }).waitFor();
+
+    await page.goto(`${server.url}/admin/audit`);
+    await page.getByLabel('User', { exact: true }).fill('admin');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/user=admin/);
+    await page.getByRole('row').filter({ hasText: 'group.member-add' }).waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
