@@ -184,7 +184,8 @@ function racingPublishers(open: () => Promise<TestStore>): void {
       const ids = Array.from({ length: 1500 }, () => `note--${randomUUID()}`);
       const [fromA, fromB] = await Promise.all([
         publishObjects(db, store, first, { orgId: a.id, userId: null }, ids.map((id) => note({ id })), ORIGIN),
-        publishObjects(db, store, second, { orgId: b.id, userId: null }, [...ids].reverse().map((id) => note({ id })), ORIGIN),
+        // Another content under the same ids: not an identical copy of A's objects, so one of the two is refused for each id.
+        publishObjects(db, store, second, { orgId: b.id, userId: null }, [...ids].reverse().map((id) => note({ id, content: 'B' })), ORIGIN),
       ]);
       expect(fromA.results.length + fromB.results.length).toBe(ids.length);
       expect(fromA.failures.length + fromB.failures.length).toBe(ids.length);

@@ -7,6 +7,7 @@ import { normaliseTimestamp } from '../store/timestamps.js';
 import type { RequestOrigin } from './access-audit.js';
 import { appendAudit, type AuditEvent } from './audit-log.js';
 import { effectiveTlp, isLooserLevel, type StoredTlp } from './marking-policy.js';
+import { copyKey, heldElsewhere, isIdentical, storeCopies, type Copy } from './identical-copies.js';
 import { getOrganization } from './organizations.js';
 import { withOwnership } from './ownership-schema.js';
 import { readSharingRequest, type SharingRequest } from './sharing-extension.js';
@@ -57,7 +58,9 @@ const IDS_PER_STATEMENT = 500;
  *   object), so nobody else can re-publish it to a wider audience; the author
  *   may tighten or loosen its own objects. A version already held in the
  *   collection, sent again by anyone (an object arriving by two federation
- *   paths), is a duplicate success (TAXII 2.1 §5.5), stored nothing again.
+ *   paths), is a duplicate success (TAXII 2.1 §5.5), stored nothing again;
+ *   one held only in another collection is stored as an identical copy,
+ *   with the held version's visibility (identical-copies.ts).
  *
  * Objects refused are reported, each saying why; the others are stored, one
  * transaction per sharing group. Inside that transaction, under the
@@ -129,6 +132,7 @@ export async function publishObjects(
   });
 
   const placed: { index: number; result: AddResult }[] = [];
+  const copies: Copy[] = [];
   // Refusals decided before any write are recorded with the first batch written (or alone when none is).
   let unrecorded = [...failures];
   for (const [sharingGroup, batch] of byGroup) {
@@ -143,6 +147,7 @@ export async function publishObjects(
         beforeInsert: async (trx) => {
           const verdict = await checkFirstPublisher(trx, publisher.orgId, collectionId, batch);
           ({ kept, refused, loosened } = verdict);
+          copies.push(...verdict.copies);
           return { skip: verdict.skipped, held: verdict.heldHere };
         },
         afterInsert: async (trx, stored) => {
@@ -156,6 +161,7 @@ export async function publishObjects(
     results.forEach((result, i) => placed.push({ index: (kept[i] as Planned).index, result }));
   }
   if (unrecorded.length > 0) await appendAudit(db, audit(unrecorded, [], []));
+  if (copies.length > 0) placed.push(...(await storeCopies(store, collectionId, publisher, copies, origin)));
   placed.sort((a, b) => a.index - b.index);
   failures.sort((a, b) => a.index - b.index);
   return { results: placed.map((p) => p.result), failures };
@@ -169,6 +175,8 @@ interface FirstPublisherVerdict {
   readonly loosened: string[];
   /** The versions the collection holds of the batch's ids, read under the lock (the store need not read them again). */
   readonly heldHere: HeldVersions;
+  /** Versions of another organisation's objects held only in other collections, identical: stored apart, under the held version's visibility. */
+  readonly copies: Copy[];
 }
 
 /**
@@ -177,8 +185,10 @@ interface FirstPublisherVerdict {
  * `object_publishers`, or by a stored version it (or a partner) authored —
  * and claims the others for the publisher. A version of such an id already
  * held in the collection is kept: the store answers it as a duplicate and
- * stores nothing. A claim another transaction is making for the same id makes
- * this one wait for it to commit, then lose.
+ * stores nothing; the same version held in another collection is an
+ * identical copy, left out of this write and returned. A claim another
+ * transaction is making for the same id makes this one wait for it to
+ * commit, then lose.
  */
 async function checkFirstPublisher(
   trx: Kysely<DatabaseSchema>,
@@ -199,6 +209,9 @@ async function checkFirstPublisher(
   const kept: Planned[] = [];
   const refused: PublishFailure[] = [];
   const loosened: string[] = [];
+  const copies: Copy[] = [];
+  const notOurs = batch.filter(({ incoming }) => otherAuthor.has(incoming.object.id) || claims.get(incoming.object.id) !== orgId);
+  const elsewhere = await heldElsewhere(trx, collectionId, notOurs.map(({ incoming }) => ({ id: incoming.object.id, version: normalisedVersion(incoming) })));
   batch.forEach((plan, position) => {
     const { id } = plan.incoming.object;
     if (otherAuthor.has(id) || claims.get(id) !== orgId) {
@@ -207,11 +220,19 @@ async function checkFirstPublisher(
         return;
       }
       skipped.add(position);
+      const original = elsewhere.get(copyKey({ id, version: normalisedVersion(plan.incoming) }));
+      if (original !== undefined && isIdentical(plan.incoming.object, original)) {
+        copies.push({ index: plan.index, incoming: plan.incoming, original });
+        return;
+      }
       refused.push({
         index: plan.index,
         id,
         version: versionOf(plan.incoming),
-        message: `${id} was first published by another organisation; only it publishes new versions (STIX 2.1 §3.6). Publish your own object with a new id`,
+        message:
+          original === undefined
+            ? `${id} was first published by another organisation; only it publishes new versions (STIX 2.1 §3.6). Publish your own object with a new id`
+            : `${id} version ${versionOf(plan.incoming)} differs from the version of that id and version another organisation published, held here; only it publishes versions of it (STIX 2.1 §3.6)`,
       });
       return;
     }
@@ -222,7 +243,7 @@ async function checkFirstPublisher(
   });
   // Only ids with a version in this collection: the store takes any entry as "held here".
   const heldHere = new Map([...held].filter(([, h]) => h.versionsHere.size > 0).map(([id, h]) => [id, h.versionsHere]));
-  return { skipped, kept, refused, loosened, heldHere };
+  return { skipped, kept, refused, loosened, heldHere, copies };
 }
 
 /** Claims the ids nobody claimed yet for `orgId`; returns those it claimed now. */
