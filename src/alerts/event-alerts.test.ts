@@ -115,6 +115,39 @@ function eventSuite(open: () => Promise<TestStore>): void {
     expect(await deliveries()).toBe(1);
   });
 
+  it('a place watchlist matches a canonical incident through the location its reports hold, once per event', async () => {
+    const follower = new AlertFollower({ db: test.opened.db });
+    // The report arrives before the watchlist: only the correlator's canonical incident, written later, is new to it.
+    const built = buildReport(parisBombing('Deutsche Welle'));
+    await storeReport(test.opened.store, reports, built, { authorOrg: orgId, authorUser: null });
+    expect(await follower.catchUp()).toBe(0);
+    await createWatchlist({ db: test.opened.db, secretKey: undefined }, userId, { name: 'France', match: { countries: ['FR'] } });
+    const [outcome] = await correlator.correlateIncidents([built.incidentId]);
+    const canonicalId = outcome?.canonicalId ?? '';
+    expect(await follower.catchUp()).toBe(1);
+    expect(await alerts()).toMatchObject([{ objectId: canonicalId, collection: canonical, reasons: ['place: Paris (FR)'] }]);
+
+    // Another report of the event: its incident and the canonical incident's new version keep to the one alert.
+    await report(parisBombing('AFP'));
+    expect(await follower.catchUp()).toBe(0);
+    expect(await alerts()).toMatchObject([{ objectId: canonicalId, reasons: ['place: Paris (FR)'] }]);
+  });
+
+  it('the place of a canonical incident counts only for a user who may read a collection holding its location', async () => {
+    const { db } = test.opened;
+    const outsider = await createOrganization(db, { name: 'Canonical only' });
+    const reader = await createUser(db, { orgId: outsider.id, username: 'outsider', role: 'reader', password: 'a long enough password' });
+    await grantCollection(db, { collectionId: canonical, orgId: outsider.id, canRead: true, canWrite: false });
+    await createWatchlist({ db, secretKey: undefined }, reader.id, { name: 'France', match: { countries: ['FR'] } });
+    await createWatchlist({ db, secretKey: undefined }, reader.id, { name: 'IS', match: { groups: ['Islamic State'] } });
+    await report(parisBombing('Deutsche Welle'));
+    expect(await new AlertFollower({ db }).catchUp()).toBe(1);
+    const principal = await ownerPrincipal(db, reader.id);
+    if (principal === undefined) throw new Error('no principal');
+    const seen = await visibleAlerts(db, await alertViewerOf(db, principal), { limit: 10, order: 'newest' });
+    expect(seen.map((a) => a.view.reasons)).toEqual([['group: Islamic State']]);
+  });
+
   it('another event is another alert', async () => {
     const follower = new AlertFollower({ db: test.opened.db });
     await createWatchlist({ db: test.opened.db, secretKey: undefined }, userId, { name: 'IS', match: { groups: ['Islamic State'] } });

@@ -14,7 +14,7 @@ import { ownerPrincipal } from './alert-viewer.js';
 import { withAlerts, type AlertsDb } from './alerts-schema.js';
 import { matchSubject } from './matcher.js';
 import { buildStepContext, readStepRows } from './step-context.js';
-import { subjectsOf, type Subject } from './subjects.js';
+import { subjectsOf, elsewhereKey, type Subject } from './subjects.js';
 import type { WatchTerms } from './watchlist-input.js';
 
 /** Rows matched per step of one collection, at most. */
@@ -156,13 +156,16 @@ export class AlertFollower {
       const principal = await ownerPrincipal(this.deps.db, userId);
       if (principal === undefined || !(await collectionPermissions(this.deps.db, principal, collectionId)).canRead) continue;
       const rows = new Set<number>();
+      const elsewhere = new Set<string>();
       for (const { subject } of candidates) {
         rows.add(subject.row.dateAdded);
         for (const feature of [...subject.groups, ...subject.persons, ...subject.places]) feature.rows.forEach((r) => rows.add(r));
+        for (const place of subject.places) place.elsewhere?.forEach((key) => elsewhere.add(key));
       }
       const visible = await this.visibleRows(collectionId, [...rows], principal);
+      const visibleElsewhere = await this.visibleElsewhere([...elsewhere], principal);
       for (const { watchlist, subject } of candidates) {
-        const reasons = matchSubject(watchlist.terms, subject, visible);
+        const reasons = matchSubject(watchlist.terms, subject, visible, visibleElsewhere);
         if (reasons === undefined) continue;
         alerts.push({
           watchlistId: watchlist.id,
@@ -192,6 +195,26 @@ export class AlertFollower {
         .where('o.date_added', 'in', rows.slice(start, start + 500));
       if (condition !== undefined) query = query.where(condition);
       for (const row of await query.execute()) visible.add(Number(row.date_added));
+    }
+    return visible;
+  }
+
+  /**
+   * Which rows of other collections (elsewhereKey: a canonical incident's
+   * location, held with its reports) the user may see: those of collections
+   * their grant lets them read, under the same visibility condition.
+   */
+  private async visibleElsewhere(keys: readonly string[], principal: Principal): Promise<Set<string>> {
+    const byCollection = new Map<string, number[]>();
+    for (const key of keys) {
+      const at = key.lastIndexOf(' ');
+      const collectionId = key.slice(0, at);
+      byCollection.set(collectionId, [...(byCollection.get(collectionId) ?? []), Number(key.slice(at + 1))]);
+    }
+    const visible = new Set<string>();
+    for (const [collectionId, rows] of byCollection) {
+      if (!(await collectionPermissions(this.deps.db, principal, collectionId)).canRead) continue;
+      for (const row of await this.visibleRows(collectionId, rows, principal)) visible.add(elsewhereKey(collectionId, row));
     }
     return visible;
   }

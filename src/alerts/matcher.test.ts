@@ -36,7 +36,7 @@ function context(objects: StixObject[], looked: ReadonlySet<string> = new Set())
     const source = row.object.source_ref;
     if (row.object.type === 'relationship' && typeof source === 'string') relationshipsBySource.set(source, [...(relationshipsBySource.get(source) ?? []), row]);
   }
-  return { step: rows.filter((r) => r.inStep), byId: new Map(rows.map((r) => [r.object.id, r])), relationshipsBySource };
+  return { step: rows.filter((r) => r.inStep), byId: new Map(rows.map((r) => [r.object.id, r])), relationshipsBySource, elsewhere: new Map() };
 }
 
 const seedLike = (): StixObject[] => [

@@ -6,12 +6,16 @@ import type { NamedTerm, WatchTerms } from './watchlist-input.js';
  * Whether a subject matches a watchlist: every dimension the watchlist gives
  * (groups, persons, places, attack types) must match, by any of its values.
  * `visible` keeps only the features resting entirely on rows the user may
- * see (decided in SQL by the follower); without it every feature counts.
- * Returns the reasons ("group: Islamic State"), or undefined.
+ * see (decided in SQL by the follower): rows of the subject's collection by
+ * date_added, rows of other collections (`elsewhere`) by subjects.ts
+ * elsewhereKey; without it every feature counts. Returns the reasons
+ * ("group: Islamic State"), or undefined.
  */
-export function matchSubject(terms: WatchTerms, subject: Subject, visible?: ReadonlySet<number>): string[] | undefined {
-  const seen = <F extends { rows: readonly number[] }>(features: readonly F[]): F[] =>
-    visible === undefined ? [...features] : features.filter((f) => f.rows.every((row) => visible.has(row)));
+export function matchSubject(terms: WatchTerms, subject: Subject, visible?: ReadonlySet<number>, visibleElsewhere?: ReadonlySet<string>): string[] | undefined {
+  const seen = <F extends { rows: readonly number[]; elsewhere?: readonly string[] }>(features: readonly F[]): F[] =>
+    visible === undefined
+      ? [...features]
+      : features.filter((f) => f.rows.every((row) => visible.has(row)) && (f.elsewhere ?? []).every((key) => visibleElsewhere?.has(key) === true));
   if (visible !== undefined && !visible.has(subject.row.dateAdded)) return undefined;
   const reasons: string[] = [];
   if (terms.groups !== undefined) {

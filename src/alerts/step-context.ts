@@ -1,6 +1,6 @@
 import type { StixObject } from '../stix/stix-object.js';
 import type { AlertsDb } from './alerts-schema.js';
-import { relationshipSource, stringList, type ObjectRow, type StepContext } from './subjects.js';
+import { relationshipSource, stringList, type ElsewhereRow, type ObjectRow, type StepContext } from './subjects.js';
 
 /**
  * Reads one step of a collection (the rows after the follower's cursor) and
@@ -20,6 +20,8 @@ const IDS_PER_STATEMENT = 500;
 /** At most this many referenced objects are looked up per step, and this many relationships per incident. */
 const MAX_LOOKUPS = 5000;
 const MAX_RELATIONSHIPS_PER_INCIDENT = 200;
+/** A location held in many collections is looked up in at most this many of them (newest first). */
+const MAX_ELSEWHERE_PER_ID = 20;
 const CONTEXT_TYPES = new Set(['incident', 'intrusion-set', 'threat-actor', 'location', 'identity']);
 
 export async function readStepRows(db: AlertsDb, collectionId: string, after: number, limit: number): Promise<ObjectRow[]> {
@@ -56,13 +58,55 @@ export async function buildStepContext(db: AlertsDb, collectionId: string, step:
   }
   const targets = [...relationships.values()].map((row) => row.object.target_ref).filter((t): t is string => typeof t === 'string');
   await lookUp(db, collectionId, byId, targets.filter((id) => !byId.has(id)), last);
+  const elsewhere = await lookUpElsewhere(db, collectionId, locationTargets(relationships.values()).filter((id) => !byId.has(id)));
 
   const relationshipsBySource = new Map<string, ObjectRow[]>();
   for (const row of relationships.values()) {
     const source = relationshipSource(row.object);
     if (source !== undefined) relationshipsBySource.set(source, [...(relationshipsBySource.get(source) ?? []), row]);
   }
-  return { step, byId, relationshipsBySource };
+  return { step, byId, relationshipsBySource, elsewhere };
+}
+
+/** The `location` ids that `located-at` relationships point at. */
+function locationTargets(relationships: Iterable<ObjectRow>): string[] {
+  const ids = new Set<string>();
+  for (const { object } of relationships) {
+    if (object.relationship_type === 'located-at' && typeof object.target_ref === 'string' && object.target_ref.startsWith('location--')) ids.add(object.target_ref);
+  }
+  return [...ids].slice(0, MAX_LOOKUPS);
+}
+
+/**
+ * The latest version of each id in each other collection holding it. A
+ * canonical incident (src/correlate) is `located-at` a location its reports
+ * brought, which is stored in the reports' collections, not in `canonical`:
+ * without these rows a place watchlist would never match it. The follower
+ * lets a user have a place only through a row of these they may see.
+ */
+async function lookUpElsewhere(db: AlertsDb, collectionId: string, ids: readonly string[]): Promise<Map<string, ElsewhereRow[]>> {
+  const latest = new Map<string, ElsewhereRow>();
+  for (let start = 0; start < ids.length; start += IDS_PER_STATEMENT) {
+    const rows = await db
+      .selectFrom('objects')
+      .select(['collection_id', 'date_added', 'json'])
+      .where('id', 'in', ids.slice(start, start + IDS_PER_STATEMENT))
+      .where('collection_id', '!=', collectionId)
+      .execute();
+    for (const row of rows) {
+      for (const parsedRow of parsed(row, false)) {
+        const key = `${parsedRow.object.id} ${row.collection_id}`;
+        const held = latest.get(key);
+        if (held === undefined || held.dateAdded < parsedRow.dateAdded) latest.set(key, { ...parsedRow, collectionId: row.collection_id });
+      }
+    }
+  }
+  const byId = new Map<string, ElsewhereRow[]>();
+  for (const row of [...latest.values()].sort((a, b) => b.dateAdded - a.dateAdded)) {
+    const held = byId.get(row.object.id) ?? [];
+    if (held.length < MAX_ELSEWHERE_PER_ID) byId.set(row.object.id, [...held, row]);
+  }
+  return byId;
 }
 
 /** Ids the step refers to that may carry a match: relationship ends, report references, incident sources. */

@@ -21,6 +21,16 @@ export interface ObjectRow {
   readonly inStep: boolean;
 }
 
+/** A row of another collection than the step's (a canonical incident's location, stored with its reports). */
+export interface ElsewhereRow extends ObjectRow {
+  readonly collectionId: string;
+}
+
+/** How a feature names a row of another collection: its collection and date_added. */
+export function elsewhereKey(collectionId: string, dateAdded: number): string {
+  return `${collectionId} ${dateAdded}`;
+}
+
 export interface NamedFeature {
   readonly id: string;
   /** Normalised names and aliases; empty when only the id is known. */
@@ -36,6 +46,8 @@ export interface PlaceFeature {
   readonly lon?: number;
   readonly label: string;
   readonly rows: readonly number[];
+  /** Rows of other collections it rests on too (elsewhereKey), each to be visible to the user. */
+  readonly elsewhere?: readonly string[];
 }
 
 export interface Subject {
@@ -62,6 +74,8 @@ export interface StepContext {
   readonly byId: ReadonlyMap<string, ObjectRow>;
   /** Relationships by source_ref, from the step and from lookups. */
   readonly relationshipsBySource: ReadonlyMap<string, readonly ObjectRow[]>;
+  /** Locations that `located-at` relationships point at and this collection lacks, as other collections hold them. */
+  readonly elsewhere: ReadonlyMap<string, readonly ElsewhereRow[]>;
 }
 
 const GROUP_TYPES = new Set(['intrusion-set', 'threat-actor']);
@@ -119,6 +133,7 @@ function incidentSubject(context: StepContext, incident: ObjectRow, reports: rea
     } else if (kind === 'located-at') {
       const location = context.byId.get(target);
       if (location?.object.type === 'location') places.push(placeFeature(location, [relationship.dateAdded, location.dateAdded]));
+      else places.push(...placesElsewhere(context, target, relationship.dateAdded));
     }
   }
   for (const source of stringList(extension(incident.object, PROVENANCE_EXTENSION_ID)?.source_refs)) {
@@ -199,6 +214,13 @@ function personNames(object: StixObject): string[] {
   if (object.identity_class !== 'individual') return [];
   const aliases = stringList(extension(object, PERSON_EXTENSION_ID)?.aliases);
   return [object.name, ...aliases].filter((n): n is string => typeof n === 'string').map(normaliseName);
+}
+
+/** One feature per other collection holding the location (a canonical incident's place): any one the user may see gives the place. */
+function placesElsewhere(context: StepContext, locationId: string, relationshipRow: number): PlaceFeature[] {
+  return (context.elsewhere.get(locationId) ?? [])
+    .filter((row) => row.object.type === 'location')
+    .map((row) => ({ ...placeFeature(row, [relationshipRow]), elsewhere: [elsewhereKey(row.collectionId, row.dateAdded)] }));
 }
 
 function placeFeature(location: ObjectRow, rows: readonly number[]): PlaceFeature {
