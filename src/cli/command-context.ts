@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadSettings, type Settings, type SettingsInput } from '../config/settings.js';
-import { openStore } from '../store/open-store.js';
+import { openStore, type OpenStoreOptions } from '../store/open-store.js';
 
 /** The option every command takes to choose its database (like `serve`). */
 export function addDbOption(command: Command): Command {
@@ -18,9 +18,13 @@ export type OpenedStore = Awaited<ReturnType<typeof openStore>>;
  * Opens the database the flags and environment name, brings its schema up to
  * date, runs `work`, and closes it whatever happens.
  */
-export async function withStore<T>(flags: { db?: string }, work: (opened: OpenedStore, settings: Settings) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  flags: { db?: string },
+  work: (opened: OpenedStore, settings: Settings) => Promise<T>,
+  options: OpenStoreOptions = {},
+): Promise<T> {
   const settings = settingsFrom({ db: flags.db });
-  const opened = await openStore(settings.db);
+  const opened = await openStore(settings.db, options);
   try {
     await opened.store.migrate();
     return await work(opened, settings);

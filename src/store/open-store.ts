@@ -16,6 +16,8 @@ export interface OpenedStore {
 export interface OpenStoreOptions {
   /** PostgreSQL only: work in this schema (created if missing), e.g. to keep test runs apart. */
   readonly schema?: string;
+  /** A bulk import will write through this store (SQLite: larger page cache, rarer checkpoints). */
+  readonly bulkWrite?: boolean;
 }
 
 /** Whether `url` selects PostgreSQL rather than a SQLite file. */
@@ -29,7 +31,7 @@ export function isPostgresUrl(url: string): boolean {
  * first use) or `:memory:`. Call `store.migrate()` before use.
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
-  const { dialect, sql } = isPostgresUrl(url) ? await createPostgres(url, options.schema) : createSqlite(url);
+  const { dialect, sql } = isPostgresUrl(url) ? await createPostgres(url, options.schema) : createSqlite(url, { bulkWrite: options.bulkWrite === true });
   const db = new Kysely<DatabaseSchema>({ dialect });
   return { store: new KyselyObjectStore(db, sql), db, dialect: sql.name };
 }
