@@ -111,8 +111,9 @@ await describeOnBothBackends((open) => {
     expect(versions.map((v) => String(v.name)).sort()).toEqual([`Coordinated attacks in Lyon, Marseille, Paris (${DAY})`, `Coordinated attacks in Lyon, Paris (${DAY})`]);
     const related = (await t.canonicalObjects(all)).filter((o) => o.relationship_type === 'related-to' && o.target_ref === campaignId && o.revoked !== true);
     expect(related).toHaveLength(3);
-    // Nothing changed: following again writes no new version.
-    expect(await t.follow()).toBe(0);
+    // Another report of the Paris attack changes the incident, not the campaign: no new version.
+    await t.add({ outlet: 'Le Monde', place: CITIES.paris }, t.orgA);
+    expect(await t.follow()).toBe(1);
     expect((await t.canonicalObjects(all, true)).filter((o) => o.id === campaignId)).toHaveLength(2);
   });
 
