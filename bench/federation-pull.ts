@@ -4,12 +4,17 @@
  *     `entente import`) into another instance's database ("london") with the
  *     real pull (pages of 1000, each stored with its watermark) — target
  *     ≥ 10,000 objects/s end to end;
+ *     twice: at once, while paris's read-model followers (correlation,
+ *     incident index, alerts) still work through the imported objects, and
+ *     again into a second collection once they have caught up;
  * (b) how long one new object takes to reach a partner that polls every
- *     second (the scheduler of `entente serve`), over several trials.
+ *     second (the scheduler of `entente serve`), over several trials, on the
+ *     caught-up paris.
  *
  *   npm run build && npx tsx bench/federation-pull.ts --objects 100000 --backend sqlite
  */
 import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { readFlags } from './lib/args.js';
 import { freshDatabase } from './lib/bench-database.js';
 import { spawn } from 'node:child_process';
@@ -17,10 +22,13 @@ import { BENCH_PASSWORD, BENCH_TOKEN, REPO, benchHeaders, cpuSeconds, requireBui
 import { formatMs, formatRate, markdownTable } from './lib/markdown.js';
 import { benchFile, importInto } from './cli-import.js';
 import { newLeaseOwner } from '../src/federation/lease.js';
-import { addPartner, requirePartner } from '../src/federation/partners.js';
+import { addPartner, removePartner, requirePartner } from '../src/federation/partners.js';
 import { startPartnerScheduler } from '../src/federation/scheduler.js';
 import { syncPartner } from '../src/federation/sync.js';
 import { openStore } from '../src/store/open-store.js';
+import type { DatabaseSchema } from '../src/store/schema.js';
+import type { ObjectStore } from '../src/store/object-store.js';
+import type { Kysely } from 'kysely';
 
 const SECRET = 'bench-federation-secret-key';
 const LATENCY_TRIALS = 10;
@@ -43,6 +51,69 @@ async function startServe(db: string, port: number): Promise<RunningServer> {
   return { baseUrl, pid: child.pid ?? 0, stop: () => stopChild(child) };
 }
 
+/** Whether paris's incident index, alert and correlation followers have read every row of `collectionId` (their cursors). */
+function caughtUp(sqliteFile: string, collectionId: string): boolean {
+  const db = new Database(sqliteFile, { readonly: true, fileMustExist: true });
+  try {
+    const value = (sql: string): number => Number((db.prepare(sql).pluck().get(collectionId) as number | bigint | null) ?? -1);
+    const last = value('SELECT last_added FROM collections WHERE id = ?');
+    const correlatable = value("SELECT coalesce(max(date_added), 0) FROM objects WHERE collection_id = ? AND type IN ('incident', 'report')");
+    return (
+      value('SELECT last_added FROM intel_cursors WHERE collection_id = ?') >= last &&
+      value('SELECT last_added FROM alert_cursors WHERE collection_id = ?') >= last &&
+      value('SELECT date_added FROM correlation_cursors WHERE collection_id = ?') >= correlatable
+    );
+  } catch {
+    // A cursor table not created yet: not caught up.
+    return false;
+  } finally {
+    db.close();
+  }
+}
+
+interface PullRun {
+  readonly inboxId: string;
+  readonly row: (string | number)[];
+}
+
+/** One full pull of paris's collection into a new london collection by a new partner, measured. */
+async function pullAll(london: { db: Kysely<DatabaseSchema>; store: ObjectStore }, server: RunningServer, remoteCollection: string, name: string): Promise<PullRun> {
+  const inbox = await london.store.createCollection({ title: `from ${name}` });
+  const partner = await addPartner(london.db, SECRET, {
+    name,
+    discoveryUrl: `${server.baseUrl}/taxii2/`,
+    credentials: { kind: 'token', token: BENCH_TOKEN },
+    pull: [{ remoteCollection, localCollection: inbox.id }],
+    intervalSeconds: 1,
+  });
+  const cpuBefore = cpuSeconds(server.pid) ?? Number.NaN;
+  const started = performance.now();
+  const pullerCpuBefore = process.cpuUsage();
+  const report = await syncPartner({ db: london.db, store: london.store, secretKey: SECRET, leaseOwner: newLeaseOwner(), pageSize: 1000 }, partner);
+  const seconds = (performance.now() - started) / 1000;
+  const serverCpu = (cpuSeconds(server.pid) ?? Number.NaN) - cpuBefore;
+  const pullerUsage = process.cpuUsage(pullerCpuBefore);
+  // The pulling side (client, validation, SQLite writes) runs in this process.
+  const pullerCpu = (pullerUsage.user + pullerUsage.system) / 1e6;
+  const counts = report.rules[0]?.counts;
+  if (report.outcome !== 'ok' || counts === undefined) throw new Error(`pull failed: ${report.error ?? report.outcome}`);
+  const stored = await london.store.countObjects(inbox.id);
+  return {
+    inboxId: inbox.id,
+    row: [
+      counts.received.toLocaleString('en-US'),
+      stored.toLocaleString('en-US'),
+      counts.pages,
+      seconds.toFixed(1),
+      formatRate(counts.added / seconds),
+      counts.added / seconds >= 10_000 ? '≥ 10,000 ✓' : '≥ 10,000 ✗',
+      pullerCpu.toFixed(1),
+      formatRate(counts.added / pullerCpu),
+      serverCpu.toFixed(1),
+    ],
+  };
+}
+
 async function main(): Promise<void> {
   requireBuild();
   const flags = readFlags();
@@ -54,27 +125,16 @@ async function main(): Promise<void> {
   const london = await openStore(londonDb.db);
   try {
     await london.store.migrate();
-    const inbox = await london.store.createCollection({ title: 'from paris' });
-    const partner = await addPartner(london.db, SECRET, {
-      name: 'paris',
-      discoveryUrl: `${server.baseUrl}/taxii2/`,
-      credentials: { kind: 'token', token: BENCH_TOKEN },
-      pull: [{ remoteCollection: paris.collectionId, localCollection: inbox.id }],
-      intervalSeconds: 1,
-    });
-
-    const cpuBefore = cpuSeconds(server.pid) ?? Number.NaN;
-    const started = performance.now();
-    const pullerCpuBefore = process.cpuUsage();
-    const report = await syncPartner({ db: london.db, store: london.store, secretKey: SECRET, leaseOwner: newLeaseOwner(), pageSize: 1000 }, partner);
-    const seconds = (performance.now() - started) / 1000;
-    const serverCpu = (cpuSeconds(server.pid) ?? Number.NaN) - cpuBefore;
-    const pullerUsage = process.cpuUsage(pullerCpuBefore);
-    // The pulling side (client, validation, SQLite writes) runs in this process.
-    const pullerCpu = (pullerUsage.user + pullerUsage.system) / 1e6;
-    const counts = report.rules[0]?.counts;
-    if (report.outcome !== 'ok' || counts === undefined) throw new Error(`pull failed: ${report.error ?? report.outcome}`);
-    const stored = await london.store.countObjects(inbox.id);
+    const busy = await pullAll(london, server, paris.collectionId, 'paris');
+    const sqliteFile = paris.database.sqliteFile;
+    if (sqliteFile === undefined) throw new Error("this benchmark reads paris's follower cursors from its SQLite file");
+    const settling = performance.now();
+    while (!caughtUp(sqliteFile, paris.collectionId)) await new Promise((resolve) => setTimeout(resolve, 1000));
+    const settledAfter = (performance.now() - settling) / 1000;
+    process.stderr.write(`paris: followers caught up ${settledAfter.toFixed(1)} s after the first pull ended\n`);
+    const settled = await pullAll(london, server, paris.collectionId, 'paris-settled');
+    await removePartner(london.db, 'paris');
+    const inbox = { id: settled.inboxId };
 
     // (b): one new object at a time on paris; london's scheduler polls every second.
     const scheduler = startPartnerScheduler({ sync: { db: london.db, store: london.store, secretKey: SECRET }, tickMs: 50 });
@@ -100,7 +160,7 @@ async function main(): Promise<void> {
     } finally {
       await scheduler.stop();
     }
-    const health = (await requirePartner(london.db, 'paris')).health;
+    const health = (await requirePartner(london.db, 'paris-settled')).health;
     latencies.sort((a, b) => a - b);
     const median = latencies[Math.floor(latencies.length / 2)] ?? Number.NaN;
     process.stdout.write(
@@ -108,19 +168,10 @@ async function main(): Promise<void> {
         '',
         `(a) pull ${flags.objects.toLocaleString('en-US')} objects, paris (entente serve, SQLite) → london (SQLite), pages of 1000, loopback`,
         markdownTable(
-          ['objects pulled', 'stored', 'pages', 'seconds', 'objects/s', 'target', 'london (puller) CPU s', 'objects per puller CPU-second', 'paris server CPU s'],
+          ['paris followers', 'objects pulled', 'stored', 'pages', 'seconds', 'objects/s', 'target', 'london (puller) CPU s', 'objects per puller CPU-second', 'paris server CPU s'],
           [
-            [
-              counts.received.toLocaleString('en-US'),
-              stored.toLocaleString('en-US'),
-              counts.pages,
-              seconds.toFixed(1),
-              formatRate(counts.added / seconds),
-              counts.added / seconds >= 10_000 ? '≥ 10,000 ✓' : '≥ 10,000 ✗',
-              pullerCpu.toFixed(1),
-              formatRate(counts.added / pullerCpu),
-              serverCpu.toFixed(1),
-            ],
+            ['catching up', ...busy.row],
+            [`caught up (${settledAfter.toFixed(0)} s later)`, ...settled.row],
           ],
         ),
         '',
