@@ -18,7 +18,8 @@
  *
  * With `--db FILE` the store is kept there, and a later run with the same
  * `--db` and `--incidents` reuses it instead of filling it again;
- * `--fill-only` stops after filling (and timing the projector).
+ * `--fill-only` stops after filling (and timing the projector); `--resume`
+ * skips writing the objects of a fill that was stopped while projecting.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,6 +67,8 @@ function flag(name: string, fallback: number): number {
 /** Incidents share this many places, as real ones share towns. */
 const PLACES = 5000;
 const INCIDENTS_PER_REPORT = 10;
+/** The projector's time slice here (ms). */
+const PROJECT_SLICE_MS = 1000;
 /** Objects per `addObjects` call. */
 const WRITE_BATCH = 5000;
 
@@ -83,7 +86,7 @@ interface FilledStore {
  * its `located-at` relationship (and every tenth a report naming it), all
  * GREEN, through `addObjects`; then the projector catches up. Timed apart.
  */
-async function fillStore(file: string, count: number, say: (line: string) => void): Promise<FilledStore> {
+async function fillStore(file: string, count: number, say: (line: string) => void, resume: boolean): Promise<FilledStore> {
   const seed = ingestText(readFileSync(SEED, 'utf8'), { outlet: 'RT', published: '2017-03-24' }).bundle.objects as StixObject[];
   const green = TLP2_MARKING_IDS.green;
   const marked = (object: StixObject): StixObject =>
@@ -133,7 +136,7 @@ async function fillStore(file: string, count: number, say: (line: string) => voi
   try {
     await opened.store.migrate();
     const collection = await resolveCollection(opened.store, 'default');
-    let written = 0;
+    let written = resume ? count : 0;
     let batch: IncomingObject[] = [];
     const cpu = process.cpuUsage();
     const started = performance.now();
@@ -143,19 +146,20 @@ async function fillStore(file: string, count: number, say: (line: string) => voi
       batch = [];
       if (written % 200_000 < WRITE_BATCH) say(`  written ${written.toLocaleString('en-US')} objects after ${((performance.now() - started) / 1000).toFixed(0)} s`);
     };
-    for (const object of objects()) {
+    for (const object of resume ? [] : objects()) {
       batch.push({ object, json: JSON.stringify(object), tlp: object.object_marking_refs === undefined ? 'none' : 'green' });
       if (batch.length === WRITE_BATCH) await flush();
     }
     if (batch.length > 0) await flush();
     const writeSeconds = (performance.now() - started) / 1000;
     const writeCpu = cpuOf(process.cpuUsage(cpu));
-    say(`store: seed article + ${count.toLocaleString('en-US')} incidents = ${written.toLocaleString('en-US')} objects written with addObjects in ${writeSeconds.toFixed(1)} s wall, ${writeCpu.toFixed(1)} CPU-s (${(written / writeSeconds).toFixed(0)} objects/s wall)`);
+    if (!resume) say(`store: seed article + ${count.toLocaleString('en-US')} incidents = ${written.toLocaleString('en-US')} objects written with addObjects in ${writeSeconds.toFixed(1)} s wall, ${writeCpu.toFixed(1)} CPU-s (${(written / writeSeconds).toFixed(0)} objects/s wall)`);
 
     const indexCpu = process.cpuUsage();
     const indexStarted = performance.now();
     const progress = setInterval(() => say(`  projecting: ${((performance.now() - indexStarted) / 1000).toFixed(0)} s`), 60_000);
-    const read = await new IncidentIndex(opened.db).catchUp().finally(() => clearInterval(progress));
+    // Slices of 1 s: nothing else runs in this process (serve's follower keeps 20 ms slices, and its batches adapt alike).
+    const read = await new IncidentIndex(opened.db, opened.dialect, PROJECT_SLICE_MS).catchUp().finally(() => clearInterval(progress));
     const indexSeconds = (performance.now() - indexStarted) / 1000;
     const indexCpuSeconds = cpuOf(process.cpuUsage(indexCpu));
     say(`incident projector: ${read.toLocaleString('en-US')} objects read in ${indexSeconds.toFixed(1)} s wall, ${indexCpuSeconds.toFixed(1)} CPU-s: ${(read / indexSeconds).toFixed(0)} objects/s wall, ${(read / indexCpuSeconds).toFixed(0)} per CPU-second`);
@@ -275,9 +279,10 @@ async function main(): Promise<void> {
   try {
     let incidentId = readReuse(db, incidents);
     if (incidentId === undefined) {
+      const resume = process.argv.includes('--resume');
       // serve bootstraps the database (admin, collection "default"); the fill then writes into it.
-      await (await startFromSource(db, 18_910)).stop();
-      incidentId = (await fillStore(db, incidents, say)).incidentId;
+      if (!resume) await (await startFromSource(db, 18_910)).stop();
+      incidentId = (await fillStore(db, incidents, say, resume)).incidentId;
       writeFileSync(`${db}.bench.json`, JSON.stringify({ incidents, incidentId }));
       if (process.argv.includes('--fill-only')) return;
     } else {
