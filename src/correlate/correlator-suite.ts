@@ -6,7 +6,7 @@ import { tlpMarkingId } from '../stix/tlp.js';
 import type { ObjectStore, ReadScope } from '../store/object-store.js';
 import type { TestStore } from '../store/test-backends.js';
 import { canonicalViewFor } from './canonical-view.js';
-import { withCorrelation } from './correlation-schema.js';
+import { withCorrelation, writeAtomically } from './correlation-schema.js';
 import { CorrelationFollower } from './correlation-follower.js';
 import { Correlator, canonicalIdOf, membersOf } from './correlator.js';
 import { EntityStore } from './entity-store.js';
@@ -239,6 +239,17 @@ export function correlatorSuite(backend: string, open: () => Promise<TestStore>)
       await add({ outlet: 'TASS', published: '2024-12-16', date: '2024-12-15', place: CITIES.paris, people: [{ name: 'Ramzan Kadyrow', role: 'head of Chechnya' }] });
       expect(await entities.entityIdOf(moved)).toBe(split.created);
       await expect(entities.split(kadyrov)).rejects.toThrow(/no merge left/u);
+    });
+
+    it('writes a report\'s records all or none: a failing part leaves nothing behind', async () => {
+      const cdb = withCorrelation(test.opened.db);
+      const row = { id: sourceId('outlet', 'Twice'), name: 'Twice', name_key: 'twice', kind: 'outlet' as const, reliability: 'F', created_at: 1, updated_at: 1 };
+      const other = { ...row, id: sourceId('outlet', 'Once'), name: 'Once', name_key: 'once' };
+      await expect(writeAtomically(cdb, [cdb.insertInto('correlation_sources').values(other), cdb.insertInto('correlation_sources').values(row), cdb.insertInto('correlation_sources').values(row)]))
+        .rejects.toThrow();
+      expect(await cdb.selectFrom('correlation_sources').select('name').execute()).toEqual([]);
+      await writeAtomically(cdb, [cdb.insertInto('correlation_sources').values(other), cdb.insertInto('correlation_sources').values(row)]);
+      expect((await cdb.selectFrom('correlation_sources').select('name').orderBy('name').execute()).map((r) => r.name)).toEqual(['Once', 'Twice']);
     });
 
     it('keeps namesakes in different countries and people of different given names apart', async () => {
