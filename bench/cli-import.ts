@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFlags, type Backend, type BenchFlags } from './lib/args.js';
@@ -99,17 +100,25 @@ export function importTable(results: readonly ImportResult[]): string {
   );
 }
 
+/** The machine is shared: the load average goes with every figure. */
+function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
+}
+
 async function main(): Promise<void> {
   const flags = readFlags();
   requireBuild();
   const file = await benchFile(flags);
+  const loadAtStart = loadAverage();
   const results: ImportResult[] = [];
   for (const backend of flags.backends) {
     const result = await importInto(flags, backend, file);
     results.push(result);
     await result.database.dispose();
   }
-  process.stdout.write(`\n${importTable(results)}\n`);
+  process.stdout.write(`\nLoad average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${loadAverage()}.\n\n${importTable(results)}\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
