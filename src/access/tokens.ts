@@ -112,20 +112,7 @@ export async function findLiveToken(
   now: number = nowMicros(),
 ): Promise<LiveToken | undefined> {
   const presentedHash = hashToken(presented);
-  const row = await db
-    .selectFrom('api_tokens')
-    .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .selectAll('api_tokens')
-    .select([
-      'users.org_id as user_org_id',
-      'users.username as user_username',
-      'users.role as user_role',
-      'users.disabled as user_disabled',
-      'users.created_at as user_created_at',
-      representsPartnerSql('users.org_id').as('represents_partner'),
-    ])
-    .where('api_tokens.token_hash', '=', presentedHash)
-    .executeTakeFirst();
+  const row = (await db.executeQuery(liveTokenQuery(db, presentedHash))).rows[0];
   if (row === undefined) return undefined;
   const same = timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(presentedHash, 'hex'));
   if (!same || row.revoked_at !== null) return undefined;
@@ -139,6 +126,39 @@ export async function findLiveToken(
     created_at: row.user_created_at,
   });
   return { ...toToken(row), user, representsPartner: Number(row.represents_partner) !== 0 };
+}
+
+/*
+ * The look-up runs on every request: it is compiled once per database, with a
+ * mark where the hash goes, and each request runs that SQL with its own hash.
+ */
+const HASH_MARK = `\u0000token-hash-${randomUUID()}`;
+const liveTokenQueries = new WeakMap<Kysely<DatabaseSchema>, ReturnType<typeof compileLiveTokenQuery>>();
+
+function compileLiveTokenQuery(db: Kysely<DatabaseSchema>) {
+  return db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .selectAll('api_tokens')
+    .select([
+      'users.org_id as user_org_id',
+      'users.username as user_username',
+      'users.role as user_role',
+      'users.disabled as user_disabled',
+      'users.created_at as user_created_at',
+      representsPartnerSql('users.org_id').as('represents_partner'),
+    ])
+    .where('api_tokens.token_hash', '=', HASH_MARK)
+    .compile();
+}
+
+function liveTokenQuery(db: Kysely<DatabaseSchema>, tokenHash: string): ReturnType<typeof compileLiveTokenQuery> {
+  let compiled = liveTokenQueries.get(db);
+  if (compiled === undefined) {
+    compiled = compileLiveTokenQuery(db);
+    liveTokenQueries.set(db, compiled);
+  }
+  return { ...compiled, parameters: compiled.parameters.map((value) => (value === HASH_MARK ? tokenHash : value)) };
 }
 
 /**

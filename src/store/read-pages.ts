@@ -1,4 +1,5 @@
-import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { sql, type Compilable, type CompiledQuery, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import { EntenteError } from '../errors.js';
 import { auditLabelColumn } from './audited-reads.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -95,24 +96,101 @@ export function mergedTypeWalks<Row>(
 
 async function fetchPage<Row>(
   db: Kysely<DatabaseSchema>,
+  kind: string,
   filter: ResolvedFilter,
   limit: number,
-  build: (filter: ResolvedFilter) => Expression<Row> & { execute(): Promise<Row[]> },
+  build: (filter: ResolvedFilter) => Expression<Row> & Compilable<Row>,
 ): Promise<Row[]> {
   const merged = mergedTypeWalks(filter, limit, build);
-  return merged ? (await merged.execute(db)).rows : await build(filter).execute();
+  if (merged) return (await merged.execute(db)).rows;
+  return (await db.executeQuery(compiledPage(db, kind, filter, limit, build))).rows;
+}
+
+/*
+ * Page queries compiled once per shape. Building and compiling the query
+ * (visibility and version conditions, with their subqueries) cost as much CPU
+ * as SQLite running it; consecutive pages differ only in where they start and a
+ * GET by id only in the id. So each shape (everything but those values) is
+ * compiled once with unforgeable marks in their place, and each query gets the
+ * same SQL text with the marks replaced by its own values: the very statement
+ * that compiling it afresh gives.
+ */
+const MARK = `\u0000entente-${randomUUID()}`;
+const AFTER_MARK = `${MARK}-after`;
+const idMark = (index: number): string => `${MARK}-id-${index}`;
+
+interface CompiledShape {
+  readonly compiled: CompiledQuery;
+  /** Per parameter: where its value comes from, or undefined when it is part of the shape. */
+  readonly sources: readonly ({ readonly after: true } | { readonly id: number } | undefined)[];
+}
+
+/** How many shapes each database keeps: the shapes of every reader paging at once, with room to spare. */
+const CACHED_SHAPES = 512;
+const shapesByDatabase = new WeakMap<Kysely<DatabaseSchema>, Map<string, CompiledShape>>();
+
+function compiledPage<Row>(
+  db: Kysely<DatabaseSchema>,
+  kind: string,
+  filter: ResolvedFilter,
+  limit: number,
+  build: (filter: ResolvedFilter) => Compilable<Row>,
+): CompiledQuery<Row> {
+  const ids = filter.ids ?? [];
+  const key = JSON.stringify([kind, limit, { ...filter, after: filter.after !== undefined, ids: ids.length }]);
+  let shapes = shapesByDatabase.get(db);
+  if (shapes === undefined) {
+    shapes = new Map();
+    shapesByDatabase.set(db, shapes);
+  }
+  let shape = shapes.get(key);
+  if (shape === undefined) {
+    shape = compileShape(filter, ids.length, build);
+    if (shape === undefined) return build(filter).compile();
+    if (shapes.size >= CACHED_SHAPES) shapes.delete(shapes.keys().next().value as string);
+    shapes.set(key, shape);
+  }
+  const parameters = shape.compiled.parameters.map((value, index) => {
+    const source = shape.sources[index];
+    if (source === undefined) return value;
+    return 'after' in source ? filter.after : ids[source.id];
+  });
+  return { ...shape.compiled, parameters } as CompiledQuery<Row>;
+}
+
+/** The shape compiled with marks; undefined (compile each time) unless every mark is found exactly once. */
+function compileShape<Row>(
+  filter: ResolvedFilter,
+  idCount: number,
+  build: (filter: ResolvedFilter) => Compilable<Row>,
+): CompiledShape | undefined {
+  const marked: ResolvedFilter = {
+    ...filter,
+    ...(filter.after === undefined ? {} : { after: AFTER_MARK as unknown as number }),
+    ...(filter.ids === undefined ? {} : { ids: filter.ids.map((_, index) => idMark(index)) }),
+  };
+  const compiled = build(marked).compile();
+  const sources = compiled.parameters.map((value) => {
+    if (value === AFTER_MARK) return { after: true } as const;
+    if (typeof value === 'string' && value.startsWith(`${MARK}-id-`)) return { id: Number(value.slice(`${MARK}-id-`.length)) };
+    return undefined;
+  });
+  const expected = (filter.after === undefined ? 0 : 1) + idCount;
+  const found = sources.filter((source) => source !== undefined).length;
+  const unforeseen = compiled.sql.includes(MARK);
+  return found === expected && !unforeseen ? { compiled, sources } : undefined;
 }
 
 /** TAXII 2.1 §5.3 Get Object Manifests. */
 export async function queryManifest(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number): Promise<Page<ManifestRecord>> {
   checkLimit(limit);
-  return toPage(await fetchPage(db, filter, limit, (f) => pageQuery(db, f, limit)), limit);
+  return toPage(await fetchPage(db, 'manifest', filter, limit, (f) => pageQuery(db, f, limit)), limit);
 }
 
 /** TAXII 2.1 §5.4 Get Objects / §5.6 Get An Object. */
 export async function queryObjects(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number): Promise<Page<StoredObject>> {
   checkLimit(limit);
-  return toPage(await fetchPage(db, filter, limit, (f) => pageQuery(db, f, limit).select('o.json as json')), limit);
+  return toPage(await fetchPage(db, 'objects', filter, limit, (f) => pageQuery(db, f, limit).select('o.json as json')), limit);
 }
 
 /** TAXII 2.1 §5.4 / §5.6 as an object page sends them: the stored JSON and date_added only. */
@@ -120,7 +198,7 @@ export async function queryObjectTexts(db: Kysely<DatabaseSchema>, filter: Resol
   checkLimit(limit);
   const build = (f: ResolvedFilter) =>
     pageRows(db, f, limit).select(['o.date_added as dateAdded', 'o.json as json', auditLabelColumn().as('auditLabel')]);
-  return toPage(await fetchPage(db, filter, limit, build), limit);
+  return toPage(await fetchPage(db, 'texts', filter, limit, build), limit);
 }
 
 /** TAXII 2.1 §5.7 Delete An Object: removes the versions the filter selects. */
