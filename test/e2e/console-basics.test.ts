@@ -2,7 +2,18 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../cli-harness.js';
-import { ADMIN_PASSWORD, ensureConsoleBuilt, launchChromium, screenshot, serve, signIn, watchProblems, type Served } from './console-harness.js';
+import {
+  ADMIN_PASSWORD,
+  ensureConsoleBuilt,
+  launchChromium,
+  screenshot,
+  serve,
+  sidewaysOverflow,
+  signIn,
+  unnamedControls,
+  watchProblems,
+  type Served,
+} from './console-harness.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
@@ -92,7 +103,7 @@ describe('the console in Chromium', () => {
     await page.close();
   });
 
-  it('renders every page at 1280 and 390 pixels under the strict CSP, without horizontal scrolling on the phone', async () => {
+  it('renders every page at 1280 and 390 pixels under the strict CSP, every field labelled and every button named, without horizontal scrolling on the phone', async () => {
     for (const width of [1280, 390]) {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       const problems = watchProblems(page);
@@ -104,7 +115,10 @@ describe('the console in Chromium', () => {
         ['/ingest', /^Ingest a report$/],
         ['/watchlists', /^Watchlists and alerts$/],
         ['/sharing', /^Sharing$/],
+        ['/admin/orgs', /^Administration$/],
         ['/admin/users', /^Administration$/],
+        ['/admin/groups', /^Administration$/],
+        ['/admin/sources', /^Administration$/],
         ['/admin/audit', /^Administration$/],
       ];
       for (const [path, heading] of pages) {
@@ -112,13 +126,62 @@ describe('the console in Chromium', () => {
         await page.getByRole('heading', { level: 1, name: heading }).waitFor();
         await page.waitForLoadState('networkidle');
         await screenshot(page, `${path.slice(1).replace(/\//g, '-')}-${width}`);
-        if (width === 390) {
-          const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-          expect(overflow, `${path} scrolls sideways at 390 px`).toBeLessThanOrEqual(1);
-        }
+        expect(await unnamedControls(page), `${path} at ${width} px`).toEqual([]);
+        if (width === 390) expect(await sidewaysOverflow(page), `${path} scrolls sideways at 390 px`).toBeLessThanOrEqual(1);
       }
       expect(problems).toEqual([]);
       await page.close();
     }
+  });
+
+  it('finds an unlabelled field and an unnamed button (the check the pages pass can fail)', async () => {
+    const page = await browser.newPage();
+    await page.setContent('<label>Named <input></label><input id="bare"><button type="button"></button><button type="button">Go</button><a href="/x" aria-label="Somewhere"></a>');
+    const problems = await unnamedControls(page);
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(['field without a label', 'button without a name']);
+    await page.close();
+  });
+
+  it('follows an area drawn on the map: corners clicked on the map, or the visible map from the keyboard', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${server.url}/map`);
+    await page.getByRole('button', { name: 'Draw an area to follow' }).click();
+    const box = await page.locator('svg.map').boundingBox();
+    if (box === null) throw new Error('the map is not shown');
+    // Three clicks around the middle of the map (0° E, 0° N on the equirectangular world).
+    for (const [dx, dy] of [[-40, -40], [40, -40], [0, 40]] as const) await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+    await expect(page.locator('.area-watch [role="status"]').first().textContent()).resolves.toBe('3 corners so far.');
+    expect(await page.locator('svg.map .area polygon').count()).toBe(1);
+    await page.getByLabel('Watchlist name').fill('Gulf of Guinea');
+    await page.getByRole('button', { name: 'Follow this area' }).click();
+    await page.getByText('Following “Gulf of Guinea”').waitFor();
+
+    // The keyboard way: the visible map as the area.
+    await page.getByRole('button', { name: 'Draw an area to follow' }).press('Enter');
+    await page.getByRole('button', { name: 'Use the visible map' }).press('Enter');
+    await page.getByLabel('Watchlist name').fill('Whole world');
+    await page.getByLabel('Watchlist name').press('Enter');
+    await page.getByText('Following “Whole world”').waitFor();
+
+    const saved = await page.evaluate<{ name: string; match: { area?: { coordinates: number[][][] } } }[]>(
+      `fetch('/rest/v1/watchlists').then((response) => response.json()).then((page) => page.items)`,
+    );
+    const areas = new Map(saved.map((watchlist) => [watchlist.name, watchlist.match.area?.coordinates[0] ?? []]));
+    const drawn = areas.get('Gulf of Guinea') ?? [];
+    expect(drawn).toHaveLength(4);
+    expect(drawn[0]).toEqual(drawn[3]);
+    // The map is 960 map units for 360°: 40 px of the rendered width either side of the middle.
+    const degrees = (40 * 360) / box.width;
+    expect(drawn[0]?.[0]).toBeCloseTo(-degrees, 0);
+    expect(drawn[0]?.[1]).toBeCloseTo(degrees, 0);
+    expect(drawn[2]?.[1]).toBeCloseTo(-degrees, 0);
+    expect(areas.get('Whole world')).toEqual([[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]);
+
+    await page.goto(`${server.url}/watchlists`);
+    await page.locator('.watchlists li', { hasText: 'Gulf of Guinea' }).getByText('a drawn area').waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
   });
 });

@@ -96,3 +96,41 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: /^Feed/ }).waitFor();
 }
+
+/**
+ * What a screen reader could not name on the page (an axe-like check of the
+ * two rules the console must keep): form fields without a label (a wrapping
+ * or `for` label, aria-label, aria-labelledby or title) and buttons or links
+ * without a name (their text, aria-label, aria-labelledby or title). Each is
+ * described by its tag and outer HTML start, so a failure says what to fix.
+ */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  // A string: this project's TypeScript has no DOM types (the function runs in the page).
+  return page.evaluate<string[]>(`(() => {
+    const named = (element, text) => {
+      if ((element.getAttribute('aria-label') ?? '').trim() !== '') return true;
+      const labelledBy = element.getAttribute('aria-labelledby');
+      if (labelledBy && labelledBy.split(/\\s+/).some((id) => (document.getElementById(id)?.textContent ?? '').trim() !== '')) return true;
+      if ((element.getAttribute('title') ?? '').trim() !== '') return true;
+      if (text && (element.textContent ?? '').trim() !== '') return true;
+      return false;
+    };
+    const shown = (element) => element instanceof SVGElement || element.getClientRects().length > 0;
+    const problems = [];
+    for (const field of document.querySelectorAll('input, select, textarea')) {
+      if (field instanceof HTMLInputElement && ['hidden', 'submit', 'button'].includes(field.type)) continue;
+      const id = field.getAttribute('id');
+      const labelled = field.closest('label') !== null || (id !== null && document.querySelector('label[for="' + CSS.escape(id) + '"]') !== null) || named(field, false);
+      if (!labelled && shown(field)) problems.push('field without a label: ' + field.outerHTML.slice(0, 120));
+    }
+    for (const control of document.querySelectorAll('button, a[href], [role="button"], [role="link"], summary')) {
+      if (!named(control, true) && shown(control)) problems.push(control.tagName.toLowerCase() + ' without a name: ' + control.outerHTML.slice(0, 120));
+    }
+    return problems;
+  })()`);
+}
+
+/** How far the page scrolls sideways (0 when it fits the viewport). */
+export async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+}

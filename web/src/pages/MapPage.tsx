@@ -5,6 +5,7 @@ import type { GeometryCollection, Topology } from 'topojson-specification';
 import countries110m from 'world-atlas/countries-110m.json';
 import { api } from '../api/client';
 import type { MapAnswer, MapCluster, MapPoint } from '../api/types';
+import { AreaFollowed, AreaWatch, type Corner } from '../components/AreaWatch';
 import { ErrorNote, Link, attackColour, formatCasualties } from '../components/common';
 import { Filters } from '../components/Filters';
 import { Timeline } from '../components/Timeline';
@@ -52,6 +53,9 @@ export default function MapPage() {
   const drag = useRef<{ x: number; y: number; view: View; moved: boolean } | undefined>(undefined);
 
   const drawn = useMemo(() => layout(data, view.k), [data, view.k]);
+  // The area being drawn to follow (undefined: not drawing).
+  const [area, setArea] = useState<Corner[] | undefined>();
+  const [followed, setFollowed] = useState<string | undefined>();
 
   const onPointerDown = (event: PointerEvent<SVGSVGElement>) => {
     drag.current = { x: event.clientX, y: event.clientY, view, moved: false };
@@ -67,8 +71,12 @@ export default function MapPage() {
     start.moved = true;
     setView(clampView({ ...start.view, x: start.view.x + dx, y: start.view.y + dy }));
   };
-  const onPointerUp = () => {
+  const onPointerUp = (event: PointerEvent<SVGSVGElement>) => {
+    const clicked = drag.current !== undefined && !drag.current.moved;
     drag.current = undefined;
+    if (!clicked || area === undefined || event.type !== 'pointerup') return;
+    const corner = cornerAt(svgRef.current, view, event.clientX, event.clientY);
+    if (corner) setArea([...area, corner]);
   };
   const onKeyDown = (event: KeyboardEvent<SVGSVGElement>) => {
     const step = 60;
@@ -107,6 +115,16 @@ export default function MapPage() {
         <button type="button" onClick={() => setView({ k: 1, x: 0, y: 0 })}>
           Whole world
         </button>
+        <button
+          type="button"
+          aria-pressed={area !== undefined}
+          onClick={() => {
+            setArea(area === undefined ? [] : undefined);
+            setFollowed(undefined);
+          }}
+        >
+          Draw an area to follow
+        </button>
         <span className="status" role="status" aria-live="polite">
           {loading ? 'Loading incidents…' : `${data?.points.length ?? 0} incidents shown${hidden ? `, ${hidden} more in clusters (zoom in)` : ''}`}
         </span>
@@ -114,7 +132,7 @@ export default function MapPage() {
       <div className="map-frame">
         <svg
           ref={svgRef}
-          className="map"
+          className={area === undefined ? 'map' : 'map drawing'}
           viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
           tabIndex={0}
           role="application"
@@ -134,6 +152,7 @@ export default function MapPage() {
                 </path>
               ))}
             </g>
+            {area && area.length > 0 ? <AreaOutline corners={area} k={view.k} /> : null}
             {drawn.clusters.map((cluster) => (
               <g
                 key={`c${cluster.x},${cluster.y}`}
@@ -171,6 +190,18 @@ export default function MapPage() {
           </g>
         </svg>
       </div>
+      {area !== undefined ? (
+        <AreaWatch
+          corners={area}
+          onUndo={() => setArea(area.slice(0, -1))}
+          onUseView={() => setArea(viewCorners(bbox))}
+          onDone={(name) => {
+            setArea(undefined);
+            setFollowed(name);
+          }}
+        />
+      ) : null}
+      {followed !== undefined ? <AreaFollowed name={followed} /> : null}
       <Legend points={data?.points ?? []} />
       <details className="map-list">
         <summary>Incidents on the map ({pointsInView.length})</summary>
@@ -199,6 +230,41 @@ function Legend({ points }: { points: MapPoint[] }) {
       <li>circle size: killed + wounded</li>
     </ul>
   );
+}
+
+/** The area being drawn: its corners joined, closed once it has three. */
+function AreaOutline({ corners, k }: { corners: readonly Corner[]; k: number }) {
+  const xy = corners.map((corner) => projection(corner)).filter((point): point is [number, number] => point !== null);
+  const points = xy.map(([x, y]) => `${x},${y}`).join(' ');
+  return (
+    <g className="area" aria-hidden="true">
+      {xy.length >= 3 ? <polygon points={points} strokeWidth={2 / k} /> : <polyline points={points} strokeWidth={2 / k} />}
+      {xy.map(([x, y], index) => (
+        <circle key={index} cx={x} cy={y} r={3 / k} />
+      ))}
+    </g>
+  );
+}
+
+/** The [lon, lat] under a pointer on the map, through the current pan and zoom. */
+function cornerAt(svg: SVGSVGElement | null, view: View, clientX: number, clientY: number): Corner | undefined {
+  if (!svg) return undefined;
+  const box = svg.getBoundingClientRect();
+  const scale = svgScale(svg);
+  const x = ((clientX - box.left) * scale - view.x) / view.k;
+  const y = ((clientY - box.top) * scale - view.y) / view.k;
+  const lonLat = projection.invert?.([x, y]);
+  return lonLat ? [lonLat[0], lonLat[1]] : undefined;
+}
+
+/** The corners of the visible map (bbox: west, south, east, north), counter-clockwise. */
+function viewCorners([west, south, east, north]: [number, number, number, number]): Corner[] {
+  return [
+    [west, south],
+    [east, south],
+    [east, north],
+    [west, north],
+  ];
 }
 
 function pointRadius(point: MapPoint): number {
