@@ -4,6 +4,11 @@
  * that each page walks an index and probes versions per row.
  *
  *   npx tsx bench/store-explain.ts --objects 200000 --backend both
+ *
+ * With `--intel FILE` it shows instead the plans of the console's queries
+ * (feed, feed by one term, map clusters and points, timeline, incident) on a
+ * SQLite store filled by bench/web-console.ts (`--db FILE`), each query as
+ * `IncidentQueries` sends it, for a viewer of another organisation.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +21,49 @@ import { openStore } from '../src/store/open-store.js';
 import type { IncomingObject, ObjectQuery } from '../src/store/object-store.js';
 import { mergedTypeWalks, pageQuery, resolveFilter } from '../src/store/read-pages.js';
 import { encodeCursor } from '../src/store/cursor.js';
+import { Kysely } from 'kysely';
+import { CELL_DEGREES } from '../src/store/incident-index-aggregates.js';
+import { IncidentQueries, type Viewer } from '../src/store/incident-index-queries.js';
+import type { DatabaseSchema } from '../src/store/schema.js';
+import { createSqlite } from '../src/store/sqlite-dialect.js';
+
+/** Every statement the console's reads send, with its plan and how long it took. */
+async function explainIntel(file: string): Promise<void> {
+  const sent: CompiledQuery[] = [];
+  const { dialect } = createSqlite(file);
+  const db = new Kysely<DatabaseSchema>({ dialect, log: (event) => { if (event.level === 'query') sent.push(event.query); } });
+  const collections = (await db.selectFrom('collections').select('id').execute()).map((c) => c.id);
+  const viewer: Viewer = { scope: { kind: 'viewer', userId: 'explain', orgId: 'another-organisation', community: true }, collections };
+  const queries = new IncidentQueries(db, 'sqlite');
+  const first = await queries.feed(viewer, {}, 50);
+  const last = first[first.length - 1];
+  const cases: [string, () => Promise<unknown>][] = [
+    ['feed, first page', () => queries.feed(viewer, {}, 50)],
+    ['feed, next page', () => queries.feed(viewer, {}, 50, last === undefined ? undefined : { day: last.event_day, id: last.id, collection: last.collection_id })],
+    ['feed, attackType=Assassination (one term: a fifth of the store)', () => queries.feed(viewer, { attackTypes: ['Assassination'] }, 50)],
+    ['feed, two attack types', () => queries.feed(viewer, { attackTypes: ['Assassination', 'Armed Assault'] }, 50)],
+    ['feed, country=IQ', () => queries.feed(viewer, { countries: ['IQ'] }, 50)],
+    ['map, world (counted clusters, zoom 2)', () => queries.countedClusters(viewer, 2, undefined, 1000)],
+    ['map, points in a 2x2 degree box', () => queries.points(viewer, { bbox: [10, 20, 12, 22] }, 2000)],
+    ['map, clusters by scan, country=IQ', () => queries.clusters(viewer, { countries: ['IQ'] }, CELL_DEGREES * 8, 1000)],
+    ['timeline, incidents (counted)', () => queries.countedDays(viewer, {})],
+    ['timeline, reports (counted)', () => queries.reportDays(viewer, {})],
+    ['incident by id', () => queries.byId(viewer, first[0]?.id ?? 'incident--none')],
+  ];
+  for (const [label, run] of cases) {
+    sent.length = 0;
+    const started = performance.now();
+    const rows = await run();
+    const ms = performance.now() - started;
+    console.log(`\n--- ${label}: ${ms.toFixed(1)} ms, ${Array.isArray(rows) ? rows.length : 0} rows`);
+    for (const query of [...sent]) {
+      const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
+      console.log(`  ${query.sql.replace(/\s+/gu, ' ').slice(0, 160)}`);
+      for (const row of plan.rows) console.log(`    ${row.detail}`);
+    }
+  }
+  await db.destroy();
+}
 
 const { values } = parseArgs({
   options: {
@@ -23,8 +71,13 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'both' },
     postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
     analyze: { type: 'boolean', default: false },
+    intel: { type: 'string' },
   },
 });
+if (values.intel !== undefined) {
+  await explainIntel(values.intel);
+  process.exit(0);
+}
 const total = Number(values.objects);
 const backends = values.backend === 'both' ? ['sqlite', 'postgres'] : [values.backend as string];
 

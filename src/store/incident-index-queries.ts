@@ -156,7 +156,8 @@ export class IncidentQueries {
   /** Map points with coordinates, most casualties first, at most `limit + 1`. */
   async points(viewer: Viewer, filter: IncidentFilter, limit: number): Promise<MapPointRow[]> {
     if (viewer.collections.length === 0) return [];
-    const rows = await this.visible(viewer, filter)
+    // In a box, start from the place index: with `latest` usable, SQLite walks every incident through the feed index.
+    const rows = await this.visible(viewer, filter, filter.bbox === undefined ? 'indexed' : 'unindexed')
       .select(['i.id', 'i.lat', 'i.lon', 'i.killed', 'i.wounded', 'i.attack_type', 'i.name', 'i.event_date'])
       .where('i.lat', 'is not', null)
       .where('i.lon', 'is not', null)
@@ -314,7 +315,8 @@ export class IncidentQueries {
   }
 
   private async scannedReportDays(viewer: Viewer, filter: Pick<IncidentFilter, 'fromDay' | 'toDay' | 'words'>, redOnly: boolean): Promise<{ day: number; reports: number }[]> {
-    let query = this.visibleReports(viewer, filter.words)
+    // RED only: from the level index; with `latest` usable SQLite walks every report through the day index.
+    let query = this.visibleReports(viewer, filter.words, redOnly ? 'unindexed' : 'indexed')
       .select(['r.published_day as day', sql<number>`count(*)`.as('reports')])
       .where('r.published_day', 'is not', null);
     if (redOnly) query = query.where('r.tlp', '=', 'red');
@@ -367,12 +369,13 @@ export class IncidentQueries {
     return query.orderBy('a.name').limit(limit).execute();
   }
 
-  private visibleReports(viewer: Viewer, words: readonly string[] | undefined) {
+  private visibleReports(viewer: Viewer, words: readonly string[] | undefined, test: LatestTest = 'indexed') {
+    const latest = this.dialect === 'sqlite' ? test : 'indexed';
     let query = this.db
       .selectFrom('intel_reports as r')
       .innerJoin('objects as v', (join) => join.onRef('v.collection_id', '=', 'r.collection_id').onRef('v.date_added', '=', 'r.date_added'))
-      .where('r.latest', '=', 1)
-      .where('r.collection_id', 'in', viewer.collections);
+      .where(latest === 'indexed' ? sql<SqlBool>`r.latest = 1` : sql<SqlBool>`+r.latest = 1`)
+      .where(latest === 'indexed' ? sql<SqlBool>`r.collection_id in (${sql.join(viewer.collections)})` : sql<SqlBool>`+r.collection_id in (${sql.join(viewer.collections)})`);
     const visibility = visibilityCondition('v', viewer.scope);
     if (visibility !== undefined) query = query.where(visibility);
     if (words !== undefined && words.length > 0) query = query.where(reportTextMatches(this.dialect, 'r', words));
@@ -380,12 +383,13 @@ export class IncidentQueries {
   }
 
   /** Latest indexed incident versions the viewer may see in its readable collections, filtered. */
-  private visible(viewer: Viewer, filter: IncidentFilter): Joined {
+  private visible(viewer: Viewer, filter: IncidentFilter, test: LatestTest = 'indexed'): Joined {
+    const latest = this.dialect === 'sqlite' ? test : 'indexed';
     let query = (this.db as Db)
       .selectFrom('intel_incidents as i')
       .innerJoin('objects as o', (join) => join.onRef('o.collection_id', '=', 'i.collection_id').onRef('o.date_added', '=', 'i.date_added'))
-      .where('i.latest', '=', 1)
-      .where('i.collection_id', 'in', viewer.collections) as unknown as Joined;
+      .where(latest === 'indexed' ? sql<SqlBool>`i.latest = 1` : sql<SqlBool>`+i.latest = 1`)
+      .where(latest === 'indexed' ? sql<SqlBool>`i.collection_id in (${sql.join(viewer.collections)})` : sql<SqlBool>`+i.collection_id in (${sql.join(viewer.collections)})`) as unknown as Joined;
     const visibility = visibilityCondition('o', viewer.scope);
     if (visibility !== undefined) query = query.where(visibility);
     return this.filtered(query, viewer, filter);
@@ -443,6 +447,15 @@ export interface ClusterRow {
   readonly count: number;
   readonly killed: number;
 }
+
+/**
+ * How a query tests `latest` and the collections on SQLite: 'unindexed'
+ * writes `+latest = 1` and `+collection_id in (...)`, the same tests, which
+ * SQLite cannot answer from an index, so its planner (without statistics)
+ * starts from the selective one the query means (place, level). PostgreSQL
+ * plans from statistics and has no unary plus on text: it gets the plain form.
+ */
+type LatestTest = 'indexed' | 'unindexed';
 
 interface TermDriver {
   readonly kind: TermKind;
