@@ -4,7 +4,7 @@ import { tlpLevelOf } from '../stix/tlp.js';
 import { validateObject } from '../stix/validate.js';
 import type { IncomingObject, ObjectStore } from '../store/object-store.js';
 import type { TlpLevel as StoredTlp } from '../store/schema.js';
-import type { ObjectFilter, TaxiiClient } from '../taxii/client/index.js';
+import type { Envelope, ObjectFilter, TaxiiClient } from '../taxii/client/index.js';
 import { isLater, justBefore } from './added-after.js';
 import { watermarkKey, type Partner, type PartnerRule } from './partners.js';
 import { passesFilters } from './rule-filter.js';
@@ -98,6 +98,8 @@ export function emptyCounts(): PullCounts {
  *   cannot be read past its first page without `next`; such pages are
  *   counted in `overfull`.
  * `more` decides nothing: it is optional (§3.7) and some servers leave it out.
+ * Where to go next depends on a page alone, so the next page is asked before
+ * this one is stored: the partner prepares it meanwhile.
  */
 export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRule, source: PullSource): Promise<PullCounts> {
   if (rule.direction !== 'pull') throw new EntenteError('invalid_input', `Rule ${rule.id} of partner ${partner.name} is not a pull rule`);
@@ -111,8 +113,15 @@ export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRu
   let ask: Ask = watermark === undefined ? { filter: {}, exact: false } : askFrom(watermark);
   let previousTexts = new Set<string>();
   let fullest = 0;
-  for (;;) {
-    const page = await deps.client.getObjects(source.apiRootUrl, source.collectionId, { ...filter, ...ask.filter });
+  const fetchPage = (next: Ask): Promise<Envelope<StixObject>> => {
+    const pending = deps.client.getObjects(source.apiRootUrl, source.collectionId, { ...filter, ...next.filter });
+    // Asked while the page before is stored; its failure surfaces when awaited (never if the pull stops first).
+    pending.catch(() => undefined);
+    return pending;
+  };
+  let pending: Promise<Envelope<StixObject>> | undefined = fetchPage(ask);
+  while (pending !== undefined) {
+    const page = await pending;
     counts.pages += 1;
     const texts = page.items.map((item, index) => page.texts?.[index] ?? JSON.stringify(item));
     const incoming: IncomingObject[] = [];
@@ -129,6 +138,11 @@ export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRu
     });
     const last = page.dateAddedLast;
     const moved = last !== undefined && (watermark === undefined || isLater(last, watermark));
+    const step = following(page, ask, { watermark, moved, limit, fullestBefore: fullest }, source.collectionId);
+    fullest = Math.max(fullest, page.items.length);
+    if (step.overfull) counts.overfull += 1;
+    // What comes next depends on this page alone: asked now, the partner prepares it while this page is stored.
+    pending = step.ask === undefined ? undefined : fetchPage(step.ask);
     if (incoming.length > 0 || moved) {
       const results = await deps.store.addObjects(rule.localCollection, incoming, meta, moved ? { watermark: { key, value: last } } : {});
       for (const result of results) {
@@ -140,39 +154,53 @@ export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRu
         } else counts.duplicate += 1;
       }
     }
-    const fullestBefore = fullest;
-    fullest = Math.max(fullest, page.items.length);
+    if (moved) watermark = last;
     previousTexts = new Set(texts);
     await deps.onPage?.(counts);
     if (deps.signal?.aborted === true) return counts;
-
-    if (page.more && page.next !== undefined && page.next !== '') {
-      if (page.next === ask.filter.next) {
-        throw new EntenteError('remote_error', `Collection ${source.collectionId}: the server repeated the same next cursor`, { next: page.next });
-      }
-      ask = { filter: { ...ask.filter, next: page.next }, exact: ask.exact };
-      continue;
-    }
-    if (page.items.length === 0) break;
-    if (last === undefined) {
-      if (page.more) {
-        throw new EntenteError('remote_error', `Collection ${source.collectionId}: the server says more objects follow but gives neither next nor X-TAXII-Date-Added-Last`);
-      }
-      break;
-    }
-    if (moved) {
-      watermark = last;
-      ask = askFrom(last);
-    } else if (!ask.exact && watermark !== undefined) {
-      // Asked from just before the watermark, the page is that one timestamp: step past it.
-      const oneTimestamp = page.dateAddedFirst === undefined || page.dateAddedFirst === last;
-      if (oneTimestamp && (page.more || page.items.length >= limit || (fullestBefore > 0 && page.items.length >= fullestBefore))) counts.overfull += 1;
-      ask = { filter: { addedAfter: watermark }, exact: true };
-    } else {
-      break;
-    }
+    if (step.problem !== undefined) throw step.problem;
+    if (step.ask !== undefined) ask = step.ask;
   }
   return counts;
+}
+
+interface Step {
+  /** The request after this page; none when the run ends. */
+  readonly ask?: Ask;
+  /** The page was one date_added that filled the server's page (PullCounts.overfull). */
+  readonly overfull: boolean;
+  /** The server cannot be paged past this page (thrown once the page is stored). */
+  readonly problem?: EntenteError;
+}
+
+/** Where to go after `page` (asked with `ask`): the paging rule of pullRule. */
+function following(
+  page: Envelope<StixObject>,
+  ask: Ask,
+  at: { readonly watermark: string | undefined; readonly moved: boolean; readonly limit: number; readonly fullestBefore: number },
+  collectionId: string,
+): Step {
+  if (page.more && page.next !== undefined && page.next !== '') {
+    if (page.next === ask.filter.next) {
+      return { overfull: false, problem: new EntenteError('remote_error', `Collection ${collectionId}: the server repeated the same next cursor`, { next: page.next }) };
+    }
+    return { ask: { filter: { ...ask.filter, next: page.next }, exact: ask.exact }, overfull: false };
+  }
+  const last = page.dateAddedLast;
+  if (page.items.length === 0) return { overfull: false };
+  if (last === undefined) {
+    if (!page.more) return { overfull: false };
+    return {
+      overfull: false,
+      problem: new EntenteError('remote_error', `Collection ${collectionId}: the server says more objects follow but gives neither next nor X-TAXII-Date-Added-Last`),
+    };
+  }
+  if (at.moved) return { ask: askFrom(last), overfull: false };
+  if (ask.exact || at.watermark === undefined) return { overfull: false };
+  // Asked from just before the watermark, the page is that one timestamp: step past it.
+  const oneTimestamp = page.dateAddedFirst === undefined || page.dateAddedFirst === last;
+  const full = page.more || page.items.length >= at.limit || (at.fullestBefore > 0 && page.items.length >= at.fullestBefore);
+  return { ask: { filter: { addedAfter: at.watermark }, exact: true }, overfull: oneTimestamp && full };
 }
 
 /** The next request's paging parameters; `exact` when `added_after` is the watermark itself rather than just before it. */
