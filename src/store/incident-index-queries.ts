@@ -82,18 +82,29 @@ export class IncidentQueries {
   }
 
   /**
-   * A feed page filtered by one term, walked from that term's rows in feed
-   * order (migration 1100): the page costs what it reads until it is full,
-   * however many incidents share the term, where starting from the feed index
-   * or from all the term's rows and sorting grows with the store.
+   * A feed page filtered by a few values of one many-valued filter, walked
+   * from each value's term rows in feed order (migration 1100) and merged:
+   * the page costs what it reads until it is full, per value, however many
+   * incidents share the term, where starting from the feed index or from a
+   * list of all the matches grows with the store.
    */
   private async feedByTerm(viewer: Viewer, driver: TermDriver, limit: number, after: FeedPosition | undefined): Promise<FeedRow[]> {
+    const walks = [];
+    for (const value of driver.values) walks.push(await this.termWalk(viewer, driver, value, limit, after));
+    if (walks.length === 1) return walks[0] ?? [];
+    // An incident holding two of the values comes from both walks: keep it once.
+    const merged = new Map<string, FeedRow>();
+    for (const row of walks.flat()) merged.set(`${row.collection_id}\u0000${row.date_added}`, row);
+    return [...merged.values()].sort(newestFirst).slice(0, limit + 1);
+  }
+
+  private async termWalk(viewer: Viewer, driver: TermDriver, value: string, limit: number, after: FeedPosition | undefined): Promise<FeedRow[]> {
     let query = (this.db as Db)
       .selectFrom('intel_incident_terms as t')
       .innerJoin('intel_incidents as i', (join) => join.onRef('i.collection_id', '=', 't.collection_id').onRef('i.date_added', '=', 't.date_added'))
       .innerJoin('objects as o', (join) => join.onRef('o.collection_id', '=', 'i.collection_id').onRef('o.date_added', '=', 'i.date_added'))
       .where('t.kind', '=', driver.kind)
-      .where('t.value', '=', driver.value)
+      .where('t.value', '=', value)
       .where('t.collection_id', 'in', viewer.collections)
       .where('i.latest', '=', 1) as unknown as Joined;
     const visibility = visibilityCondition('o', viewer.scope);
@@ -459,23 +470,36 @@ type LatestTest = 'indexed' | 'unindexed';
 
 interface TermDriver {
   readonly kind: TermKind;
-  readonly value: string;
+  readonly values: readonly string[];
   /** The filter without the driving term. */
   readonly rest: IncidentFilter;
 }
 
-/** The first many-valued filter holding exactly one value: the feed walks its term rows. */
+/** Most values of one filter the feed walks term by term; more are matched through one IN list. */
+const MAX_TERM_WALKS = 8;
+
+/** The first many-valued filter holding 1..MAX_TERM_WALKS values: the feed walks its term rows. */
 function termDriver(filter: IncidentFilter): TermDriver | undefined {
   const kinds = [['group', 'groups'], ['attack', 'attackTypes'], ['target', 'targetTypes'], ['source', 'sources']] as const;
   for (const [kind, key] of kinds) {
-    const values = filter[key];
-    if (values?.length === 1 && values[0] !== undefined) {
+    const values = [...new Set((filter[key] ?? []).map(termValue))];
+    if (values.length >= 1 && values.length <= MAX_TERM_WALKS) {
       const rest: IncidentFilter = { ...filter };
       delete (rest as Record<string, unknown>)[key];
-      return { kind, value: termValue(values[0]), rest };
+      return { kind, values, rest };
     }
   }
   return undefined;
+}
+
+/** The feed's order: incident day, then id, then collection, all descending. */
+function newestFirst(a: FeedRow, b: FeedRow): number {
+  return b.event_day - a.event_day || compareText(b.id, a.id) || compareText(b.collection_id, a.collection_id);
+}
+
+/** Byte order, as the databases compare key text (`localeCompare` would not). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -112,20 +112,25 @@ function indexSuite(open: () => Promise<TestStore>): void {
     );
     await new IncidentIndex(test.opened.db).catchUp();
     const queries = new IncidentQueries(test.opened.db, test.opened.dialect);
-    for (const orgId of ['org-author', 'org-other']) {
-      const reader: Viewer = { scope: { kind: 'viewer', userId: 'u', orgId, community: true }, collections: [collectionId] };
-      const expected = (await queries.feed(reader, {}, 100)).filter((r) => r.attack_type === 'Hijacking').map((r) => r.id);
-      expect(expected).toHaveLength(orgId === 'org-author' ? 20 : 16);
+    const pagedIds = async (reader: Viewer, attackTypes: string[]) => {
       const paged: string[] = [];
       let after: { day: number; id: string; collection: string } | undefined;
       for (;;) {
-        const page = await queries.feed(reader, { attackTypes: ['hijacking'] }, 3, after);
+        const page = await queries.feed(reader, { attackTypes }, 3, after);
         paged.push(...page.slice(0, 3).map((r) => r.id));
         const last = page[2];
-        if (page.length <= 3 || last === undefined) break;
+        if (page.length <= 3 || last === undefined) return paged;
         after = { day: last.event_day, id: last.id, collection: last.collection_id };
       }
-      expect(paged).toEqual(expected);
+    };
+    for (const orgId of ['org-author', 'org-other']) {
+      const reader: Viewer = { scope: { kind: 'viewer', userId: 'u', orgId, community: true }, collections: [collectionId] };
+      const all = await queries.feed(reader, {}, 100);
+      const expected = all.filter((r) => r.attack_type === 'Hijacking').map((r) => r.id);
+      expect(expected).toHaveLength(orgId === 'org-author' ? 20 : 16);
+      expect(await pagedIds(reader, ['hijacking'])).toEqual(expected);
+      // Two values: one walk each, merged in feed order, each incident once.
+      expect(await pagedIds(reader, ['Hijacking', 'Bombing/Explosion', 'hijacking'])).toEqual(all.map((r) => r.id));
     }
   });
 
