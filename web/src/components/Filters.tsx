@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { FILTER_KEYS, type FilterKey } from '../lib/filters';
+import { usePartnerNames } from '../lib/partner-names';
 import { navigate, withParams, type Location } from '../routes';
 
 const LABELS: Record<FilterKey, string> = {
@@ -23,6 +24,7 @@ const TYPES: Partial<Record<FilterKey, string>> = { from: 'date', to: 'date', mi
 export function Filters({ location, idPrefix }: { location: Location; idPrefix: string }) {
   const initial = () => Object.fromEntries(FILTER_KEYS.map((key) => [key, location.search.get(key) ?? ''])) as Record<FilterKey, string>;
   const [values, setValues] = useState(initial);
+  const partners = usePartnerNames();
   const searchKey = location.search.toString();
   useEffect(() => setValues(initial()), [searchKey]); // follow the URL (timeline brush, back button)
   const active = FILTER_KEYS.filter((key) => location.search.get(key)).length;
@@ -44,6 +46,15 @@ export function Filters({ location, idPrefix }: { location: Location; idPrefix: 
                 {['clear', 'green', 'amber', 'amber+strict', 'red'].map((marking) => (
                   <option key={marking} value={marking}>
                     TLP:{marking.toUpperCase()}
+                  </option>
+                ))}
+              </select>
+            ) : key === 'partner' && partners.size > 0 ? (
+              <select id={`${idPrefix}-${key}`} value={values[key]} onChange={(event) => setValues({ ...values, [key]: event.target.value })}>
+                <option value="">any</option>
+                {[...partners].map(([id, name]) => (
+                  <option key={id} value={id}>
+                    {name}
                   </option>
                 ))}
               </select>

@@ -36,12 +36,14 @@ export default function RelationGraph({ graph, centre }: { graph: Actor['graph']
     if (!container.current) return undefined;
     markContainerStyled();
     const large = graph.nodes.length > 150;
+    // A set, not a search per edge: a few hundred nodes with a thousand edges stay quick to build.
+    const known = new Set(graph.nodes.map((node) => node.id));
     const cy = cytoscape({
       container: container.current,
       elements: [
         ...graph.nodes.map((node) => ({ data: { id: node.id, label: node.label, type: node.type } })),
         ...graph.edges
-          .filter((edge) => graph.nodes.some((node) => node.id === edge.source) && graph.nodes.some((node) => node.id === edge.target))
+          .filter((edge) => known.has(edge.source) && known.has(edge.target))
           .map((edge, index) => ({ data: { id: `e${index}`, source: edge.source, target: edge.target, label: edge.label ?? '' } })),
       ],
       style: [

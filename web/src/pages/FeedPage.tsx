@@ -5,6 +5,7 @@ import { ErrorNote, Link, MarkingBadge, formatCasualties, formatDate, formatPlac
 import { Filters } from '../components/Filters';
 import { Timeline } from '../components/Timeline';
 import { filterSearch, filtersFrom, stableKey } from '../lib/filters';
+import { usePartnerNames } from '../lib/partner-names';
 import { useApi } from '../lib/use-api';
 import { navigate, paths, useLocation, withParams } from '../routes';
 import { isAdmin, useConsole } from '../session';
@@ -18,6 +19,7 @@ export function FeedPage() {
   const q = location.search.get('q') ?? '';
   const search = useApi(q ? `search:${q}` : null, (signal) => api.get<{ items: SearchHit[] }>('/search', { q }, signal));
   const items = feed.data?.items ?? [];
+  const partners = usePartnerNames();
   const paged = location.search.has('cursor');
 
   return (
@@ -35,7 +37,7 @@ export function FeedPage() {
       <ol className="incident-list" aria-busy={feed.loading} aria-label="Incidents, newest first">
         {feed.loading && items.length === 0
           ? Array.from({ length: 6 }, (_, index) => <li key={index} className="incident-card placeholder" aria-hidden="true" />)
-          : items.map((incident) => <IncidentCard key={incident.id} incident={incident} />)}
+          : items.map((incident) => <IncidentCard key={incident.id} incident={incident} partners={partners} />)}
       </ol>
       {!feed.loading && !feed.error && items.length === 0 ? <EmptyFeed filtered={Object.keys(filtersFrom(location.search)).length > 0} onLoaded={feed.reload} /> : null}
       <nav className="pager" aria-label="Pages">
@@ -54,7 +56,7 @@ export function FeedPage() {
   );
 }
 
-function IncidentCard({ incident }: { incident: IncidentSummary }) {
+function IncidentCard({ incident, partners }: { incident: IncidentSummary; partners: ReadonlyMap<string, string> }) {
   return (
     <li className="incident-card">
       <div className="card-head">
@@ -83,7 +85,7 @@ function IncidentCard({ incident }: { incident: IncidentSummary }) {
       </p>
       <p className="card-meta subtle">
         {incident.reports} report{incident.reports === 1 ? '' : 's'} from {incident.sources.map((source) => source.name).join(', ') || 'unknown sources'}
-        {incident.partner ? ` · via partner ${incident.partner}` : ''}
+        {incident.partner ? ` · via partner ${partners.get(incident.partner) ?? incident.partner}` : ''}
       </p>
     </li>
   );
