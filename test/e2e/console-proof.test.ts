@@ -135,10 +135,15 @@ describe('the console, end to end (issue 7 proof)', () => {
     await screenshot(page, 'proof-map');
     // Zoomed in on it (a cluster opens by zooming), its point opens the incident.
     const point = page.locator('svg.map .point', { hasText: incidentName });
-    for (let zooms = 0; zooms < 8 && (await point.count()) === 0; zooms += 1) {
+    let zooms = 0;
+    for (; zooms < 8 && (await point.count()) === 0; zooms += 1) {
       await page.locator('svg.map .cluster').first().click();
       await page.waitForLoadState('networkidle');
     }
+    // Sized by casualties (a point with none has radius 4 at the world view), coloured by attack type (the legend names it).
+    if (zooms === 0) expect(Number(await point.getAttribute('r'))).toBeGreaterThan(4);
+    expect(await point.getAttribute('fill')).toMatch(/^(#|hsl)/);
+    await expect(page.locator('.map-legend').textContent()).resolves.toContain('Armed Assault');
     await point.click();
     await page.getByRole('heading', { level: 1, name: incidentName }).waitFor();
     expect(page.url()).toBe(`${home.url}${incidentPath}`);
@@ -197,6 +202,9 @@ describe('the console, end to end (issue 7 proof)', () => {
     await page.locator('section', { has: page.getByRole('heading', { name: 'Claims of responsibility' }) }).getByRole('link', { name: 'Islamic State' }).click();
     await page.getByRole('heading', { level: 1, name: 'Islamic State' }).waitFor();
     await page.getByRole('link', { name: incidentName }).waitFor();
+    // Each alias says where it came from.
+    const aliases = page.locator('section', { has: page.getByRole('heading', { name: 'Also known as' }) });
+    await expect(aliases.textContent()).resolves.toMatch(/ISIS\s*— from report /);
     await page.locator('.graph canvas').first().waitFor();
     await screenshot(page, 'proof-actor');
     expect(problems).toEqual([]);
