@@ -245,4 +245,18 @@ describe('federation pull between two instances', () => {
     expect((await sync(cli)).rules[0]).toMatchObject({ received: 0, added: 0, duplicate: 0 });
     expect(rows()).toHaveLength(30);
   });
+
+  it('says so when more objects share one date_added than a page of a server without next holds', async () => {
+    const server = await startFakeTaxii({ pageSize: 3, token: 'fake-token' });
+    cleanups.push(() => server.close());
+    const texts = Array.from({ length: 6 }, () => identityText(`identity--${randomUUID()}`, '2025-02-01T00:00:00.000Z'));
+    texts.forEach((text, i) => server.add(text, { sameDateAdded: i > 1 }));
+    const { cli, rows } = await london();
+    expect((await cli(['partner', 'add', 'paris', '--url', server.discoveryUrl, '--token', 'fake-token', '--pull', 'Fake feed:inbox'])).code).toBe(0);
+    const result = await cli(['sync', 'paris']);
+    expect(result.code, result.stderr).toBe(0);
+    // Pages [a b1 b2], then from just before b: [b1 b2 b3], full and one timestamp; b4 and b5 cannot be reached.
+    expect(result.stdout).toContain('4 received: 4 new, 0 duplicate, 0 rejected, 0 filtered; 1 page(s) held one date_added only and were full: later objects with it may be missing');
+    expect(rows()).toHaveLength(4);
+  });
 });

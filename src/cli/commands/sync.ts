@@ -72,7 +72,9 @@ function positive(flag: string, value: string | undefined): number | undefined {
 }
 
 function countsText(c: Readonly<PullCounts>): string {
-  return `${c.received} received: ${c.added} new, ${c.duplicate} duplicate, ${c.rejected} rejected, ${c.filtered} filtered`;
+  // Pages the partner could not be read past without `next` (federation/pull.ts): said, since objects may be missing.
+  const overfull = c.overfull > 0 ? `; ${c.overfull} page(s) held one date_added only and were full: later objects with it may be missing` : '';
+  return `${c.received} received: ${c.added} new, ${c.duplicate} duplicate, ${c.rejected} rejected, ${c.filtered} filtered${overfull}`;
 }
 
 function summary(report: PartnerReport): string {
