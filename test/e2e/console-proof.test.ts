@@ -60,6 +60,9 @@ async function newPage(width = 1280): Promise<{ page: Page; problems: string[] }
   return { page, problems: watchProblems(page) };
 }
 
+/** Sums the page's layout shifts not caused by input (cumulative layout shift), as window.layoutShift. */
+const LAYOUT_SHIFT = `window.layoutShift = 0; new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.layoutShift += entry.value; }).observe({ type: 'layout-shift', buffered: true });`;
+
 async function followIslamicState(page: Page, name: string): Promise<void> {
   await page.goto(`${home.url}/watchlists`);
   await page.getByLabel('Name', { exact: true }).fill(name);
@@ -214,9 +217,12 @@ describe('the console, end to end (issue 7 proof)', () => {
     for (const width of [1280, 390]) {
       const { page, problems } = await newPage(width);
       await signIn(page, home.url, 'analyst', PASSWORD);
+      await page.addInitScript(LAYOUT_SHIFT);
       await page.goto(`${home.url}${incidentPath}`);
       await page.getByRole('heading', { level: 1, name: incidentName }).waitFor();
       await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(300);
+      expect(await page.evaluate<number>('window.layoutShift'), `the incident page moves while loading at ${width} px`).toBeLessThan(0.1);
       expect(await unnamedControls(page), `incident at ${width} px`).toEqual([]);
       if (width === 390) expect(await sidewaysOverflow(page), 'the incident page scrolls sideways at 390 px').toBeLessThanOrEqual(1);
       await screenshot(page, `proof-incident-${width}`);
