@@ -21,6 +21,7 @@ export default function ActorPage({ id }: { id: string }) {
   if (actor.error) return <ErrorNote error={actor.error} onRetry={actor.reload} />;
   const data = actor.data;
   if (!data) return <Loading what="the actor" />;
+  const labels = new Map(data.graph.nodes.map((node) => [node.id, node.label]));
   const incidents = [...data.incidents].sort((a, b) => formatDate(b.date).localeCompare(formatDate(a.date)));
   return (
     <article className="actor" aria-labelledby="actor-title">
@@ -64,7 +65,7 @@ export default function ActorPage({ id }: { id: string }) {
           <summary>Relations as a list</summary>
           <ul>
             {data.graph.edges.map((edge, index) => {
-              const label = (nodeId: string) => data.graph.nodes.find((node) => node.id === nodeId)?.label ?? nodeId;
+              const label = (nodeId: string) => labels.get(nodeId) ?? nodeId;
               return (
                 <li key={`${edge.source}-${edge.target}-${index}`}>
                   {label(edge.source)} — {edge.label ?? 'related to'} — {label(edge.target)}
