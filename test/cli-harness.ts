@@ -18,7 +18,8 @@ const ENTRY = `import('${join(ROOT, 'src/cli/main.ts')}').then((m) => m.main(['n
 /** Environment without any ENTENTE_* variable of the developer's shell. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('ENTENTE_')) env[name] = value;
+  // Where the shared folder is stays: it is the machine's layout, not a setting under test.
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('ENTENTE_') || name === 'ENTENTE_SHARED_DIR') env[name] = value;
   return { ...env, ENTENTE_LOG_LEVEL: 'warn', ...extra };
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SHARING_EXTENSION_ID } from '../src/access/sharing-extension.js';
 import { createSharingGroup } from '../src/access/sharing-groups.js';
@@ -10,6 +9,7 @@ import { nowMicros } from '../src/store/timestamps.js';
 import { TLP2_MARKING_IDS, type TlpLevel } from '../src/stix/tlp.js';
 import { runCli, tempDir } from './cli-harness.js';
 import { eventually, partnerAccount, startInstance, versions, type Instance } from './federation-instances.js';
+import { sharedFolder } from '../src/shared-folder.js';
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -25,7 +25,7 @@ vi.setConfig({ testTimeout: 600_000 });
  * Each side knows the others as organisations of its own; the sharing group
  * "with-moscow" on paris holds paris and moscow's organisation only.
  */
-const SHARED = process.env.ENTENTE_SHARED_DIR ?? fileURLToPath(new URL('../../shared', import.meta.url));
+const SHARED = sharedFolder();
 const SEED = join(SHARED, 'seed', 'chechnya-attack-le-pen-moscow.txt');
 const MEDIA = 'application/taxii+json;version=2.1';
 

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestText, type IngestResult } from '../src/ingest/index.js';
 import {
@@ -10,10 +9,11 @@ import {
 import { deterministicId } from '../src/stix/identifier.js';
 import type { StixObject } from '../src/stix/stix-object.js';
 import { validateBundle } from '../src/stix/validate.js';
+import { sharedFolder } from '../src/shared-folder.js';
 
 // The project's seed document (DESIGN.md), read where the shared folder keeps it: beside the
 // checkout (../shared), or wherever ENTENTE_SHARED_DIR points.
-const SHARED = process.env.ENTENTE_SHARED_DIR ?? fileURLToPath(new URL('../../shared', import.meta.url));
+const SHARED = sharedFolder();
 const SEED = resolve(SHARED, 'seed/chechnya-attack-le-pen-moscow.txt');
 
 function ext<T>(object: StixObject | undefined, id: string): T {

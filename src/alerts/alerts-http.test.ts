@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessAudit } from '../access/access-audit.js';
@@ -16,6 +17,7 @@ import { ensureReceivedGroup } from '../federation/received-group.js';
 import { expectRestError, restClient, signIn, type RestClient } from '../http/rest/rest-test-client.js';
 import { startTestServer, type TaxiiTestServer } from '../http/test-server.js';
 import { ingestText } from '../ingest/index.js';
+import { sharedFolder } from '../shared-folder.js';
 import { INCIDENT_EXTENSION_ID } from '../stix/extensions.js';
 import { deterministicId, randomId } from '../stix/identifier.js';
 import type { StixObject } from '../stix/stix-object.js';
@@ -31,7 +33,7 @@ import { withAlerts } from './alerts-schema.js';
  * matched against watchlists, filtered per user by the access policy, and
  * delivered over server-sent events and to a signed webhook receiver.
  */
-const SEED = new URL('../../../shared/seed/chechnya-attack-le-pen-moscow.txt', import.meta.url);
+const SEED = join(sharedFolder(), 'seed', 'chechnya-attack-le-pen-moscow.txt');
 const TAXII = 'application/taxii+json;version=2.1';
 const SECRET_KEY = 'alerts-test-secret-key-0123456789';
 const WEBHOOK_SECRET = 'webhook-shared-secret-42';

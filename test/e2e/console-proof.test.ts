@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { grantCollection } from '../../src/access/collection-grants.js';
@@ -10,6 +9,7 @@ import { createUser } from '../../src/access/users.js';
 import { runCli, tempDir } from '../cli-harness.js';
 import { partnerAccount, startInstance, type Instance } from '../federation-instances.js';
 import { ensureConsoleBuilt, launchChromium, screenshot, sidewaysOverflow, signIn, unnamedControls, watchProblems } from './console-harness.js';
+import { sharedFolder } from '../../src/shared-folder.js';
 
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
 
@@ -22,7 +22,7 @@ vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
  * "Islamic State" shows a live alert when a matching report arrives from a
  * partner (a second instance the first pulls from).
  */
-const SHARED = process.env.ENTENTE_SHARED_DIR ?? fileURLToPath(new URL('../../../shared', import.meta.url));
+const SHARED = sharedFolder();
 const SEED = join(SHARED, 'seed', 'chechnya-attack-le-pen-moscow.txt');
 const PARTNER_REPORT = join(SHARED, 'data', 'dev-articles', 'articles', 'D06-b.txt');
 const PASSWORD = 'a long console test password';

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
@@ -10,6 +9,7 @@ import { accessServices } from '../../access/access-services.js';
 import { bootstrap } from '../../access/bootstrap.js';
 import { publishObjects } from '../../access/publication.js';
 import { EntenteError } from '../../errors.js';
+import { sharedFolder } from '../../shared-folder.js';
 import { connectPull } from '../../federation/demo-partnership.js';
 import { newLeaseOwner } from '../../federation/lease.js';
 import type { Partner } from '../../federation/partners.js';
@@ -179,8 +179,7 @@ function articlePath(given: string | undefined): string {
     if (!existsSync(given)) throw new EntenteError('not_found', `--article ${given}: no such file`);
     return given;
   }
-  const shared = process.env.ENTENTE_SHARED_DIR ?? fileURLToPath(new URL('../../../../shared', import.meta.url));
-  const seed = resolve(shared, 'seed', SEED_NAME);
+  const seed = resolve(sharedFolder(), 'seed', SEED_NAME);
   if (!existsSync(seed)) {
     throw new EntenteError('not_found', `The seed article is not at ${seed}: set ENTENTE_SHARED_DIR to the shared folder, or give --article FILE`);
   }

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { EntenteError } from '../../errors.js';
+import { sharedFolder } from '../../shared-folder.js';
 import { DEMO_DECLINED_KEY, loadDemoSet } from './intel-demo-set.js';
 import type { RestApi } from './rest-api.js';
 
@@ -9,9 +9,6 @@ import type { RestApi } from './rest-api.js';
  * whether the console should offer it (`offered`: the store is empty and
  * `entente serve --empty` did not decline it).
  */
-// The shared folder beside the checkout (src/http/rest or dist/http/rest → ../../../../shared).
-const SHARED_DIR = fileURLToPath(new URL('../../../../shared', import.meta.url));
-
 export function intelDemoRoutes(api: RestApi): void {
   const { deps } = api;
   const state = async () => {
@@ -36,7 +33,7 @@ export function intelDemoRoutes(api: RestApi): void {
     if (!empty) throw new EntenteError('conflict', 'The demo set loads only into an empty store; this one already holds intelligence');
     const collection = (await deps.store.listCollections())[0];
     if (collection === undefined) throw new EntenteError('conflict', 'There is no collection to load the demo set into: create one first (POST /collections)');
-    const result = await loadDemoSet(deps.db, deps.store, collection.id, { orgId: principal.orgId, userId: principal.userId }, SHARED_DIR);
+    const result = await loadDemoSet(deps.db, deps.store, collection.id, { orgId: principal.orgId, userId: principal.userId }, sharedFolder());
     await api.audit(request, principal, { action: 'demo.load', target: collection.id, details: { reports: result.reports, objects: result.objects, skipped: result.skipped.length } });
     return { collection: collection.id, ...result };
   });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { grantCollection } from '../../access/collection-grants.js';
 import { createSharingGroup } from '../../access/sharing-groups.js';
@@ -7,6 +7,7 @@ import { CorrelationFollower } from '../../correlate/correlation-follower.js';
 import { Correlator, canonicalIdOf } from '../../correlate/correlator.js';
 import { CITIES } from '../../correlate/test-incidents.js';
 import { buildReport, storeReport } from '../../correlate/test-reports.js';
+import { sharedFolder } from '../../shared-folder.js';
 import { INCIDENT_EXTENSION_ID } from '../../stix/extensions.js';
 import { randomId } from '../../stix/identifier.js';
 import type { StixObject } from '../../stix/stix-object.js';
@@ -23,7 +24,7 @@ import { expectRestError, restClient, signIn, type RestClient } from './rest-tes
  * organisation outside the group; each feed filter on synthetic incidents;
  * paging exactly once; clustering bounded.
  */
-const SEED = fileURLToPath(new URL('../../../../shared/seed/chechnya-attack-le-pen-moscow.txt', import.meta.url));
+const SEED = join(sharedFolder(), 'seed', 'chechnya-attack-le-pen-moscow.txt');
 const SYNTHETIC = 60;
 const ISLAMIC_STATE = 'intrusion-set--805a39ee-5b9f-55b6-a744-59ee5abd4af6';
 
