@@ -13,7 +13,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildCanonicalIncident } from '../src/correlate/canonical-incident.js';
 import { MapReliabilityRegistry } from '../src/correlate/grading.js';
 import { withCorrelation } from '../src/correlate/correlation-schema.js';
@@ -25,8 +24,8 @@ import { ingestText } from '../src/ingest/index.js';
 import type { StixObject } from '../src/stix/stix-object.js';
 import { openStore } from '../src/store/open-store.js';
 import { parseArticle, type IncidentLabel, type LabelFile } from './eval-ingest/labels.js';
+import { sharedFolder } from '../src/shared-folder.js';
 
-const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -135,7 +134,7 @@ interface ReportBundle {
 }
 
 async function main(): Promise<void> {
-  const setDir = option('--set') ?? resolve(REPO_ROOT, '../shared/data/dev-articles');
+  const setDir = option('--set') ?? resolve(sharedFolder(), 'data/dev-articles');
   const labels = JSON.parse(readFileSync(join(setDir, 'labels.json'), 'utf8')) as LabelFile;
   const reports: ReportBundle[] = [];
   const files = readdirSync(join(setDir, 'articles')).filter((f) => f.endsWith('.txt')).sort();

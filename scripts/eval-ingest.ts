@@ -8,15 +8,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isEntenteError } from '../src/errors.js';
 import type { StixObject } from '../src/stix/stix-object.js';
 import { expectationFor, parseArticle, type Article, type LabelFile } from './eval-ingest/labels.js';
 import { incidentsFromBundle } from './eval-ingest/prediction.js';
 import { renderTable, scoreArticle, summarise, type ArticleOutcome, type FieldResult, FIELD_LABELS } from './eval-ingest/scoring.js';
+import { sharedFolder } from '../src/shared-folder.js';
 
-const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const DEFAULT_SET = resolve(REPO_ROOT, '../shared/data/dev-articles');
+const DEFAULT_SET = resolve(sharedFolder(), 'data/dev-articles');
 
 type IngestText = (text: string, metadata: Record<string, string>) => unknown;
 
