@@ -316,10 +316,20 @@ describe('the console, end to end (issue 7 proof)', () => {
     await page.getByRole('combobox', { name: /^Partner/ }).selectOption({ label: 'partner' });
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(/partner=[0-9a-f-]{36}/);
-    const fromPartner = page.locator('.incident-list .incident-card:not(.placeholder)');
-    await fromPartner.first().waitFor({ timeout: 60_000 });
-    expect(await fromPartner.first().textContent()).toContain('via partner partner');
-    expect(await page.locator('.incident-list').textContent()).not.toContain(incidentName);
+    // The list keeps the unfiltered cards until the filtered answer replaces them: wait for that answer.
+    await page.locator('.incident-list .incident-card', { hasText: 'via partner partner' }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.incident-list[aria-busy="false"]').waitFor();
+    const cards = await page.locator('.incident-list .incident-card:not(.placeholder)').allTextContents();
+    expect(cards.length).toBeGreaterThan(0);
+    expect(cards.filter((card) => !card.includes('via partner partner'))).toEqual([]);
+    expect(cards.join(' ')).not.toContain(incidentName);
+
+    // Sharing shows the partner's sync health and its last run.
+    await page.goto(`${home.url}/sharing`);
+    const row = page.locator('tr', { has: page.getByRole('cell', { name: /^partner/ }) });
+    await row.locator('.health').waitFor();
+    expect(((await row.locator('.health').textContent()) ?? '').trim()).not.toBe('');
+    expect(await row.locator('td').nth(2).textContent()).not.toBe('never');
     await page.goto(`${home.url}/feed?partner=00000000-0000-4000-8000-000000000000`);
     await page.getByText('No incidents match these filters.').waitFor();
     expect(problems).toEqual([]);
