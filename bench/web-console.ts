@@ -171,7 +171,13 @@ async function fillStore(file: string, count: number, say: (line: string) => voi
       on conflict (collection_id) do update set date_added = excluded.date_added`.execute(opened.db);
     await sql`insert into alert_cursors (collection_id, last_added, updated_at) values (${collection.id}, ${last}, ${at})
       on conflict (collection_id) do update set last_added = excluded.last_added`.execute(opened.db);
-    return { incidentId: template.id, objects: written };
+    // ingestText gives new ids on each run: a resumed fill finds the seed's incident stored by the first.
+    const stored = resume
+      ? (await opened.db.selectFrom('objects').select(['id', 'json']).where('collection_id', '=', collection.id).where('type', '=', 'incident').where('id', 'not like', `incident--${uuidOf(0, 1).slice(0, 8)}%`).execute())
+        .find((row) => (JSON.parse(row.json) as StixObject).name === base.name)?.id
+      : base.id;
+    if (stored === undefined) throw new Error('the seed article\'s incident is not in the store');
+    return { incidentId: stored, objects: written };
   } finally {
     await opened.store.close();
   }
