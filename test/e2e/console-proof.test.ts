@@ -207,7 +207,7 @@ describe('the console, end to end (issue 7 proof)', () => {
     await page.getByRole('link', { name: incidentName }).waitFor();
     // Each alias says where it came from.
     const aliases = page.locator('section', { has: page.getByRole('heading', { name: 'Also known as' }) });
-    await expect(aliases.textContent()).resolves.toMatch(/ISIS\s*— from report /);
+    await expect(aliases.textContent()).resolves.toMatch(/ISIS\s*— from RT: \S/);
     await page.locator('.graph canvas').first().waitFor();
     await screenshot(page, 'proof-actor');
     expect(problems).toEqual([]);

@@ -1,16 +1,22 @@
 import { z } from 'zod';
+import type { Kysely } from 'kysely';
 import { EntenteError } from '../../errors.js';
+import { withFederation } from '../../federation/federation-schema.js';
 import { PERSON_EXTENSION_ID, PROVENANCE_EXTENSION_ID, type PersonExtension, type ProvenanceExtension } from '../../stix/extensions.js';
 import type { StixObject } from '../../stix/stix-object.js';
 import type { PerpetratorItem } from '../../store/incident-index-projection.js';
 import { extensionOf } from '../../store/incident-index-projection.js';
+import type { IncidentQueries, Viewer } from '../../store/incident-index-queries.js';
+import type { DatabaseSchema } from '../../store/schema.js';
 import { intelContext } from './intel-context.js';
+import { reportSummary } from './intel-incident-detail.js';
 import { countryName } from './intel-present.js';
 import type { RestApi } from './rest-api.js';
 
 /**
  * REST.md "Intelligence" `GET /actors/:id`: a group, person or organisation
- * the viewer may see, its aliases (with the report each came from), roles,
+ * the viewer may see, its aliases (with the report each came from: its
+ * title, outlet and partner when the viewer may read that report), roles,
  * the incidents attributed to it, and a relation graph of those incidents,
  * the other groups named in them and their countries. The graph is capped at
  * MAX_GRAPH_NODES so the console stays usable.
@@ -19,6 +25,16 @@ const ActorParams = z.object({ id: z.string().regex(/^(intrusion-set|identity|th
 /** Most incidents an actor page lists (newest first). */
 export const MAX_ACTOR_INCIDENTS = 200;
 export const MAX_GRAPH_NODES = 400;
+
+/** Where an alias came from: the report id always; title, outlet and partner only from a report the viewer may read. */
+interface AliasOrigin {
+  report: string;
+  name?: string;
+  outlet?: string;
+  partner?: string;
+  /** An incident of that report the viewer may see, for the console to link to. */
+  incident?: string;
+}
 
 interface GraphNode {
   id: string;
@@ -37,7 +53,7 @@ export function intelActorRoutes(api: RestApi): void {
     const actor = JSON.parse(held.json) as StixObject;
     const name = typeof actor.name === 'string' ? actor.name : id;
     const reportRef = extensionOf<ProvenanceExtension>(actor, PROVENANCE_EXTENSION_ID)?.report_ref;
-    const aliasSource = reportRef === undefined ? {} : { source: reportRef };
+    const aliasSource = reportRef === undefined ? {} : { source: await aliasOrigin(api.deps.db, intel.queries, viewer, reportRef) };
     const aliases = [...new Set([
       ...(Array.isArray(actor.aliases) ? (actor.aliases as unknown[]) : []),
       ...(extensionOf<PersonExtension>(actor, PERSON_EXTENSION_ID)?.aliases ?? []),
@@ -70,4 +86,28 @@ export function intelActorRoutes(api: RestApi): void {
     });
     return { id, type: actor.type, name, aliases, roles, incidents, graph: { nodes: [...nodes.values()], edges } };
   });
+}
+
+/**
+ * The report an alias came from, named for the console. The report is read
+ * through the access policy (`queries.objects`): a report the viewer may not
+ * read gives its id alone, never its title or outlet.
+ */
+async function aliasOrigin(db: Kysely<DatabaseSchema>, queries: IncidentQueries, viewer: Viewer, reportId: string): Promise<AliasOrigin> {
+  const held = (await queries.objects(viewer, [reportId])).get(reportId);
+  if (held === undefined) return { report: reportId };
+  const report = JSON.parse(held.json) as StixObject;
+  const summary = reportSummary(report);
+  const partner = held.partner === null
+    ? undefined
+    : await withFederation(db).selectFrom('partners').select('name').where('id', '=', held.partner).executeTakeFirst();
+  const incidentRefs = (Array.isArray(report.object_refs) ? (report.object_refs as unknown[]) : []).filter((r): r is string => typeof r === 'string' && r.startsWith('incident--'));
+  const incident = incidentRefs.length === 0 ? undefined : [...(await queries.objects(viewer, incidentRefs.slice(0, 1))).keys()][0];
+  return {
+    report: reportId,
+    ...(summary.title !== undefined ? { name: summary.title } : {}),
+    ...(summary.outlet !== undefined ? { outlet: summary.outlet } : {}),
+    ...(partner !== undefined ? { partner: partner.name } : {}),
+    ...(incident !== undefined ? { incident } : {}),
+  };
 }

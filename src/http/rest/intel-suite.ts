@@ -111,6 +111,12 @@ export function intelSuite(open: () => Promise<TestStore>): void {
     expect(actor.status, actor.text).toBe(200);
     expect(actor.body.incidents.map((i: { id: string }) => i.id)).toContain(incidentId);
     expect(actor.body.graph.edges.length).toBeGreaterThan(0);
+    // Each alias names the report it came from: its title and outlet, and an incident of it to open.
+    const isis = actor.body.aliases.find((a: { alias: string }) => a.alias === 'ISIS');
+    expect(isis?.source).toMatchObject({ report: reportId, outlet: 'Deutsche Welle digest', incident: expect.stringMatching(/^incident--/) });
+    expect(isis?.source.name).toEqual(expect.stringMatching(/\S/));
+    expect(isis?.source.name).toEqual((await writer.get(`/reports/${reportId}`)).body.title);
+    expect(isis?.source.partner).toBeUndefined();
   });
 
   it('an organisation outside the AMBER sharing group never sees the incident, its report text or its counts', async () => {

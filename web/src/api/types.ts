@@ -134,11 +134,20 @@ export interface Report extends ReportRef {
   annotations: Annotation[];
 }
 
+/** The report an alias came from: title, outlet and partner only when the viewer may read that report. */
+export interface AliasSource {
+  report?: string;
+  name?: string;
+  outlet?: string;
+  partner?: string;
+  incident?: string;
+}
+
 export interface Actor {
   id: string;
   type: string;
   name: string;
-  aliases: { alias: string; source?: string | { name?: string; report?: string; partner?: string } }[];
+  aliases: { alias: string; source?: string | AliasSource }[];
   roles: string[];
   incidents: { id: string; name: string; date: string | IncidentDate; claimed: boolean }[];
   graph: { nodes: { id: string; label: string; type: string }[]; edges: { source: string; target: string; label?: string }[] };

@@ -8,11 +8,19 @@ import { paths } from '../routes';
 // cytoscape is the heaviest library of the console: loaded only when a graph is shown.
 const RelationGraph = lazy(() => import('../components/RelationGraph'));
 
-function aliasSource(source: Actor['aliases'][number]['source']): string {
-  if (!source) return 'source not recorded';
-  if (typeof source === 'string') return source.startsWith('report--') ? `report ${source.slice(8, 16)}…` : source;
-  if (source.partner) return `partner ${source.partner}`;
-  return source.name ?? source.report ?? 'source not recorded';
+/** "from <outlet>: <report title>" (and the partner it came through), linked to the report's incident when there is one. */
+function AliasOrigin({ source }: { source: Actor['aliases'][number]['source'] }) {
+  if (!source) return <>from a source not recorded</>;
+  if (typeof source === 'string') return <>from {source.startsWith('report--') ? `report ${source.slice(8, 16)}…` : source}</>;
+  const outlet = source.outlet ?? (source.partner ? `partner ${source.partner}` : undefined);
+  const title = source.name ?? (source.report ? `report ${source.report.slice(8, 16)}…` : 'a source not recorded');
+  return (
+    <>
+      from {outlet ? `${outlet}: ` : ''}
+      {source.incident ? <Link to={paths.incident(source.incident)}>{title}</Link> : title}
+      {source.partner && source.outlet ? ` (via partner ${source.partner})` : ''}
+    </>
+  );
 }
 
 /** A group, person or organisation: its names, where each came from, its incidents and relations. */
@@ -36,7 +44,7 @@ export default function ActorPage({ id }: { id: string }) {
         <ul>
           {data.aliases.map((alias) => (
             <li key={alias.alias}>
-              <strong>{alias.alias}</strong> <span className="subtle">— from {aliasSource(alias.source)}</span>
+              <strong>{alias.alias}</strong> <span className="subtle">— <AliasOrigin source={alias.source} /></span>
             </li>
           ))}
         </ul>
