@@ -3,6 +3,7 @@ import { correlateRoutes } from './correlate-routes.js';
 import { alertsRoutes } from './alerts-routes.js';
 import type { RestApi } from './rest-api.js';
 import { partnerRoutes } from './partner-routes.js';
+import { partnerNamesRoutes } from './partner-names-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import { ingestRoutes } from './ingest-routes.js';
 import { intelActorRoutes } from './intel-actors.js';
@@ -21,6 +22,7 @@ export const restRouteModules: readonly RestRouteModule[] = [
   sessionRoutes,
   adminRoutes,
   partnerRoutes,
+  partnerNamesRoutes,
   alertsRoutes,
   intelIncidentRoutes,
   intelReportRoutes,

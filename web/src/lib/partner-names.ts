@@ -1,18 +1,13 @@
 import { api } from '../api/client';
-import type { Page, Partner } from '../api/types';
-import { isAdmin, useConsole } from '../session';
 import { useApi } from './use-api';
 
 /**
- * The partners this console may name, id → name. The incident index keeps a
- * pulled object's partner by id (the feed's `partner` filter takes ids, and
- * feed items give ids), while people know partners by name. GET /partners is
- * for administrators: others get an empty map and see ids.
+ * The partners of this instance, id → name, for every signed-in user
+ * (GET /partner-names: ids and names only). The incident index keeps a pulled
+ * object's partner by id (the feed's `partner` filter takes ids, and feed
+ * items give ids), while people know partners by name.
  */
 export function usePartnerNames(): ReadonlyMap<string, string> {
-  const { session } = useConsole();
-  const partners = useApi(isAdmin(session) ? 'partner-names' : null, (signal) => api.get<Page<Partner>>('/partners', { limit: 500 }, signal));
-  const names = new Map<string, string>();
-  for (const partner of partners.data?.items ?? []) if (partner.id !== undefined) names.set(partner.id, partner.name);
-  return names;
+  const partners = useApi('partner-names', (signal) => api.get<{ items: { id: string; name: string }[] }>('/partner-names', undefined, signal));
+  return new Map((partners.data?.items ?? []).map((partner) => [partner.id, partner.name]));
 }
