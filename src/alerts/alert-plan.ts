@@ -22,6 +22,8 @@ export interface HeldAlert {
   readonly watchlistId: string;
   readonly objectId: string;
   readonly reasons: readonly string[];
+  /** The partner (id) its object was pulled from when it was raised: it keeps it when it moves. */
+  readonly partner: string | null;
 }
 
 /**

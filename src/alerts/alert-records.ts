@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { auditLabelColumn } from '../store/audited-reads.js';
 import { microsToTimestamp } from '../store/timestamps.js';
 import { visibilityCondition } from '../store/visibility-sql.js';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { DatabaseSchema } from '../store/schema.js';
 import { withAlerts, type AlertsDb } from './alerts-schema.js';
 import { planAlerts, type HeldAlert, type NewAlert } from './alert-plan.js';
 import type { AlertViewer } from './alert-viewer.js';
 
-/** Rows per INSERT: 11 columns each, well under SQLite's 32,766 bound parameters. */
+/** Rows per INSERT: 12 columns each, well under SQLite's 32,766 bound parameters. */
 const ROWS_PER_STATEMENT = 500;
 /** Watchlists and object ids per look-up of held alerts. */
 const IDS_PER_STATEMENT = 400;
@@ -80,6 +80,7 @@ export async function recordStep(
       .returning('last_seq')
       .executeTakeFirstOrThrow();
     const first = Number(reserved.last_seq) - raised.length + 1;
+    const partners = await partnersOf(trx, step.collectionId, raised.map((a) => a.alert.objectAdded));
     const rows = raised.map((action, i) => ({
       seq: first + i,
       id: action.kind === 'raise-again' ? action.held.id : randomUUID(),
@@ -92,6 +93,8 @@ export async function recordStep(
       title: action.alert.title,
       reasons: JSON.stringify(action.reasons),
       at: now,
+      // Raised again on another object (the canonical incident): still from the partner it first came from.
+      partner: (action.kind === 'raise-again' ? action.held.partner : null) ?? partners.get(action.alert.objectAdded) ?? null,
     }));
     let inserted = 0;
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
@@ -122,16 +125,33 @@ async function heldAlerts(trx: AlertsDb, alerts: readonly NewAlert[]): Promise<H
     for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
       const rows = await trx
         .selectFrom('alerts')
-        .select(['seq', 'id', 'watchlist_id', 'object_id', 'reasons'])
+        .select(['seq', 'id', 'watchlist_id', 'object_id', 'reasons', 'partner'])
         .where('watchlist_id', 'in', watchlists.slice(w, w + IDS_PER_STATEMENT))
         .where('object_id', 'in', ids.slice(i, i + IDS_PER_STATEMENT))
         .execute();
       for (const row of rows) {
-        held.push({ seq: Number(row.seq), id: row.id, watchlistId: row.watchlist_id, objectId: row.object_id, reasons: JSON.parse(row.reasons) as string[] });
+        held.push({ seq: Number(row.seq), id: row.id, watchlistId: row.watchlist_id, objectId: row.object_id, reasons: JSON.parse(row.reasons) as string[], partner: row.partner });
       }
     }
   }
   return held;
+}
+
+/** The partner (id) each of a collection's rows was pulled from, by date_added; rows stored locally are absent. */
+async function partnersOf(trx: AlertsDb, collectionId: string, added: readonly number[]): Promise<Map<number, string>> {
+  const partners = new Map<number, string>();
+  const unique = [...new Set(added)];
+  for (let i = 0; i < unique.length; i += IDS_PER_STATEMENT) {
+    const rows = await trx
+      .selectFrom('objects')
+      .select(['date_added', 'partner'])
+      .where('collection_id', '=', collectionId)
+      .where('date_added', 'in', unique.slice(i, i + IDS_PER_STATEMENT))
+      .where('partner', 'is not', null)
+      .execute();
+    for (const row of rows) if (row.partner !== null) partners.set(Number(row.date_added), row.partner);
+  }
+  return partners;
 }
 
 export interface AlertQuery {
@@ -173,7 +193,8 @@ export async function visibleAlerts(
     .selectFrom('alerts as a')
     .innerJoin('watchlists as w', 'w.id', 'a.watchlist_id')
     .innerJoin('objects as o', (join) => join.onRef('o.collection_id', '=', 'a.collection_id').onRef('o.date_added', '=', 'a.object_added'))
-    .leftJoin('partners as p', 'p.id', 'o.partner')
+    // The partner the alert was raised for (kept when it moved to a canonical incident), else its object's (alerts before migration 1200).
+    .leftJoin('partners as p', (join) => join.on(sql<SqlBool>`p.id = coalesce(a.partner, o.partner)`))
     .select(['a.seq', 'a.id', 'a.watchlist_id', 'w.name as watchlist_name', 'a.object_id', 'a.incident_id', 'a.title', 'a.reasons', 'a.at'])
     .select(['a.collection_id', 'p.name as partner_name', auditLabelColumn().as('audit_label')])
     .where('a.user_id', '=', user.userId)

@@ -46,6 +46,8 @@ export type AlertTables = {
     /** JSON text: string[], why it matched ("group: Islamic State"). */
     reasons: string;
     at: number;
+    /** The partner the alerted object was pulled from when the alert was raised (migration 1200); kept when the alert moves. */
+    partner: string | null;
   };
   alert_deliveries: {
     alert_seq: number;

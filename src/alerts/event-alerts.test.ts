@@ -5,6 +5,7 @@ import { createUser } from '../access/users.js';
 import { Correlator } from '../correlate/correlator.js';
 import { CITIES, group } from '../correlate/test-incidents.js';
 import { buildReport, storeReport, type ReportSketch } from '../correlate/test-reports.js';
+import { addPartner } from '../federation/partners.js';
 import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresProblem, type TestStore } from '../store/test-backends.js';
 import { planAlerts, type NewAlert } from './alert-plan.js';
 import { visibleAlerts, type AlertView } from './alert-records.js';
@@ -95,6 +96,44 @@ function eventSuite(open: () => Promise<TestStore>): void {
     expect(await deliveries()).toBe(1);
   });
 
+  it('an alert raised for an incident pulled from a partner still names the partner once it moves to the canonical incident', async () => {
+    const follower = new AlertFollower({ db: test.opened.db });
+    await createWatchlist({ db: test.opened.db, secretKey: SECRET_KEY }, userId, { name: 'IS or AQ', match: { groups: ['Islamic State', 'al-Qaida'] } });
+    const allied = await createOrganization(test.opened.db, { name: 'Allied Agency' });
+    const partner = await addPartner(test.opened.db, SECRET_KEY, {
+      name: 'allied',
+      discoveryUrl: 'http://127.0.0.1:9/taxii2/',
+      credentials: { kind: 'token', token: 'unused-in-this-test' },
+      orgIds: [allied.id],
+      receiverOrgIds: [orgId],
+    });
+    // As federation/pull.ts stores a page: the partner beside the objects.
+    const built = buildReport(parisBombing('Deutsche Welle'));
+    await storeReport(test.opened.store, reports, built, { authorOrg: orgId, authorUser: null, partner: partner.id });
+    expect(await follower.catchUp()).toBe(1);
+    const [first] = await alerts();
+    expect(first).toMatchObject({ objectId: built.incidentId, partner: 'allied' });
+
+    // The canonical incident is the correlator's, from no partner: the alert moves to it and keeps where it came from.
+    const [outcome] = await correlator.correlateIncidents([built.incidentId]);
+    expect(await follower.catchUp()).toBe(0);
+    expect(await alerts()).toMatchObject([{ id: first?.id, objectId: outcome?.canonicalId, collection: canonical, partner: 'allied' }]);
+
+    // A local report of the event blaming the other followed group raises it again on the canonical incident: still from the partner.
+    const local = await report(parisBombing('AFP', 'al-Qaida'));
+    expect(local.canonicalId).toBe(outcome?.canonicalId);
+    expect(await follower.catchUp()).toBe(1);
+    expect(await alerts()).toMatchObject([{ id: first?.id, objectId: outcome?.canonicalId, reasons: ['group: Islamic State', 'group: al-Qaida'], partner: 'allied' }]);
+  });
+
+  it('an alert raised for a local report names no partner', async () => {
+    const follower = new AlertFollower({ db: test.opened.db });
+    await createWatchlist({ db: test.opened.db, secretKey: SECRET_KEY }, userId, { name: 'IS', match: { groups: ['Islamic State'] } });
+    await report(parisBombing('Deutsche Welle'));
+    expect(await follower.catchUp()).toBe(1);
+    expect((await alerts())[0]?.partner).toBeUndefined();
+  });
+
   it('a later version that matches for something new raises the same alert again, with both reasons', async () => {
     const follower = new AlertFollower({ db: test.opened.db });
     await createWatchlist({ db: test.opened.db, secretKey: SECRET_KEY }, userId, { name: 'IS or AQ', match: { groups: ['Islamic State', 'al-Qaida'] }, webhook: WEBHOOK });
@@ -168,7 +207,7 @@ describe('planning a step against the alerts held for its events', () => {
   const alert = (objectId: string, ids: string[], canonical: boolean, reasons = ['group: Islamic State']): NewAlert => ({
     watchlistId: 'w', userId: 'u', objectId, objectAdded: 1, incidentId: objectId, title: objectId, reasons, webhook: false, event: { ids: [objectId, ...ids], canonical },
   });
-  const held = { seq: 7, id: 'alert-1', watchlistId: 'w', objectId: 'canonical', reasons: ['group: Islamic State'] };
+  const held = { seq: 7, id: 'alert-1', watchlistId: 'w', objectId: 'canonical', reasons: ['group: Islamic State'], partner: null };
 
   it('another report incident of an event alerted through its canonical incident changes nothing', () => {
     expect(planAlerts([held], [alert('report-b', ['canonical'], false)])).toEqual([]);

@@ -14,6 +14,7 @@ import { partnerReceiversMigration } from './0900-partner-receivers.js';
 import { leasesMigration } from './1000-leases.js';
 import { campaignsMigration } from './1001-campaigns.js';
 import { consoleAggregatesMigration } from './1100-console-aggregates.js';
+import { alertPartnerMigration } from './1200-alert-partner.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -37,6 +38,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '1000-leases': leasesMigration(dialect),
         '1001-campaigns': campaignsMigration(dialect),
         '1100-console-aggregates': consoleAggregatesMigration(dialect),
+        '1200-alert-partner': alertPartnerMigration(dialect),
       };
     },
   };
