@@ -8,7 +8,7 @@ import { Correlator, canonicalIdOf } from '../../correlate/correlator.js';
 import { CITIES } from '../../correlate/test-incidents.js';
 import { buildReport, storeReport } from '../../correlate/test-reports.js';
 import { sharedFolder } from '../../shared-folder.js';
-import { INCIDENT_EXTENSION_ID } from '../../stix/extensions.js';
+import { INCIDENT_EXTENSION_ID, PROVENANCE_EXTENSION_ID } from '../../stix/extensions.js';
 import { randomId } from '../../stix/identifier.js';
 import type { StixObject } from '../../stix/stix-object.js';
 import { tlpMarkingId } from '../../stix/tlp.js';
@@ -138,6 +138,21 @@ export function intelSuite(open: () => Promise<TestStore>): void {
     expectRestError(await outsider.get(`/actors/${ISLAMIC_STATE}`), 404, 'not_found');
     // The same answers as for an id that does not exist.
     expectRestError(await outsider.get(`/incidents/${randomId('incident')}`), 404, 'not_found');
+  });
+
+  it('an alias from a report the viewer may not read gives its id only, never its title or outlet', async () => {
+    const orgA = (await server.db.selectFrom('organizations').select('id').where('name', '=', 'Agency A').executeTakeFirstOrThrow()).id;
+    const group = {
+      type: 'intrusion-set', spec_version: '2.1', id: randomId('intrusion-set'), created: NOW, modified: NOW, name: 'Hidden Origin Front', aliases: ['HOF'],
+      extensions: { [PROVENANCE_EXTENSION_ID]: { extension_type: 'property-extension', report_ref: reportId, evidence: [] } },
+    } as StixObject;
+    await server.store.addObjects(server.sharedId, [{ object: group, json: JSON.stringify(group), tlp: 'clear' }], { authorOrg: orgA, authorUser: null });
+    const hidden = await outsider.get(`/actors/${group.id}`);
+    expect(hidden.status, hidden.text).toBe(200);
+    expect(hidden.body.aliases).toEqual([{ alias: 'HOF', source: { report: reportId } }]);
+    expect(hidden.text).not.toContain('Deutsche Welle');
+    const shown = await writer.get(`/actors/${group.id}`);
+    expect(shown.body.aliases[0].source).toMatchObject({ report: reportId, outlet: 'Deutsche Welle digest', name: expect.stringMatching(/\S/) });
   });
 
   it('each feed filter selects exactly the incidents that match it', async () => {
