@@ -22,9 +22,6 @@ export type FederationTables = {
     consecutive_failures: number;
     last_error: string | null;
     unhealthy_until: number | null;
-    /** `host:pid:random` of the process pulling this partner now, if any. */
-    lease_owner: string | null;
-    lease_until: number | null;
     /** The sharing group "received from <partner>" its AMBER objects are stored with (migration 0900). */
     received_group: string | null;
   };

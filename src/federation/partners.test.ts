@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LeaseTables } from '../store/lease.js';
 import { withFederation } from './federation-schema.js';
+import { acquireLease, leaseHolder, newLeaseOwner, partnerLeaseName } from './lease.js';
 import { addPartner, findPartner, listPartners, partnerCredentials, removePartner, requirePartner, watermarkKey } from './partners.js';
 import { openFederationTestDb, TEST_SECRET_KEY, type FederationTestDb } from './test-support.js';
 
@@ -65,7 +67,7 @@ describe('partners', () => {
     await expect(addPartner(db, TEST_SECRET_KEY, { ...base, name: 'v', intervalSeconds: 0 })).rejects.toMatchObject({ code: 'invalid_input' });
   });
 
-  it('are removed with their rules and watermarks', async () => {
+  it('are removed with their rules, watermarks and lease', async () => {
     const { db, store, collectionId } = await fresh();
     const partner = await addPartner(db, TEST_SECRET_KEY, {
       name: 'paris',
@@ -76,7 +78,10 @@ describe('partners', () => {
     const rule = partner.rules[0];
     if (rule === undefined) throw new Error('rule expected');
     await store.addObjects(collectionId, [], { authorOrg: null, authorUser: null }, { watermark: { key: watermarkKey(rule.id), value: 'w' } });
+    expect(await acquireLease(db, partner.id, newLeaseOwner(), 60_000_000, Date.now() * 1000)).toBe(true);
     await removePartner(db, 'paris');
+    expect(await leaseHolder(db, partner.id)).toBeUndefined();
+    expect(await db.withTables<LeaseTables>().selectFrom('leases').select('name').where('name', '=', partnerLeaseName(partner.id)).execute()).toEqual([]);
     expect(await findPartner(db, 'paris')).toBeUndefined();
     expect(await store.getWatermark(watermarkKey(rule.id))).toBeUndefined();
     expect(await withFederation(db).selectFrom('partner_rules').selectAll().execute()).toEqual([]);

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { ensureLocalOrganization } from '../access/bootstrap.js';
 import { EntenteError } from '../errors.js';
+import type { LeaseTables } from '../store/lease.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { openCredentials, sealCredentials, type PartnerCredentials } from './credentials.js';
 import { withFederation, type FederationDb, type FederationTables } from './federation-schema.js';
+import { partnerLeaseName } from './lease.js';
 
 /**
  * Partners (issue 5): other TAXII 2.1 servers this instance exchanges with —
@@ -122,8 +124,6 @@ export async function addPartner(db: Kysely<DatabaseSchema>, secretKey: string |
           consecutive_failures: 0,
           last_error: null,
           unhealthy_until: null,
-          lease_owner: null,
-          lease_until: null,
           received_group: null,
         })
         .execute();
@@ -187,6 +187,7 @@ export async function removePartner(db: Kysely<DatabaseSchema>, nameOrId: string
       await trx.deleteFrom('partner_rules').where('partner_id', '=', partner.id).execute();
       await trx.deleteFrom('partner_organizations').where('partner_id', '=', partner.id).execute();
       await trx.deleteFrom('partner_receivers').where('partner_id', '=', partner.id).execute();
+      await trx.withTables<LeaseTables>().deleteFrom('leases').where('name', '=', partnerLeaseName(partner.id)).execute();
       await trx.deleteFrom('partners').where('id', '=', partner.id).execute();
     });
   return partner;

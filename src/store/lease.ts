@@ -10,8 +10,8 @@ import type { DatabaseSchema } from './schema.js';
  * backends; it expires by itself if its holder dies, and a holder on this host
  * whose process no longer exists (killed with -9) is taken over at once.
  *
- * Named leases live in the `leases` table (migration 1000-leases);
- * federation/lease.ts applies the same rules to a lease on a partner row.
+ * Named leases live in the `leases` table (migration 1000-leases): the
+ * correlation follower's, and one per partner (federation/lease.ts).
  */
 export type LeaseTables = {
   leases: { name: string; lease_owner: string | null; lease_until: number | null };

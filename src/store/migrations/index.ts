@@ -15,6 +15,7 @@ import { leasesMigration } from './1000-leases.js';
 import { campaignsMigration } from './1001-campaigns.js';
 import { consoleAggregatesMigration } from './1100-console-aggregates.js';
 import { alertPartnerMigration } from './1200-alert-partner.js';
+import { partnerLeasesMigration } from './1201-partner-leases.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -39,6 +40,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '1001-campaigns': campaignsMigration(dialect),
         '1100-console-aggregates': consoleAggregatesMigration(dialect),
         '1200-alert-partner': alertPartnerMigration(dialect),
+        '1201-partner-leases': partnerLeasesMigration,
       };
     },
   };
