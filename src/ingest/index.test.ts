@@ -52,6 +52,24 @@ describe('ingestText', () => {
     expect(idsOf(first, 'incident')).not.toEqual(idsOf(second, 'incident'));
   });
 
+  it('declares every top-level custom property with a toplevel-property-extension published in the same bundle', () => {
+    // The OASIS stix2-validator warns about an undeclared custom property (code 401, extensions-use).
+    const text = 'Gunmen from al-Shabaab stormed a hotel in Mogadishu on Friday, killing 15 people, police said.';
+    const objects = ingestText(text, { published: '2019-02-02' }).bundle.objects;
+    const declared = new Map(objects.filter((o) => o.type === 'extension-definition')
+      .map((o) => [o.id, { types: o.extension_types as string[], properties: (o.extension_properties ?? []) as string[] }]));
+    const locations = objects.filter((o) => o.type === 'location');
+    expect(locations.map((o) => o.x_opencti_location_type)).toContain('City');
+    for (const object of objects) {
+      const custom = Object.keys(object).filter((key) => key.startsWith('x_'));
+      const extensions = (object.extensions ?? {}) as Record<string, { extension_type: string }>;
+      const covered = Object.entries(extensions)
+        .filter(([, entry]) => entry.extension_type === 'toplevel-property-extension')
+        .flatMap(([id]) => (declared.get(id)?.types.includes('toplevel-property-extension') ? declared.get(id)?.properties ?? [] : []));
+      expect(custom.filter((key) => !covered.includes(key)), `${object.type} ${object.id}`).toEqual([]);
+    }
+  });
+
   it('refuses a bad publication date with a message naming it', () => {
     expect(() => ingestText('A bomb exploded.', { published: 'next Tuesday' })).toThrow(EntenteError);
     expect(() => ingestText('A bomb exploded.', { published: 'next Tuesday' })).toThrow(/next Tuesday/u);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
-  ATTRIBUTION_EXTENSION_ID, ENTENTE_EXTENSIONS, ENTENTE_IDENTITY, INCIDENT_EXTENSION_ID, PERSON_EXTENSION_ID, PROVENANCE_EXTENSION_ID,
-  QUOTE_EXTENSION_ID, type Count, type IncidentExtension, type ProvenanceExtension,
+  ATTRIBUTION_EXTENSION_ID, ENTENTE_EXTENSIONS, ENTENTE_IDENTITY, INCIDENT_EXTENSION_ID, LOCATION_TYPE_DECLARATION, PERSON_EXTENSION_ID,
+  PROVENANCE_EXTENSION_ID, QUOTE_EXTENSION_ID, type Count, type IncidentExtension, type ProvenanceExtension,
 } from '../stix/extensions.js';
 import { deterministicId, randomId } from '../stix/identifier.js';
 import type { StixBundle, StixObject } from '../stix/stix-object.js';
@@ -91,7 +91,10 @@ export function toStix(text: string, analysis: Analysis, metadata: ReportMetadat
     } else if (entity.place !== undefined) {
       const id = locationId(entity.place);
       ids.set(entity, id);
-      objects.push(sdo('location', id, { ...locationProps(entity.place), extensions: { [PROVENANCE_EXTENSION_ID]: provenance(evidence, false) } }));
+      objects.push(sdo('location', id, {
+        ...locationProps(entity.place),
+        extensions: { ...LOCATION_TYPE_DECLARATION, [PROVENANCE_EXTENSION_ID]: provenance(evidence, false) },
+      }));
     }
   }
 

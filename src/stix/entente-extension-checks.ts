@@ -2,6 +2,7 @@ import { isPlainObject, kindOf, pathOf, type CheckContext, type Checker } from '
 import {
   ATTRIBUTION_EXTENSION_ID,
   INCIDENT_EXTENSION_ID,
+  LOCATION_TYPE_EXTENSION_ID,
   PERSON_EXTENSION_ID,
   PROVENANCE_EXTENSION_ID,
   QUOTE_EXTENSION_ID,
@@ -179,7 +180,21 @@ const PAYLOAD_CHECKS: Readonly<Record<EntenteExtensionId, PayloadCheck>> = {
   [PERSON_EXTENSION_ID]: closedShape({
     aliases: required(listOf(text)),
   }),
+  // A toplevel-property-extension's entry carries nothing but its type: the property is on the object.
+  [LOCATION_TYPE_EXTENSION_ID]: closedShape({}),
 };
+
+/** The extension_type each entente extension's entry must have. */
+const EXTENSION_TYPE_OF: Readonly<Record<EntenteExtensionId, string>> = {
+  [INCIDENT_EXTENSION_ID]: 'property-extension',
+  [ATTRIBUTION_EXTENSION_ID]: 'property-extension',
+  [QUOTE_EXTENSION_ID]: 'property-extension',
+  [PROVENANCE_EXTENSION_ID]: 'property-extension',
+  [PERSON_EXTENSION_ID]: 'property-extension',
+  [LOCATION_TYPE_EXTENSION_ID]: 'toplevel-property-extension',
+};
+
+const LOCATION_TYPES: ReadonlySet<unknown> = new Set(['City', 'Country', 'Region', 'Administrative-Area', 'Position']);
 
 /** Extra conditions on the object carrying an extension (beyond its type). */
 const OBJECT_CONDITIONS: Partial<Record<EntenteExtensionId, (object: Payload) => string | undefined>> = {
@@ -187,12 +202,15 @@ const OBJECT_CONDITIONS: Partial<Record<EntenteExtensionId, (object: Payload) =>
     : 'belongs on an attributed-to relationship only'),
   [PERSON_EXTENSION_ID]: (o) => (o.identity_class === 'individual' ? undefined
     : 'belongs on an identity whose identity_class is "individual" only'),
+  [LOCATION_TYPE_EXTENSION_ID]: (o) => (LOCATION_TYPES.has(o.x_opencti_location_type) ? undefined
+    : `declares x_opencti_location_type, which must then be one of ${[...LOCATION_TYPES].join(', ')}`),
 };
 
 /** Validates an entente extension payload found at `path` (already known to be an object). */
 export function checkEntentePayload(id: EntenteExtensionId, payload: Payload, ctx: CheckContext, path: string): void {
-  if (payload.extension_type !== 'property-extension') {
-    ctx.addAt(path, 'extension_type', 'must be "property-extension" for entente extensions');
+  const extensionType = EXTENSION_TYPE_OF[id];
+  if (payload.extension_type !== extensionType) {
+    ctx.addAt(path, 'extension_type', `must be "${extensionType}" for this entente extension`);
   }
   PAYLOAD_CHECKS[id](payload, ctx, path);
   const condition = OBJECT_CONDITIONS[id]?.(ctx.object as Payload);

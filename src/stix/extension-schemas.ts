@@ -122,3 +122,16 @@ export const PERSON_SCHEMA = schema(
   ['aliases'],
   { aliases: textList },
 );
+
+/**
+ * entente-location-type is a toplevel-property-extension: its schema describes
+ * the top-level property it adds to a location, not a payload.
+ */
+export const LOCATION_TYPE_SCHEMA: JsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: extensionSchemaUrl('entente-location-type'),
+  title: 'entente location type: the kind of place, in the top-level property x_opencti_location_type',
+  type: 'object',
+  required: ['x_opencti_location_type'],
+  properties: { x_opencti_location_type: { enum: ['City', 'Country', 'Region', 'Administrative-Area', 'Position'] } },
+};

@@ -21,7 +21,7 @@ describe('entente extension definitions', () => {
     for (const def of ENTENTE_EXTENSIONS) {
       expect(def.created_by_ref).toBe(ENTENTE_IDENTITY.id);
       expect(def.version).toBe('1.0.0');
-      expect(def.extension_types).toEqual(['property-extension']);
+      expect(def.extension_types).toEqual(def.name === 'entente-location-type' ? ['toplevel-property-extension'] : ['property-extension']);
       expect(def.schema).toBe(`https://entente.dev/schemas/${def.name}/1.0.0`);
       expect(EXTENSION_SCHEMAS[def.id].$id).toBe(def.schema);
     }

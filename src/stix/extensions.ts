@@ -3,6 +3,7 @@ import {
   ATTRIBUTION_SCHEMA,
   EXTENSION_VERSION,
   INCIDENT_SCHEMA,
+  LOCATION_TYPE_SCHEMA,
   PERSON_SCHEMA,
   PROVENANCE_SCHEMA,
   QUOTE_SCHEMA,
@@ -36,13 +37,15 @@ export const ATTRIBUTION_EXTENSION_ID = 'extension-definition--68630302-c519-5ff
 export const QUOTE_EXTENSION_ID = 'extension-definition--1a80c1d0-df90-50f6-8dc5-c485121edade';
 export const PROVENANCE_EXTENSION_ID = 'extension-definition--16f70788-e253-5aed-b1fe-1cc594a2ab14';
 export const PERSON_EXTENSION_ID = 'extension-definition--815fd7df-6fb3-5b52-a9bc-861f5265cf82';
+export const LOCATION_TYPE_EXTENSION_ID = 'extension-definition--f03e61b8-0e3e-5ccf-9e23-d03c5bce145a';
 
 export type EntenteExtensionId =
   | typeof INCIDENT_EXTENSION_ID
   | typeof ATTRIBUTION_EXTENSION_ID
   | typeof QUOTE_EXTENSION_ID
   | typeof PROVENANCE_EXTENSION_ID
-  | typeof PERSON_EXTENSION_ID;
+  | typeof PERSON_EXTENSION_ID
+  | typeof LOCATION_TYPE_EXTENSION_ID;
 
 export type CountQualifier = 'exact' | 'at-least' | 'more-than' | 'at-most' | 'approximately' | 'range' | 'unknown';
 
@@ -128,6 +131,21 @@ export interface PersonExtension {
   aliases: string[];
 }
 
+/** The kind of place a location is, as OpenCTI names it (and hashes into its id). */
+export type LocationType = 'City' | 'Country' | 'Region' | 'Administrative-Area' | 'Position';
+
+/**
+ * `entente-location-type` on `location`: declares the top-level property
+ * `x_opencti_location_type` (STIX 2.1 §7.3 toplevel-property-extension). The
+ * property stays at the top level, where OpenCTI reads it and where the
+ * deterministic location id takes it from; the declaration is what makes it a
+ * defined extension rather than an undeclared custom property, which the OASIS
+ * validator warns about.
+ */
+export interface LocationTypeExtension {
+  extension_type: 'toplevel-property-extension';
+}
+
 /** Payload type for each extension id, so `withExtension` checks its argument. */
 export interface ExtensionPayloads {
   [INCIDENT_EXTENSION_ID]: IncidentExtension;
@@ -135,6 +153,7 @@ export interface ExtensionPayloads {
   [QUOTE_EXTENSION_ID]: QuoteExtension;
   [PROVENANCE_EXTENSION_ID]: ProvenanceExtension;
   [PERSON_EXTENSION_ID]: PersonExtension;
+  [LOCATION_TYPE_EXTENSION_ID]: LocationTypeExtension;
 }
 
 /** An extension-definition object (STIX 2.1 §7.3). */
@@ -149,7 +168,9 @@ export interface ExtensionDefinition extends StixObject {
   readonly description: string;
   readonly schema: string;
   readonly version: string;
-  readonly extension_types: readonly ['property-extension'];
+  readonly extension_types: readonly ['property-extension'] | readonly ['toplevel-property-extension'];
+  /** The top-level properties a toplevel-property-extension adds (§7.3). */
+  readonly extension_properties?: readonly string[];
 }
 
 function definition(id: EntenteExtensionId, name: string, description: string): ExtensionDefinition {
@@ -193,6 +214,20 @@ export const PERSON_EXTENSION = definition(
   'entente-person',
   'Names of a person as found in reports, misspellings included.',
 );
+export const LOCATION_TYPE_EXTENSION: ExtensionDefinition = {
+  ...definition(
+    LOCATION_TYPE_EXTENSION_ID,
+    'entente-location-type',
+    'The kind of place a location is (City, Country, Region, Administrative-Area or Position), in the top-level property x_opencti_location_type that OpenCTI uses.',
+  ),
+  extension_types: ['toplevel-property-extension'],
+  extension_properties: ['x_opencti_location_type'],
+};
+
+/** The `extensions` entry that declares a location's `x_opencti_location_type`. */
+export const LOCATION_TYPE_DECLARATION: Readonly<Record<typeof LOCATION_TYPE_EXTENSION_ID, LocationTypeExtension>> = {
+  [LOCATION_TYPE_EXTENSION_ID]: { extension_type: 'toplevel-property-extension' },
+};
 
 /** Every entente extension-definition, for publishing alongside extracted objects. */
 export const ENTENTE_EXTENSIONS: readonly ExtensionDefinition[] = [
@@ -201,6 +236,7 @@ export const ENTENTE_EXTENSIONS: readonly ExtensionDefinition[] = [
   QUOTE_EXTENSION,
   PROVENANCE_EXTENSION,
   PERSON_EXTENSION,
+  LOCATION_TYPE_EXTENSION,
 ];
 
 /** The JSON Schema of each extension, keyed by extension id (documentation). */
@@ -210,6 +246,7 @@ export const EXTENSION_SCHEMAS: Readonly<Record<EntenteExtensionId, Readonly<Rec
   [QUOTE_EXTENSION_ID]: QUOTE_SCHEMA,
   [PROVENANCE_EXTENSION_ID]: PROVENANCE_SCHEMA,
   [PERSON_EXTENSION_ID]: PERSON_SCHEMA,
+  [LOCATION_TYPE_EXTENSION_ID]: LOCATION_TYPE_SCHEMA,
 };
 
 /** The STIX types each extension may be attached to (undefined: any object). */
@@ -219,6 +256,7 @@ export const EXTENSION_TARGET_TYPES: Readonly<Record<EntenteExtensionId, readonl
   [QUOTE_EXTENSION_ID]: ['note'],
   [PROVENANCE_EXTENSION_ID]: undefined,
   [PERSON_EXTENSION_ID]: ['identity'],
+  [LOCATION_TYPE_EXTENSION_ID]: ['location'],
 };
 
 /**

@@ -1,6 +1,6 @@
 import {
-  ATTRIBUTION_EXTENSION_ID, ENTENTE_IDENTITY, INCIDENT_EXTENSION_ID, PERSON_EXTENSION_ID, PROVENANCE_EXTENSION_ID,
-  QUOTE_EXTENSION_ID,
+  ATTRIBUTION_EXTENSION_ID, ENTENTE_IDENTITY, INCIDENT_EXTENSION_ID, LOCATION_TYPE_DECLARATION, PERSON_EXTENSION_ID,
+  PROVENANCE_EXTENSION_ID, QUOTE_EXTENSION_ID,
 } from './extensions.js';
 import { deterministicId, randomId } from './identifier.js';
 import type { StixObject } from './stix-object.js';
@@ -149,6 +149,7 @@ export function sampleLocation(): StixObject {
     longitude: 45.7,
     precision: 100000,
     x_opencti_location_type: 'Region',
+    extensions: { ...LOCATION_TYPE_DECLARATION },
   };
 }
 

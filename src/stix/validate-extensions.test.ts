@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ATTRIBUTION_EXTENSION_ID, INCIDENT_EXTENSION_ID, PERSON_EXTENSION_ID, PROVENANCE_EXTENSION_ID, QUOTE_EXTENSION_ID,
+  ATTRIBUTION_EXTENSION_ID, INCIDENT_EXTENSION_ID, LOCATION_TYPE_EXTENSION_ID, PERSON_EXTENSION_ID, PROVENANCE_EXTENSION_ID,
+  QUOTE_EXTENSION_ID,
 } from './extensions.js';
 import {
   sampleAttribution, sampleIncident, sampleIntrusionSet, sampleLocation, samplePerson, sampleQuote, sampleReport,
@@ -148,5 +149,25 @@ describe('entente-person', () => {
     expectProblem(patch(person, PERSON_EXTENSION_ID, { aliases: [] }), at(PERSON_EXTENSION_ID, 'aliases'), /non-empty list/);
     expectProblem(patch(person, PERSON_EXTENSION_ID, { aliases: [''] }), `${at(PERSON_EXTENSION_ID, 'aliases')}[0]`, /non-empty string/);
     expectProblem({ ...person, identity_class: 'organization' }, `extensions.${PERSON_EXTENSION_ID}`, /identity_class is "individual"/);
+  });
+});
+
+describe('entente-location-type', () => {
+  const location = sampleLocation();
+
+  it('declares x_opencti_location_type as a top-level property, with an entry holding only its type', () => {
+    expect(location.extensions).toEqual({ [LOCATION_TYPE_EXTENSION_ID]: { extension_type: 'toplevel-property-extension' } });
+    expect(validateObject(location)).toEqual([]);
+    expectProblem(patch(location, LOCATION_TYPE_EXTENSION_ID, { extension_type: 'property-extension' }),
+      at(LOCATION_TYPE_EXTENSION_ID, 'extension_type'), /"toplevel-property-extension"/);
+    expectProblem(patch(location, LOCATION_TYPE_EXTENSION_ID, { x_opencti_location_type: 'City' }),
+      at(LOCATION_TYPE_EXTENSION_ID, 'x_opencti_location_type'), /not a property of this entente extension/);
+  });
+
+  it('requires the declared property to hold a known kind of place, on locations only', () => {
+    expectProblem({ ...location, x_opencti_location_type: 'Planet' }, `extensions.${LOCATION_TYPE_EXTENSION_ID}`, /City, Country/);
+    const { x_opencti_location_type: _dropped, ...undeclared } = location;
+    expectProblem(undeclared, `extensions.${LOCATION_TYPE_EXTENSION_ID}`, /must then be one of/);
+    expectProblem({ ...sampleIntrusionSet(), extensions: location.extensions }, `extensions.${LOCATION_TYPE_EXTENSION_ID}`, /location objects, not to intrusion-set/);
   });
 });
