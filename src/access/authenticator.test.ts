@@ -61,6 +61,14 @@ function suite(open: () => Promise<TestStore>): void {
       expect(row?.last_used_at).not.toBeNull();
     });
 
+    it('accepts the same token under the scheme Token, as the OASIS taxii2-client sends it', async () => {
+      const { token } = await createToken(opened.db, { userId, scope: 'read' });
+      const principal = await new DatabaseAuthenticator(opened.db).authenticate(`Token ${token}`);
+      expect(principal).toMatchObject({ userId, username: 'ana', scope: 'read', via: 'token' });
+      expect((await failureOf(new DatabaseAuthenticator(opened.db).authenticate('Token ent_unknown_token_value_that_is_long_enough'))).code)
+        .toBe('unauthenticated');
+    });
+
     it('answers every failure with one identical error', async () => {
       const { token, record } = await createToken(opened.db, { userId, scope: 'read' });
       await revokeToken(opened.db, record.id);

@@ -23,7 +23,8 @@ function failure(): EntenteError {
 /**
  * Authenticates HTTP `Authorization` headers against the users and tokens
  * tables: `Basic` (RFC 7617, argon2id passwords) and `Bearer` (RFC 6750, API
- * tokens). An unknown user costs as much time as a wrong password.
+ * tokens; also under the scheme `Token`, as the OASIS taxii2-client sends
+ * them). An unknown user costs as much time as a wrong password.
  */
 export class DatabaseAuthenticator implements Authenticator {
   private readonly cache = new VerifiedPasswordCache();
@@ -53,7 +54,8 @@ export class DatabaseAuthenticator implements Authenticator {
     const scheme = authorization.slice(0, space).toLowerCase();
     const credentials = authorization.slice(space + 1).trim();
     if (scheme === 'basic') return this.basic(credentials);
-    if (scheme === 'bearer') return this.bearer(credentials);
+    // `Token` is what the OASIS taxii2-client's TokenAuth sends; it carries the same API token.
+    if (scheme === 'bearer' || scheme === 'token') return this.bearer(credentials);
     throw failure();
   }
 
