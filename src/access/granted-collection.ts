@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { Collection } from '../store/object-store.js';
-import type { CollectionsTable, DatabaseSchema } from '../store/schema.js';
-import { nowMicros } from '../store/timestamps.js';
+import { newCollectionRow, toCollection } from '../store/collection-rows.js';
+import type { DatabaseSchema } from '../store/schema.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { appendAudit, type AuditEvent } from './audit-log.js';
 
@@ -27,14 +26,7 @@ export async function createGrantedCollection(
   orgId: string,
   creator: CollectionCreator,
 ): Promise<Collection> {
-  const row: CollectionsTable = {
-    id: randomUUID(),
-    title: input.title,
-    description: input.description ?? null,
-    alias: input.alias ?? null,
-    created_at: nowMicros(),
-    last_added: 0,
-  };
+  const row = newCollectionRow(input);
   try {
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('collections').values(row).execute();
@@ -45,5 +37,5 @@ export async function createGrantedCollection(
     if (isUniqueViolation(error)) throw new EntenteError('conflict', `A collection with alias ${row.alias ?? '(none)'} already exists`, { alias: row.alias });
     throw error;
   }
-  return { id: row.id, title: row.title, description: row.description, alias: row.alias, createdAt: row.created_at };
+  return toCollection(row);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Migrator, sql, type Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
 import { addObjects } from './add-objects.js';
+import { newCollectionRow, toCollection } from './collection-rows.js';
 import type { DialectSql } from './dialect-sql.js';
 import { storeMigrations } from './migrations/index.js';
 import type {
@@ -24,8 +25,7 @@ import type {
   WriteMeta,
 } from './object-store.js';
 import { deleteMatching, queryManifest, queryObjects, queryObjectTexts, resolveFilter } from './read-pages.js';
-import type { CollectionsTable, DatabaseSchema, StatusesTable } from './schema.js';
-import { nowMicros } from './timestamps.js';
+import type { DatabaseSchema, StatusesTable } from './schema.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 /** How many collections `getCollection` keeps in memory. */
@@ -75,14 +75,7 @@ export class KyselyObjectStore implements ObjectStore {
   }
 
   async createCollection(input: NewCollection): Promise<Collection> {
-    const row: CollectionsTable = {
-      id: input.id ?? randomUUID(),
-      title: input.title,
-      description: input.description ?? null,
-      alias: input.alias ?? null,
-      created_at: nowMicros(),
-      last_added: 0,
-    };
+    const row = newCollectionRow(input);
     try {
       await this.db.insertInto('collections').values(row).execute();
     } catch (error) {
@@ -183,16 +176,6 @@ export class KyselyObjectStore implements ObjectStore {
     const row = await this.db.selectFrom('statuses').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toStatus(row) : undefined;
   }
-}
-
-function toCollection(row: CollectionsTable): Collection {
-  return {
-    id: row.id,
-    title: row.title,
-    description: row.description,
-    alias: row.alias,
-    createdAt: Number(row.created_at),
-  };
 }
 
 function toStatus(row: StatusesTable): StatusRecord {
