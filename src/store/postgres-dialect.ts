@@ -38,7 +38,7 @@ function postgresSql(): DialectSql {
           .insertInto('objects')
           .columns([...OBJECT_COLUMNS])
           .expression(sql`select * from json_to_recordset(${JSON.stringify(chunk)}::json) as r(${RECORD_COLUMNS})`)
-          .onConflict((oc) => oc.columns(['collection_id', 'id', 'version']).doNothing())
+          .onConflict((oc) => oc.columns(['id', 'collection_id', 'version']).doNothing())
           .returning(['id', 'version'])
           .execute();
         inserted.push(...result);

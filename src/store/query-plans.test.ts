@@ -31,7 +31,7 @@ describe('SQLite page query plans', () => {
     return result.rows.map((r) => r.detail);
   }
 
-  const versionProbe = /^SEARCH v USING INDEX sqlite_autoindex_objects_1 \(collection_id=\? AND id=\?/;
+  const versionProbe = /^SEARCH v USING INDEX sqlite_autoindex_objects_1 \(id=\? AND collection_id=\?/;
 
   it.each([
     ['no filter', {}, 'objects_collection_date_added_idx (collection_id=?)'],
@@ -61,7 +61,7 @@ describe('SQLite page query plans', () => {
 
   it('looks match[id] up by id and sorts only those rows', async () => {
     const steps = await plan({ ids: [newId(), newId()] });
-    expect(steps[0]).toBe('SEARCH o USING INDEX sqlite_autoindex_objects_1 (collection_id=? AND id=?)');
+    expect(steps[0]).toBe('SEARCH o USING INDEX sqlite_autoindex_objects_1 (id=? AND collection_id=?)');
     expect(steps.join('\n')).not.toMatch(/SCAN/);
   });
 });

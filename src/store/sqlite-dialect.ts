@@ -27,7 +27,7 @@ export function createSqlite(path: string, options: SqliteOptions = {}): { diale
   database.pragma('temp_store = MEMORY');
   database.pragma('wal_autocheckpoint = 10000');
   if (options.bulkWrite === true) {
-    // Every imported object adds a random key to three indexes (the (collection, id, version) key, objects_id_idx,
+    // Every imported object adds a random key to two indexes (the (id, collection, version) key and
     // object_publishers), so a batch dirties pages all over them: kept in memory they are read once, not re-read
     // from disk per batch, and a checkpoint every 100,000 pages (≈ 400 MB of WAL) copies each page rewritten by
     // several batches once. The last checkpoint runs when the connection closes.
@@ -106,7 +106,7 @@ function prepareInsert(db: Kysely<DatabaseSchema>, database: Database.Database) 
   const compiled = db
     .insertInto('objects')
     .values(placeholder)
-    .onConflict((oc) => oc.columns(['collection_id', 'id', 'version']).doNothing())
+    .onConflict((oc) => oc.columns(['id', 'collection_id', 'version']).doNothing())
     .compile();
   return { statement: database.prepare(compiled.sql), order: compiled.parameters as (keyof InsertRow)[] };
 }

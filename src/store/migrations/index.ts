@@ -16,6 +16,7 @@ import { campaignsMigration } from './1001-campaigns.js';
 import { consoleAggregatesMigration } from './1100-console-aggregates.js';
 import { alertPartnerMigration } from './1200-alert-partner.js';
 import { partnerLeasesMigration } from './1201-partner-leases.js';
+import { objectKeyMigration } from './1300-object-key-id-first.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -41,6 +42,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '1100-console-aggregates': consoleAggregatesMigration(dialect),
         '1200-alert-partner': alertPartnerMigration(dialect),
         '1201-partner-leases': partnerLeasesMigration,
+        '1300-object-key-id-first': objectKeyMigration(dialect),
       };
     },
   };
