@@ -306,7 +306,7 @@ async function main(): Promise<void> {
       rows.push(await time(`${who}: feed, one year`, RUNS, feed(viewer, { fromDay: 14_000, toDay: 14_365 })));
       rows.push(await time(`${who}: feed, q=embassy (common word)`, RUNS, feed(viewer, { words: ['embassy'] })));
       rows.push(await time(`${who}: feed, q=w1234 (rare word)`, RUNS, feed(viewer, { words: ['w1234'] })));
-      rows.push(await time(`${who}: map, world clusters from counts (zoom 2, GET /incidents/map)`, RUNS, () => queries.countedClusters(viewer, 2, undefined, 1000)));
+      rows.push(await time(`${who}: map, world clusters from counts (zoom 2, GET /incidents/map)`, RUNS, () => queries.countedClusters(viewer, 2, {}, 1000)));
       rows.push(await time(`${who}: map, clusters by scan, country=IQ (zoom 2)`, Math.min(RUNS, 3), () => queries.clusters(viewer, { countries: ['IQ'] }, 360 / 2 ** 5, 1000)));
       rows.push(await time(`${who}: map, points in a 2°×2° box`, RUNS, () => queries.points(viewer, { bbox: [10, 20, 12, 22] }, 2000)));
       rows.push(await time(`${who}: timeline, all, from counts (GET /incidents/timeline)`, RUNS, () => queries.countedDays(viewer, {})));

@@ -1,13 +1,15 @@
 import { sql, type Kysely } from 'kysely';
-import type { CellCountRow, DayCountRow, IncidentIndexTables } from './incident-index-schema.js';
+import { filterKeysOf, type FilterColumns, type FilterKey } from './incident-index-projection.js';
+import type { CellCountRow, DayCountRow, FilterCellCountRow, FilterDayCountRow, IncidentIndexTables } from './incident-index-schema.js';
 import type { DatabaseSchema } from './schema.js';
 
 /**
- * The counts behind the zoomed-out map and the unfiltered timeline
- * (migration 0601): what one latest, non-RED incident version adds to
- * `intel_day_counts` and `intel_cell_counts`, summed over a batch and applied
- * as deltas by the projector when rows are indexed or recomputed, in the same
- * transaction.
+ * The counts behind the zoomed-out map and the timeline: what one latest,
+ * non-RED incident version adds to `intel_day_counts` and `intel_cell_counts`
+ * (migration 0601), and per filter value it holds to
+ * `intel_filter_day_counts` and `intel_filter_cell_counts` (migration 1400),
+ * summed over a batch and applied as deltas by the projector when rows are
+ * indexed or recomputed, in the same transaction.
  */
 
 /** The finest aggregated map cell: zoom 5 of intel-incidents.ts (360 / 2^(5+3) degrees). */
@@ -23,6 +25,8 @@ export interface Contribution {
   readonly killed: number;
   readonly lat: number | null;
   readonly lon: number | null;
+  /** The filter values the incident holds (`filterKeysOf`). */
+  readonly keys: readonly FilterKey[];
 }
 
 export function cellOf(lat: number, lon: number): { cy: number; cx: number } {
@@ -36,34 +40,57 @@ export function cellOf(lat: number, lon: number): { cy: number; cx: number } {
 export class ContributionSum {
   private readonly days = new Map<string, DayCountRow>();
   private readonly cells = new Map<string, CellCountRow>();
+  private readonly filterDays = new Map<string, FilterDayCountRow>();
+  private readonly filterCells = new Map<string, FilterCellCountRow>();
+
+  /** `unfiltered: false` sums the filtered counts only (the back-fill of migration 1400). */
+  constructor(private readonly unfiltered = true) {}
+
+  /** Count rows held so far, to bound what a long back-fill keeps in memory. */
+  get size(): number {
+    return this.days.size + this.cells.size + this.filterDays.size + this.filterCells.size;
+  }
 
   add(c: Contribution, sign: 1 | -1): void {
     if (c.tlp === 'red') return;
     const visibility = { collection_id: c.collectionId, tlp: c.tlp, author_org: c.authorOrg ?? '', sharing_group: c.sharingGroup ?? '', date_added: 0 };
     const who = `${visibility.collection_id}\u0000${visibility.tlp}\u0000${visibility.author_org}\u0000${visibility.sharing_group}`;
-    const dayKey = `${who}\u0000${c.day}`;
-    const day = this.days.get(dayKey) ?? { ...visibility, event_day: c.day, incidents: 0, killed: 0 };
-    day.incidents += sign;
-    day.killed += sign * c.killed;
-    this.days.set(dayKey, day);
     const { lat, lon } = c;
-    if (lat === null || lon === null) return;
-    const at = cellOf(lat, lon);
-    const cellKey = `${who}\u0000${at.cy}\u0000${at.cx}`;
-    const cell = this.cells.get(cellKey) ?? { ...visibility, ...at, incidents: 0, killed: 0, lat_sum: 0, lon_sum: 0 };
-    cell.incidents += sign;
-    cell.killed += sign * c.killed;
-    cell.lat_sum += sign * lat;
-    cell.lon_sum += sign * lon;
-    this.cells.set(cellKey, cell);
+    const at = lat === null || lon === null ? undefined : cellOf(lat, lon);
+    const count = <T extends { incidents: number; killed: number }>(rows: Map<string, T>, key: string, fresh: () => T): T => {
+      const row = rows.get(key) ?? fresh();
+      row.incidents += sign;
+      row.killed += sign * c.killed;
+      rows.set(key, row);
+      return row;
+    };
+    const located = (row: { lat_sum: number; lon_sum: number }) => {
+      row.lat_sum += sign * (lat ?? 0);
+      row.lon_sum += sign * (lon ?? 0);
+    };
+    if (this.unfiltered) {
+      count(this.days, `${who}\u0000${c.day}`, () => ({ ...visibility, event_day: c.day, incidents: 0, killed: 0 }));
+      if (at !== undefined) located(count(this.cells, `${who}\u0000${at.cy}\u0000${at.cx}`, () => ({ ...visibility, ...at, incidents: 0, killed: 0, lat_sum: 0, lon_sum: 0 })));
+    }
+    for (const { kind, value } of c.keys) {
+      const filter = `${kind}\u0000${value}\u0000${who}`;
+      count(this.filterDays, `${filter}\u0000${c.day}`, () => ({ kind, value, ...visibility, event_day: c.day, incidents: 0, killed: 0 }));
+      if (at !== undefined) {
+        located(count(this.filterCells, `${filter}\u0000${at.cy}\u0000${at.cx}`, () => ({ kind, value, ...visibility, ...at, incidents: 0, killed: 0, lat_sum: 0, lon_sum: 0 })));
+      }
+    }
   }
 
-  /** Writes the sums as deltas, in key order (two projectors on PostgreSQL then lock count rows in the same order). */
+  /** Writes the sums as deltas, in key order (two projectors on PostgreSQL then lock count rows in the same order), and forgets them. */
   async apply(db: Kysely<DatabaseSchema & IncidentIndexTables>): Promise<void> {
     const changed = <T extends { incidents: number; killed: number }>(rows: Map<string, T>, more: (row: T) => boolean): T[] =>
       [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row).filter((row) => row.incidents !== 0 || row.killed !== 0 || more(row));
+    const moved = (row: { lat_sum: number; lon_sum: number }) => row.lat_sum !== 0 || row.lon_sum !== 0;
     const days = changed(this.days, () => false);
-    const cells = changed(this.cells, (row) => row.lat_sum !== 0 || row.lon_sum !== 0);
+    const cells = changed(this.cells, moved);
+    const filterDays = changed(this.filterDays, () => false);
+    const filterCells = changed(this.filterCells, moved);
+    for (const rows of [this.days, this.cells, this.filterDays, this.filterCells]) rows.clear();
     for (let start = 0; start < days.length; start += ROWS_PER_STATEMENT) {
       await db
         .insertInto('intel_day_counts')
@@ -88,8 +115,77 @@ export class ContributionSum {
           }))
         .execute();
     }
+    for (let start = 0; start < filterDays.length; start += ROWS_PER_STATEMENT) {
+      await db
+        .insertInto('intel_filter_day_counts')
+        .values(filterDays.slice(start, start + ROWS_PER_STATEMENT))
+        .onConflict((oc) =>
+          oc.columns(['kind', 'value', 'collection_id', 'event_day', 'tlp', 'author_org', 'sharing_group']).doUpdateSet({
+            incidents: sql`intel_filter_day_counts.incidents + excluded.incidents`,
+            killed: sql`intel_filter_day_counts.killed + excluded.killed`,
+          }))
+        .execute();
+    }
+    for (let start = 0; start < filterCells.length; start += ROWS_PER_STATEMENT) {
+      await db
+        .insertInto('intel_filter_cell_counts')
+        .values(filterCells.slice(start, start + ROWS_PER_STATEMENT))
+        .onConflict((oc) =>
+          oc.columns(['kind', 'value', 'collection_id', 'cy', 'cx', 'tlp', 'author_org', 'sharing_group']).doUpdateSet({
+            incidents: sql`intel_filter_cell_counts.incidents + excluded.incidents`,
+            killed: sql`intel_filter_cell_counts.killed + excluded.killed`,
+            lat_sum: sql`intel_filter_cell_counts.lat_sum + excluded.lat_sum`,
+            lon_sum: sql`intel_filter_cell_counts.lon_sum + excluded.lon_sum`,
+          }))
+        .execute();
+    }
   }
 }
 
-/** Count rows per multi-row upsert (10 columns: well under SQLite's parameter limit). */
+/**
+ * Fills the filtered counts from the incident rows already indexed (the
+ * back-fill of migration 1400), with the projector's own key and cell rules:
+ * each collection's rows walked by primary key in chunks, the latest non-RED
+ * versions summed, written whenever the sums grow large.
+ */
+export async function backfillFilterCounts(db: Kysely<DatabaseSchema & IncidentIndexTables>): Promise<void> {
+  const collections = await db.selectFrom('intel_incidents').select('collection_id').distinct().execute();
+  const sum = new ContributionSum(false);
+  for (const { collection_id: collectionId } of collections) {
+    let after = -1;
+    for (;;) {
+      // No `latest` test in SQL: it would let the planner walk the feed index and sort the collection for each chunk.
+      const rows = await db
+        .selectFrom('intel_incidents as i')
+        .innerJoin('objects as o', (join) => join.onRef('o.collection_id', '=', 'i.collection_id').onRef('o.date_added', '=', 'i.date_added'))
+        .select([
+          'i.date_added', 'i.latest', 'i.event_day', 'i.killed', 'i.lat', 'i.lon', 'i.country', 'i.region', 'i.attack_types', 'i.target_types', 'i.perpetrators', 'i.sources',
+          'o.tlp', 'o.author_org', 'o.sharing_group', 'o.partner',
+        ])
+        .where('i.collection_id', '=', collectionId)
+        .where('i.date_added', '>', after)
+        .orderBy('i.date_added')
+        .limit(BACKFILL_CHUNK)
+        .execute();
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (Number(row.latest) !== 1) continue;
+        sum.add({
+          collectionId, tlp: row.tlp, authorOrg: row.author_org, sharingGroup: row.sharing_group,
+          day: Number(row.event_day), killed: Number(row.killed ?? 0), lat: row.lat === null ? null : Number(row.lat), lon: row.lon === null ? null : Number(row.lon),
+          keys: filterKeysOf(row satisfies FilterColumns, row.partner),
+        }, 1);
+      }
+      after = Number(rows[rows.length - 1]?.date_added);
+      if (sum.size >= BACKFILL_ROWS_HELD) await sum.apply(db);
+    }
+  }
+  await sum.apply(db);
+}
+
+/** Incident rows read per back-fill statement, and count rows summed before they are written. */
+const BACKFILL_CHUNK = 5000;
+const BACKFILL_ROWS_HELD = 200_000;
+
+/** Count rows per multi-row upsert (at most 14 columns: well under SQLite's parameter limit). */
 const ROWS_PER_STATEMENT = 300;

@@ -8,7 +8,7 @@ import {
   type ProvenanceExtension,
 } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
-import type { IncidentRow, LinkRow, TermKind } from './incident-index-schema.js';
+import type { FilterKind, IncidentRow, LinkRow, TermKind } from './incident-index-schema.js';
 
 /**
  * Pure mapping from the STIX objects ingest (or a partner) writes to the rows
@@ -80,13 +80,54 @@ export function incidentColumns(incident: StixObject, context: IncidentContext):
     sources: JSON.stringify(sources),
     canonical: 0,
   };
+  return { columns, terms: termsOf(attackTypes, targetTypes, perpetrators, sources) };
+}
+
+function termsOf(attackTypes: readonly string[], targetTypes: readonly string[], perpetrators: readonly PerpetratorItem[], sources: readonly string[]): IncidentTerm[] {
   const terms: IncidentTerm[] = [
     ...attackTypes.map((value) => ({ kind: 'attack' as const, value: termValue(value) })),
     ...targetTypes.map((value) => ({ kind: 'target' as const, value: termValue(value) })),
     ...perpetrators.flatMap((p) => [{ kind: 'group' as const, value: termValue(p.id) }, { kind: 'group' as const, value: termValue(p.name) }]),
     ...sources.map((value) => ({ kind: 'source' as const, value: termValue(value) })),
   ];
-  return { columns, terms: dedupeTerms(terms) };
+  return dedupeTerms(terms);
+}
+
+export interface FilterKey {
+  readonly kind: FilterKind;
+  readonly value: string;
+}
+
+/** The columns of an index row its filter keys are read from. */
+export type FilterColumns = Pick<IncidentRow, 'country' | 'region' | 'attack_types' | 'target_types' | 'perpetrators' | 'sources'>;
+
+/**
+ * Every (filter, value) an indexed incident row matches, for the filtered
+ * counts (migration 1400): its terms, read back from the row's JSON columns
+ * the way `incidentColumns` derived them, so a row's old keys can be taken
+ * away without its term rows; its country and region; and the partner its
+ * `objects` row came from.
+ */
+export function filterKeysOf(row: FilterColumns, partner: string | null): FilterKey[] {
+  const perpetrators = jsonList(row.perpetrators).filter(
+    (p): p is PerpetratorItem => typeof p === 'object' && p !== null && typeof (p as PerpetratorItem).id === 'string' && typeof (p as PerpetratorItem).name === 'string',
+  );
+  const strings = (json: string) => jsonList(json).filter((v): v is string => typeof v === 'string');
+  const keys: FilterKey[] = termsOf(strings(row.attack_types), strings(row.target_types), perpetrators, strings(row.sources));
+  if (row.country !== null) keys.push({ kind: 'country', value: row.country });
+  const region = row.region === null ? '' : termValue(row.region);
+  if (region !== '') keys.push({ kind: 'region', value: region });
+  if (partner !== null) keys.push({ kind: 'partner', value: partner });
+  return keys;
+}
+
+function jsonList(json: string): unknown[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The index columns of a `located-at` or `attributed-to` relationship from an incident; undefined for any other object. */

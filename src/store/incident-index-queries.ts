@@ -3,7 +3,7 @@ import type { DialectName } from './dialect-sql.js';
 import { CELL_ZOOM, cellOf } from './incident-index-aggregates.js';
 import { reportTextMatches } from './incident-index-fts.js';
 import { termValue } from './incident-index-projection.js';
-import { withIncidentIndex, type IncidentIndexTables, type IncidentRow, type IndexDb, type TermKind } from './incident-index-schema.js';
+import { withIncidentIndex, type CellCountRow, type DayCountRow, type FilterKind, type IncidentIndexTables, type IncidentRow, type IndexDb, type TermKind } from './incident-index-schema.js';
 import type { ReadScope } from './object-store.js';
 import type { DatabaseSchema, TlpLevel } from './schema.js';
 import { visibilityCondition } from './visibility-sql.js';
@@ -60,6 +60,9 @@ export interface FeedPosition {
 type Db = Kysely<DatabaseSchema & IncidentIndexTables>;
 // The joined query's table map: index rows `i` with their objects rows `o`.
 type Joined = SelectQueryBuilder<DatabaseSchema & IncidentIndexTables & { i: IncidentRow; o: DatabaseSchema['objects'] }, 'i' | 'o', object>;
+// Count rows `v`, unfiltered (migration 0601) or of one filter's values (migration 1400): the same columns but kind and value.
+type DayCounts = SelectQueryBuilder<DatabaseSchema & IncidentIndexTables & { v: DayCountRow }, 'v', object>;
+type CellCounts = SelectQueryBuilder<DatabaseSchema & IncidentIndexTables & { v: CellCountRow }, 'v', object>;
 
 export class IncidentQueries {
   private readonly db: IndexDb;
@@ -82,23 +85,49 @@ export class IncidentQueries {
   }
 
   /**
-   * A feed page filtered by a few values of one many-valued filter, walked
-   * from each value's term rows in feed order (migration 1100) and merged:
-   * the page costs what it reads until it is full, per value, however many
-   * incidents share the term, where starting from the feed index or from a
-   * list of all the matches grows with the store.
+   * A feed page filtered by values of one many-valued filter, walked from
+   * each value's term rows in feed order (migration 1100) and merged: each
+   * walk reads a chunk at a time, and is read further only when the merge has
+   * used its chunk up, so a page costs about the page plus a chunk per value,
+   * however many incidents share the terms — where starting from the feed
+   * index, or from a list of all the matches, grows with the store.
    */
   private async feedByTerm(viewer: Viewer, driver: TermDriver, limit: number, after: FeedPosition | undefined): Promise<FeedRow[]> {
-    const walks = [];
-    for (const value of driver.values) walks.push(await this.termWalk(viewer, driver, value, limit, after));
-    if (walks.length === 1) return walks[0] ?? [];
+    const want = limit + 1;
+    if (driver.values.length === 1) return this.termWalk(viewer, driver, driver.values[0] as string, want, after);
+    const chunk = Math.max(MIN_WALK_CHUNK, Math.ceil(want / driver.values.length));
+    const walks = driver.values.map((value) => ({ value, rows: [] as FeedRow[], next: 0, after, done: false }));
+    const page: FeedRow[] = [];
     // An incident holding two of the values comes from both walks: keep it once.
-    const merged = new Map<string, FeedRow>();
-    for (const row of walks.flat()) merged.set(`${row.collection_id}\u0000${row.date_added}`, row);
-    return [...merged.values()].sort(newestFirst).slice(0, limit + 1);
+    const taken = new Set<string>();
+    while (page.length < want) {
+      for (const walk of walks) {
+        if (walk.next < walk.rows.length || walk.done) continue;
+        walk.rows = await this.termWalk(viewer, driver, walk.value, chunk, walk.after);
+        walk.next = 0;
+        walk.done = walk.rows.length < chunk;
+        const last = walk.rows[walk.rows.length - 1];
+        if (last !== undefined) walk.after = { day: last.event_day, id: last.id, collection: last.collection_id };
+      }
+      let best: (typeof walks)[number] | undefined;
+      for (const walk of walks) {
+        const head = walk.rows[walk.next];
+        const bestHead = best?.rows[best.next];
+        if (head !== undefined && (bestHead === undefined || newestFirst(head, bestHead) < 0)) best = walk;
+      }
+      const row = best?.rows[best.next];
+      if (best === undefined || row === undefined) break;
+      best.next += 1;
+      const key = `${row.collection_id}\u0000${row.date_added}`;
+      if (taken.has(key)) continue;
+      taken.add(key);
+      page.push(row);
+    }
+    return page;
   }
 
-  private async termWalk(viewer: Viewer, driver: TermDriver, value: string, limit: number, after: FeedPosition | undefined): Promise<FeedRow[]> {
+  /** Up to `count` rows holding one term value, in feed order after `after`, the rest of the filter probed row by row. */
+  private async termWalk(viewer: Viewer, driver: TermDriver, value: string, count: number, after: FeedPosition | undefined): Promise<FeedRow[]> {
     let query = (this.db as Db)
       .selectFrom('intel_incident_terms as t')
       .innerJoin('intel_incidents as i', (join) => join.onRef('i.collection_id', '=', 't.collection_id').onRef('i.date_added', '=', 't.date_added'))
@@ -109,11 +138,11 @@ export class IncidentQueries {
       .where('i.latest', '=', 1) as unknown as Joined;
     const visibility = visibilityCondition('o', viewer.scope);
     if (visibility !== undefined) query = query.where(visibility);
-    let page = this.filtered(query, viewer, driver.rest).selectAll('i').select(['o.tlp', 'o.partner', 'o.sharing_group']);
+    let page = this.filtered(query, viewer, driver.rest, 'probe').selectAll('i').select(['o.tlp', 'o.partner', 'o.sharing_group']);
     if (after !== undefined) {
       page = page.where(sql<SqlBool>`(t.event_day, t.id, t.collection_id) < (${after.day}, ${after.id}, ${after.collection})`);
     }
-    const rows = await page.orderBy(sql`t.event_day desc, t.id desc, t.collection_id desc`).limit(limit + 1).execute();
+    const rows = await page.orderBy(sql`t.event_day desc, t.id desc, t.collection_id desc`).limit(count).execute();
     return rows.map(normaliseRow);
   }
 
@@ -219,21 +248,26 @@ export class IncidentQueries {
   }
 
   /**
-   * Incidents and killed per day from the counts (migration 0601) plus the
-   * RED incidents the viewer may see, row by row: the unfiltered timeline
-   * without scanning every incident.
+   * Incidents and killed per day from the counts — unfiltered (migration
+   * 0601) or of one filter's values (migration 1400) — plus the RED incidents
+   * the viewer may see, row by row: the timeline without scanning every
+   * matching incident. Only for a filter `countable(filter, 'days')`.
    */
-  async countedDays(viewer: Viewer, filter: Pick<IncidentFilter, 'fromDay' | 'toDay'>): Promise<{ day: number; incidents: number; killed: number }[]> {
+  async countedDays(viewer: Viewer, filter: IncidentFilter): Promise<{ day: number; incidents: number; killed: number }[]> {
+    const counted = countedKey(filter, 'days');
+    if (counted === undefined) throw new Error('countedDays: the filter is not one the counts answer (see countable)');
     if (viewer.collections.length === 0) return [];
-    let counted = this.db
-      .selectFrom('intel_day_counts as v')
+    let query = (counted.key === undefined
+      ? this.db.selectFrom('intel_day_counts as v')
+      : this.db.selectFrom('intel_filter_day_counts as v').where('v.kind', '=', counted.key.kind).where('v.value', 'in', counted.key.values)) as unknown as DayCounts;
+    query = this.visibleCounts(query, viewer, filter);
+    if (filter.fromDay !== undefined) query = query.where('v.event_day', '>=', filter.fromDay);
+    if (filter.toDay !== undefined) query = query.where('v.event_day', '<=', filter.toDay);
+    const rows = await query
       .select(['v.event_day as day', sql<number>`sum(v.incidents)`.as('incidents'), sql<number>`sum(v.killed)`.as('killed')])
-      .where('v.collection_id', 'in', viewer.collections);
-    const visibility = visibilityCondition('v', viewer.scope);
-    if (visibility !== undefined) counted = counted.where(visibility);
-    if (filter.fromDay !== undefined) counted = counted.where('v.event_day', '>=', filter.fromDay);
-    if (filter.toDay !== undefined) counted = counted.where('v.event_day', '<=', filter.toDay);
-    const [rows, red] = [await counted.groupBy('v.event_day').execute(), await this.redDays(viewer, filter)];
+      .groupBy('v.event_day')
+      .execute();
+    const red = wantsRed(filter) ? await this.redDays(viewer, filter) : [];
     const days = new Map<number, { day: number; incidents: number; killed: number }>();
     for (const r of [...rows, ...red]) {
       const day = Number(r.day);
@@ -246,34 +280,31 @@ export class IncidentQueries {
   }
 
   /**
-   * Clusters from the map cell counts (zoom <= CELL_ZOOM) plus the visible RED
-   * incidents; `bbox` selects whole cells, so edges are as coarse as a cell.
+   * Clusters from the map cell counts (zoom <= CELL_ZOOM) — unfiltered or of
+   * one filter's values — plus the visible RED incidents; `bbox` selects
+   * whole cells, so edges are as coarse as a cell. Only for a filter
+   * `countable(filter, 'cells')`.
    */
-  async countedClusters(viewer: Viewer, zoom: number, bbox: IncidentFilter['bbox'], limit: number): Promise<ClusterRow[]> {
+  async countedClusters(viewer: Viewer, zoom: number, filter: IncidentFilter, limit: number): Promise<ClusterRow[]> {
+    const counted = countedKey(filter, 'cells');
+    if (counted === undefined) throw new Error('countedClusters: the filter is not one the counts answer (see countable)');
     if (viewer.collections.length === 0) return [];
     const shift = 2 ** (CELL_ZOOM - Math.min(zoom, CELL_ZOOM));
-    const coarse = (column: 'v.cy' | 'v.cx') => (this.dialect === 'sqlite' ? sql<number>`(${sql.ref(column)} / ${shift})` : sql<number>`div(${sql.ref(column)}, ${shift})`);
-    let counted = this.db
-      .selectFrom('intel_cell_counts as v')
-      .select([
-        coarse('v.cy').as('gy'),
-        coarse('v.cx').as('gx'),
-        sql<number>`sum(v.incidents)`.as('count'),
-        sql<number>`sum(v.killed)`.as('killed'),
-        sql<number>`sum(v.lat_sum)`.as('lat_sum'),
-        sql<number>`sum(v.lon_sum)`.as('lon_sum'),
-      ])
-      .where('v.collection_id', 'in', viewer.collections);
-    const visibility = visibilityCondition('v', viewer.scope);
-    if (visibility !== undefined) counted = counted.where(visibility);
+    // The divisor as a literal: better-sqlite3 binds a JS number as REAL, and cy / 8.0 would not merge cells.
+    const coarse = (column: 'v.cy' | 'v.cx') => (this.dialect === 'sqlite' ? sql<number>`(${sql.ref(column)} / ${sql.lit(shift)})` : sql<number>`div(${sql.ref(column)}, ${sql.lit(shift)})`);
+    let query = (counted.key === undefined
+      ? this.db.selectFrom('intel_cell_counts as v')
+      : this.db.selectFrom('intel_filter_cell_counts as v').where('v.kind', '=', counted.key.kind).where('v.value', 'in', counted.key.values)) as unknown as CellCounts;
+    query = this.visibleCounts(query, viewer, filter);
+    const { bbox } = filter;
     if (bbox !== undefined) {
       const [minLon, minLat, maxLon, maxLat] = bbox;
       const low = cellOf(minLat, minLon);
       const high = cellOf(maxLat, maxLon);
-      counted = counted.where('v.cy', '>=', low.cy).where('v.cy', '<=', high.cy);
-      counted = minLon <= maxLon
-        ? counted.where('v.cx', '>=', low.cx).where('v.cx', '<=', high.cx)
-        : counted.where((eb) => eb.or([eb('v.cx', '>=', low.cx), eb('v.cx', '<=', high.cx)]));
+      query = query.where('v.cy', '>=', low.cy).where('v.cy', '<=', high.cy);
+      query = minLon <= maxLon
+        ? query.where('v.cx', '>=', low.cx).where('v.cx', '<=', high.cx)
+        : query.where((eb) => eb.or([eb('v.cx', '>=', low.cx), eb('v.cx', '<=', high.cx)]));
     }
     const cells = new Map<string, { count: number; killed: number; latSum: number; lonSum: number }>();
     const add = (key: string, count: number, killed: number, latSum: number, lonSum: number) => {
@@ -284,8 +315,19 @@ export class IncidentQueries {
       entry.lonSum += lonSum;
       cells.set(key, entry);
     };
-    for (const r of await counted.groupBy(['gy', 'gx']).execute()) add(`${r.gy}:${r.gx}`, Number(r.count), Number(r.killed), Number(r.lat_sum), Number(r.lon_sum));
-    for (const r of await this.redPoints(viewer, bbox)) {
+    const rows = await query
+      .select([
+        coarse('v.cy').as('gy'),
+        coarse('v.cx').as('gx'),
+        sql<number>`sum(v.incidents)`.as('count'),
+        sql<number>`sum(v.killed)`.as('killed'),
+        sql<number>`sum(v.lat_sum)`.as('lat_sum'),
+        sql<number>`sum(v.lon_sum)`.as('lon_sum'),
+      ])
+      .groupBy(['gy', 'gx'])
+      .execute();
+    for (const r of rows) add(`${r.gy}:${r.gx}`, Number(r.count), Number(r.killed), Number(r.lat_sum), Number(r.lon_sum));
+    for (const r of wantsRed(filter) ? await this.redPoints(viewer, filter) : []) {
       const { cy, cx } = cellOf(r.lat, r.lon);
       add(`${Math.floor(cy / shift)}:${Math.floor(cx / shift)}`, 1, r.killed, r.lat, r.lon);
     }
@@ -296,19 +338,34 @@ export class IncidentQueries {
       .map((c) => ({ lat: c.latSum / c.count, lon: c.lonSum / c.count, count: c.count, killed: c.killed }));
   }
 
-  private async redDays(viewer: Viewer, filter: Pick<IncidentFilter, 'fromDay' | 'toDay'>) {
-    return this.visible(viewer, filter)
+  /** Count rows of the viewer's collections it may see, of the levels the filter asks for. */
+  private visibleCounts<Q extends DayCounts | CellCounts>(query: Q, viewer: Viewer, filter: IncidentFilter): Q {
+    // Both count shapes share these columns; the union would not let TypeScript pick one `where` overload.
+    let q = (query as DayCounts).where('v.collection_id', 'in', viewer.collections);
+    const visibility = visibilityCondition('v', viewer.scope);
+    if (visibility !== undefined) q = q.where(visibility);
+    if (nonEmpty(filter.markings)) q = q.where('v.tlp', 'in', filter.markings);
+    return q as Q;
+  }
+
+  /**
+   * The visible RED incidents matching the filter, per day. Started from the
+   * level index, every other test probed per row (no count can hold them: a
+   * RED incident's audience is its own).
+   */
+  private async redDays(viewer: Viewer, filter: IncidentFilter) {
+    return this.visible(viewer, filter, 'unindexed', 'probe')
       .where('i.tlp', '=', 'red')
       .select(['i.event_day as day', sql<number>`count(*)`.as('incidents'), sql<number>`sum(coalesce(i.killed, 0))`.as('killed')])
       .groupBy('i.event_day')
       .execute();
   }
 
-  private async redPoints(viewer: Viewer, bbox: IncidentFilter['bbox']): Promise<{ lat: number; lon: number; killed: number }[]> {
-    const rows = await this.visible(viewer, bbox === undefined ? {} : { bbox })
+  private async redPoints(viewer: Viewer, filter: IncidentFilter): Promise<{ lat: number; lon: number; killed: number }[]> {
+    const rows = await this.visible(viewer, filter, 'unindexed', 'probe')
       .where('i.tlp', '=', 'red')
-      .where('i.lat', 'is not', null)
-      .where('i.lon', 'is not', null)
+      .where(sql<SqlBool>`${this.probed('i.lat')} is not null`)
+      .where(sql<SqlBool>`${this.probed('i.lon')} is not null`)
       .select(['i.lat', 'i.lon', 'i.killed'])
       .execute();
     return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), killed: Number(r.killed ?? 0) }));
@@ -394,7 +451,7 @@ export class IncidentQueries {
   }
 
   /** Latest indexed incident versions the viewer may see in its readable collections, filtered. */
-  private visible(viewer: Viewer, filter: IncidentFilter, test: LatestTest = 'indexed'): Joined {
+  private visible(viewer: Viewer, filter: IncidentFilter, test: LatestTest = 'indexed', mode: FilterMode = 'drive'): Joined {
     const latest = this.dialect === 'sqlite' ? test : 'indexed';
     let query = (this.db as Db)
       .selectFrom('intel_incidents as i')
@@ -403,23 +460,28 @@ export class IncidentQueries {
       .where(latest === 'indexed' ? sql<SqlBool>`i.collection_id in (${sql.join(viewer.collections)})` : sql<SqlBool>`+i.collection_id in (${sql.join(viewer.collections)})`) as unknown as Joined;
     const visibility = visibilityCondition('o', viewer.scope);
     if (visibility !== undefined) query = query.where(visibility);
-    return this.filtered(query, viewer, filter);
+    return this.filtered(query, viewer, filter, mode);
   }
 
-  private filtered(query: Joined, viewer: Viewer, filter: IncidentFilter): Joined {
+  /** A column as a test the planner may start from (`drive`), or, in `probe` mode on SQLite, one it may not. */
+  private probed(column: 'i.country' | 'i.lat' | 'i.lon', mode: FilterMode = 'probe') {
+    return mode === 'probe' && this.dialect === 'sqlite' ? sql`+${sql.ref(column)}` : sql.ref(column);
+  }
+
+  private filtered(query: Joined, viewer: Viewer, filter: IncidentFilter, mode: FilterMode = 'drive'): Joined {
     let q = query;
     if (filter.fromDay !== undefined) q = q.where('i.event_day', '>=', filter.fromDay);
     if (filter.toDay !== undefined) q = q.where('i.event_day', '<=', filter.toDay);
-    if (nonEmpty(filter.countries)) q = q.where('i.country', 'in', filter.countries);
+    if (nonEmpty(filter.countries)) q = q.where(sql<SqlBool>`${this.probed('i.country', mode)} in (${sql.join(filter.countries)})`);
     if (nonEmpty(filter.regions)) q = q.where(sql<SqlBool>`lower(i.region) in (${sql.join(filter.regions.map(termValue))})`);
     if (filter.minKilled !== undefined) q = q.where('i.killed', '>=', filter.minKilled);
     if (filter.minCasualties !== undefined) q = q.where('i.casualties', '>=', filter.minCasualties);
     if (nonEmpty(filter.markings)) q = q.where('o.tlp', 'in', filter.markings);
     if (nonEmpty(filter.partners)) q = q.where('o.partner', 'in', filter.partners);
     for (const [kind, values] of [['group', filter.groups], ['attack', filter.attackTypes], ['target', filter.targetTypes], ['source', filter.sources]] as const) {
-      if (nonEmpty(values)) q = q.where(hasTerm(kind, values));
+      if (nonEmpty(values)) q = q.where(mode === 'drive' ? hasTerm(kind, values) : holdsTerm(kind, values));
     }
-    if (filter.bbox !== undefined) q = q.where(inBox(filter.bbox));
+    if (filter.bbox !== undefined) q = q.where(inBox(filter.bbox, this.probed('i.lat', mode), this.probed('i.lon', mode)));
     if (nonEmpty(filter.words)) {
       const reports = this.visibleReports(viewer, filter.words).select('r.id');
       q = q.where('i.report_id', 'in', reports);
@@ -468,6 +530,14 @@ export interface ClusterRow {
  */
 type LatestTest = 'indexed' | 'unindexed';
 
+/**
+ * How `filtered` writes the filter: 'drive' lets the planner start from any
+ * test (a term's IN list, the country or place index); 'probe' tests each row
+ * reached some other way (a term walk, the level index for RED rows), so a
+ * common value is not listed or walked in full first.
+ */
+type FilterMode = 'drive' | 'probe';
+
 interface TermDriver {
   readonly kind: TermKind;
   readonly values: readonly string[];
@@ -475,21 +545,81 @@ interface TermDriver {
   readonly rest: IncidentFilter;
 }
 
-/** Most values of one filter the feed walks term by term; more are matched through one IN list. */
-const MAX_TERM_WALKS = 8;
+/**
+ * Most values of one filter the feed walks term by term (the REST API takes
+ * at most 50, intel-filters.ts MAX_VALUES); more are matched through one IN list.
+ */
+const MAX_TERM_WALKS = 64;
+/** Fewest rows a walk of several reads at a time. */
+const MIN_WALK_CHUNK = 8;
 
-/** The first many-valued filter holding 1..MAX_TERM_WALKS values: the feed walks its term rows. */
+const TERM_FILTERS = [['group', 'groups'], ['attack', 'attackTypes'], ['target', 'targetTypes'], ['source', 'sources']] as const;
+
+/**
+ * The many-valued filter with the fewest values (1..MAX_TERM_WALKS): the feed
+ * walks its term rows, one walk per value, and probes the rest per row.
+ */
 function termDriver(filter: IncidentFilter): TermDriver | undefined {
-  const kinds = [['group', 'groups'], ['attack', 'attackTypes'], ['target', 'targetTypes'], ['source', 'sources']] as const;
-  for (const [kind, key] of kinds) {
+  let driver: TermDriver | undefined;
+  for (const [kind, key] of TERM_FILTERS) {
     const values = [...new Set((filter[key] ?? []).map(termValue))];
-    if (values.length >= 1 && values.length <= MAX_TERM_WALKS) {
+    if (values.length >= 1 && values.length <= MAX_TERM_WALKS && (driver === undefined || values.length < driver.values.length)) {
       const rest: IncidentFilter = { ...filter };
       delete (rest as Record<string, unknown>)[key];
-      return { kind, values, rest };
+      driver = { kind, values, rest };
     }
   }
-  return undefined;
+  return driver;
+}
+
+/**
+ * Whether the counts (migrations 0601 and 1400) answer a map (`cells`) or
+ * timeline (`days`) over `filter`: at most one of the value filters, with any
+ * number of values for one an incident has one of (country, region, partner)
+ * and exactly one for a term (an incident may hold two attack types: the
+ * counts of two values would count it twice); levels; and a box for cells or
+ * a day range for days. Anything else (thresholds, words, two value filters,
+ * a box on the timeline or a range on the map) is grouped from the matching
+ * incidents.
+ */
+export function countable(filter: IncidentFilter, shape: 'days' | 'cells'): boolean {
+  return countedKey(filter, shape) !== undefined;
+}
+
+interface CountedKey {
+  /** Undefined: the unfiltered counts. */
+  readonly key: { readonly kind: FilterKind; readonly values: readonly string[] } | undefined;
+}
+
+const ONE_VALUED_FILTERS = [['country', 'countries', (v: string) => v], ['region', 'regions', termValue], ['partner', 'partners', (v: string) => v]] as const;
+
+function countedKey(filter: IncidentFilter, shape: 'days' | 'cells'): CountedKey | undefined {
+  const allowed: readonly (keyof IncidentFilter)[] = shape === 'days' ? ['fromDay', 'toDay', 'markings'] : ['bbox', 'markings'];
+  const keys: { kind: FilterKind; values: string[] }[] = [];
+  for (const [kind, field, normal] of ONE_VALUED_FILTERS) {
+    const values = filter[field];
+    if (nonEmpty(values)) keys.push({ kind, values: [...new Set(values.map(normal))] });
+  }
+  for (const [kind, field] of TERM_FILTERS) {
+    const values = filter[field];
+    if (nonEmpty(values)) keys.push({ kind, values: [...new Set(values.map(termValue))] });
+  }
+  const valueFields: readonly (keyof IncidentFilter)[] = [...ONE_VALUED_FILTERS, ...TERM_FILTERS].map(([, field]) => field);
+  for (const [field, value] of Object.entries(filter) as [keyof IncidentFilter, unknown][]) {
+    if (value === undefined || allowed.includes(field) || valueFields.includes(field)) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    return undefined;
+  }
+  const [only, ...more] = keys;
+  if (more.length > 0) return undefined;
+  if (only === undefined) return { key: undefined };
+  const manyValued = TERM_FILTERS.some(([kind]) => kind === only.kind);
+  return manyValued && only.values.length > 1 ? undefined : { key: only };
+}
+
+/** Whether a counted answer must add RED rows: not when the filter's levels leave RED out. */
+function wantsRed(filter: IncidentFilter): boolean {
+  return !nonEmpty(filter.markings) || filter.markings.includes('red');
 }
 
 /** The feed's order: incident day, then id, then collection, all descending. */
@@ -512,11 +642,16 @@ function hasTerm(kind: TermKind, values: readonly string[]): Expression<SqlBool>
   return sql<SqlBool>`(i.collection_id, i.date_added) in (select t.collection_id, t.date_added from intel_incident_terms t where t.kind = ${kind} and t.value in (${sql.join(values.map(termValue))}))`;
 }
 
-function inBox([minLon, minLat, maxLon, maxLat]: readonly [number, number, number, number]): Expression<SqlBool> {
-  const lat = sql<SqlBool>`i.lat between ${minLat} and ${maxLat}`;
+/** The same test as a probe of each row: the planner cannot start from a list of every match. */
+function holdsTerm(kind: TermKind, values: readonly string[]): Expression<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from intel_incident_terms t where t.collection_id = i.collection_id and t.date_added = i.date_added and t.kind = ${kind} and t.value in (${sql.join(values.map(termValue))}))`;
+}
+
+function inBox([minLon, minLat, maxLon, maxLat]: readonly [number, number, number, number], lat: Expression<unknown>, lon: Expression<unknown>): Expression<SqlBool> {
+  const within = sql<SqlBool>`${lat} between ${minLat} and ${maxLat}`;
   return minLon <= maxLon
-    ? sql<SqlBool>`(${lat} and i.lon between ${minLon} and ${maxLon})`
-    : sql<SqlBool>`(${lat} and (i.lon >= ${minLon} or i.lon <= ${maxLon}))`;
+    ? sql<SqlBool>`(${within} and ${lon} between ${minLon} and ${maxLon})`
+    : sql<SqlBool>`(${within} and (${lon} >= ${minLon} or ${lon} <= ${maxLon}))`;
 }
 
 function nonEmpty<T>(values: readonly T[] | undefined): values is readonly T[] {

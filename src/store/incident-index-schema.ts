@@ -35,6 +35,8 @@ export type IncidentIndexTables = {
   intel_day_counts: DayCountRow;
   intel_cell_counts: CellCountRow;
   intel_report_day_counts: ReportDayCountRow;
+  intel_filter_day_counts: FilterDayCountRow;
+  intel_filter_cell_counts: FilterCellCountRow;
   intel_cursors: {
     collection_id: string;
     last_added: number;
@@ -42,6 +44,13 @@ export type IncidentIndexTables = {
 };
 
 export type TermKind = 'attack' | 'target' | 'group' | 'source';
+
+/**
+ * What the filtered counts (migration 1400) are kept per: the term kinds,
+ * and the single-valued filters an incident has one value of (country as
+ * stored, region as `termValue`, the `objects` row's partner as stored).
+ */
+export type FilterKind = TermKind | 'country' | 'region' | 'partner';
 
 export interface IncidentRow {
   collection_id: string;
@@ -107,6 +116,18 @@ export interface CellCountRow extends CountColumns {
   cx: number;
   lat_sum: number;
   lon_sum: number;
+}
+
+/** A day count of the incidents holding one value of one filter (migration 1400). */
+export interface FilterDayCountRow extends DayCountRow {
+  kind: FilterKind;
+  value: string;
+}
+
+/** A map cell count of the incidents holding one value of one filter (migration 1400). */
+export interface FilterCellCountRow extends CellCountRow {
+  kind: FilterKind;
+  value: string;
 }
 
 export interface LinkRow {

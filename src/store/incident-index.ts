@@ -4,7 +4,7 @@ import type { StixObject } from '../stix/stix-object.js';
 import type { DialectName } from './dialect-sql.js';
 import { ContributionSum, type Contribution } from './incident-index-aggregates.js';
 import { indexReportText } from './incident-index-fts.js';
-import { actorName, extensionOf, incidentColumns, linkColumns, reportColumns, termValue, type IncidentContext } from './incident-index-projection.js';
+import { actorName, extensionOf, filterKeysOf, incidentColumns, linkColumns, reportColumns, termValue, type IncidentContext } from './incident-index-projection.js';
 import { withIncidentIndex, type IncidentIndexTables, type IncidentRow, type IndexDb, type LinkRow } from './incident-index-schema.js';
 import { SLICE_BUDGET_MS, startPolling, TimeSlice, type PollingHandle } from './object-follower.js';
 import type { DatabaseSchema, TlpLevel } from './schema.js';
@@ -239,12 +239,14 @@ interface VersionRow {
   tlp: TlpLevel;
   author_org: string | null;
   sharing_group: string | null;
+  partner: string | null;
 }
 
 /**
  * Recomputes every indexed version of the given incidents in one collection
  * from the objects held now, moving their contributions to the day and cell
- * counts. One statement of each kind per chunk of incidents, not per incident:
+ * counts, unfiltered and per filter value (the previous row's filter values
+ * are read from its own columns). One statement of each kind per chunk of incidents, not per incident:
  * the refresh was most of a catch-up's cost (eight statements per version).
  */
 async function refreshIncidents(trx: IndexDb, collectionId: string, incidentIds: readonly string[], canonical: boolean): Promise<void> {
@@ -256,7 +258,7 @@ async function refreshIncidents(trx: IndexDb, collectionId: string, incidentIds:
 async function refreshChunk(trx: IndexDb, collectionId: string, ids: readonly string[], canonical: boolean): Promise<void> {
   const rows = await trx
     .selectFrom('objects')
-    .select(['date_added', 'id', 'version', 'json', 'tlp', 'author_org', 'sharing_group'])
+    .select(['date_added', 'id', 'version', 'json', 'tlp', 'author_org', 'sharing_group', 'partner'])
     .where('collection_id', '=', collectionId)
     .where('id', 'in', ids)
     .orderBy('id')
@@ -276,7 +278,7 @@ async function refreshChunk(trx: IndexDb, collectionId: string, ids: readonly st
   for (let start = 0; start < keys.length; start += IDS_PER_STATEMENT) {
     const found = await trx
       .selectFrom('intel_incidents')
-      .select(['date_added', 'latest', 'event_day', 'killed', 'lat', 'lon'])
+      .select(['date_added', 'latest', 'event_day', 'killed', 'lat', 'lon', 'country', 'region', 'attack_types', 'target_types', 'perpetrators', 'sources'])
       .where('collection_id', '=', collectionId)
       .where('date_added', 'in', keys.slice(start, start + IDS_PER_STATEMENT))
       .execute();
@@ -296,8 +298,8 @@ async function refreshChunk(trx: IndexDb, collectionId: string, ids: readonly st
       const values: IncidentRow = { ...key, ...own, canonical: canonical ? 1 : 0, version: row.version, latest: index === 0 ? 1 : 0, tlp: row.tlp };
       const visibility = { collectionId, tlp: row.tlp, authorOrg: row.author_org, sharingGroup: row.sharing_group };
       const previous = before.get(row.date_added);
-      if (previous !== undefined && Number(previous.latest) === 1) counts.add({ ...visibility, ...countedOf(previous) }, -1);
-      if (values.latest === 1) counts.add({ ...visibility, ...countedOf(values) }, 1);
+      if (previous !== undefined && Number(previous.latest) === 1) counts.add({ ...visibility, ...countedOf(previous), keys: filterKeysOf(previous, row.partner) }, -1);
+      if (values.latest === 1) counts.add({ ...visibility, ...countedOf(values), keys: filterKeysOf(values, row.partner) }, 1);
       upserts.push(values);
       refreshed.push(row.date_added);
       for (const t of ownTerms) terms.push({ ...t, ...key, event_day: own.event_day, id: own.id });
@@ -318,7 +320,7 @@ async function refreshChunk(trx: IndexDb, collectionId: string, ids: readonly st
 }
 
 type IndexTermRow = IncidentIndexTables['intel_incident_terms'];
-type CountedColumns = Pick<IncidentRow, 'latest' | 'event_day' | 'killed' | 'lat' | 'lon'>;
+type CountedColumns = Pick<IncidentRow, 'latest' | 'event_day' | 'killed' | 'lat' | 'lon' | 'country' | 'region' | 'attack_types' | 'target_types' | 'perpetrators' | 'sources'>;
 
 /** What a refresh rewrites of an existing row: everything but its key. */
 const REFRESHED_COLUMNS = [

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EntenteError } from '../../errors.js';
 import { CELL_ZOOM } from '../../store/incident-index-aggregates.js';
-import type { FeedPosition, IncidentFilter } from '../../store/incident-index-queries.js';
+import { countable, type FeedPosition } from '../../store/incident-index-queries.js';
 import { filterQuery, incidentFilter, isoOfDay } from './intel-filters.js';
 import { intelContext } from './intel-context.js';
 import { incidentDetail } from './intel-incident-detail.js';
@@ -58,9 +58,9 @@ export function intelIncidentRoutes(api: RestApi): void {
     const query = MapQuery.parse(request.query);
     const filter = incidentFilter(query);
     const zoom = Math.min(Number(query.zoom ?? 2), 20);
-    if (zoom <= CELL_ZOOM && onlyKeys(filter, ['bbox'])) {
-      // Zoomed out with no filter: the cell counts answer without scanning every incident.
-      const clusters = await intel.queries.countedClusters(viewer, zoom, filter.bbox, MAX_MAP_CLUSTERS);
+    if (zoom <= CELL_ZOOM && countable(filter, 'cells')) {
+      // Zoomed out, unfiltered or filtered by one value: the cell counts answer without scanning every match.
+      const clusters = await intel.queries.countedClusters(viewer, zoom, filter, MAX_MAP_CLUSTERS);
       if (clusters.reduce((n, c) => n + c.count, 0) > FEW_POINTS) return { points: [], clusters };
     }
     const pointLimit = zoom >= POINTS_ZOOM ? MAX_MAP_POINTS : FEW_POINTS;
@@ -84,7 +84,7 @@ export function intelIncidentRoutes(api: RestApi): void {
     const filter = incidentFilter(query);
     const bucket = query.bucket ?? 'month';
     const [incidentDays, reportDays] = await Promise.all([
-      onlyKeys(filter, ['fromDay', 'toDay']) ? intel.queries.countedDays(viewer, filter) : intel.queries.incidentDays(viewer, filter),
+      countable(filter, 'days') ? intel.queries.countedDays(viewer, filter) : intel.queries.incidentDays(viewer, filter),
       intel.queries.reportDays(viewer, filter),
     ]);
     const buckets = new Map<number, { incidents: number; reports: number; killed: number }>();
@@ -115,11 +115,6 @@ export function intelIncidentRoutes(api: RestApi): void {
       buckets: [...buckets.entries()].sort(([a], [b]) => a - b).map(([start, entry]) => ({ start: isoOfDay(start), ...entry })),
     };
   });
-}
-
-/** Whether the filter sets nothing but `keys`. */
-function onlyKeys(filter: IncidentFilter, keys: readonly (keyof IncidentFilter)[]): boolean {
-  return (Object.keys(filter) as (keyof IncidentFilter)[]).every((k) => keys.includes(k));
 }
 
 /** The first day of the bucket holding `day`: weeks start on Monday (1970-01-01 was a Thursday). */

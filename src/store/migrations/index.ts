@@ -17,6 +17,7 @@ import { consoleAggregatesMigration } from './1100-console-aggregates.js';
 import { alertPartnerMigration } from './1200-alert-partner.js';
 import { partnerLeasesMigration } from './1201-partner-leases.js';
 import { objectKeyMigration } from './1300-object-key-id-first.js';
+import { filterCountsMigration } from './1400-filter-counts.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -43,6 +44,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '1200-alert-partner': alertPartnerMigration(dialect),
         '1201-partner-leases': partnerLeasesMigration,
         '1300-object-key-id-first': objectKeyMigration(dialect),
+        '1400-filter-counts': filterCountsMigration(dialect),
       };
     },
   };
