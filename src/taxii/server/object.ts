@@ -5,7 +5,7 @@ import { requireObjectExists } from './object-existence.js';
 import { requireStixIdentifier } from './path-ids.js';
 import { requestOrigin } from './request-origin.js';
 import { OBJECT_QUERY, parseObjectQuery } from './query-params.js';
-import { envelopeJson, sendPage } from './taxii-reply.js';
+import { envelopeBytes, sendPage } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
 import { verifiedRead } from './verified-read.js';
 
@@ -32,7 +32,7 @@ export function registerObject(app: FastifyInstance, ctx: TaxiiContext): void {
       });
       const { collection, page, appliedLimit } = result;
       await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
-      return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map((item) => item.json).join(',')));
+      return sendPage(reply, page, appliedLimit, envelopeBytes(page, 'objects', page.items.map((item) => item.json)));
     },
   );
 }
