@@ -46,3 +46,24 @@ export function reportTextMatches(dialect: DialectName, alias: string, words: re
   }
   return sql<SqlBool>`${sql.ref(`${alias}.tsv`)} @@ to_tsquery('simple', ${words.map((w) => `'${w}'`).join(' & ')})`;
 }
+
+/**
+ * The same test as `reportTextMatches`, written as a probe of the one row
+ * (SQLite: the full-text index sought at that rowid), so a query walking
+ * rows in another order never lists every report holding a common word.
+ */
+export function reportTextProbe(dialect: DialectName, alias: string, words: readonly string[]): Expression<SqlBool> {
+  if (dialect === 'sqlite') {
+    const query = words.map((w) => `"${w}"`).join(' ');
+    return sql<SqlBool>`exists (select 1 from intel_report_fts where intel_report_fts.rowid = ${sql.ref(`${alias}.rowid`)} and intel_report_fts match ${query})`;
+  }
+  return reportTextMatches(dialect, alias, words);
+}
+
+/** How many reports (any collection, any version) hold every word, counted up to `cap`. */
+export async function countTextMatches<DB>(db: Kysely<DB>, dialect: DialectName, words: readonly string[], cap: number): Promise<number> {
+  const matches = dialect === 'sqlite'
+    ? sql<{ n: number }>`select count(*) as n from (select rowid from intel_report_fts where intel_report_fts match ${words.map((w) => `"${w}"`).join(' ')} limit ${cap})`
+    : sql<{ n: number }>`select count(*) as n from (select 1 from intel_reports where tsv @@ to_tsquery('simple', ${words.map((w) => `'${w}'`).join(' & ')}) limit ${cap})`;
+  return Number((await matches.execute(db)).rows[0]?.n ?? 0);
+}

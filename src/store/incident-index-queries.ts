@@ -1,7 +1,7 @@
 import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { DialectName } from './dialect-sql.js';
 import { CELL_ZOOM, cellOf } from './incident-index-aggregates.js';
-import { reportTextMatches } from './incident-index-fts.js';
+import { countTextMatches, reportTextMatches, reportTextProbe } from './incident-index-fts.js';
 import { termValue } from './incident-index-projection.js';
 import { withIncidentIndex, type CellCountRow, type DayCountRow, type FilterKind, type IncidentIndexTables, type IncidentRow, type IndexDb, type TermKind } from './incident-index-schema.js';
 import type { ReadScope } from './object-store.js';
@@ -67,7 +67,8 @@ type CellCounts = SelectQueryBuilder<DatabaseSchema & IncidentIndexTables & { v:
 export class IncidentQueries {
   private readonly db: IndexDb;
 
-  constructor(db: Kysely<DatabaseSchema>, private readonly dialect: DialectName) {
+  /** `commonWordReports`: reports holding a search's words beyond which they count as common (`wordsPlan`). */
+  constructor(db: Kysely<DatabaseSchema>, private readonly dialect: DialectName, private readonly commonWordReports = COMMON_WORD_REPORTS) {
     this.db = withIncidentIndex(db);
   }
 
@@ -76,7 +77,11 @@ export class IncidentQueries {
     if (viewer.collections.length === 0) return [];
     const driver = termDriver(filter);
     if (driver !== undefined) return this.feedByTerm(viewer, driver, limit, after);
-    let query = this.visible(viewer, filter).selectAll('i').select(['o.tlp', 'o.partner', 'o.sharing_group']);
+    const words = await this.wordsPlan(filter.words);
+    // Common words: walk the feed and probe each row's report; rare ones: start from their reports' incidents.
+    let query = this.visible(viewer, filter, words === 'rare' ? 'unindexed' : 'indexed', 'drive', words === 'common' ? 'probe' : 'list')
+      .selectAll('i')
+      .select(['o.tlp', 'o.partner', 'o.sharing_group']);
     if (after !== undefined) {
       query = query.where(sql<SqlBool>`(i.event_day, i.id, i.collection_id) < (${after.day}, ${after.id}, ${after.collection})`);
     }
@@ -197,7 +202,8 @@ export class IncidentQueries {
   async points(viewer: Viewer, filter: IncidentFilter, limit: number): Promise<MapPointRow[]> {
     if (viewer.collections.length === 0) return [];
     // In a box, start from the place index: with `latest` usable, SQLite walks every incident through the feed index.
-    const rows = await this.visible(viewer, filter, filter.bbox === undefined ? 'indexed' : 'unindexed')
+    const rare = (await this.wordsPlan(filter.words)) === 'rare';
+    const rows = await this.visible(viewer, filter, filter.bbox === undefined && !rare ? 'indexed' : 'unindexed')
       .select(['i.id', 'i.lat', 'i.lon', 'i.killed', 'i.wounded', 'i.attack_type', 'i.name', 'i.event_date'])
       .where('i.lat', 'is not', null)
       .where('i.lon', 'is not', null)
@@ -218,7 +224,7 @@ export class IncidentQueries {
       this.dialect === 'sqlite'
         ? sql<number>`cast((${sql.ref(column)} + ${offset}) / ${cellDegrees} as integer)`
         : sql<number>`floor((${sql.ref(column)} + ${offset}) / ${cellDegrees})`;
-    const rows = await this.visible(viewer, filter)
+    const rows = await this.visible(viewer, filter, (await this.wordsPlan(filter.words)) === 'rare' ? 'unindexed' : 'indexed')
       .where('i.lat', 'is not', null)
       .where('i.lon', 'is not', null)
       .select([
@@ -239,7 +245,7 @@ export class IncidentQueries {
   /** Incidents and killed per incident day, for the timeline to bucket. */
   async incidentDays(viewer: Viewer, filter: IncidentFilter): Promise<{ day: number; incidents: number; killed: number }[]> {
     if (viewer.collections.length === 0) return [];
-    const rows = await this.visible(viewer, filter)
+    const rows = await this.visible(viewer, filter, (await this.wordsPlan(filter.words)) === 'rare' ? 'unindexed' : 'indexed')
       .select(['i.event_day as day', sql<number>`count(*)`.as('incidents'), sql<number>`sum(coalesce(i.killed, 0))`.as('killed')])
       .groupBy('i.event_day')
       .orderBy('i.event_day')
@@ -383,8 +389,9 @@ export class IncidentQueries {
   }
 
   private async scannedReportDays(viewer: Viewer, filter: Pick<IncidentFilter, 'fromDay' | 'toDay' | 'words'>, redOnly: boolean): Promise<{ day: number; reports: number }[]> {
-    // RED only: from the level index; with `latest` usable SQLite walks every report through the day index.
-    let query = this.visibleReports(viewer, filter.words, redOnly ? 'unindexed' : 'indexed')
+    // RED only: from the level index; rare words: from their reports; with `latest` usable SQLite walks every report through the day index.
+    const rare = (await this.wordsPlan(filter.words)) === 'rare';
+    let query = this.visibleReports(viewer, filter.words, redOnly || rare ? 'unindexed' : 'indexed')
       .select(['r.published_day as day', sql<number>`count(*)`.as('reports')])
       .where('r.published_day', 'is not', null);
     if (redOnly) query = query.where('r.tlp', '=', 'red');
@@ -413,7 +420,9 @@ export class IncidentQueries {
   /** Visible reports whose text holds every word, newest publication first. */
   async searchReports(viewer: Viewer, words: readonly string[], limit: number): Promise<{ id: string; title: string | null; collection_id: string; date_added: number }[]> {
     if (viewer.collections.length === 0) return [];
-    const rows = await this.visibleReports(viewer, words)
+    // Common words: walk the reports newest first and probe each; rare ones: start from the full-text matches and sort them.
+    const plan = await this.wordsPlan(words);
+    const rows = await this.visibleReports(viewer, words, plan === 'rare' ? 'unindexed' : 'indexed', plan === 'common' ? 'probe' : 'list')
       .select(['r.id', 'r.title', 'r.collection_id', 'r.date_added'])
       .orderBy('r.published_day', 'desc')
       .limit(limit)
@@ -437,7 +446,20 @@ export class IncidentQueries {
     return query.orderBy('a.name').limit(limit).execute();
   }
 
-  private visibleReports(viewer: Viewer, words: readonly string[] | undefined, test: LatestTest = 'indexed') {
+  /**
+   * How a query meets full-text words on SQLite: 'rare' when at most
+   * `commonWordReports` reports hold them (start from those reports), else
+   * 'common' (walk in the query's own order and probe each row's report: a
+   * match is near, and listing them all first grows with the store).
+   * PostgreSQL plans from statistics: the listed form, as 'rare'.
+   */
+  private async wordsPlan(words: readonly string[] | undefined): Promise<'none' | 'rare' | 'common'> {
+    if (!nonEmpty(words)) return 'none';
+    if (this.dialect !== 'sqlite') return 'rare';
+    return (await countTextMatches(this.db, this.dialect, words, this.commonWordReports + 1)) > this.commonWordReports ? 'common' : 'rare';
+  }
+
+  private visibleReports(viewer: Viewer, words: readonly string[] | undefined, test: LatestTest = 'indexed', by: 'list' | 'probe' = 'list') {
     const latest = this.dialect === 'sqlite' ? test : 'indexed';
     let query = this.db
       .selectFrom('intel_reports as r')
@@ -446,12 +468,12 @@ export class IncidentQueries {
       .where(latest === 'indexed' ? sql<SqlBool>`r.collection_id in (${sql.join(viewer.collections)})` : sql<SqlBool>`+r.collection_id in (${sql.join(viewer.collections)})`);
     const visibility = visibilityCondition('v', viewer.scope);
     if (visibility !== undefined) query = query.where(visibility);
-    if (words !== undefined && words.length > 0) query = query.where(reportTextMatches(this.dialect, 'r', words));
+    if (words !== undefined && words.length > 0) query = query.where(by === 'list' ? reportTextMatches(this.dialect, 'r', words) : reportTextProbe(this.dialect, 'r', words));
     return query;
   }
 
   /** Latest indexed incident versions the viewer may see in its readable collections, filtered. */
-  private visible(viewer: Viewer, filter: IncidentFilter, test: LatestTest = 'indexed', mode: FilterMode = 'drive'): Joined {
+  private visible(viewer: Viewer, filter: IncidentFilter, test: LatestTest = 'indexed', mode: FilterMode = 'drive', words: 'list' | 'probe' = 'list'): Joined {
     const latest = this.dialect === 'sqlite' ? test : 'indexed';
     let query = (this.db as Db)
       .selectFrom('intel_incidents as i')
@@ -460,7 +482,7 @@ export class IncidentQueries {
       .where(latest === 'indexed' ? sql<SqlBool>`i.collection_id in (${sql.join(viewer.collections)})` : sql<SqlBool>`+i.collection_id in (${sql.join(viewer.collections)})`) as unknown as Joined;
     const visibility = visibilityCondition('o', viewer.scope);
     if (visibility !== undefined) query = query.where(visibility);
-    return this.filtered(query, viewer, filter, mode);
+    return this.filtered(query, viewer, filter, mode, words);
   }
 
   /** A column as a test the planner may start from (`drive`), or, in `probe` mode on SQLite, one it may not. */
@@ -468,7 +490,7 @@ export class IncidentQueries {
     return mode === 'probe' && this.dialect === 'sqlite' ? sql`+${sql.ref(column)}` : sql.ref(column);
   }
 
-  private filtered(query: Joined, viewer: Viewer, filter: IncidentFilter, mode: FilterMode = 'drive'): Joined {
+  private filtered(query: Joined, viewer: Viewer, filter: IncidentFilter, mode: FilterMode = 'drive', words: 'list' | 'probe' = mode === 'probe' ? 'probe' : 'list'): Joined {
     let q = query;
     if (filter.fromDay !== undefined) q = q.where('i.event_day', '>=', filter.fromDay);
     if (filter.toDay !== undefined) q = q.where('i.event_day', '<=', filter.toDay);
@@ -482,9 +504,11 @@ export class IncidentQueries {
       if (nonEmpty(values)) q = q.where(mode === 'drive' ? hasTerm(kind, values) : holdsTerm(kind, values));
     }
     if (filter.bbox !== undefined) q = q.where(inBox(filter.bbox, this.probed('i.lat', mode), this.probed('i.lon', mode)));
-    if (nonEmpty(filter.words)) {
-      const reports = this.visibleReports(viewer, filter.words).select('r.id');
-      q = q.where('i.report_id', 'in', reports);
+    // Listed (rare words on SQLite, see wordsPlan): from the full-text matches. Probed: the report found by id.
+    if (nonEmpty(filter.words) && words === 'list') q = q.where('i.report_id', 'in', this.visibleReports(viewer, filter.words, 'unindexed').select('r.id'));
+    if (nonEmpty(filter.words) && words === 'probe') {
+      const report = this.visibleReports(viewer, filter.words, 'unindexed', 'probe').select(sql`1`.as('one')).where(sql<SqlBool>`r.id = i.report_id`);
+      q = q.where((eb) => eb.exists(report));
     }
     return q;
   }
@@ -502,6 +526,8 @@ export interface VisibleObject {
 }
 
 const IDS_PER_QUERY = 500;
+/** Reports holding a search's words beyond which the words count as common (`wordsPlan`). */
+const COMMON_WORD_REPORTS = 2000;
 
 export interface MapPointRow {
   readonly id: string;
