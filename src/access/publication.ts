@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
 import { tlpLevelOf } from '../stix/tlp.js';
 import type { AddResult, HeldVersions, IncomingObject, ObjectStore } from '../store/object-store.js';
@@ -246,9 +246,23 @@ async function checkFirstPublisher(
   return { skipped, kept, refused, loosened, heldHere, copies };
 }
 
-/** Claims the ids nobody claimed yet for `orgId`; returns those it claimed now. */
+/** Claims the ids nobody claimed yet for `orgId`, in the order given; returns those it claimed now. */
 async function claimIds(trx: Kysely<DatabaseSchema>, orgId: string, ids: readonly string[]): Promise<Set<string>> {
   const claimed = new Set<string>();
+  if (isPostgres(trx)) {
+    // The whole batch in one statement, the ids as one array parameter: one round trip and one plan instead of
+    // forty VALUES lists of 500 rows, each planned anew, for a 20,000-object import batch.
+    if (ids.length === 0) return claimed;
+    const rows = await withOwnership(trx)
+      .insertInto('object_publishers')
+      .columns(['object_id', 'org_id'])
+      .expression(sql`select u.id, ${orgId}::text from unnest(${[...ids]}::text[]) with ordinality as u(id, n) order by u.n`)
+      .onConflict((oc) => oc.column('object_id').doNothing())
+      .returning('object_id')
+      .execute();
+    for (const row of rows) claimed.add(row.object_id);
+    return claimed;
+  }
   for (let start = 0; start < ids.length; start += IDS_PER_STATEMENT) {
     const rows = await withOwnership(trx)
       .insertInto('object_publishers')
@@ -263,13 +277,12 @@ async function claimIds(trx: Kysely<DatabaseSchema>, orgId: string, ids: readonl
 
 /** id → the organisation that claimed it first. */
 async function claimedBy(trx: Kysely<DatabaseSchema>, ids: readonly string[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)];
   const claims = new Map<string, string>();
-  for (let start = 0; start < unique.length; start += IDS_PER_STATEMENT) {
+  for (const part of idLists(trx, [...new Set(ids)])) {
     const rows = await withOwnership(trx)
       .selectFrom('object_publishers')
       .select(['object_id', 'org_id'])
-      .where('object_id', 'in', unique.slice(start, start + IDS_PER_STATEMENT))
+      .where((eb) => (isPostgres(trx) ? eb('object_id', '=', eb.fn.any(sql<string[]>`${part}::text[]`)) : eb('object_id', 'in', part)))
       .execute();
     for (const row of rows) claims.set(row.object_id, row.org_id);
   }
@@ -331,13 +344,12 @@ interface Held {
 
 /** id → the author organisations of its stored versions in every collection, its versions in `collectionId`, and its latest version's level. */
 async function heldVersions(db: Kysely<DatabaseSchema>, ids: readonly string[], collectionId: string): Promise<Map<string, Held>> {
-  const unique = [...new Set(ids)];
   const held = new Map<string, Held>();
-  for (let start = 0; start < unique.length; start += IDS_PER_STATEMENT) {
+  for (const part of idLists(db, [...new Set(ids)])) {
     const rows = await db
       .selectFrom('objects')
       .select(['id', 'collection_id', 'author_org', 'version', 'tlp', 'date_added'])
-      .where('id', 'in', unique.slice(start, start + IDS_PER_STATEMENT))
+      .where((eb) => (isPostgres(db) ? eb('id', '=', eb.fn.any(sql<string[]>`${part}::text[]`)) : eb('id', 'in', part)))
       .execute();
     for (const row of rows) {
       const entry: Held = held.get(row.id) ?? { authors: new Set(), versionsHere: new Map(), latestVersion: row.version, latestTlp: row.tlp };
@@ -351,6 +363,23 @@ async function heldVersions(db: Kysely<DatabaseSchema>, ids: readonly string[], 
     }
   }
   return held;
+}
+
+function isPostgres(db: Kysely<DatabaseSchema>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * `ids` in the lists one statement each looks up: on PostgreSQL all of them,
+ * matched as one array parameter (`= any(…)`: one round trip and one plan for
+ * a 20,000-object import batch); on SQLite, in-process, a few hundred bound
+ * parameters at a time.
+ */
+function idLists(db: Kysely<DatabaseSchema>, ids: readonly string[]): string[][] {
+  if (isPostgres(db)) return ids.length === 0 ? [] : [[...ids]];
+  const lists: string[][] = [];
+  for (let start = 0; start < ids.length; start += IDS_PER_STATEMENT) lists.push(ids.slice(start, start + IDS_PER_STATEMENT));
+  return lists;
 }
 
 /** The shape the HTTP server takes for TAXII Add Objects. */

@@ -20,11 +20,13 @@ export interface DialectSql {
   readonly seqType: DataTypeExpression;
   seqColumn(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /**
-   * Inserts rows inside `trx`, skipping versions already held (ON CONFLICT DO
-   * NOTHING); returns the keys of the rows actually inserted. Bulk loading is
-   * where the engines differ most: SQLite runs one cached prepared statement
-   * per row in-process, PostgreSQL sends whole columns as arrays (unnest), so
-   * neither pays per-row round trips nor per-batch SQL compilation.
+   * Inserts rows inside `trx`, which the caller holds the collection's lock in
+   * and has left every version already held out of; returns the keys of the
+   * rows inserted. Bulk loading is where the engines differ most: SQLite runs
+   * one cached prepared statement per row in-process (ON CONFLICT DO NOTHING),
+   * PostgreSQL sends all rows in one COPY FROM STDIN, where a version held
+   * anyway fails the write as a conflict; neither pays per-row round trips nor
+   * per-batch SQL compilation.
    */
   insertObjects(trx: Transaction<DatabaseSchema>, rows: readonly InsertRow[]): Promise<VersionKey[]>;
   /**

@@ -1,16 +1,10 @@
 import pg from 'pg';
-import { PostgresDialect, sql, type Dialect, type Kysely, type Transaction } from 'kysely';
+import { PostgresDialect, sql, type Dialect, type Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { DialectSql } from './dialect-sql.js';
-import { OBJECT_COLUMNS, type InsertRow, type VersionKey } from './object-columns.js';
+import { copyingPool } from './postgres-copy.js';
+import { copyObjects } from './postgres-object-copy.js';
 import type { DatabaseSchema } from './schema.js';
-
-const ROWS_PER_STATEMENT = 2000;
-
-/** The columns of `objects` as json_to_recordset reads them, in OBJECT_COLUMNS order. */
-const RECORD_COLUMNS = sql.raw(
-  OBJECT_COLUMNS.map((column) => `${column} ${column === 'date_added' ? 'bigint' : column === 'multi_version' ? 'integer' : 'text'}`).join(', '),
-);
 
 /**
  * Rows inserted before statistics are refreshed: at least this many, and at
@@ -28,23 +22,7 @@ function postgresSql(): DialectSql {
     keyText: sql`text collate "C"`,
     seqType: 'bigint',
     seqColumn: (column) => column.primaryKey().generatedByDefaultAsIdentity(),
-    async insertObjects(trx: Transaction<DatabaseSchema>, rows: readonly InsertRow[]): Promise<VersionKey[]> {
-      const inserted: VersionKey[] = [];
-      for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-        const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-        // The whole chunk as one JSON parameter (JSON.stringify escapes natively,
-        // PostgreSQL parses it in C): the statement is the same whatever the batch size.
-        const result = await trx
-          .insertInto('objects')
-          .columns([...OBJECT_COLUMNS])
-          .expression(sql`select * from json_to_recordset(${JSON.stringify(chunk)}::json) as r(${RECORD_COLUMNS})`)
-          .onConflict((oc) => oc.columns(['id', 'collection_id', 'version']).doNothing())
-          .returning(['id', 'version'])
-          .execute();
-        inserted.push(...result);
-      }
-      return inserted;
-    },
+    insertObjects: copyObjects,
     /**
      * Without statistics (right after a bulk import, before autovacuum runs) the
      * planner guesses a collection is small and sorts all of it for each page
@@ -95,7 +73,7 @@ export async function createPostgres(url: string, schema?: string): Promise<{ di
     types,
     options: `${options ?? ''} -c max_parallel_workers_per_gather=0 -c jit=off`.trim(),
   });
-  return { dialect: new PostgresDialect({ pool }), sql: postgresSql() };
+  return { dialect: new PostgresDialect({ pool: copyingPool(pool) }), sql: postgresSql() };
 }
 
 /** Creates `schema` on the server at `url` unless it exists. */
