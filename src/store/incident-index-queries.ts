@@ -67,8 +67,8 @@ type CellCounts = SelectQueryBuilder<DatabaseSchema & IncidentIndexTables & { v:
 export class IncidentQueries {
   private readonly db: IndexDb;
 
-  /** `commonWordReports`: reports holding a search's words beyond which they count as common (`wordsPlan`). */
-  constructor(db: Kysely<DatabaseSchema>, private readonly dialect: DialectName, private readonly commonWordReports = COMMON_WORD_REPORTS) {
+  /** `commonWordReports`: a fixed number of reports holding a search's words beyond which they count as common (`wordsPlan`). */
+  constructor(db: Kysely<DatabaseSchema>, private readonly dialect: DialectName, private readonly commonWordReports?: number) {
     this.db = withIncidentIndex(db);
   }
 
@@ -447,16 +447,24 @@ export class IncidentQueries {
   }
 
   /**
-   * How a query meets full-text words on SQLite: 'rare' when at most
-   * `commonWordReports` reports hold them (start from those reports), else
-   * 'common' (walk in the query's own order and probe each row's report: a
-   * match is near, and listing them all first grows with the store).
-   * PostgreSQL plans from statistics: the listed form, as 'rare'.
+   * How a query meets full-text words on SQLite: 'rare' (start from the M
+   * reports holding them, and sort what they lead to: about M × the incidents
+   * of a report) or 'common' (walk in the query's own order and probe each
+   * row's report: about a page × R / M rows for R reports held). The two cost
+   * the same where M² ≈ page × R / incidents per report, taken as 8 R; M is
+   * counted only up to there, so deciding, and either way, costs about √(8 R),
+   * not R. PostgreSQL plans from statistics: the listed form, as 'rare'.
    */
   private async wordsPlan(words: readonly string[] | undefined): Promise<'none' | 'rare' | 'common'> {
     if (!nonEmpty(words)) return 'none';
     if (this.dialect !== 'sqlite') return 'rare';
-    return (await countTextMatches(this.db, this.dialect, words, this.commonWordReports + 1)) > this.commonWordReports ? 'common' : 'rare';
+    let threshold = this.commonWordReports;
+    if (threshold === undefined) {
+      // The highest rowid: report rows held, versions included, read from the end of the table.
+      const held = await sql<{ n: number | null }>`select max(rowid) as n from intel_reports`.execute(this.db);
+      threshold = Math.ceil(Math.sqrt(WORD_COST_RATIO * Number(held.rows[0]?.n ?? 0)));
+    }
+    return (await countTextMatches(this.db, this.dialect, words, threshold + 1)) > threshold ? 'common' : 'rare';
   }
 
   private visibleReports(viewer: Viewer, words: readonly string[] | undefined, test: LatestTest = 'indexed', by: 'list' | 'probe' = 'list') {
@@ -526,8 +534,8 @@ export interface VisibleObject {
 }
 
 const IDS_PER_QUERY = 500;
-/** Reports holding a search's words beyond which the words count as common (`wordsPlan`). */
-const COMMON_WORD_REPORTS = 2000;
+/** A page (≈ 80 rows) over the incidents of a report (≈ 10): see `wordsPlan`. */
+const WORD_COST_RATIO = 8;
 
 export interface MapPointRow {
   readonly id: string;
