@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EntenteError } from '../errors.js';
 import { meta, newId, sdo } from './contract-fixtures.js';
-import type { ManifestRecord, ObjectQuery, ObjectRuns, ObjectStore, ObjectText, Page, VersionSelector } from './object-store.js';
+import type { ManifestRecord, ObjectQuery, ObjectStore, Page, VersionSelector } from './object-store.js';
 import { pagingProperties } from './paging-properties.js';
 import type { TestStore } from './test-backends.js';
 
@@ -36,21 +36,6 @@ async function walk(
     if (!page.more) return rows;
     next = page.next;
   }
-}
-
-/** What queryObjectRuns must give for the page queryObjectTexts gives: runs compared joined. */
-function asRuns(page: Page<ObjectText>): Omit<ObjectRuns, 'runs'> & { joined: string } {
-  const { items, ...head } = page;
-  return {
-    ...head,
-    count: items.length,
-    joined: items.map((item) => item.json).join(','),
-    auditLabels: items.flatMap((item) => (item.auditLabel === null ? [] : [item.auditLabel])),
-  };
-}
-
-function joinedRuns({ runs, ...head }: ObjectRuns): Omit<ObjectRuns, 'runs'> & { joined: string } {
-  return { ...head, joined: runs.join(',') };
 }
 
 /**
@@ -269,25 +254,6 @@ export function storeContract(name: string, open: () => Promise<TestStore>): voi
         }
       });
 
-      it('serves object runs as the same pages as object texts', async () => {
-        const queries: ObjectQuery[] = [
-          { limit: 2, versions: [all] },
-          { limit: 10, types: ['indicator', 'malware'] },
-          { limit: 10, ids: [a], versions: [{ kind: 'first' }, { kind: 'last' }] },
-          { limit: 3, addedAfter: addedA1 },
-          { limit: 10, addedAfter: Number.MAX_SAFE_INTEGER },
-        ];
-        for (const query of queries) {
-          let next: string | undefined;
-          do {
-            const paged = { ...query, ...(next === undefined ? {} : { next }) };
-            const texts = await store.queryObjectTexts(collection, paged, all);
-            expect(joinedRuns(await store.queryObjectRuns(collection, paged, all))).toEqual(asRuns(texts));
-            next = texts.next;
-          } while (next !== undefined);
-        }
-      });
-
       it('labels the rows whose reads are audited (AMBER, AMBER+STRICT, RED, unknown) on every page kind, and only those', async () => {
         const levels = ['clear', 'green', 'amber', 'amber+strict', 'red', 'unknown', 'none'] as const;
         const marked = levels.map((tlp) => ({ ...sdo(newId('campaign'), T1), tlp }));
@@ -297,7 +263,6 @@ export function storeContract(name: string, open: () => Promise<TestStore>): voi
         );
         const query = { limit: 10, types: ['campaign'] };
         expect((await store.queryObjectTexts(collection, query, all)).items.map((o) => o.auditLabel)).toEqual(expected);
-        expect((await store.queryObjectRuns(collection, query, all)).auditLabels).toEqual(expected.filter((label) => label !== null));
         expect((await store.queryObjects(collection, query, all)).items.map((o) => o.auditLabel)).toEqual(expected);
         expect((await manifest(query)).items.map((o) => o.auditLabel)).toEqual(expected);
         const red = marked[4]?.object.id as string;
@@ -346,24 +311,6 @@ export function storeContract(name: string, open: () => Promise<TestStore>): voi
         expect(third.more).toBe(false);
         expect(third.next).toBeUndefined();
         expect(ids([...first.items, ...second.items, ...third.items])).toEqual(results.map((r) => r.id));
-      });
-
-      it('serves pages of many objects as object runs that join to the same JSON as the rows', async () => {
-        const levels = ['green', 'amber', 'red'] as const;
-        const objects = Array.from({ length: 451 }, (_, i) => ({ ...sdo(newId(), T1, { name: `Zürich ${i} \u2713` }), tlp: levels[i % 3] }));
-        await store.addObjects(collection, objects, meta);
-        for (const limit of [100, 200, 250, 1000]) {
-          let next: string | undefined;
-          let served = 0;
-          do {
-            const query = { limit, ...(next === undefined ? {} : { next }) };
-            const runs = await store.queryObjectRuns(collection, query, all);
-            expect(joinedRuns(runs)).toEqual(asRuns(await store.queryObjectTexts(collection, query, all)));
-            served += runs.count;
-            next = runs.next;
-          } while (next !== undefined);
-          expect(served).toBe(451);
-        }
       });
 
       it('rejects a cursor it did not issue and a limit below one', async () => {

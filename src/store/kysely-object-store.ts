@@ -14,7 +14,6 @@ import type {
   NewCollection,
   NewStatus,
   ObjectQuery,
-  ObjectRuns,
   ObjectStore,
   ObjectText,
   Page,
@@ -25,7 +24,7 @@ import type {
   VersionSelector,
   WriteMeta,
 } from './object-store.js';
-import { deleteMatching, queryManifest, queryObjectRuns, queryObjects, queryObjectTexts, resolveFilter } from './read-pages.js';
+import { deleteMatching, queryManifest, queryObjects, queryObjectTexts, resolveFilter } from './read-pages.js';
 import type { DatabaseSchema, StatusesTable } from './schema.js';
 import { isUniqueViolation } from './unique-violation.js';
 
@@ -122,10 +121,6 @@ export class KyselyObjectStore implements ObjectStore {
 
   async queryObjectTexts(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ObjectText>> {
     return await queryObjectTexts(this.db, resolveFilter(collectionId, query, scope), query.limit);
-  }
-
-  async queryObjectRuns(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<ObjectRuns> {
-    return await queryObjectRuns(this.db, this.dialect.name, resolveFilter(collectionId, query, scope), query.limit);
   }
 
   async queryManifest(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ManifestRecord>> {

@@ -37,12 +37,6 @@ export interface ObjectStore {
    * date_added): reading the manifest columns too doubled a page's query cost.
    */
   queryObjectTexts(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ObjectText>>;
-  /**
-   * The same page as queryObjectTexts, as the objects endpoint sends it: the
-   * JSON already joined in runs of consecutive objects, so that a page of
-   * 1,000 objects reaches the server as a few values rather than 1,000 rows.
-   */
-  queryObjectRuns(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<ObjectRuns>;
   /** TAXII 2.1 §5.3 Get Object Manifests: as queryObjects, without the JSON. */
   queryManifest(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ManifestRecord>>;
   /** TAXII 2.1 §5.8 Get Object Versions: the versions of one object, oldest first. */
@@ -203,21 +197,6 @@ export interface ObjectText {
   readonly dateAdded: number;
   /** `id@version level` when reads of this version are audited (store/audited-reads.ts), else null. */
   readonly auditLabel: string | null;
-}
-
-/** A page of objects as queryObjectRuns gives it. */
-export interface ObjectRuns {
-  /** How many objects the page holds. */
-  readonly count: number;
-  /** The objects' stored JSON in date_added order, in runs of consecutive objects, each run joined with commas. */
-  readonly runs: readonly string[];
-  /** The `auditLabel`s (see ObjectText) of the page's audited objects, in page order. */
-  readonly auditLabels: readonly string[];
-  readonly more: boolean;
-  /** As in Page. */
-  readonly next?: string;
-  readonly firstAdded?: number;
-  readonly lastAdded?: number;
 }
 
 export interface Page<T> {

@@ -3,9 +3,8 @@ import { sql, type Compilable, type CompiledQuery, type Expression, type Kysely,
 import { EntenteError } from '../errors.js';
 import { auditLabelColumn } from './audited-reads.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { DialectName } from './dialect-sql.js';
 import { objectFilter, type ResolvedFilter } from './object-filter.js';
-import type { ManifestRecord, ObjectQuery, ObjectRuns, ObjectText, Page, ReadScope, StoredObject, VersionSelector } from './object-store.js';
+import type { ManifestRecord, ObjectQuery, ObjectText, Page, ReadScope, StoredObject, VersionSelector } from './object-store.js';
 import type { DatabaseSchema } from './schema.js';
 
 /**
@@ -200,104 +199,6 @@ export async function queryObjectTexts(db: Kysely<DatabaseSchema>, filter: Resol
   const build = (f: ResolvedFilter) =>
     pageRows(db, f, limit).select(['o.date_added as dateAdded', 'o.json as json', auditLabelColumn().as('auditLabel')]);
   return toPage(await fetchPage(db, 'texts', filter, limit, build), limit);
-}
-
-/** Objects per run of queryObjectRuns: ~47 KB of JSON at the benchmark's 465 bytes an object. */
-const RUN_LENGTH = 100;
-
-interface RunRow {
-  /** The run's place in the page; -1 for the row past the limit, which only says there is more. */
-  readonly run: number;
-  readonly n: number;
-  readonly first: number;
-  readonly last: number;
-  readonly json: string;
-  /** A JSON array of the run's audit labels; null when it has none. */
-  readonly labels: string | null;
-}
-
-/**
- * TAXII 2.1 §5.4 as the objects endpoint sends it: the page of queryObjectTexts
- * (the same rows, selected by the same filter and visibility conditions).
- *
- * On PostgreSQL the database joins each run of RUN_LENGTH objects' JSON into
- * one value: over the wire protocol a page is then about ten values rather
- * than 1,000 rows of three, which the driver would parse and allocate one by
- * one (runs stay well under the 128 KB at which V8 allocates a string outside
- * its young generation). SQLite hands rows over in-process for less than
- * aggregating them costs it (measured: 3.3-3.5 ms of CPU per 1,000-object page
- * as rows, 4.4-5.4 ms as runs), so there each object is its own run.
- */
-export async function queryObjectRuns(
-  db: Kysely<DatabaseSchema>,
-  dialect: DialectName,
-  filter: ResolvedFilter,
-  limit: number,
-): Promise<ObjectRuns> {
-  if (dialect === 'sqlite') {
-    const { items, ...head } = await queryObjectTexts(db, filter, limit);
-    return {
-      ...head,
-      count: items.length,
-      runs: items.map((item) => item.json),
-      auditLabels: items.flatMap((item) => (item.auditLabel === null ? [] : [item.auditLabel])),
-    };
-  }
-  checkLimit(limit);
-  const rows = (f: ResolvedFilter) =>
-    pageRows(db, f, limit).select(['o.date_added as dateAdded', 'o.json as json', auditLabelColumn().as('auditLabel')]);
-  const build = (f: ResolvedFilter): Compilable<RunRow> => ({
-    compile: () => runsOf(mergedTypeWalks(f, limit, rows) ?? rows(f), limit).compile(db),
-  });
-  const { rows: runs } = await db.executeQuery(compiledPage(db, 'runs', filter, limit, build));
-  return toRuns(runs);
-}
-
-/** Numbers the page's rows (limit + 1 of them, in date_added order) and joins them run by run (PostgreSQL). */
-function runsOf(page: Expression<ObjectText>, limit: number): RawBuilder<RunRow> {
-  const p = (column: keyof ObjectText) => sql.ref(`p.${column}`);
-  const i = sql.ref('q.i');
-  return sql<RunRow>`select
-      case when ${i} < ${sql.lit(limit)} then ${i} / ${sql.lit(RUN_LENGTH)} else -1 end as run,
-      count(*) as n, min(q.date_added) as first, max(q.date_added) as last,
-      string_agg(q.json, ',' order by ${i}) as json,
-      (json_agg(q.label order by ${i}) filter (where q.label is not null))::text as labels
-    from (
-      select ${p('dateAdded')} as date_added, ${p('json')} as json, ${p('auditLabel')} as label,
-        row_number() over (order by ${p('dateAdded')}) - 1 as i
-      from (${page}) as p
-    ) as q
-    group by 1
-    order by 1`;
-}
-
-function toRuns(rows: readonly RunRow[]): ObjectRuns {
-  const runs: string[] = [];
-  const auditLabels: string[] = [];
-  let count = 0;
-  let more = false;
-  let firstAdded: number | undefined;
-  let lastAdded: number | undefined;
-  for (const row of rows) {
-    if (Number(row.run) < 0) {
-      more = true;
-      continue;
-    }
-    runs.push(row.json);
-    count += Number(row.n);
-    firstAdded ??= Number(row.first);
-    lastAdded = Number(row.last);
-    if (row.labels !== null) auditLabels.push(...(JSON.parse(row.labels) as string[]));
-  }
-  return {
-    count,
-    runs,
-    auditLabels,
-    more,
-    ...(more && lastAdded !== undefined ? { next: encodeCursor(lastAdded) } : {}),
-    ...(firstAdded === undefined ? {} : { firstAdded }),
-    ...(lastAdded === undefined ? {} : { lastAdded }),
-  };
 }
 
 /** TAXII 2.1 §5.7 Delete An Object: removes the versions the filter selects. */

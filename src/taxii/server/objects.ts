@@ -53,12 +53,12 @@ export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
       requireAcceptsTaxii(request.headers.accept);
       const { query, appliedLimit } = parseObjectQuery(request.query, COLLECTION_QUERY, ctx.settings);
       const { collection } = await authoriseCollection(ctx, reader, request.params.collectionId, 'read');
-      const page = await ctx.store.queryObjectRuns(collection.id, query, ctx.readScope(reader));
+      const page = await ctx.store.queryObjectTexts(collection.id, query, ctx.readScope(reader));
       return { collection, page, appliedLimit };
     });
     const { collection, page, appliedLimit } = result;
-    await ctx.audit?.readsOf(principal, collection.id, page.auditLabels, requestOrigin(request));
-    return sendPage(reply, page, appliedLimit, envelopeBytes(page, 'objects', page.runs));
+    await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
+    return sendPage(reply, page, appliedLimit, envelopeBytes(page, 'objects', page.items.map((item) => item.json)));
   });
 
   /**
