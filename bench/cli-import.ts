@@ -4,7 +4,9 @@
  *
  *   npm run build && npx tsx bench/cli-import.ts --objects 1000000 [--backend sqlite|postgres|both]
  *
- * Prints a Markdown table; target ≥ 25,000 objects/s (issue 2).
+ * Prints a Markdown table; target ≥ 25,000 objects/s (issue 2). On PostgreSQL it
+ * also gives the CPU-seconds of the server's backends serving the import (the
+ * server must run on this machine; bench/lib/postgres-cpu.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { freshDatabase, type BenchDatabase } from './lib/bench-database.js';
 import { REPO, requireBuild, runEntente } from './lib/entente-process.js';
 import { writeNdjson } from './lib/generate-objects.js';
 import { formatRate, markdownTable } from './lib/markdown.js';
+import { watchPostgresCpu } from './lib/postgres-cpu.js';
 import { openStore } from '../src/store/open-store.js';
 
 export interface ImportResult {
@@ -28,6 +31,10 @@ export interface ImportResult {
   readonly seconds: number;
   /** User + system CPU seconds of the `entente import` process (its SQLite work included; PostgreSQL's own is not). */
   readonly cpuSeconds: number;
+  /** PostgreSQL only: CPU-seconds of the server backends serving the import, and of the server's background processes meanwhile. */
+  readonly postgresCpu?: { readonly backendSeconds: number; readonly backgroundSeconds: number };
+  /** 1-minute load average at the start and at the end of the import. */
+  readonly load: readonly [number, number];
   readonly peakRssMiB: number;
   readonly database: BenchDatabase;
   readonly collectionId: string;
@@ -47,8 +54,11 @@ export async function benchFile(flags: BenchFlags): Promise<string> {
 export async function importInto(flags: BenchFlags, backend: Backend, file: string): Promise<ImportResult> {
   const database = await freshDatabase(flags, backend, `import_${flags.objects}`);
   const created = JSON.parse(runEntente(['collection', 'add', 'bench', '--db', database.db, '--json'])) as { id: string };
+  // On PostgreSQL most of the import's work is the server's: its backends' CPU is read from /proc meanwhile.
+  const watch = backend === 'postgres' ? await watchPostgresCpu(database.db, 'entente-bench-import') : undefined;
   // /usr/bin/time reports the child's CPU time and peak RSS once it has exited.
-  const args = ['-f', 'entente-bench-rusage %e %U %S %M', process.execPath, `${REPO}bin/entente.js`, 'import', file, '--db', database.db, '--collection', created.id, '--json'];
+  const args = ['-f', 'entente-bench-rusage %e %U %S %M', process.execPath, `${REPO}bin/entente.js`, 'import', file, '--db', watch?.url ?? database.db, '--collection', created.id, '--json'];
+  const loadAtStart = loadavg()[0] ?? Number.NaN;
   const started = performance.now();
   const child = spawn('/usr/bin/time', args, {
     cwd: REPO,
@@ -61,6 +71,8 @@ export async function importInto(flags: BenchFlags, backend: Backend, file: stri
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   const seconds = (performance.now() - started) / 1000;
+  const loadAtEnd = loadavg()[0] ?? Number.NaN;
+  const postgresCpu = await watch?.stop();
   const rusage = /entente-bench-rusage [\d.]+ ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
   // Exit code 2: the import ran but refused some objects (reported, not fatal here).
   if (code !== 0 && code !== 2) throw new Error(`entente import exited ${code}: ${stderr.slice(-2000)}`);
@@ -77,6 +89,8 @@ export async function importInto(flags: BenchFlags, backend: Backend, file: stri
     seconds,
     cpuSeconds: rusage ? Number(rusage[1]) + Number(rusage[2]) : Number.NaN,
     peakRssMiB: rusage ? Number(rusage[3]) / 1024 : Number.NaN,
+    ...(postgresCpu === undefined ? {} : { postgresCpu }),
+    load: [loadAtStart, loadAtEnd],
     database,
     collectionId: created.id,
   };
@@ -84,7 +98,20 @@ export async function importInto(flags: BenchFlags, backend: Backend, file: stri
 
 export function importTable(results: readonly ImportResult[]): string {
   return markdownTable(
-    ['backend', 'objects', 'stored', 'rejected', 'seconds', 'objects/s', 'target', 'CPU s', 'objects per CPU-second', 'peak RSS of `entente import`'],
+    [
+      'backend',
+      'objects',
+      'stored',
+      'rejected',
+      'seconds',
+      'objects/s',
+      'target',
+      'CPU s',
+      'objects per CPU-second',
+      'PostgreSQL CPU s: backends / background',
+      'peak RSS of `entente import`',
+      'load average at start / end',
+    ],
     results.map((r) => [
       r.backend,
       r.objects.toLocaleString('en-US'),
@@ -95,7 +122,9 @@ export function importTable(results: readonly ImportResult[]): string {
       r.stored / r.seconds >= 25_000 ? '≥ 25,000 ✓' : '≥ 25,000 ✗',
       r.cpuSeconds.toFixed(1),
       formatRate(r.stored / r.cpuSeconds),
+      r.postgresCpu === undefined ? '—' : `${r.postgresCpu.backendSeconds.toFixed(1)} / ${r.postgresCpu.backgroundSeconds.toFixed(1)}`,
       `${r.peakRssMiB.toFixed(0)} MiB`,
+      `${r.load[0].toFixed(1)} / ${r.load[1].toFixed(1)}`,
     ]),
   );
 }
