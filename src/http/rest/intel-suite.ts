@@ -133,6 +133,11 @@ export function intelSuite(open: () => Promise<TestStore>): void {
     expect([...world.body.points, ...world.body.clusters].reduce((n: number, c: { count?: number }) => n + (c.count ?? 1), 0)).toBe(SYNTHETIC);
     const timeline = await outsider.get('/incidents/timeline?from=2017-03&to=2017-03&bucket=month');
     expect(timeline.body.buckets).toEqual([]);
+    // Filtered by the incident's country, the timeline's incident bars read the filtered counts (migration 1400): none for the outsider.
+    const countryIncidents = async (client: typeof writer) =>
+      ((await client.get('/incidents/timeline?country=RU&bucket=year')).body.buckets as { incidents: number }[]).reduce((n, b) => n + b.incidents, 0);
+    expect(await countryIncidents(writer)).toBeGreaterThan(0);
+    expect(await countryIncidents(outsider)).toBe(0);
     expectRestError(await outsider.get(`/incidents/${incidentId}`), 404, 'not_found');
     expectRestError(await outsider.get(`/reports/${reportId}`), 404, 'not_found');
     expectRestError(await outsider.get(`/actors/${ISLAMIC_STATE}`), 404, 'not_found');
