@@ -325,6 +325,10 @@ async function main(): Promise<void> {
       const pages: [string, string, string][] = [
         ['feed', `${server.baseUrl}/feed`, '.incident-card:not(.placeholder)'],
         ['map', `${server.baseUrl}/map`, 'svg.map .point, svg.map .cluster'],
+        // One country of 15, from the filtered counts (migration 1400); with minKilled=0 (the same incidents here) the
+        // filter cannot be counted, and the map and its timeline group every match, as every filtered map did before.
+        ['map, country=IQ', `${server.baseUrl}/map?country=IQ`, 'svg.map .point, svg.map .cluster'],
+        ['map, country=IQ&minKilled=0 (scanned)', `${server.baseUrl}/map?country=IQ&minKilled=0`, 'svg.map .point, svg.map .cluster'],
         ['incident', `${server.baseUrl}/incidents/${encodeURIComponent(incidentId)}`, '.report-text'],
       ];
       say('');
