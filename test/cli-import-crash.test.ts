@@ -2,14 +2,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IMPORT_BATCH_SIZE } from '../src/cli/commands/import.js';
 import { runCli, spawnCli, tempDir } from './cli-harness.js';
 import { identity } from './cli-fixtures.js';
 
 // Two imports of several batches each, spawned through tsx, on a loaded 2-core machine.
 vi.setConfig({ testTimeout: 600_000 });
 
-const OBJECTS = 5 * IMPORT_BATCH_SIZE;
+// Small batches (`--batch-size`) so a crash can land between commits of a file of a manageable size.
+const BATCH = 10_000;
+const OBJECTS = 10 * BATCH;
 
 let temp: ReturnType<typeof tempDir>;
 let db: string;
@@ -49,7 +50,7 @@ function stored(): Stored {
 
 /** Waits until the import has committed its first batch, then kills it as a crash would (no cleanup runs). */
 async function killAfterFirstCommit(file: string): Promise<void> {
-  const child = spawnCli(['import', file, '--json', '--db', db]);
+  const child = spawnCli(['import', file, '--batch-size', String(BATCH), '--json', '--db', db]);
   const exited = new Promise<number | null>((done) => child.once('exit', done));
   let gone = false;
   void exited.then(() => (gone = true));
@@ -71,7 +72,7 @@ describe('entente import after a crash', () => {
     await killAfterFirstCommit(file);
     const afterCrash = stored();
     // Each batch commits whole with its claims and its audit entry, or not at all.
-    expect(afterCrash.objects % IMPORT_BATCH_SIZE).toBe(0);
+    expect(afterCrash.objects % BATCH).toBe(0);
     expect(afterCrash.objects).toBeGreaterThan(0);
     expect(afterCrash.objects).toBeLessThan(OBJECTS);
     expect(afterCrash.claims).toBe(afterCrash.objects);

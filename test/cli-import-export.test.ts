@@ -65,7 +65,7 @@ describe('entente import', () => {
 
   it('imports across several batches with rejections scattered among them', async () => {
     const lines = Array.from({ length: 2_500 }, (_, i) => JSON.stringify(i % 250 === 7 ? nameless() : identity(`Agency ${i}`)));
-    const result = await runCli(['import', write('many.ndjson', lines.join('\n')), '--json', '--db', db]);
+    const result = await runCli(['import', write('many.ndjson', lines.join('\n')), '--batch-size', '1000', '--json', '--db', db]);
     expect(JSON.parse(result.stdout)).toMatchObject({ read: 2_500, accepted: 2_490, duplicate: 0, rejected: 10 });
     const exported = await runCli(['export', '--format', 'ndjson', '--db', db]);
     expect(exported.stdout.trim().split('\n')).toHaveLength(2_490);
@@ -83,6 +83,8 @@ describe('entente import', () => {
       [['import', join(temp.dir, 'missing.json')], 'no such file'],
       [['import', write('x.ndjson', JSON.stringify(identity('x'))), '--collection', 'nope'], 'No collection with id or alias "nope"'],
       [['import', write('garbage.txt', 'hello\nworld\n')], 'neither NDJSON nor one JSON document'],
+      [['import', write('y.ndjson', JSON.stringify(identity('y'))), '--batch-size', '0'], '"0" is not a positive whole number'],
+      [['import', write('z.ndjson', JSON.stringify(identity('z'))), '--batch-size', '2000000'], '2000000 is more than the most allowed, 1,000,000'],
     ];
     for (const [args, message] of cases) {
       const result = await runCli([...args, '--db', db]);

@@ -1,10 +1,11 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { queryAudit, verifyAuditChain, type AuditQuery } from '../../access/audit-log.js';
 import { resolveOrganization } from '../../access/organizations.js';
 import { findUserByUsername } from '../../access/users.js';
 import { EntenteError } from '../../errors.js';
 import { microsToTimestamp } from '../../store/timestamps.js';
 import { addDbOption, printData, withStore } from '../command-context.js';
+import { countOption } from '../count-option.js';
 import { parseDateOption } from '../date-option.js';
 
 interface QueryFlags {
@@ -15,12 +16,6 @@ interface QueryFlags {
   since?: number;
   limit?: number;
   json?: boolean;
-}
-
-function parseLimit(value: string): number {
-  const limit = Number(value);
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
-  return limit;
 }
 
 /** Exit code of `entente audit verify` when the chain is broken. */
@@ -36,7 +31,7 @@ export function registerAuditCommands(program: Command): void {
       .option('--org <org>', 'entries by this organisation (name or id)')
       .option('--object <id>', 'entries about this STIX object')
       .option('--since <date>', 'entries at or after this date, e.g. 2026-11-01 or 2026-11-01T12:00:00Z', parseDateOption)
-      .option('--limit <n>', 'at most this many entries (default 1000)', parseLimit)
+      .option('--limit <n>', 'at most this many entries (default 1000)', countOption(Number.MAX_SAFE_INTEGER))
       .option('--json', 'print a JSON array'),
   ).action(async (flags: QueryFlags) => {
     await withStore(flags, async ({ db }) => {

@@ -11,6 +11,7 @@ import { tlpLevelOf } from '../../stix/tlp.js';
 import { validateObject } from '../../stix/validate.js';
 import type { IncomingObject } from '../../store/object-store.js';
 import { addDbOption, printData, withStore, type OpenedStore } from '../command-context.js';
+import { countOption } from '../count-option.js';
 import { ImportSummary } from '../import-summary.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { resolveCollection } from '../resolve-collection.js';
@@ -20,6 +21,7 @@ interface ImportFlags {
   db?: string;
   collection?: string;
   org?: string;
+  batchSize?: number;
   json?: boolean;
 }
 
@@ -27,11 +29,14 @@ interface ImportFlags {
 export const EXIT_SOME_REJECTED = 2;
 // Each batch is one transaction (and, on SQLite, one WAL commit). A commit writes every index page the batch
 // touched, and the random ids touch pages all over the id indexes, so fewer, larger commits cost less per object:
-// 20,000 objects (with the bulk-write page cache) took 18 % fewer CPU-seconds than 5,000 over a million objects
-// (BENCHMARKS.md, "Import reworked"), while two batches in memory at a time keep the import's memory bounded
-// and a commit short enough (about a second) for a server writing to the same SQLite file to wait it out.
-// A crash loses at most the batches not yet committed; importing the file again stores only those.
-export const IMPORT_BATCH_SIZE = 20_000;
+// over a million objects 50,000 per batch wrote 41 % fewer bytes than 20,000 (BENCHMARKS.md, "Import: fewer
+// random-key pages"), and 20,000 had taken 18 % fewer CPU-seconds than 5,000. Two batches in memory at a time keep
+// the import's memory bounded, and a commit stays short enough (a few seconds) for a server writing to the same
+// SQLite file to wait it out (busy timeout 10 s). A crash loses at most the batches not yet committed; importing
+// the file again stores only those.
+export const IMPORT_BATCH_SIZE = 50_000;
+/** The largest `--batch-size`: the batch and the next one are held in memory (≈ 1 KB per object each). */
+const MAX_BATCH_SIZE = 1_000_000;
 const IMPORT_ORIGIN = { address: null, path: 'cli import' } as const;
 
 interface Pending {
@@ -56,6 +61,7 @@ export function registerImportCommand(program: Command): void {
       .argument('<file>', 'a file path, or - for stdin')
       .option('--collection <id>', 'collection id or alias (default: the only collection, or the one titled "default")')
       .option('--org <org>', 'the publishing organisation, by name or id (default: "local")')
+      .option('--batch-size <n>', `objects per transaction (default ${IMPORT_BATCH_SIZE.toLocaleString('en')}; fewer use less memory, more write fewer pages)`, countOption(MAX_BATCH_SIZE))
       .option('--json', 'print the summary as JSON'),
   ).action(async (file: string, flags: ImportFlags) => {
     const source: Readable = file === '-' ? process.stdin : await openFile(file);
@@ -66,7 +72,7 @@ export function registerImportCommand(program: Command): void {
       const org = flags.org !== undefined ? await resolveOrganization(db, flags.org) : await ensureLocalOrganization(db);
       const publisher: Publisher = { orgId: org.id, userId: null };
       const opened = { store, db };
-      await importStream(source, file === '-' ? 'stdin' : file, totalBytes, (batch) => writeBatch(opened, collection.id, batch, publisher, summary), summary);
+      await importStream(source, file === '-' ? 'stdin' : file, totalBytes, flags.batchSize ?? IMPORT_BATCH_SIZE, (batch) => writeBatch(opened, collection.id, batch, publisher, summary), summary);
       return collection.id;
     }, { bulkWrite: true });
     const counts = summary.counts();
@@ -88,6 +94,7 @@ async function importStream(
   source: Readable,
   name: string,
   totalBytes: number | undefined,
+  batchSize: number,
   write: (batch: readonly Pending[]) => Promise<void>,
   summary: ImportSummary,
 ): Promise<void> {
@@ -120,7 +127,7 @@ async function importStream(
       }
       const object = item.value as StixObject;
       batch.push({ incoming: { object, json: item.json, tlp: tlpLevelOf(object.object_marking_refs) ?? 'none' }, where: item.where });
-      if (batch.length >= IMPORT_BATCH_SIZE) {
+      if (batch.length >= batchSize) {
         await startWrite(batch);
         batch = [];
         progress.update(bytes, summary.counts());
