@@ -180,7 +180,7 @@ async function main(): Promise<void> {
  * on PostgreSQL at load 10, that polling alone took 4-7% of a core, so
  * waitUntilIdle's 2% was never met and the run waited out its 30 minutes.
  */
-async function waitUntilSettled(pid: number, timeoutMs = 30 * 60_000): Promise<void> {
+export async function waitUntilSettled(pid: number, timeoutMs = 30 * 60_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   let quiet = 0;
   let last = cpuSeconds(pid) ?? 0;
@@ -205,7 +205,7 @@ export async function pageEntente(prepared: PreparedCollection, flags: BenchFlag
 }
 
 /** The bare yardstick over the same SQLite file. */
-export async function pageBare(sqliteFile: string, collectionId: string, flags: BenchFlags, port: number): Promise<PagingResult> {
+export async function pageBare(sqliteFile: string, collectionId: string, flags: Pick<BenchFlags, 'pageSize'>, port: number): Promise<PagingResult> {
   const bare = await startBare(sqliteFile, collectionId, port);
   try {
     return await walk('bare node:http (sqlite)', `${bare.baseUrl}/`, flags.pageSize, {}, bare.pid);
