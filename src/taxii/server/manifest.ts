@@ -5,7 +5,7 @@ import { authoriseCollection } from './collection-access.js';
 import { requireAcceptsTaxii } from './media-types.js';
 import { COLLECTION_QUERY, parseObjectQuery } from './query-params.js';
 import { requestOrigin } from './request-origin.js';
-import { envelopeJson, sendPage } from './taxii-reply.js';
+import { envelopeBytes, sendPage } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
 import { verifiedRead } from './verified-read.js';
 
@@ -37,7 +37,7 @@ export function registerManifest(app: FastifyInstance, ctx: TaxiiContext): void 
       });
       const { collection, page, appliedLimit } = result;
       await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
-      return sendPage(reply, page, appliedLimit, envelopeJson(page, 'objects', page.items.map(presentManifestRecord).join(',')));
+      return sendPage(reply, page, appliedLimit, envelopeBytes(page, 'objects', page.items.map(presentManifestRecord)));
     },
   );
 }
