@@ -148,7 +148,8 @@ async function load(db: Kysely<DatabaseSchema>, sink: Sink, collectionId: string
       objects.push(objectRow(collectionId, incident, dateAdded, tlp, authorOrg, groupId));
       incidents.push({ ...columns, collection_id: collectionId, date_added: dateAdded, version: '2026-11-26T10:00:00.000000Z', latest: 1, tlp });
       for (const t of own) terms.push({ ...t, collection_id: collectionId, date_added: dateAdded, event_day: columns.event_day, id });
-      if (tlp !== 'red') {
+      // RED versions are counted too (migration 1401): the count rows let their author's organisation see them.
+      {
         const visibility = { collection_id: collectionId, tlp, author_org: authorOrg, sharing_group: tlp === 'amber' ? groupId : '', date_added: 0 };
         const dayKey = `${columns.event_day}|${tlp}`;
         const dayRow = days.get(dayKey) ?? { ...visibility, event_day: columns.event_day, incidents: 0, killed: 0 };

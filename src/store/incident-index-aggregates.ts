@@ -4,9 +4,9 @@ import type { CellCountRow, DayCountRow, FilterCellCountRow, FilterDayCountRow, 
 import type { DatabaseSchema } from './schema.js';
 
 /**
- * The counts behind the zoomed-out map and the timeline: what one latest,
- * non-RED incident version adds to `intel_day_counts` and `intel_cell_counts`
- * (migration 0601), and per filter value it holds to
+ * The counts behind the zoomed-out map and the timeline: what one latest
+ * incident version adds to `intel_day_counts` and `intel_cell_counts`
+ * (migration 0601; RED ones since 1401), and per filter value it holds to
  * `intel_filter_day_counts` and `intel_filter_cell_counts` (migration 1400),
  * summed over a batch and applied as deltas by the projector when rows are
  * indexed or recomputed, in the same transaction.
@@ -51,8 +51,13 @@ export class ContributionSum {
     return this.days.size + this.cells.size + this.filterDays.size + this.filterCells.size;
   }
 
+  /**
+   * RED versions are counted too (migration 1401): a count row's visibility
+   * lets the author's organisation see them and no recipient (its `date_added`
+   * is 0, no row's recipients), so readers add a RED incident row by row only
+   * for a viewer it was sent to.
+   */
   add(c: Contribution, sign: 1 | -1): void {
-    if (c.tlp === 'red') return;
     const visibility = { collection_id: c.collectionId, tlp: c.tlp, author_org: c.authorOrg ?? '', sharing_group: c.sharingGroup ?? '', date_added: 0 };
     const who = `${visibility.collection_id}\u0000${visibility.tlp}\u0000${visibility.author_org}\u0000${visibility.sharing_group}`;
     const { lat, lon } = c;
@@ -142,15 +147,21 @@ export class ContributionSum {
   }
 }
 
-/**
- * Fills the filtered counts from the incident rows already indexed (the
- * back-fill of migration 1400), with the projector's own key and cell rules:
- * each collection's rows walked by primary key in chunks, the latest non-RED
- * versions summed, written whenever the sums grow large.
- */
+/** The back-fill of migration 1400: the filtered counts of every latest version. */
 export async function backfillFilterCounts(db: Kysely<DatabaseSchema & IncidentIndexTables>): Promise<void> {
+  await backfillCounts(db, { unfiltered: false });
+}
+
+/**
+ * Fills counts from the incident rows already indexed, with the projector's
+ * own key and cell rules: each collection's rows walked by primary key in
+ * chunks, the latest versions (of level `tlp` when given) summed into the
+ * filtered counts (and the unfiltered ones when `unfiltered`), written
+ * whenever the sums grow large.
+ */
+export async function backfillCounts(db: Kysely<DatabaseSchema & IncidentIndexTables>, options: { unfiltered: boolean; tlp?: string }): Promise<void> {
   const collections = await db.selectFrom('intel_incidents').select('collection_id').distinct().execute();
-  const sum = new ContributionSum(false);
+  const sum = new ContributionSum(options.unfiltered);
   for (const { collection_id: collectionId } of collections) {
     let after = -1;
     for (;;) {
@@ -169,7 +180,7 @@ export async function backfillFilterCounts(db: Kysely<DatabaseSchema & IncidentI
         .execute();
       if (rows.length === 0) break;
       for (const row of rows) {
-        if (Number(row.latest) !== 1) continue;
+        if (Number(row.latest) !== 1 || (options.tlp !== undefined && row.tlp !== options.tlp)) continue;
         sum.add({
           collectionId, tlp: row.tlp, authorOrg: row.author_org, sharingGroup: row.sharing_group,
           day: Number(row.event_day), killed: Number(row.killed ?? 0), lat: row.lat === null ? null : Number(row.lat), lon: row.lon === null ? null : Number(row.lon),

@@ -181,7 +181,7 @@ function countsSuite(open: () => Promise<TestStore>): void {
     expect(new Set(totals).size).toBe(totals.length);
   });
 
-  it('moves the counts when a new version changes an incident\'s values or level, and the back-fill of migration 1400 gives the same counts', async () => {
+  it('moves the counts when a new version changes an incident\'s values or level, and the back-fills of migrations 1400 and 1401 give the same counts', async () => {
     // New versions: another attack type and day; one GREEN incident becomes RED, one RED becomes CLEAR.
     const changed: StixObject[] = [];
     for (let n = 0; n < INCIDENTS; n += 4) changed.push(incident(n, '2026-01-05T00:00:00.000Z', ['Hijacking'], '2025-02-01'));
@@ -197,6 +197,10 @@ function countsSuite(open: () => Promise<TestStore>): void {
 
     const db = withIncidentIndex(test.opened.db);
     const snapshot = async () => ({
+      unfilteredDays: (await db.selectFrom('intel_day_counts').selectAll().where('incidents', '<>', 0).execute())
+        .map((r) => [r.collection_id, r.event_day, r.tlp, r.author_org, r.sharing_group, Number(r.incidents), Number(r.killed)].join('|')).sort(),
+      unfilteredCells: (await db.selectFrom('intel_cell_counts').selectAll().where('incidents', '<>', 0).execute())
+        .map((r) => [r.collection_id, r.cy, r.cx, r.tlp, r.author_org, r.sharing_group, Number(r.incidents), Number(r.killed), Number(r.lat_sum).toFixed(3)].join('|')).sort(),
       days: (await db.selectFrom('intel_filter_day_counts').selectAll().where('incidents', '<>', 0).execute())
         .map((r) => [r.kind, r.value, r.collection_id, r.event_day, r.tlp, r.author_org, r.sharing_group, Number(r.incidents), Number(r.killed)].join('|')).sort(),
       cells: (await db.selectFrom('intel_filter_cell_counts').selectAll().where('incidents', '<>', 0).execute())
@@ -209,6 +213,14 @@ function countsSuite(open: () => Promise<TestStore>): void {
     await db.schema.dropTable('intel_filter_day_counts').execute();
     await db.schema.dropTable('intel_filter_cell_counts').execute();
     await sql`delete from kysely_migration where name = '1400-filter-counts'`.execute(db);
+    await test.opened.store.migrate();
+    expect(await snapshot()).toEqual(projected);
+    // Before migration 1401 the unfiltered counts held no RED row; a back-fill by 1400 may have counted them already.
+    expect(projected.unfilteredDays.some((row) => row.includes('|red|'))).toBe(true);
+    await db.deleteFrom('intel_day_counts').where('tlp', '=', 'red').execute();
+    await db.deleteFrom('intel_cell_counts').where('tlp', '=', 'red').execute();
+    await db.schema.dropIndex('object_recipients_recipient_idx').execute();
+    await sql`delete from kysely_migration where name = '1401-red-counts'`.execute(db);
     await test.opened.store.migrate();
     expect(await snapshot()).toEqual(projected);
   });

@@ -256,7 +256,7 @@ export class IncidentQueries {
   /**
    * Incidents and killed per day from the counts — unfiltered (migration
    * 0601) or of one filter's values (migration 1400) — plus the RED incidents
-   * the viewer may see, row by row: the timeline without scanning every
+   * sent to the viewer, row by row (`sentRed`): the timeline without scanning every
    * matching incident. Only for a filter `countable(filter, 'days')`.
    */
   async countedDays(viewer: Viewer, filter: IncidentFilter): Promise<{ day: number; incidents: number; killed: number }[]> {
@@ -287,7 +287,7 @@ export class IncidentQueries {
 
   /**
    * Clusters from the map cell counts (zoom <= CELL_ZOOM) — unfiltered or of
-   * one filter's values — plus the visible RED incidents; `bbox` selects
+   * one filter's values — plus the RED incidents sent to the viewer; `bbox` selects
    * whole cells, so edges are as coarse as a cell. Only for a filter
    * `countable(filter, 'cells')`.
    */
@@ -355,21 +355,38 @@ export class IncidentQueries {
   }
 
   /**
-   * The visible RED incidents matching the filter, per day. Started from the
-   * level index, every other test probed per row (no count can hold them: a
-   * RED incident's audience is its own).
+   * The RED incidents matching the filter that the counts leave to be read
+   * row by row: those sent to the viewer (its user or organisation a
+   * recipient) that its organisation did not write — the counts hold the
+   * rest (migration 1401). Started from the viewer's recipient rows, every
+   * other test probed per row; the visibility condition applies as everywhere.
+   * None for a scope that sees every level (all of them are counted) or no RED
+   * at all (a partner).
    */
-  private async redDays(viewer: Viewer, filter: IncidentFilter) {
+  private sentRed(viewer: Viewer, filter: IncidentFilter): Joined | undefined {
+    const { scope } = viewer;
+    if (scope.kind !== 'viewer') return undefined;
+    const red = this.dialect === 'sqlite' ? sql<SqlBool>`+i.tlp = 'red'` : sql<SqlBool>`i.tlp = 'red'`;
     return this.visible(viewer, filter, 'unindexed', 'probe')
-      .where('i.tlp', '=', 'red')
+      .where(sql<SqlBool>`(i.collection_id, i.date_added) in (select r.collection_id, r.date_added from object_recipients r
+        where (r.recipient_kind = 'user' and r.recipient_id = ${scope.userId}) or (r.recipient_kind = 'org' and r.recipient_id = ${scope.orgId}))`)
+      .where(red)
+      .where(sql<SqlBool>`(o.author_org is null or o.author_org <> ${scope.orgId})`);
+  }
+
+  private async redDays(viewer: Viewer, filter: IncidentFilter) {
+    const sent = this.sentRed(viewer, filter);
+    if (sent === undefined) return [];
+    return sent
       .select(['i.event_day as day', sql<number>`count(*)`.as('incidents'), sql<number>`sum(coalesce(i.killed, 0))`.as('killed')])
       .groupBy('i.event_day')
       .execute();
   }
 
   private async redPoints(viewer: Viewer, filter: IncidentFilter): Promise<{ lat: number; lon: number; killed: number }[]> {
-    const rows = await this.visible(viewer, filter, 'unindexed', 'probe')
-      .where('i.tlp', '=', 'red')
+    const sent = this.sentRed(viewer, filter);
+    if (sent === undefined) return [];
+    const rows = await sent
       .where(sql<SqlBool>`${this.probed('i.lat')} is not null`)
       .where(sql<SqlBool>`${this.probed('i.lon')} is not null`)
       .select(['i.lat', 'i.lon', 'i.killed'])
@@ -567,7 +584,7 @@ type LatestTest = 'indexed' | 'unindexed';
 /**
  * How `filtered` writes the filter: 'drive' lets the planner start from any
  * test (a term's IN list, the country or place index); 'probe' tests each row
- * reached some other way (a term walk, the level index for RED rows), so a
+ * reached some other way (a term walk, the viewer's recipient rows), so a
  * common value is not listed or walked in full first.
  */
 type FilterMode = 'drive' | 'probe';

@@ -94,7 +94,7 @@ export interface IncidentRow {
   tlp: string | null;
 }
 
-/** Counts of latest, non-RED incident versions by the columns visibility reads ('' for none). */
+/** Counts of latest incident versions by the columns visibility reads ('' for none); RED ones since migration 1401. */
 interface CountColumns {
   collection_id: string;
   tlp: string;

@@ -18,6 +18,7 @@ import { alertPartnerMigration } from './1200-alert-partner.js';
 import { partnerLeasesMigration } from './1201-partner-leases.js';
 import { objectKeyMigration } from './1300-object-key-id-first.js';
 import { filterCountsMigration } from './1400-filter-counts.js';
+import { redCountsMigration } from './1401-red-counts.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -45,6 +46,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '1201-partner-leases': partnerLeasesMigration,
         '1300-object-key-id-first': objectKeyMigration(dialect),
         '1400-filter-counts': filterCountsMigration(dialect),
+        '1401-red-counts': redCountsMigration,
       };
     },
   };
