@@ -225,7 +225,11 @@ function countsSuite(open: () => Promise<TestStore>): void {
     expect(await snapshot()).toEqual(projected);
   });
 
-  it('leaves to a scan what the counts cannot answer', () => {
+  it('leaves to a scan what the counts cannot answer', async () => {
+    const viewer: Viewer = { scope: { kind: 'viewer', userId: 'u', orgId: 'org-c', community: true }, collections: [collectionId] };
+    const twoKinds: IncidentFilter = { countries: ['IQ'], attackTypes: ['Armed Assault'] };
+    expect(await queries.countedDays(viewer, twoKinds)).toEqual(await queries.incidentDays(viewer, twoKinds));
+    expect(sorted(await queries.countedClusters(viewer, 2, twoKinds, 1000))).toEqual(sorted(await queries.clusters(viewer, twoKinds, 360 / 2 ** 5, 1000)));
     expect(countable({ attackTypes: ['Bombing/Explosion', 'Armed Assault'] }, 'cells')).toBe(false);
     expect(countable({ attackTypes: ['Bombing/Explosion', 'bombing/explosion'] }, 'cells')).toBe(true);
     expect(countable({ countries: ['IQ'], attackTypes: ['Arson'] }, 'days')).toBe(false);

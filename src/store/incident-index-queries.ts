@@ -257,11 +257,12 @@ export class IncidentQueries {
    * Incidents and killed per day from the counts — unfiltered (migration
    * 0601) or of one filter's values (migration 1400) — plus the RED incidents
    * sent to the viewer, row by row (`sentRed`): the timeline without scanning every
-   * matching incident. Only for a filter `countable(filter, 'days')`.
+   * matching incident. A filter not `countable(filter, 'days')` is grouped
+   * from the matching incidents (`incidentDays`).
    */
   async countedDays(viewer: Viewer, filter: IncidentFilter): Promise<{ day: number; incidents: number; killed: number }[]> {
     const counted = countedKey(filter, 'days');
-    if (counted === undefined) throw new Error('countedDays: the filter is not one the counts answer (see countable)');
+    if (counted === undefined) return this.incidentDays(viewer, filter);
     if (viewer.collections.length === 0) return [];
     let query = (counted.key === undefined
       ? this.db.selectFrom('intel_day_counts as v')
@@ -288,12 +289,12 @@ export class IncidentQueries {
   /**
    * Clusters from the map cell counts (zoom <= CELL_ZOOM) — unfiltered or of
    * one filter's values — plus the RED incidents sent to the viewer; `bbox` selects
-   * whole cells, so edges are as coarse as a cell. Only for a filter
-   * `countable(filter, 'cells')`.
+   * whole cells, so edges are as coarse as a cell. A filter not
+   * `countable(filter, 'cells')` is clustered from the matching incidents.
    */
   async countedClusters(viewer: Viewer, zoom: number, filter: IncidentFilter, limit: number): Promise<ClusterRow[]> {
     const counted = countedKey(filter, 'cells');
-    if (counted === undefined) throw new Error('countedClusters: the filter is not one the counts answer (see countable)');
+    if (counted === undefined) return this.clusters(viewer, filter, 360 / 2 ** (Math.min(zoom, CELL_ZOOM) + 3), limit);
     if (viewer.collections.length === 0) return [];
     const shift = 2 ** (CELL_ZOOM - Math.min(zoom, CELL_ZOOM));
     // The divisor as a literal: better-sqlite3 binds a JS number as REAL, and cy / 8.0 would not merge cells.
