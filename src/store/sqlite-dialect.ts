@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteDialect, sql, type Dialect, type Kysely, type SqliteDatabase, type Transaction } from 'kysely';
+import { SqliteAdapter, SqliteDialect, sql, type Dialect, type DialectAdapter, type Kysely, type SqliteDatabase, type Transaction } from 'kysely';
 import type { DialectSql } from './dialect-sql.js';
 import { OBJECT_COLUMNS, type InsertRow, type VersionKey } from './object-columns.js';
 import type { DatabaseSchema } from './schema.js';
@@ -34,7 +34,26 @@ export function createSqlite(path: string, options: SqliteOptions = {}): { diale
     database.pragma(`cache_size = -${BULK_CACHE_KIB}`);
     database.pragma('wal_autocheckpoint = 250000');
   }
-  return { dialect: new SqliteDialect({ database: withStatementCache(database) }), sql: sqliteSql(database) };
+  return { dialect: new TransactionalDdlSqliteDialect({ database: withStatementCache(database) }), sql: sqliteSql(database) };
+}
+
+/**
+ * SQLite changes its schema inside transactions, but Kysely's adapter says it
+ * does not, so Kysely's migrator would run migrations bare: a process stopped
+ * in the middle of one (a table rebuilt, a back-fill half done) would leave
+ * the database half-migrated and unrecorded. Declared, the pending migrations
+ * run in one transaction with their records, as on PostgreSQL.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }
 
 export interface SqliteOptions {

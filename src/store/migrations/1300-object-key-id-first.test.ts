@@ -8,7 +8,6 @@ import { createPostgres, dropPostgresSchema } from '../postgres-dialect.js';
 import type { DatabaseSchema } from '../schema.js';
 import { createSqlite } from '../sqlite-dialect.js';
 import { describeIfPostgres, postgresProblem, TEST_POSTGRES_URL } from '../test-backends.js';
-import { objectKeyMigration } from './1300-object-key-id-first.js';
 import { storeMigrations } from './index.js';
 
 /** The store's migrations up to, not including, `name`. */
@@ -89,21 +88,6 @@ function suite(open: () => Promise<{ dialect: Dialect; sql: DialectSql; schema?:
     if (row === undefined) throw new Error('fixture row missing');
     await expect(backend.db.insertInto('objects').values({ ...row, seq: undefined, date_added: row.date_added + 1_000_000 }).execute()).rejects.toThrow(/unique|UNIQUE/);
     expect(await backend.db.selectFrom('objects').select('collection_id').where('id', '=', shared).where('version', '=', row.version).execute()).toHaveLength(2);
-  });
-
-  it('runs again without harm when its work committed but was not recorded (a start killed in between)', async () => {
-    backend = await before1300(open);
-    const store = new KyselyObjectStore(backend.db, backend.sql);
-    const collection = await store.createCollection({ title: 'again' });
-    await store.addObjects(collection.id, [sdo(newId(), '2021-01-01T00:00:00.000Z'), sdo(newId(), undefined)], meta);
-    const rowsBefore = await objectRows(backend.db);
-    await objectKeyMigration(backend.sql).up(backend.db);
-
-    await store.migrate();
-
-    expect(await objectRows(backend.db)).toEqual(rowsBefore);
-    const indexes = backend.sql.name === 'sqlite' ? await sqliteIndexes(backend.db) : await postgresIndexes(backend.db, backend.schema ?? '');
-    expect(indexes.filter((i) => i.columns[0] === 'id')).toEqual([{ columns: ['id', 'collection_id', 'version'], unique: true }]);
   });
 
   it('leaves one index whose first column is id, and no separate id index', async () => {

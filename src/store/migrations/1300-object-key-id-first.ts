@@ -13,18 +13,19 @@ import type { DialectSql } from '../dialect-sql.js';
  *
  * PostgreSQL swaps the indexes in place. SQLite cannot drop a constraint
  * declared in CREATE TABLE, so the table is rebuilt (on a store of a million
- * objects this takes tens of seconds, once, in one transaction): same
- * columns, same rows, same `seq` values and AUTOINCREMENT high-water mark, so
- * followers that remember a `seq` read on unaffected.
+ * objects this takes tens of seconds, once, inside the migrations'
+ * transaction, see sqlite-dialect.ts): same columns, same rows, same `seq`
+ * values and AUTOINCREMENT high-water mark, so followers that remember a `seq`
+ * read on unaffected.
  */
 export function objectKeyMigration(dialect: DialectSql): Migration {
   return {
     // Kysely types a migration's database as unknown: it runs against whatever schema exists at that point.
     async up(db: Kysely<unknown>): Promise<void> {
       if (dialect.name === 'postgres') {
-        await sql`create unique index if not exists objects_id_collection_version_key on objects (id, collection_id, version)`.execute(db);
-        await sql`alter table objects drop constraint if exists objects_collection_id_version_key`.execute(db);
-        await sql`drop index if exists objects_id_idx`.execute(db);
+        await sql`create unique index objects_id_collection_version_key on objects (id, collection_id, version)`.execute(db);
+        await sql`alter table objects drop constraint objects_collection_id_version_key`.execute(db);
+        await sql`drop index objects_id_idx`.execute(db);
         return;
       }
       await rebuildSqliteObjects(db);
@@ -36,35 +37,29 @@ const OLD_KEY = 'constraint "objects_collection_id_version_key" unique ("collect
 const NEW_KEY = 'constraint "objects_id_collection_version_key" unique ("id", "collection_id", "version")';
 
 async function rebuildSqliteObjects(db: Kysely<unknown>): Promise<void> {
-  // Kysely runs SQLite migrations outside a transaction (its adapter declares no transactional DDL): the rebuild
-  // takes its own, so a crash leaves either the old table or the whole new one, never a table without its indexes.
-  await db.transaction().execute(async (trx) => {
-    const table = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = 'objects'`.execute(trx);
-    const created = table.rows[0]?.sql;
-    // Rebuilt and committed by an earlier start that stopped before the migration was recorded.
-    if (created?.includes(NEW_KEY) === true) return;
-    if (created === undefined || !created.includes(OLD_KEY) || !created.startsWith('CREATE TABLE "objects" (')) {
-      throw new Error(`Migration 1300 expects the objects table of migration 0001; found: ${created ?? 'no objects table'}`);
-    }
-    const indexes = await sql<{ name: string; sql: string }>`
-      select name, sql from sqlite_master
-      where type = 'index' and tbl_name = 'objects' and sql is not null and name <> 'objects_id_idx'
-    `.execute(trx);
-    const sequence = await sql<{ seq: number }>`select seq from sqlite_sequence where name = 'objects'`.execute(trx);
+  const table = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = 'objects'`.execute(db);
+  const created = table.rows[0]?.sql;
+  if (created === undefined || !created.includes(OLD_KEY) || !created.startsWith('CREATE TABLE "objects" (')) {
+    throw new Error(`Migration 1300 expects the objects table of migration 0001; found: ${created ?? 'no objects table'}`);
+  }
+  const indexes = await sql<{ name: string; sql: string }>`
+    select name, sql from sqlite_master
+    where type = 'index' and tbl_name = 'objects' and sql is not null and name <> 'objects_id_idx'
+  `.execute(db);
+  const sequence = await sql<{ seq: number }>`select seq from sqlite_sequence where name = 'objects'`.execute(db);
 
-    const rebuilt = created.replace(OLD_KEY, NEW_KEY).replace('CREATE TABLE "objects" (', 'CREATE TABLE "objects_rebuilt" (');
-    await sql.raw(rebuilt).execute(trx);
-    await sql`insert into objects_rebuilt select * from objects order by seq`.execute(trx);
-    await sql`drop table objects`.execute(trx);
-    await sql`alter table objects_rebuilt rename to objects`.execute(trx);
-    for (const index of indexes.rows) await sql.raw(index.sql).execute(trx);
+  const rebuilt = created.replace(OLD_KEY, NEW_KEY).replace('CREATE TABLE "objects" (', 'CREATE TABLE "objects_rebuilt" (');
+  await sql.raw(rebuilt).execute(db);
+  await sql`insert into objects_rebuilt select * from objects order by seq`.execute(db);
+  await sql`drop table objects`.execute(db);
+  await sql`alter table objects_rebuilt rename to objects`.execute(db);
+  for (const index of indexes.rows) await sql.raw(index.sql).execute(db);
 
-    // Deleted rows above the highest remaining seq must not have their numbers handed out again.
-    const highWater = sequence.rows[0]?.seq ?? 0;
-    await sql`update sqlite_sequence set seq = max(seq, ${highWater}) where name = 'objects'`.execute(trx);
-    await sql`
-      insert into sqlite_sequence (name, seq)
-      select 'objects', ${highWater} where ${highWater} > 0 and not exists (select 1 from sqlite_sequence where name = 'objects')
-    `.execute(trx);
-  });
+  // Deleted rows above the highest remaining seq must not have their numbers handed out again.
+  const highWater = sequence.rows[0]?.seq ?? 0;
+  await sql`update sqlite_sequence set seq = max(seq, ${highWater}) where name = 'objects'`.execute(db);
+  await sql`
+    insert into sqlite_sequence (name, seq)
+    select 'objects', ${highWater} where ${highWater} > 0 and not exists (select 1 from sqlite_sequence where name = 'objects')
+  `.execute(db);
 }
