@@ -52,7 +52,9 @@ export function copyLine(row: InsertRow): string {
   OBJECT_COLUMNS.forEach((column, i) => {
     const value = row[column];
     if (i > 0) line += '\t';
-    line += value === null ? '\\N' : typeof value === 'number' ? String(value) : copyText(value);
+    // undefined (a row built from an incomplete object) must reach the server as NULL, to be refused there by the
+    // column's NOT NULL, never as the text "undefined".
+    line += value === null || value === undefined ? '\\N' : typeof value === 'number' ? String(value) : copyText(value);
   });
   return `${line}\n`;
 }
