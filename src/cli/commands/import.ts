@@ -29,8 +29,8 @@ interface ImportFlags {
 export const EXIT_SOME_REJECTED = 2;
 // Each batch is one transaction (and, on SQLite, one WAL commit). A commit writes every index page the batch
 // touched, and the random ids touch pages all over the id indexes, so fewer, larger commits cost less per object:
-// over a million objects 50,000 per batch wrote 41 % fewer bytes than 20,000 (BENCHMARKS.md, "Import: fewer
-// random-key pages"), and 20,000 had taken 18 % fewer CPU-seconds than 5,000. Two batches in memory at a time keep
+// over a million objects 50,000 per batch wrote 41 % fewer bytes than 20,000 (BENCHMARKS.md, "A new, slower
+// machine"), and 20,000 had taken 18 % fewer CPU-seconds than 5,000. Two batches in memory at a time keep
 // the import's memory bounded, and a commit stays short enough (a few seconds) for a server writing to the same
 // SQLite file to wait it out (busy timeout 10 s). A crash loses at most the batches not yet committed; importing
 // the file again stores only those.
