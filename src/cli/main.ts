@@ -19,7 +19,8 @@ import { registerUserCommands } from './commands/user.js';
 /** Exit code for a failure the user can fix (bad input, missing thing, refused access). */
 export const EXIT_FAILURE = 1;
 
-function buildProgram(): Command {
+/** The whole `entente` command tree, before parsing: `main` runs it, tests walk it. */
+export function buildProgram(): Command {
   const program = new Command('entente')
     .description('Counter-terrorism intelligence exchange: STIX 2.1 over TAXII 2.1')
     .showHelpAfterError('(add --help for usage)')
