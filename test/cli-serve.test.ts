@@ -44,6 +44,9 @@ describe('entente serve', () => {
     const discovery = await fetch(`${url}/taxii2/`, { headers: { accept, authorization } });
     expect(discovery.status).toBe(200);
     expect(((await discovery.json()) as { title: string }).title).toBeTypeOf('string');
+    // A fresh instance offers the console's demo set to its admin (README, "The Intelligence endpoints").
+    const demo = await fetch(`${url}/rest/v1/demo`, { headers: { authorization } });
+    expect(await demo.json()).toEqual({ offered: true, empty: true });
 
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
@@ -77,6 +80,22 @@ describe('entente serve', () => {
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
     await exited;
+  });
+
+  it('starts without the demo set offer with --empty, and keeps it declined on the next start', async () => {
+    temp = tempDir();
+    const env = cleanEnv({ ENTENTE_DB: join(temp.dir, 'e.db'), ENTENTE_ADMIN_PASSWORD: 'operator password' });
+    const authorization = `Basic ${Buffer.from('admin:operator password').toString('base64')}`;
+    for (const args of [['--empty'], []]) {
+      const child = spawnCli(['serve', '--port', '0', ...args], env);
+      const output = await waitFor(child.stdout as NodeJS.ReadableStream, /listening on/);
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      const demo = await fetch(`${url}/rest/v1/demo`, { headers: { authorization } });
+      expect(await demo.json(), args.join(' ')).toEqual({ offered: false, empty: true });
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('says so when the port is in use', async () => {
