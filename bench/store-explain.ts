@@ -9,12 +9,13 @@
  * (feed, feed by terms, map clusters and points, timeline, incident) on a
  * SQLite store filled by bench/web-console.ts (`--db FILE`), each query as
  * `IncidentQueries` sends it, for a viewer of another organisation, with the
- * time of its first run and the best of three. `--migrate` first brings the
+ * time of its first run and the best of three (and its CPU time). `--migrate` first brings the
  * store's schema up to date (timed: the back-fill of new count tables).
+ * EXPLAIN_ONLY=text runs only the cases whose label holds that text.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CompiledQuery } from 'kysely';
 import { dropPostgresSchema } from '../src/store/postgres-dialect.js';
@@ -85,24 +86,49 @@ async function explainIntel(file: string, migrate: boolean): Promise<void> {
     ['timeline, incidents (counted), attackType=Assassination, one year', () => queries.countedDays(viewer, { attackTypes: ['Assassination'], fromDay: 14_000, toDay: 14_365 })],
     ['timeline, reports (counted)', () => queries.reportDays(viewer, {})],
     ['incident by id', () => queries.byId(viewer, first[0]?.id ?? 'incident--none')],
+    // What the REST map (zoom 2) and timeline send for filters the counts of 0601/1400 do not hold (issue 7, migration 1500).
+    ['map, day range of one year (2010)', () => queries.countedClusters(viewer, 2, { fromDay: 14_610, toDay: 14_974 }, 1000)],
+    ['map, day range of ten years (2000-2009)', () => queries.countedClusters(viewer, 2, { fromDay: 10_957, toDay: 14_609 }, 1000)],
+    ['map, day range of 40 days inside two months (2010-03-10..04-18)', () => queries.countedClusters(viewer, 2, { fromDay: 14_678, toDay: 14_717 }, 1000)],
+    ['map, country=IQ, one year (2010)', () => queries.countedClusters(viewer, 2, { countries: ['IQ'], fromDay: 14_610, toDay: 14_974 }, 1000)],
+    ['map, country=IQ and attackType=Assassination', () => queries.countedClusters(viewer, 2, { countries: ['IQ'], attackTypes: ['Assassination'] }, 1000)],
+    ['timeline, country=IQ and attackType=Assassination', () => queries.countedDays(viewer, { countries: ['IQ'], attackTypes: ['Assassination'] })],
+    ['map, two attack types', () => queries.countedClusters(viewer, 2, { attackTypes: ['Assassination', 'Armed Assault'] }, 1000)],
+    ['timeline, two attack types', () => queries.countedDays(viewer, { attackTypes: ['Assassination', 'Armed Assault'] })],
+    ['map, minKilled=150', () => queries.countedClusters(viewer, 2, { minKilled: 150 }, 1000)],
+    ['timeline, minKilled=150', () => queries.countedDays(viewer, { minKilled: 150 })],
+    ['map, minCasualties=195 and country=IQ', () => queries.countedClusters(viewer, 2, { minCasualties: 195, countries: ['IQ'] }, 1000)],
+    ['timeline, country=IQ and minKilled=0 (every IQ incident)', () => queries.countedDays(viewer, { countries: ['IQ'], minKilled: 0 })],
+    ['map, q=1230 (a word of one report)', () => queries.countedClusters(viewer, 2, { words: ['1230'] }, 1000)],
+    ['map, q=bulletin and country=IQ (a word of every report)', () => queries.countedClusters(viewer, 2, { words: ['bulletin'], countries: ['IQ'] }, 1000)],
   ];
-  for (const [label, run] of cases) {
+  const only = process.env.EXPLAIN_ONLY;
+  const chosen = only === undefined ? cases : cases.filter(([label]) => label.includes(only));
+  console.log(`${file}: ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  for (const [label, run] of chosen) {
     sent.length = 0;
     const times: number[] = [];
+    const cpus: number[] = [];
     let rows: unknown;
     for (let round = 0; round < 3; round += 1) {
+      const cpu = process.cpuUsage();
       const started = performance.now();
       rows = await run();
       times.push(performance.now() - started);
+      const used = process.cpuUsage(cpu);
+      cpus.push((used.user + used.system) / 1000);
     }
     const statements = sent.slice(0, sent.length / 3);
-    console.log(`\n--- ${label}: first ${times[0]?.toFixed(1)} ms, best of 3 ${Math.min(...times).toFixed(1)} ms, ${Array.isArray(rows) ? rows.length : 0} rows, ${statements.length} statements`);
+    const answer = Array.isArray(rows) ? (rows as { count?: number; incidents?: number }[]) : [];
+    const total = answer.reduce((n, r) => n + (r.count ?? r.incidents ?? 0), 0);
+    console.log(`\n--- ${label}: first ${times[0]?.toFixed(1)} ms, best of 3 ${Math.min(...times).toFixed(1)} ms (CPU ${Math.min(...cpus).toFixed(1)} ms), ${answer.length} rows, ${total} incidents, ${statements.length} statements`);
     for (const query of statements.slice(0, 4)) {
       const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
       console.log(`  ${query.sql.replace(/\s+/gu, ' ').slice(0, 200)}`);
       for (const row of plan.rows) console.log(`    ${row.detail}`);
     }
   }
+  console.log(`\nload average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   await db.destroy();
 }
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { filterKeysOf, type FilterColumns, type FilterKey } from './incident-index-projection.js';
-import type { CellCountRow, DayCountRow, FilterCellCountRow, FilterDayCountRow, IncidentIndexTables } from './incident-index-schema.js';
+import type { CellCountRow, CellMonthCountRow, DayCountRow, FilterCellCountRow, FilterDayCountRow, IncidentIndexTables } from './incident-index-schema.js';
 import type { DatabaseSchema } from './schema.js';
 
 /**
@@ -33,6 +33,32 @@ export function cellOf(lat: number, lon: number): { cy: number; cx: number } {
   return { cy: Math.floor((lat + 90) / CELL_DEGREES), cx: Math.floor((lon + 180) / CELL_DEGREES) };
 }
 
+const DAY_MS = 86_400_000;
+
+/** The month of a day since the Unix epoch, as months since January 1970 (negative before). */
+export function monthOfDay(day: number): number {
+  const date = new Date(day * DAY_MS);
+  return (date.getUTCFullYear() - 1970) * 12 + date.getUTCMonth();
+}
+
+/** The first day (since the Unix epoch) of a month counted as `monthOfDay` does. */
+export function firstDayOfMonth(month: number): number {
+  const year = 1970 + Math.floor(month / 12);
+  return Date.UTC(year, month - Math.floor(month / 12) * 12, 1) / DAY_MS;
+}
+
+/** Which count tables a sum fills: all of them for the projector, some for a back-fill. */
+export interface CountTables {
+  /** `intel_day_counts` and `intel_cell_counts` (migration 0601). */
+  readonly unfiltered: boolean;
+  /** `intel_filter_day_counts` and `intel_filter_cell_counts` (migration 1400). */
+  readonly filtered: boolean;
+  /** `intel_cell_month_counts` (migration 1500). */
+  readonly months: boolean;
+}
+
+const ALL_COUNTS: CountTables = { unfiltered: true, filtered: true, months: true };
+
 /**
  * Contributions summed per count row before they are written, so a refresh of
  * many incidents writes each day and cell once (and a row's -1 and +1 cancel).
@@ -42,13 +68,14 @@ export class ContributionSum {
   private readonly cells = new Map<string, CellCountRow>();
   private readonly filterDays = new Map<string, FilterDayCountRow>();
   private readonly filterCells = new Map<string, FilterCellCountRow>();
+  private readonly monthCells = new Map<string, CellMonthCountRow>();
 
-  /** `unfiltered: false` sums the filtered counts only (the back-fill of migration 1400). */
-  constructor(private readonly unfiltered = true) {}
+  /** A back-fill sums only the tables its migration fills (they may not exist yet when an earlier one runs). */
+  constructor(private readonly tables: CountTables = ALL_COUNTS) {}
 
   /** Count rows held so far, to bound what a long back-fill keeps in memory. */
   get size(): number {
-    return this.days.size + this.cells.size + this.filterDays.size + this.filterCells.size;
+    return this.days.size + this.cells.size + this.filterDays.size + this.filterCells.size + this.monthCells.size;
   }
 
   /**
@@ -73,10 +100,15 @@ export class ContributionSum {
       row.lat_sum += sign * (lat ?? 0);
       row.lon_sum += sign * (lon ?? 0);
     };
-    if (this.unfiltered) {
+    if (this.tables.unfiltered) {
       count(this.days, `${who}\u0000${c.day}`, () => ({ ...visibility, event_day: c.day, incidents: 0, killed: 0 }));
       if (at !== undefined) located(count(this.cells, `${who}\u0000${at.cy}\u0000${at.cx}`, () => ({ ...visibility, ...at, incidents: 0, killed: 0, lat_sum: 0, lon_sum: 0 })));
     }
+    if (this.tables.months && at !== undefined) {
+      const month = monthOfDay(c.day);
+      located(count(this.monthCells, `${who}\u0000${month}\u0000${at.cy}\u0000${at.cx}`, () => ({ ...visibility, month, ...at, incidents: 0, killed: 0, lat_sum: 0, lon_sum: 0 })));
+    }
+    if (!this.tables.filtered) return;
     for (const { kind, value } of c.keys) {
       const filter = `${kind}\u0000${value}\u0000${who}`;
       count(this.filterDays, `${filter}\u0000${c.day}`, () => ({ kind, value, ...visibility, event_day: c.day, incidents: 0, killed: 0 }));
@@ -95,7 +127,8 @@ export class ContributionSum {
     const cells = changed(this.cells, moved);
     const filterDays = changed(this.filterDays, () => false);
     const filterCells = changed(this.filterCells, moved);
-    for (const rows of [this.days, this.cells, this.filterDays, this.filterCells]) rows.clear();
+    const monthCells = changed(this.monthCells, moved);
+    for (const rows of [this.days, this.cells, this.filterDays, this.filterCells, this.monthCells]) rows.clear();
     for (let start = 0; start < days.length; start += ROWS_PER_STATEMENT) {
       await db
         .insertInto('intel_day_counts')
@@ -144,6 +177,19 @@ export class ContributionSum {
           }))
         .execute();
     }
+    for (let start = 0; start < monthCells.length; start += ROWS_PER_STATEMENT) {
+      await db
+        .insertInto('intel_cell_month_counts')
+        .values(monthCells.slice(start, start + ROWS_PER_STATEMENT))
+        .onConflict((oc) =>
+          oc.columns(['collection_id', 'month', 'cy', 'cx', 'tlp', 'author_org', 'sharing_group']).doUpdateSet({
+            incidents: sql`intel_cell_month_counts.incidents + excluded.incidents`,
+            killed: sql`intel_cell_month_counts.killed + excluded.killed`,
+            lat_sum: sql`intel_cell_month_counts.lat_sum + excluded.lat_sum`,
+            lon_sum: sql`intel_cell_month_counts.lon_sum + excluded.lon_sum`,
+          }))
+        .execute();
+    }
   }
 }
 
@@ -156,12 +202,12 @@ export async function backfillFilterCounts(db: Kysely<DatabaseSchema & IncidentI
  * Fills counts from the incident rows already indexed, with the projector's
  * own key and cell rules: each collection's rows walked by primary key in
  * chunks, the latest versions (of level `tlp` when given) summed into the
- * filtered counts (and the unfiltered ones when `unfiltered`), written
- * whenever the sums grow large.
+ * tables `options` names, written whenever the sums grow large.
  */
-export async function backfillCounts(db: Kysely<DatabaseSchema & IncidentIndexTables>, options: { unfiltered: boolean; tlp?: string }): Promise<void> {
+export async function backfillCounts(db: Kysely<DatabaseSchema & IncidentIndexTables>, options: Partial<CountTables> & { tlp?: string }): Promise<void> {
   const collections = await db.selectFrom('intel_incidents').select('collection_id').distinct().execute();
-  const sum = new ContributionSum(options.unfiltered);
+  // Migrations 1400 and 1401 name only `unfiltered`: the filtered counts, and no month counts (their table came later).
+  const sum = new ContributionSum({ unfiltered: options.unfiltered ?? false, filtered: options.filtered ?? true, months: options.months ?? false });
   for (const { collection_id: collectionId } of collections) {
     let after = -1;
     for (;;) {

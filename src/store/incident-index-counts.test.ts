@@ -3,8 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INCIDENT_EXTENSION_ID, PROVENANCE_EXTENSION_ID } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
 import { IncidentIndex } from './incident-index.js';
-import { CELL_DEGREES, CELL_ZOOM } from './incident-index-aggregates.js';
-import { countable, IncidentQueries, type ClusterRow, type IncidentFilter, type Viewer } from './incident-index-queries.js';
+import { CELL_DEGREES, CELL_ZOOM, cellOf } from './incident-index-aggregates.js';
+import { termValue } from './incident-index-projection.js';
+import { countable, IncidentQueries, monthsOf, type ClusterRow, type Driver, type FeedRow, type IncidentFilter, type Viewer } from './incident-index-queries.js';
 import { withIncidentIndex } from './incident-index-schema.js';
 import type { TlpLevel } from './schema.js';
 import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresProblem, type TestStore } from './test-backends.js';
@@ -12,7 +13,10 @@ import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresPro
 /**
  * The filtered counts (migration 1400): a map or timeline filtered by one
  * value answers from counts exactly as from the matching incidents, for every
- * viewer, and never counts an incident the viewer may not see.
+ * viewer, and never counts an incident the viewer may not see. The month
+ * counts (migration 1500) answer a map narrowed to days alike; what no count
+ * holds is walked from one test and probed for the rest, whichever test it
+ * starts from, and gives what the viewer's feed holds.
  */
 
 const uuid = (n: number) => `6b0c1d6e-3f0a-4d4e-9a55-${n.toString(16).padStart(12, '0')}`;
@@ -29,6 +33,34 @@ const GROUPS = [{ id: `intrusion-set--${uuid(900)}`, name: 'Group One' }, { id: 
 const LEVELS: readonly TlpLevel[] = ['green', 'clear', 'amber', 'amber+strict', 'red', 'green'];
 const INCIDENTS = 72;
 const placeId = (p: number) => `location--${uuid(800 + p)}`;
+const dayOf = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d) / 86_400_000;
+/** Day ranges over the incidents' days (January 2025; new versions in February and March): whole months, partial ones, none, open ends. */
+const RANGES: readonly Pick<IncidentFilter, 'fromDay' | 'toDay'>[] = [
+  { fromDay: dayOf(2025, 1, 3), toDay: dayOf(2025, 1, 15) },
+  { fromDay: dayOf(2025, 1, 1), toDay: dayOf(2025, 1, 31) },
+  { fromDay: dayOf(2024, 12, 20), toDay: dayOf(2025, 2, 28) },
+  { fromDay: dayOf(2025, 1, 10), toDay: dayOf(2025, 3, 1) },
+  { fromDay: dayOf(2025, 1, 10) },
+  { toDay: dayOf(2025, 1, 12) },
+];
+/** Filters no count holds: two values, thresholds, several terms, a value and a day range on the map. */
+const SCANNED: readonly IncidentFilter[] = [
+  { countries: ['IQ'], attackTypes: ['Armed Assault'] },
+  { countries: ['IQ', 'AF'], targetTypes: ['police'], fromDay: dayOf(2025, 1, 4), toDay: dayOf(2025, 1, 18) },
+  { attackTypes: ['Bombing/Explosion', 'Armed Assault'] },
+  { attackTypes: ['Bombing/Explosion', 'Armed Assault'], sources: ['Reuters'], markings: ['green', 'red', 'amber'] },
+  { minKilled: 30 },
+  { minKilled: 10, countries: ['AF', 'SY'], fromDay: dayOf(2025, 1, 5) },
+  { minCasualties: 20, attackTypes: ['Armed Assault'], regions: ['kabul', 'Nineveh', 'Santiago'] },
+  { countries: ['IQ'], fromDay: dayOf(2025, 1, 3), toDay: dayOf(2025, 1, 15) },
+  { groups: ['group one'], partners: ['partner-1'], minKilled: 0 },
+  { attackTypes: ['armed assault'], fromDay: dayOf(2025, 1, 2), toDay: dayOf(2025, 3, 1), bbox: [-180, 0, 180, 90] },
+];
+/** Every test a walk can start from, forced in turn (a filter without it walks from the rarest). */
+const WALKS: readonly Driver[] = [
+  { test: 'days' }, { test: 'country' }, { test: 'killed' }, { test: 'casualties' },
+  { test: 'term', kind: 'attack' }, { test: 'term', kind: 'target' }, { test: 'term', kind: 'source' }, { test: 'term', kind: 'group' },
+];
 const incidentId = (n: number) => `incident--${uuid(n)}`;
 
 interface Model {
@@ -145,10 +177,99 @@ function countsSuite(open: () => Promise<TestStore>): void {
           expect(countable(filter, 'cells'), label).toBe(true);
           expect(sorted(await queries.countedClusters(viewer, CELL_ZOOM, filter, 1000)), label).toEqual(sorted(await queries.clusters(viewer, filter, CELL_DEGREES, 1000)));
           expect(sorted(await queries.countedClusters(viewer, 2, filter, 1000)), label).toEqual(sorted(await queries.clusters(viewer, filter, 360 / 2 ** 5, 1000)));
+          // Narrowed to days: whole months from the month counts (migration 1500), partial ones scanned; with a value, scanned.
+          for (const range of RANGES) {
+            const ranged = { ...filter, ...range };
+            const what = `${label} ${JSON.stringify(ranged)}`;
+            expect(countable(ranged, 'cells'), what).toBe(countable(base, 'cells') && Object.keys(base).every((k) => k === 'markings'));
+            expect(sorted(await queries.countedClusters(viewer, CELL_ZOOM, ranged, 1000)), what).toEqual(sorted(await queries.clusters(viewer, ranged, CELL_DEGREES, 1000)));
+            expect(sorted(await queries.countedClusters(viewer, 2, ranged, 1000)), what).toEqual(sorted(await queries.clusters(viewer, ranged, 360 / 2 ** 5, 1000)));
+          }
         }
       }
     }
   }
+
+  /** What a grouped scan of `filter` must give a viewer: its feed (another query shape), filtered here. */
+  async function expectedFromFeed(viewer: Viewer, filter: IncidentFilter): Promise<FeedRow[]> {
+    const rows = await queries.feed(viewer, {}, 10_000);
+    const terms = (json: string) => (JSON.parse(json) as unknown[]).flatMap((v) => (typeof v === 'string' ? [termValue(v)] : typeof v === 'object' && v !== null ? [termValue((v as { id: string }).id), termValue((v as { name: string }).name)] : []));
+    const holds = (held: string[], wanted: readonly string[] | undefined) => wanted === undefined || wanted.some((w) => held.includes(termValue(w)));
+    return rows.filter((r) =>
+      (filter.fromDay === undefined || r.event_day >= filter.fromDay) && (filter.toDay === undefined || r.event_day <= filter.toDay)
+      && (filter.countries === undefined || (r.country !== null && filter.countries.includes(r.country)))
+      && (filter.regions === undefined || (r.region !== null && filter.regions.map(termValue).includes(termValue(r.region))))
+      && (filter.minKilled === undefined || (r.killed ?? -1) >= filter.minKilled)
+      && (filter.minCasualties === undefined || r.casualties >= filter.minCasualties)
+      && (filter.markings === undefined || filter.markings.includes(r.tlp))
+      && (filter.partners === undefined || (r.partner !== null && filter.partners.includes(r.partner)))
+      && holds(terms(r.attack_types), filter.attackTypes) && holds(terms(r.target_types), filter.targetTypes)
+      && holds(terms(r.perpetrators), filter.groups) && holds(terms(r.sources), filter.sources)
+      && (filter.bbox === undefined || (r.lat !== null && r.lon !== null && r.lat >= filter.bbox[1] && r.lat <= filter.bbox[3] && r.lon >= filter.bbox[0] && r.lon <= filter.bbox[2])));
+  }
+
+  function daysOf(rows: readonly FeedRow[]): { day: number; incidents: number; killed: number }[] {
+    const days = new Map<number, { day: number; incidents: number; killed: number }>();
+    for (const r of rows) {
+      const entry = days.get(r.event_day) ?? { day: r.event_day, incidents: 0, killed: 0 };
+      entry.incidents += 1;
+      entry.killed += r.killed ?? 0;
+      days.set(r.event_day, entry);
+    }
+    return [...days.values()].sort((a, b) => a.day - b.day);
+  }
+
+  function cellsOf(rows: readonly FeedRow[], shift: number): string[] {
+    const cells = new Map<string, { count: number; killed: number; lat: number; lon: number }>();
+    for (const r of rows) {
+      if (r.lat === null || r.lon === null) continue;
+      const { cy, cx } = cellOf(r.lat, r.lon);
+      const key = `${Math.floor(cy / shift)}:${Math.floor(cx / shift)}`;
+      const entry = cells.get(key) ?? { count: 0, killed: 0, lat: 0, lon: 0 };
+      entry.count += 1;
+      entry.killed += r.killed ?? 0;
+      entry.lat += r.lat;
+      entry.lon += r.lon;
+      cells.set(key, entry);
+    }
+    return sorted([...cells.values()].map((c) => ({ count: c.count, killed: c.killed, lat: c.lat / c.count, lon: c.lon / c.count })));
+  }
+
+  async function expectWalksEqualFeed(walkFrom: Driver | undefined): Promise<void> {
+    const walking = new IncidentQueries(test.opened.db, test.opened.dialect, undefined, walkFrom);
+    for (const [who, viewer] of viewers()) {
+      for (const filter of SCANNED) {
+        const label = `${who} ${JSON.stringify(filter)} from ${JSON.stringify(walkFrom)}`;
+        const expected = await expectedFromFeed(viewer, filter);
+        expect(await walking.incidentDays(viewer, filter), label).toEqual(daysOf(expected));
+        expect(await walking.countedDays(viewer, filter), label).toEqual(daysOf(expected));
+        expect(sorted(await walking.clusters(viewer, filter, CELL_DEGREES, 1000)), label).toEqual(cellsOf(expected, 1));
+        expect(sorted(await walking.countedClusters(viewer, 2, filter, 1000)), label).toEqual(cellsOf(expected, 8));
+      }
+    }
+  }
+
+  it('groups what no count holds from one test\'s matches, whichever test the walk starts from, as the viewer\'s feed holds them', async () => {
+    expect((await expectedFromFeed(viewers()[0]?.[1] as Viewer, SCANNED[0] as IncidentFilter)).length).toBeGreaterThan(0);
+    await expectWalksEqualFeed(undefined);
+    for (const walkFrom of WALKS) await expectWalksEqualFeed(walkFrom);
+  });
+
+  it('picks the test with the fewest matches to walk from', async () => {
+    const viewer = viewers()[0]?.[1] as Viewer;
+    const day = (d: number) => Date.UTC(2025, 0, d) / 86_400_000;
+    if (test.opened.dialect !== 'sqlite') {
+      // PostgreSQL plans from its statistics: no walk is chosen for it.
+      expect(await queries.rarestTest(viewer, { countries: ['CL'], attackTypes: ['Bombing/Explosion'] })).toBeUndefined();
+      return;
+    }
+    expect(await queries.rarestTest(viewer, { countries: ['CL'], attackTypes: ['Bombing/Explosion'] })).toEqual({ test: 'country' });
+    expect(await queries.rarestTest(viewer, { countries: ['IQ', 'AF', 'SY'], attackTypes: ['Armed Assault'], groups: ['Group Two'] })).toEqual({ test: 'term', kind: 'group' });
+    // A value is counted within the range too; a threshold is not.
+    expect(await queries.rarestTest(viewer, { minKilled: 0, fromDay: day(2), toDay: day(2) })).toEqual({ test: 'days' });
+    expect(await queries.rarestTest(viewer, { countries: ['IQ'], minKilled: 70 })).toEqual({ test: 'killed' });
+    expect(await queries.rarestTest(viewer, { minCasualties: 0 })).toBeUndefined();
+  });
 
   it('answers a map and a timeline filtered by one value from counts, as a scan of the matches would, for every viewer', async () => {
     await expectCountsEqualScans();
@@ -205,6 +326,8 @@ function countsSuite(open: () => Promise<TestStore>): void {
         .map((r) => [r.kind, r.value, r.collection_id, r.event_day, r.tlp, r.author_org, r.sharing_group, Number(r.incidents), Number(r.killed)].join('|')).sort(),
       cells: (await db.selectFrom('intel_filter_cell_counts').selectAll().where('incidents', '<>', 0).execute())
         .map((r) => [r.kind, r.value, r.collection_id, r.cy, r.cx, r.tlp, r.author_org, r.sharing_group, Number(r.incidents), Number(r.killed), Number(r.lat_sum).toFixed(3), Number(r.lon_sum).toFixed(3)].join('|')).sort(),
+      months: (await db.selectFrom('intel_cell_month_counts').selectAll().where('incidents', '<>', 0).execute())
+        .map((r) => [r.collection_id, r.month, r.cy, r.cx, r.tlp, r.author_org, r.sharing_group, Number(r.incidents), Number(r.killed), Number(r.lat_sum).toFixed(3), Number(r.lon_sum).toFixed(3)].join('|')).sort(),
     });
     const projected = await snapshot();
     expect(projected.days.length).toBeGreaterThan(50);
@@ -223,6 +346,24 @@ function countsSuite(open: () => Promise<TestStore>): void {
     await sql`delete from kysely_migration where name = '1401-red-counts'`.execute(db);
     await test.opened.store.migrate();
     expect(await snapshot()).toEqual(projected);
+    // Before migration 1500: no month counts nor threshold indexes; migrating back-fills the projector's month rows (three months, RED included).
+    expect(new Set(projected.months.map((row) => row.split('|')[1])).size).toBe(3);
+    expect(projected.months.some((row) => row.includes('|red|'))).toBe(true);
+    await db.schema.dropTable('intel_cell_month_counts').execute();
+    await db.schema.dropIndex('intel_incidents_killed_idx').execute();
+    await db.schema.dropIndex('intel_incidents_casualties_idx').execute();
+    await sql`delete from kysely_migration where name = '1500-map-months-and-thresholds'`.execute(db);
+    await test.opened.store.migrate();
+    expect(await snapshot()).toEqual(projected);
+  });
+
+  it('splits a day range into whole months and partial days', () => {
+    expect(monthsOf(dayOf(2025, 1, 1), dayOf(2025, 1, 31))).toEqual({ whole: { from: 660, to: 660 }, partial: [] });
+    expect(monthsOf(dayOf(2025, 1, 3), dayOf(2025, 1, 15))).toEqual({ whole: undefined, partial: [[dayOf(2025, 1, 3), dayOf(2025, 1, 15)]] });
+    expect(monthsOf(dayOf(2024, 12, 20), dayOf(2025, 3, 1))).toEqual({ whole: { from: 660, to: 661 }, partial: [[dayOf(2024, 12, 20), dayOf(2024, 12, 31)], [dayOf(2025, 3, 1), dayOf(2025, 3, 1)]] });
+    expect(monthsOf(dayOf(1969, 12, 31), undefined)).toEqual({ whole: { from: 0 }, partial: [[dayOf(1969, 12, 31), dayOf(1969, 12, 31)]] });
+    expect(monthsOf(undefined, dayOf(1969, 12, 30))).toEqual({ whole: { to: -2 }, partial: [[dayOf(1969, 12, 1), dayOf(1969, 12, 30)]] });
+    expect(monthsOf(dayOf(2025, 2, 1), dayOf(2025, 1, 31))).toEqual({ whole: undefined, partial: [] });
   });
 
   it('leaves to a scan what the counts cannot answer', async () => {
@@ -235,7 +376,9 @@ function countsSuite(open: () => Promise<TestStore>): void {
     expect(countable({ countries: ['IQ'], attackTypes: ['Arson'] }, 'days')).toBe(false);
     expect(countable({ minKilled: 3 }, 'days')).toBe(false);
     expect(countable({ words: ['embassy'] }, 'cells')).toBe(false);
-    expect(countable({ fromDay: 1 }, 'cells')).toBe(false);
+    expect(countable({ fromDay: 1 }, 'cells')).toBe(true);
+    expect(countable({ fromDay: 1, toDay: 40, markings: ['green'], bbox: [0, 0, 1, 1] }, 'cells')).toBe(true);
+    expect(countable({ countries: ['IQ'], fromDay: 1 }, 'cells')).toBe(false);
     expect(countable({ bbox: [0, 0, 1, 1] }, 'days')).toBe(false);
     expect(countable({ countries: [], fromDay: 1 }, 'days')).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { DialectName } from './dialect-sql.js';
-import { CELL_ZOOM, cellOf } from './incident-index-aggregates.js';
+import { CELL_DEGREES, CELL_ZOOM, cellOf, firstDayOfMonth, monthOfDay } from './incident-index-aggregates.js';
 import { countTextMatches, reportTextMatches, reportTextProbe } from './incident-index-fts.js';
 import { termValue } from './incident-index-projection.js';
 import { withIncidentIndex, type CellCountRow, type DayCountRow, type FilterKind, type IncidentIndexTables, type IncidentRow, type IndexDb, type TermKind } from './incident-index-schema.js';
@@ -67,8 +67,11 @@ type CellCounts = SelectQueryBuilder<DatabaseSchema & IncidentIndexTables & { v:
 export class IncidentQueries {
   private readonly db: IndexDb;
 
-  /** `commonWordReports`: a fixed number of reports holding a search's words beyond which they count as common (`wordsPlan`). */
-  constructor(db: Kysely<DatabaseSchema>, private readonly dialect: DialectName, private readonly commonWordReports?: number) {
+  /**
+   * `commonWordReports`: a fixed number of reports holding a search's words beyond which they count as common (`wordsPlan`).
+   * `walkFrom`: the test every grouped scan starts from when its filter has it, instead of the rarest (`rarestTest`): tests force each way.
+   */
+  constructor(db: Kysely<DatabaseSchema>, private readonly dialect: DialectName, private readonly commonWordReports?: number, private readonly walkFrom?: Driver) {
     this.db = withIncidentIndex(db);
   }
 
@@ -224,9 +227,9 @@ export class IncidentQueries {
       this.dialect === 'sqlite'
         ? sql<number>`cast((${sql.ref(column)} + ${offset}) / ${cellDegrees} as integer)`
         : sql<number>`floor((${sql.ref(column)} + ${offset}) / ${cellDegrees})`;
-    const rows = await this.visible(viewer, filter, (await this.wordsPlan(filter.words)) === 'rare' ? 'unindexed' : 'indexed')
-      .where('i.lat', 'is not', null)
-      .where('i.lon', 'is not', null)
+    const rows = await (await this.matching(viewer, filter))
+      .where(sql<SqlBool>`${this.probed('i.lat')} is not null`)
+      .where(sql<SqlBool>`${this.probed('i.lon')} is not null`)
       .select([
         cell('i.lat', 90).as('cy'),
         cell('i.lon', 180).as('cx'),
@@ -245,7 +248,7 @@ export class IncidentQueries {
   /** Incidents and killed per incident day, for the timeline to bucket. */
   async incidentDays(viewer: Viewer, filter: IncidentFilter): Promise<{ day: number; incidents: number; killed: number }[]> {
     if (viewer.collections.length === 0) return [];
-    const rows = await this.visible(viewer, filter, (await this.wordsPlan(filter.words)) === 'rare' ? 'unindexed' : 'indexed')
+    const rows = await (await this.matching(viewer, filter))
       .select(['i.event_day as day', sql<number>`count(*)`.as('incidents'), sql<number>`sum(coalesce(i.killed, 0))`.as('killed')])
       .groupBy('i.event_day')
       .orderBy('i.event_day')
@@ -299,20 +302,11 @@ export class IncidentQueries {
     const shift = 2 ** (CELL_ZOOM - Math.min(zoom, CELL_ZOOM));
     // The divisor as a literal: better-sqlite3 binds a JS number as REAL, and cy / 8.0 would not merge cells.
     const coarse = (column: 'v.cy' | 'v.cx') => (this.dialect === 'sqlite' ? sql<number>`(${sql.ref(column)} / ${sql.lit(shift)})` : sql<number>`div(${sql.ref(column)}, ${sql.lit(shift)})`);
-    let query = (counted.key === undefined
-      ? this.db.selectFrom('intel_cell_counts as v')
-      : this.db.selectFrom('intel_filter_cell_counts as v').where('v.kind', '=', counted.key.kind).where('v.value', 'in', counted.key.values)) as unknown as CellCounts;
-    query = this.visibleCounts(query, viewer, filter);
+    // A day range (the timeline's brush): its whole months from the month counts (migration 1500), its partial months scanned.
+    const ranged = filter.fromDay !== undefined || filter.toDay !== undefined;
+    const months = ranged ? monthsOf(filter.fromDay, filter.toDay) : { whole: {}, partial: [] };
     const { bbox } = filter;
-    if (bbox !== undefined) {
-      const [minLon, minLat, maxLon, maxLat] = bbox;
-      const low = cellOf(minLat, minLon);
-      const high = cellOf(maxLat, maxLon);
-      query = query.where('v.cy', '>=', low.cy).where('v.cy', '<=', high.cy);
-      query = minLon <= maxLon
-        ? query.where('v.cx', '>=', low.cx).where('v.cx', '<=', high.cx)
-        : query.where((eb) => eb.or([eb('v.cx', '>=', low.cx), eb('v.cx', '<=', high.cx)]));
-    }
+    const box = bbox === undefined ? undefined : cellBox(bbox);
     const cells = new Map<string, { count: number; killed: number; latSum: number; lonSum: number }>();
     const add = (key: string, count: number, killed: number, latSum: number, lonSum: number) => {
       const entry = cells.get(key) ?? { count: 0, killed: 0, latSum: 0, lonSum: 0 };
@@ -322,27 +316,80 @@ export class IncidentQueries {
       entry.lonSum += lonSum;
       cells.set(key, entry);
     };
-    const rows = await query
-      .select([
-        coarse('v.cy').as('gy'),
-        coarse('v.cx').as('gx'),
-        sql<number>`sum(v.incidents)`.as('count'),
-        sql<number>`sum(v.killed)`.as('killed'),
-        sql<number>`sum(v.lat_sum)`.as('lat_sum'),
-        sql<number>`sum(v.lon_sum)`.as('lon_sum'),
-      ])
-      .groupBy(['gy', 'gx'])
-      .execute();
-    for (const r of rows) add(`${r.gy}:${r.gx}`, Number(r.count), Number(r.killed), Number(r.lat_sum), Number(r.lon_sum));
-    for (const r of wantsRed(filter) ? await this.redPoints(viewer, filter) : []) {
-      const { cy, cx } = cellOf(r.lat, r.lon);
-      add(`${Math.floor(cy / shift)}:${Math.floor(cx / shift)}`, 1, r.killed, r.lat, r.lon);
+    const { whole } = months;
+    if (whole !== undefined) {
+      let query = (ranged
+        ? this.db.selectFrom('intel_cell_month_counts as v')
+        : counted.key === undefined
+          ? this.db.selectFrom('intel_cell_counts as v')
+          : this.db.selectFrom('intel_filter_cell_counts as v').where('v.kind', '=', counted.key.kind).where('v.value', 'in', counted.key.values)) as unknown as CellCounts;
+      query = this.visibleCounts(query, viewer, filter);
+      if (ranged) {
+        // Typed loosely: `month` is a column of the month counts only.
+        if (whole.from !== undefined) query = query.where(sql<SqlBool>`v.month >= ${whole.from}`);
+        if (whole.to !== undefined) query = query.where(sql<SqlBool>`v.month <= ${whole.to}`);
+      }
+      if (box !== undefined) {
+        query = query.where('v.cy', '>=', box.low.cy).where('v.cy', '<=', box.high.cy);
+        query = box.crosses
+          ? query.where((eb) => eb.or([eb('v.cx', '>=', box.low.cx), eb('v.cx', '<=', box.high.cx)]))
+          : query.where('v.cx', '>=', box.low.cx).where('v.cx', '<=', box.high.cx);
+      }
+      const rows = await query
+        .select([
+          coarse('v.cy').as('gy'),
+          coarse('v.cx').as('gx'),
+          sql<number>`sum(v.incidents)`.as('count'),
+          sql<number>`sum(v.killed)`.as('killed'),
+          sql<number>`sum(v.lat_sum)`.as('lat_sum'),
+          sql<number>`sum(v.lon_sum)`.as('lon_sum'),
+        ])
+        .groupBy(['gy', 'gx'])
+        .execute();
+      for (const r of rows) add(`${r.gy}:${r.gx}`, Number(r.count), Number(r.killed), Number(r.lat_sum), Number(r.lon_sum));
+      // The RED incidents sent to the viewer, of the whole months only: the partial months' scan sees them itself.
+      const redFilter: IncidentFilter = ranged
+        ? { ...filter, fromDay: whole.from === undefined ? undefined : firstDayOfMonth(whole.from), toDay: whole.to === undefined ? undefined : firstDayOfMonth(whole.to + 1) - 1 }
+        : filter;
+      for (const r of wantsRed(filter) ? await this.redPoints(viewer, redFilter) : []) {
+        const { cy, cx } = cellOf(r.lat, r.lon);
+        add(`${Math.floor(cy / shift)}:${Math.floor(cx / shift)}`, 1, r.killed, r.lat, r.lon);
+      }
+    }
+    for (const [fromDay, toDay] of months.partial) {
+      // Whole cells, as the counts take the box: the box tests the cell, not the incident's own position.
+      for (const r of await this.scannedCells(viewer, { ...filter, bbox: undefined, fromDay, toDay })) {
+        if (box !== undefined && !(r.cy >= box.low.cy && r.cy <= box.high.cy && (box.crosses ? r.cx >= box.low.cx || r.cx <= box.high.cx : r.cx >= box.low.cx && r.cx <= box.high.cx))) continue;
+        add(`${Math.floor(r.cy / shift)}:${Math.floor(r.cx / shift)}`, r.count, r.killed, r.latSum, r.lonSum);
+      }
     }
     return [...cells.values()]
       .filter((c) => c.count > 0)
       .sort((a, b) => b.count - a.count)
       .slice(0, limit)
       .map((c) => ({ lat: c.latSum / c.count, lon: c.lonSum / c.count, count: c.count, killed: c.killed }));
+  }
+
+  /** The visible incidents of `filter` per finest map cell (CELL_ZOOM), with the sums the counts hold. */
+  private async scannedCells(viewer: Viewer, filter: IncidentFilter): Promise<{ cy: number; cx: number; count: number; killed: number; latSum: number; lonSum: number }[]> {
+    const cell = (column: 'i.lat' | 'i.lon', offset: number) =>
+      this.dialect === 'sqlite'
+        ? sql<number>`cast((${sql.ref(column)} + ${offset}) / ${CELL_DEGREES} as integer)`
+        : sql<number>`floor((${sql.ref(column)} + ${offset}) / ${CELL_DEGREES})`;
+    const rows = await (await this.matching(viewer, filter))
+      .where(sql<SqlBool>`${this.probed('i.lat')} is not null`)
+      .where(sql<SqlBool>`${this.probed('i.lon')} is not null`)
+      .select([
+        cell('i.lat', 90).as('cy'),
+        cell('i.lon', 180).as('cx'),
+        sql<number>`count(*)`.as('count'),
+        sql<number>`sum(coalesce(i.killed, 0))`.as('killed'),
+        sql<number>`sum(cast(i.lat as double precision))`.as('lat_sum'),
+        sql<number>`sum(cast(i.lon as double precision))`.as('lon_sum'),
+      ])
+      .groupBy(['cy', 'cx'])
+      .execute();
+    return rows.map((r) => ({ cy: Number(r.cy), cx: Number(r.cx), count: Number(r.count), killed: Number(r.killed), latSum: Number(r.lat_sum), lonSum: Number(r.lon_sum) }));
   }
 
   /** Count rows of the viewer's collections it may see, of the levels the filter asks for. */
@@ -499,35 +546,110 @@ export class IncidentQueries {
   }
 
   /** Latest indexed incident versions the viewer may see in its readable collections, filtered. */
-  private visible(viewer: Viewer, filter: IncidentFilter, test: LatestTest = 'indexed', mode: FilterMode = 'drive', words: 'list' | 'probe' = 'list'): Joined {
+  private visible(viewer: Viewer, filter: IncidentFilter, test: LatestTest = 'indexed', mode: FilterMode = 'drive', words: 'list' | 'probe' = 'list', driver?: Driver): Joined {
     const latest = this.dialect === 'sqlite' ? test : 'indexed';
+    // 'days': `latest` indexed, so the feed index (latest, event_day, ...) walks the day range; the collections probed.
+    const latestTest = latest === 'unindexed' ? sql<SqlBool>`+i.latest = 1` : sql<SqlBool>`i.latest = 1`;
+    const collectionTest = latest === 'indexed' ? sql<SqlBool>`i.collection_id in (${sql.join(viewer.collections)})` : sql<SqlBool>`+i.collection_id in (${sql.join(viewer.collections)})`;
     let query = (this.db as Db)
       .selectFrom('intel_incidents as i')
       .innerJoin('objects as o', (join) => join.onRef('o.collection_id', '=', 'i.collection_id').onRef('o.date_added', '=', 'i.date_added'))
-      .where(latest === 'indexed' ? sql<SqlBool>`i.latest = 1` : sql<SqlBool>`+i.latest = 1`)
-      .where(latest === 'indexed' ? sql<SqlBool>`i.collection_id in (${sql.join(viewer.collections)})` : sql<SqlBool>`+i.collection_id in (${sql.join(viewer.collections)})`) as unknown as Joined;
+      .where(latestTest)
+      .where(collectionTest) as unknown as Joined;
     const visibility = visibilityCondition('o', viewer.scope);
     if (visibility !== undefined) query = query.where(visibility);
-    return this.filtered(query, viewer, filter, mode, words);
+    return this.filtered(query, viewer, filter, mode, words, driver);
+  }
+
+  /**
+   * The latest visible incidents matching `filter`, for the map and timeline
+   * to group. On SQLite, without rare words to start from, the walk starts
+   * from the filter's test that the counts say matches fewest incidents (a
+   * day range, a country, one kind of term, a threshold) and probes every
+   * other test per row: the cost is that test's matches, where SQLite's own
+   * choice (no statistics) could list every incident of a common term first.
+   * PostgreSQL plans from its statistics.
+   */
+  private async matching(viewer: Viewer, filter: IncidentFilter): Promise<Joined> {
+    const words = await this.wordsPlan(filter.words);
+    if (words === 'rare') return this.visible(viewer, filter, 'unindexed');
+    const driver = this.dialect !== 'sqlite' ? undefined : this.walkFrom !== undefined && holdsTest(filter, this.walkFrom) ? this.walkFrom : await this.rarestTest(viewer, filter);
+    if (driver === undefined) return this.visible(viewer, filter, 'indexed', 'drive', words === 'common' ? 'probe' : 'list');
+    return this.visible(viewer, filter, driver.test === 'days' ? 'days' : 'unindexed', 'probe', 'probe', driver);
+  }
+
+  /**
+   * The test of `filter` with the fewest matching latest incidents in the
+   * viewer's collections, before visibility: a day range and a country or
+   * term from the day counts (migrations 0601, 1400), a threshold counted
+   * from its index up to the best so far. Undefined when the filter has no
+   * such test, or none matches fewer than half the incidents held, and on
+   * PostgreSQL, which plans from its statistics.
+   */
+  async rarestTest(viewer: Viewer, filter: IncidentFilter): Promise<Driver | undefined> {
+    if (this.dialect !== 'sqlite') return undefined;
+    // Index rows held, versions included, read from the end of the table.
+    const held = await sql<{ n: number | null }>`select max(rowid) as n from intel_incidents`.execute(this.db);
+    let best: { driver: Driver; matches: number } | undefined;
+    let bound = Math.ceil(Number(held.rows[0]?.n ?? 0) / 2);
+    const consider = (driver: Driver, matches: number) => {
+      if (matches < bound) {
+        best = { driver, matches };
+        bound = matches;
+      }
+    };
+    const ranged = (query: DayCounts): DayCounts => {
+      let q = query;
+      if (filter.fromDay !== undefined) q = q.where('v.event_day', '>=', filter.fromDay);
+      if (filter.toDay !== undefined) q = q.where('v.event_day', '<=', filter.toDay);
+      return q;
+    };
+    const keyed: [Driver, FilterKind, readonly string[]][] = [];
+    if (nonEmpty(filter.countries)) keyed.push([{ test: 'country' }, 'country', [...new Set(filter.countries)]]);
+    for (const [kind, field] of TERM_FILTERS) {
+      const values = filter[field];
+      if (nonEmpty(values)) keyed.push([{ test: 'term', kind }, kind, [...new Set(values.map(termValue))]]);
+    }
+    for (const [driver, kind, values] of keyed) {
+      const query = ranged(this.db.selectFrom('intel_filter_day_counts as v').where('v.kind', '=', kind).where('v.value', 'in', values).where('v.collection_id', 'in', viewer.collections) as unknown as DayCounts);
+      const row = await query.select(sql<number>`coalesce(sum(v.incidents), 0)`.as('n')).executeTakeFirst();
+      consider(driver, Number(row?.n ?? 0));
+    }
+    if (filter.fromDay !== undefined || filter.toDay !== undefined) {
+      const query = ranged(this.db.selectFrom('intel_day_counts as v').where('v.collection_id', 'in', viewer.collections) as unknown as DayCounts);
+      const row = await query.select(sql<number>`coalesce(sum(v.incidents), 0)`.as('n')).executeTakeFirst();
+      consider({ test: 'days' }, Number(row?.n ?? 0));
+    }
+    for (const [test, least] of [['killed', filter.minKilled], ['casualties', filter.minCasualties]] as const) {
+      if (least === undefined) continue;
+      // Counted from the threshold's index, every version, and only as far as the best so far: it costs at most what it saves.
+      const column = sql.ref(`intel_incidents.${test}`);
+      const counted = await sql<{ n: number }>`select count(*) as n from (select 1 from intel_incidents where ${column} >= ${least} limit ${bound}) as above`.execute(this.db);
+      consider({ test }, Number(counted.rows[0]?.n ?? bound));
+    }
+    return best?.driver;
   }
 
   /** A column as a test the planner may start from (`drive`), or, in `probe` mode on SQLite, one it may not. */
-  private probed(column: 'i.country' | 'i.lat' | 'i.lon', mode: FilterMode = 'probe') {
+  private probed(column: 'i.country' | 'i.lat' | 'i.lon' | 'i.killed' | 'i.casualties', mode: FilterMode = 'probe') {
     return mode === 'probe' && this.dialect === 'sqlite' ? sql`+${sql.ref(column)}` : sql.ref(column);
   }
 
-  private filtered(query: Joined, viewer: Viewer, filter: IncidentFilter, mode: FilterMode = 'drive', words: 'list' | 'probe' = mode === 'probe' ? 'probe' : 'list'): Joined {
+  private filtered(query: Joined, viewer: Viewer, filter: IncidentFilter, mode: FilterMode = 'drive', words: 'list' | 'probe' = mode === 'probe' ? 'probe' : 'list', driver?: Driver): Joined {
     let q = query;
     if (filter.fromDay !== undefined) q = q.where('i.event_day', '>=', filter.fromDay);
     if (filter.toDay !== undefined) q = q.where('i.event_day', '<=', filter.toDay);
-    if (nonEmpty(filter.countries)) q = q.where(sql<SqlBool>`${this.probed('i.country', mode)} in (${sql.join(filter.countries)})`);
+    if (nonEmpty(filter.countries)) q = q.where(sql<SqlBool>`${this.probed('i.country', driver?.test === 'country' ? 'drive' : mode)} in (${sql.join(filter.countries)})`);
     if (nonEmpty(filter.regions)) q = q.where(sql<SqlBool>`lower(i.region) in (${sql.join(filter.regions.map(termValue))})`);
-    if (filter.minKilled !== undefined) q = q.where('i.killed', '>=', filter.minKilled);
-    if (filter.minCasualties !== undefined) q = q.where('i.casualties', '>=', filter.minCasualties);
+    // Thresholds are walked from their index only when they drive: the feed walks its own order and tests them per row.
+    if (filter.minKilled !== undefined) q = q.where(sql<SqlBool>`${this.probed('i.killed', driver?.test === 'killed' ? 'drive' : 'probe')} >= ${filter.minKilled}`);
+    if (filter.minCasualties !== undefined) q = q.where(sql<SqlBool>`${this.probed('i.casualties', driver?.test === 'casualties' ? 'drive' : 'probe')} >= ${filter.minCasualties}`);
     if (nonEmpty(filter.markings)) q = q.where('o.tlp', 'in', filter.markings);
     if (nonEmpty(filter.partners)) q = q.where('o.partner', 'in', filter.partners);
     for (const [kind, values] of [['group', filter.groups], ['attack', filter.attackTypes], ['target', filter.targetTypes], ['source', filter.sources]] as const) {
-      if (nonEmpty(values)) q = q.where(mode === 'drive' ? hasTerm(kind, values) : holdsTerm(kind, values));
+      if (!nonEmpty(values)) continue;
+      const drives = driver === undefined ? mode === 'drive' : driver.test === 'term' && driver.kind === kind;
+      q = q.where(drives ? hasTerm(kind, values, driver === undefined ? undefined : filter) : holdsTerm(kind, values));
     }
     if (filter.bbox !== undefined) q = q.where(inBox(filter.bbox, this.probed('i.lat', mode), this.probed('i.lon', mode)));
     // Listed (rare words on SQLite, see wordsPlan): from the full-text matches. Probed: the report found by id.
@@ -580,7 +702,14 @@ export interface ClusterRow {
  * starts from the selective one the query means (place, level). PostgreSQL
  * plans from statistics and has no unary plus on text: it gets the plain form.
  */
-type LatestTest = 'indexed' | 'unindexed';
+type LatestTest = 'indexed' | 'unindexed' | 'days';
+
+/**
+ * The one test a walk of the matching incidents starts from (`rarestTest`):
+ * the day range (feed index), the country (country index), one kind of term
+ * (its term rows in the range), a threshold (its index).
+ */
+export type Driver = { readonly test: 'days' | 'country' | 'killed' | 'casualties' } | { readonly test: 'term'; readonly kind: TermKind };
 
 /**
  * How `filtered` writes the filter: 'drive' lets the planner start from any
@@ -646,7 +775,7 @@ interface CountedKey {
 const ONE_VALUED_FILTERS = [['country', 'countries', (v: string) => v], ['region', 'regions', termValue], ['partner', 'partners', (v: string) => v]] as const;
 
 function countedKey(filter: IncidentFilter, shape: 'days' | 'cells'): CountedKey | undefined {
-  const allowed: readonly (keyof IncidentFilter)[] = shape === 'days' ? ['fromDay', 'toDay', 'markings'] : ['bbox', 'markings'];
+  const allowed: readonly (keyof IncidentFilter)[] = shape === 'days' ? ['fromDay', 'toDay', 'markings'] : ['bbox', 'markings', 'fromDay', 'toDay'];
   const keys: { kind: FilterKind; values: string[] }[] = [];
   for (const [kind, field, normal] of ONE_VALUED_FILTERS) {
     const values = filter[field];
@@ -664,9 +793,42 @@ function countedKey(filter: IncidentFilter, shape: 'days' | 'cells'): CountedKey
   }
   const [only, ...more] = keys;
   if (more.length > 0) return undefined;
+  // A day range on the map: the month counts (migration 1500) hold no filter value.
+  const ranged = filter.fromDay !== undefined || filter.toDay !== undefined;
   if (only === undefined) return { key: undefined };
+  if (shape === 'cells' && ranged) return undefined;
   const manyValued = TERM_FILTERS.some(([kind]) => kind === only.kind);
   return manyValued && only.values.length > 1 ? undefined : { key: only };
+}
+
+/**
+ * The whole months of a day range (`monthOfDay` numbers, either end open when
+ * the range is), and the days of its partial first and last months: all of
+ * it partial when it holds no whole month.
+ */
+export function monthsOf(fromDay: number | undefined, toDay: number | undefined): { whole: { from?: number; to?: number } | undefined; partial: [number, number][] } {
+  let from: number | undefined;
+  let to: number | undefined;
+  if (fromDay !== undefined) from = firstDayOfMonth(monthOfDay(fromDay)) === fromDay ? monthOfDay(fromDay) : monthOfDay(fromDay) + 1;
+  if (toDay !== undefined) to = firstDayOfMonth(monthOfDay(toDay) + 1) - 1 === toDay ? monthOfDay(toDay) : monthOfDay(toDay) - 1;
+  if (fromDay !== undefined && toDay !== undefined && (from === undefined || to === undefined || from > to)) {
+    return { whole: undefined, partial: fromDay <= toDay ? [[fromDay, toDay]] : [] };
+  }
+  const partial: [number, number][] = [];
+  if (fromDay !== undefined && from !== undefined && fromDay < firstDayOfMonth(from)) partial.push([fromDay, firstDayOfMonth(from) - 1]);
+  if (toDay !== undefined && to !== undefined && toDay > firstDayOfMonth(to + 1) - 1) partial.push([firstDayOfMonth(to + 1), toDay]);
+  return { whole: { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }, partial };
+}
+
+/** Whether `filter` has the test `driver` walks from. */
+function holdsTest(filter: IncidentFilter, driver: Driver): boolean {
+  switch (driver.test) {
+    case 'days': return filter.fromDay !== undefined || filter.toDay !== undefined;
+    case 'country': return nonEmpty(filter.countries);
+    case 'killed': return filter.minKilled !== undefined;
+    case 'casualties': return filter.minCasualties !== undefined;
+    case 'term': return nonEmpty(filter[(TERM_FILTERS.find(([kind]) => kind === driver.kind) ?? TERM_FILTERS[0])[1]]);
+  }
 }
 
 /** Whether a counted answer must add RED rows: not when the filter's levels leave RED out. */
@@ -690,13 +852,21 @@ function compareText(a: string, b: string): number {
  * sorted) or walk the feed's order and probe (a common attack type), by its
  * statistics.
  */
-function hasTerm(kind: TermKind, values: readonly string[]): Expression<SqlBool> {
-  return sql<SqlBool>`(i.collection_id, i.date_added) in (select t.collection_id, t.date_added from intel_incident_terms t where t.kind = ${kind} and t.value in (${sql.join(values.map(termValue))}))`;
+function hasTerm(kind: TermKind, values: readonly string[], range?: Pick<IncidentFilter, 'fromDay' | 'toDay'>): Expression<SqlBool> {
+  // When the term drives a walk, its rows of the day range only (the term feed index holds the day).
+  const from = range?.fromDay === undefined ? sql`` : sql` and t.event_day >= ${range.fromDay}`;
+  const to = range?.toDay === undefined ? sql`` : sql` and t.event_day <= ${range.toDay}`;
+  return sql<SqlBool>`(i.collection_id, i.date_added) in (select t.collection_id, t.date_added from intel_incident_terms t where t.kind = ${kind} and t.value in (${sql.join(values.map(termValue))})${from}${to})`;
 }
 
 /** The same test as a probe of each row: the planner cannot start from a list of every match. */
 function holdsTerm(kind: TermKind, values: readonly string[]): Expression<SqlBool> {
   return sql<SqlBool>`exists (select 1 from intel_incident_terms t where t.collection_id = i.collection_id and t.date_added = i.date_added and t.kind = ${kind} and t.value in (${sql.join(values.map(termValue))}))`;
+}
+
+/** The finest map cells a box covers: whole cells, as the counts select them. */
+function cellBox([minLon, minLat, maxLon, maxLat]: readonly [number, number, number, number]): { low: { cy: number; cx: number }; high: { cy: number; cx: number }; crosses: boolean } {
+  return { low: cellOf(minLat, minLon), high: cellOf(maxLat, maxLon), crosses: minLon > maxLon };
 }
 
 function inBox([minLon, minLat, maxLon, maxLat]: readonly [number, number, number, number], lat: Expression<unknown>, lon: Expression<unknown>): Expression<SqlBool> {

@@ -37,6 +37,7 @@ export type IncidentIndexTables = {
   intel_report_day_counts: ReportDayCountRow;
   intel_filter_day_counts: FilterDayCountRow;
   intel_filter_cell_counts: FilterCellCountRow;
+  intel_cell_month_counts: CellMonthCountRow;
   intel_cursors: {
     collection_id: string;
     last_added: number;
@@ -116,6 +117,15 @@ export interface CellCountRow extends CountColumns {
   cx: number;
   lat_sum: number;
   lon_sum: number;
+}
+
+/**
+ * A map cell count of one month's incidents (migration 1500): months since
+ * January 1970 (`monthOfDay`), so the map narrowed to a day range reads its
+ * whole months from counts.
+ */
+export interface CellMonthCountRow extends CellCountRow {
+  month: number;
 }
 
 /** A day count of the incidents holding one value of one filter (migration 1400). */

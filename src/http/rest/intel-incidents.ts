@@ -58,9 +58,12 @@ export function intelIncidentRoutes(api: RestApi): void {
     const query = MapQuery.parse(request.query);
     const filter = incidentFilter(query);
     const zoom = Math.min(Number(query.zoom ?? 2), 20);
-    if (zoom <= CELL_ZOOM && countable(filter, 'cells')) {
-      // Zoomed out, unfiltered or filtered by one value: the cell counts answer without scanning every match.
-      const clusters = await intel.queries.countedClusters(viewer, zoom, filter, MAX_MAP_CLUSTERS);
+    if (zoom <= CELL_ZOOM) {
+      // Zoomed out: unfiltered, filtered by one value or narrowed to days, the cell counts answer without scanning every
+      // match; any other filter is grouped from its matches once, and only a few of them are then listed as points.
+      const clusters = countable(filter, 'cells')
+        ? await intel.queries.countedClusters(viewer, zoom, filter, MAX_MAP_CLUSTERS)
+        : await intel.queries.clusters(viewer, filter, 360 / 2 ** (zoom + 3), MAX_MAP_CLUSTERS);
       if (clusters.reduce((n, c) => n + c.count, 0) > FEW_POINTS) return { points: [], clusters };
     }
     const pointLimit = zoom >= POINTS_ZOOM ? MAX_MAP_POINTS : FEW_POINTS;

@@ -19,6 +19,7 @@ import { partnerLeasesMigration } from './1201-partner-leases.js';
 import { objectKeyMigration } from './1300-object-key-id-first.js';
 import { filterCountsMigration } from './1400-filter-counts.js';
 import { redCountsMigration } from './1401-red-counts.js';
+import { mapMonthsMigration } from './1500-map-months-and-thresholds.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -47,6 +48,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '1300-object-key-id-first': objectKeyMigration(dialect),
         '1400-filter-counts': filterCountsMigration(dialect),
         '1401-red-counts': redCountsMigration,
+        '1500-map-months-and-thresholds': mapMonthsMigration(dialect),
       };
     },
   };
