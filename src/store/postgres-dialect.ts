@@ -60,20 +60,56 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * created if missing), which keeps parallel test runs apart.
  */
 export async function createPostgres(url: string, schema?: string): Promise<{ dialect: Dialect; sql: DialectSql }> {
-  let options: string | undefined;
-  if (schema !== undefined) {
-    await ensurePostgresSchema(url, schema);
-    options = `-c search_path="${schema}"`;
-  }
-  // Pages are short index walks; parallel workers only add start-up latency to them, and so does
-  // JIT compilation, which the viewer-scoped pages' per-row visibility subplans push the estimated
-  // cost over jit_above_cost for (measured: 140 ms of JIT per 1 ms page).
-  const pool = new pg.Pool({
-    connectionString: url,
-    types,
-    options: `${options ?? ''} -c max_parallel_workers_per_gather=0 -c jit=off`.trim(),
-  });
+  if (schema !== undefined) await ensurePostgresSchema(url, schema);
+  const pool = new pg.Pool({ ...connectionSettings(url, schema), types });
   return { dialect: new PostgresDialect({ pool: copyingPool(pool) }), sql: postgresSql() };
+}
+
+/*
+ * Pages are short index walks; parallel workers only add start-up latency to them, and so does
+ * JIT compilation, which the viewer-scoped pages' per-row visibility subplans push the estimated
+ * cost over jit_above_cost for (measured: 140 ms of JIT per 1 ms page).
+ */
+const SERVER_SETTINGS = '-c max_parallel_workers_per_gather=0 -c jit=off';
+
+/**
+ * The pool's connection string and server `options`: entente's settings, then
+ * the URL's own `options` (an operator's `-c search_path=…`, or a setting they
+ * chose to override), then the schema's search path. node-pg lets a URL's
+ * `options` replace the `options` given beside it, so the URL's are taken out
+ * of it and merged here instead.
+ */
+export function connectionSettings(url: string, schema?: string): { connectionString: string; options: string } {
+  const { connectionString, urlOptions } = withoutUrlOptions(url);
+  const parts = [SERVER_SETTINGS, urlOptions, schema === undefined ? undefined : `-c search_path="${schema}"`];
+  return { connectionString, options: parts.filter((part) => part !== undefined && part.trim() !== '').join(' ') };
+}
+
+// The host node-pg's URL parser puts in for a URL without one (postgres://user@/db?host=/socket).
+const NO_HOST = '___entente_no_host___';
+
+/** `url` without its `options` parameter, read as node-pg reads it (pg-connection-string). */
+function withoutUrlOptions(url: string): { connectionString: string; urlOptions: string | undefined } {
+  // pg-connection-string parses with WHATWG URL after encoding spaces; a path such as /var/run/postgresql is no URL.
+  if (url.startsWith('/') || !/[?&]options=/.test(url)) return { connectionString: url, urlOptions: undefined };
+  const encoded = / |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(url) ? encodeURI(url).replace(/%25(\d\d)/g, '%$1') : url;
+  let parsed: URL;
+  let hostless = false;
+  try {
+    parsed = new URL(encoded);
+  } catch {
+    try {
+      parsed = new URL(encoded.replace('@/', `@${NO_HOST}/`));
+      hostless = true;
+    } catch {
+      // node-pg will refuse it with its own message.
+      return { connectionString: url, urlOptions: undefined };
+    }
+  }
+  const urlOptions = parsed.searchParams.get('options') ?? undefined;
+  parsed.searchParams.delete('options');
+  const rebuilt = parsed.toString();
+  return { connectionString: hostless ? rebuilt.replace(`@${NO_HOST}/`, '@/') : rebuilt, urlOptions };
 }
 
 /** Creates `schema` on the server at `url` unless it exists. */
