@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runCli, spawnCli, tempDir } from './cli-harness.js';
+import { killAfterFirstCommit, runCli, storedImport, tempDir } from './cli-harness.js';
 import { identity } from './cli-fixtures.js';
 
 // Two imports of several batches each, spawned through tsx, on a loaded 2-core machine.
@@ -24,44 +24,16 @@ beforeEach(async () => {
 
 afterEach(() => temp.remove());
 
-interface Stored {
-  readonly objects: number;
-  readonly distinctIds: number;
-  readonly claims: number;
-  /** `id@version` of every version the audit entries say were added, in order. */
-  readonly audited: string[];
-}
-
-function stored(): Stored {
+function query<R extends object>(text: string): Promise<R[]> {
   const sqlite = new Database(db, { readonly: true });
   try {
-    const count = (text: string) => (sqlite.prepare(text).get() as { n: number }).n;
-    const details = sqlite.prepare(`select details from audit_log where action = 'objects.add' order by seq`).all() as { details: string }[];
-    return {
-      objects: count('select count(*) as n from objects'),
-      distinctIds: count('select count(distinct id) as n from objects'),
-      claims: count('select count(*) as n from object_publishers'),
-      audited: details.flatMap((row) => (JSON.parse(row.details) as { added: string[] }).added),
-    };
+    return Promise.resolve(sqlite.prepare(text).all() as R[]);
   } finally {
     sqlite.close();
   }
 }
 
-/** Waits until the import has committed its first batch, then kills it as a crash would (no cleanup runs). */
-async function killAfterFirstCommit(file: string): Promise<void> {
-  const child = spawnCli(['import', file, '--batch-size', String(BATCH), '--json', '--db', db]);
-  const exited = new Promise<number | null>((done) => child.once('exit', done));
-  let gone = false;
-  void exited.then(() => (gone = true));
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    if (gone) throw new Error('the import finished before it could be killed');
-    if (stored().objects > 0) break;
-  }
-  child.kill('SIGKILL');
-  await exited;
-}
+const stored = () => storedImport(query);
 
 describe('entente import after a crash', () => {
   it('keeps whole batches only, with their claims and audit entries, and the re-run stores each object once', async () => {
@@ -69,8 +41,8 @@ describe('entente import after a crash', () => {
     const file = join(temp.dir, 'objects.ndjson');
     writeFileSync(file, `${lines.join('\n')}\n`);
 
-    await killAfterFirstCommit(file);
-    const afterCrash = stored();
+    await killAfterFirstCommit({ file, db, batch: BATCH }, query);
+    const afterCrash = await stored();
     // Each batch commits whole with its claims and its audit entry, or not at all.
     expect(afterCrash.objects % BATCH).toBe(0);
     expect(afterCrash.objects).toBeGreaterThan(0);
@@ -81,7 +53,7 @@ describe('entente import after a crash', () => {
     const rerun = await runCli(['import', file, '--json', '--db', db]);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(JSON.parse(rerun.stdout)).toMatchObject({ read: OBJECTS, accepted: OBJECTS - afterCrash.objects, duplicate: afterCrash.objects, rejected: 0 });
-    const final = stored();
+    const final = await stored();
     expect(final).toMatchObject({ objects: OBJECTS, distinctIds: OBJECTS, claims: OBJECTS });
     expect(new Set(final.audited).size).toBe(OBJECTS);
     expect(final.audited).toHaveLength(OBJECTS);

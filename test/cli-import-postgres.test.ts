@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { dropPostgresSchema, ensurePostgresSchema } from '../src/store/postgres-dialect.js';
 import { describeIfPostgres, postgresProblem, TEST_POSTGRES_URL } from '../src/store/test-backends.js';
-import { runCli, spawnCli, tempDir } from './cli-harness.js';
+import { killAfterFirstCommit, runCli, storedImport, tempDir } from './cli-harness.js';
 import { identity, nameless } from './cli-fixtures.js';
 
 // Imports of several batches each, spawned through tsx, on a loaded 2-core machine.
@@ -33,52 +33,17 @@ afterEach(async () => {
   await dropPostgresSchema(TEST_POSTGRES_URL, schema);
 });
 
-async function query<R extends pg.QueryResultRow>(text: string): Promise<R[]> {
+async function query<R extends object>(text: string): Promise<R[]> {
   const client = new pg.Client({ connectionString: db });
   await client.connect();
   try {
-    return (await client.query<R>(text)).rows;
+    return (await client.query(text)).rows as R[];
   } finally {
     await client.end();
   }
 }
 
-interface Stored {
-  readonly objects: number;
-  readonly distinctIds: number;
-  readonly claims: number;
-  /** `id@version` of every version the audit entries say were added, in order. */
-  readonly audited: string[];
-}
-
-async function stored(): Promise<Stored> {
-  const [counts] = await query<{ objects: number; distinct_ids: number; claims: number }>(
-    `select (select count(*)::int from objects) as objects, (select count(distinct id)::int from objects) as distinct_ids,
-            (select count(*)::int from object_publishers) as claims`,
-  );
-  const details = await query<{ details: string }>(`select details from audit_log where action = 'objects.add' order by seq`);
-  return {
-    objects: counts?.objects ?? 0,
-    distinctIds: counts?.distinct_ids ?? 0,
-    claims: counts?.claims ?? 0,
-    audited: details.flatMap((row) => (JSON.parse(row.details) as { added: string[] }).added),
-  };
-}
-
-/** Waits until the import has committed its first batch, then kills it as a crash would (no cleanup runs). */
-async function killAfterFirstCommit(file: string): Promise<void> {
-  const child = spawnCli(['import', file, '--batch-size', String(BATCH), '--json', '--db', db]);
-  const exited = new Promise<number | null>((done) => child.once('exit', done));
-  let gone = false;
-  void exited.then(() => (gone = true));
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    if (gone) throw new Error('the import finished before it could be killed');
-    if ((await query<{ n: number }>('select count(*)::int as n from objects'))[0]?.n !== 0) break;
-  }
-  child.kill('SIGKILL');
-  await exited;
-}
+const stored = () => storedImport(query);
 
 describeIfPostgres('entente import into PostgreSQL', await postgresProblem(), () => {
   it('keeps whole batches only after a crash, with their claims and audit entries, and the re-run stores each object once', async () => {
@@ -86,7 +51,7 @@ describeIfPostgres('entente import into PostgreSQL', await postgresProblem(), ()
     const file = join(temp.dir, 'objects.ndjson');
     writeFileSync(file, `${lines.join('\n')}\n`);
 
-    await killAfterFirstCommit(file);
+    await killAfterFirstCommit({ file, db, batch: BATCH }, query);
     const afterCrash = await stored();
     // Each batch commits whole with its claims and its audit entry, or not at all.
     expect(afterCrash.objects % BATCH).toBe(0);
