@@ -239,6 +239,14 @@ describe('the console, end to end (issue 7 proof)', () => {
   });
 
   it('shows nothing of it to a user of an organisation outside the group: feed, search, map, timeline, alerts, its address', async () => {
+    // The control: the analyst's watchlist has its alert, so the follower has been over the seed; the outsider's, made alike, must get none.
+    const analyst = await newPage();
+    await signIn(analyst.page, home.url, 'analyst', PASSWORD);
+    await analyst.page.goto(`${home.url}/watchlists`);
+    await analyst.page.locator('.alerts li', { hasText: 'Islamic State (analyst)' }).first().waitFor();
+    expect(analyst.problems).toEqual([]);
+    await analyst.page.context().close();
+
     const { page, problems } = await newPage();
     await signIn(page, home.url, 'outsider', PASSWORD);
 
@@ -261,6 +269,9 @@ describe('the console, end to end (issue 7 proof)', () => {
     await page.goto(`${home.url}/timeline?from=2017-03-01&to=2017-03-31`);
     await page.waitForLoadState('networkidle');
     expect(await page.locator('main').textContent()).not.toContain(incidentName);
+    // Bars carry counts, not names: the outsider's March 2017 has none at all (every seed incident is AMBER to the group).
+    await expect(page.locator('.empty-overlay').textContent()).resolves.toBe('No incidents for these filters.');
+    expect(await page.locator('.timeline rect.bar').count()).toBe(0);
 
     await page.goto(`${home.url}${incidentPath}`);
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/^No incident|does not exist|not found/i);
@@ -268,6 +279,8 @@ describe('the console, end to end (issue 7 proof)', () => {
     await page.goto(`${home.url}/watchlists`);
     await page.waitForLoadState('networkidle');
     expect(await page.locator('.alerts').textContent()).not.toContain(incidentName);
+    await page.getByText('No alerts yet.').waitFor();
+    expect(await page.locator('.alerts li', { hasText: 'Islamic State (outsider)' }).count()).toBe(0);
     await screenshot(page, 'proof-outsider');
     expect(problems).toEqual([]);
   });
