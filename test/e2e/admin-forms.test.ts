@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ensureSources } from '../../src/correlate/source-reliability.js';
+import { withCorrelation } from '../../src/correlate/correlation-schema.js';
+import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../cli-harness.js';
 import { ADMIN_PASSWORD, ensureConsoleBuilt, launchChromium, serve, signIn, watchProblems, type Served } from './console-harness.js';
 
@@ -57,6 +60,48 @@ describe('the administration forms in Chromium', () => {
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/user=admin/);
     await page.getByRole('row').filter({ hasText: 'group.member-add' }).waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("create a user's token shown once and revoke it, and grade a source's reliability", async () => {
+    // Sources are recorded by correlation as reports arrive; one outlet is enough here, written beside the running server.
+    const opened = await openStore(server.db);
+    try {
+      await ensureSources(withCorrelation(opened.db), [{ name: 'Wire Agency', kind: 'outlet' }]);
+    } finally {
+      await opened.store.close();
+    }
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+
+    await page.goto(`${server.url}/admin/users`);
+    await page.getByRole('button', { name: 'Tokens of admin' }).click();
+    const tokens = page.getByRole('region', { name: 'Tokens' });
+    const newToken = tokens.getByRole('form', { name: 'New token' });
+    await newToken.getByLabel('Label').fill('feed reader');
+    await newToken.getByRole('button', { name: 'Create token' }).click();
+    const secret = (await tokens.locator('.secret code').textContent()) ?? '';
+    expect(secret).toMatch(/^ent_/);
+    const taxii = (token: string) => fetch(`${server.url}/taxii2/`, { headers: { accept: 'application/taxii+json;version=2.1', authorization: `Bearer ${token}` } });
+    expect((await taxii(secret)).status).toBe(200);
+    const listed = tokens.getByRole('listitem').filter({ hasText: 'feed reader' });
+    await expect(listed.textContent()).resolves.toContain('read');
+    await listed.getByRole('button', { name: 'Revoke feed reader' }).click();
+    await tokens.getByRole('listitem').filter({ hasText: 'feed reader' }).filter({ hasText: 'revoked' }).waitFor();
+    expect((await taxii(secret)).status).toBe(401);
+
+    await page.goto(`${server.url}/admin/sources`);
+    const reliability = page.getByLabel('Reliability of Wire Agency');
+    await expect(reliability.inputValue()).resolves.toBe('F');
+    const graded = page.waitForResponse((response) => response.request().method() === 'PUT' && response.url().endsWith('/reliability'));
+    await reliability.selectOption('B');
+    expect((await graded).status()).toBe(200);
+    await page.reload();
+    await expect(page.getByLabel('Reliability of Wire Agency').inputValue()).resolves.toBe('B');
+    await page.goto(`${server.url}/admin/audit`);
+    await page.getByRole('row').filter({ hasText: 'source.grade' }).waitFor();
     expect(problems).toEqual([]);
     await page.close();
   });
