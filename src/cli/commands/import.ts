@@ -1,21 +1,16 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { ensureLocalOrganization } from '../../access/bootstrap.js';
 import { resolveOrganization } from '../../access/organizations.js';
 import { publishObjects, type Publisher } from '../../access/publication.js';
 import { EntenteError, isEntenteError } from '../../errors.js';
-import type { StixObject } from '../../stix/stix-object.js';
-import { tlpLevelOf } from '../../stix/tlp.js';
-import { validateObject } from '../../stix/validate.js';
 import type { IncomingObject } from '../../store/object-store.js';
 import { addDbOption, printData, withStore, type OpenedStore } from '../command-context.js';
 import { countOption } from '../count-option.js';
+import { readInWorker, type ReaderSource } from '../import-reader.js';
 import { ImportSummary } from '../import-summary.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { resolveCollection } from '../resolve-collection.js';
-import { readStixInput } from '../stix-input.js';
 
 interface ImportFlags {
   db?: string;
@@ -39,11 +34,6 @@ export const IMPORT_BATCH_SIZE = 50_000;
 const MAX_BATCH_SIZE = 1_000_000;
 const IMPORT_ORIGIN = { address: null, path: 'cli import' } as const;
 
-interface Pending {
-  readonly incoming: IncomingObject;
-  readonly where: string;
-}
-
 /**
  * `entente import FILE|-`: STIX objects from a bundle or NDJSON into a
  * collection. Every object is checked by the STIX 2.1 validator; valid ones are
@@ -64,7 +54,8 @@ export function registerImportCommand(program: Command): void {
       .option('--batch-size <n>', `objects per transaction (default ${IMPORT_BATCH_SIZE.toLocaleString('en')}; fewer use less memory, more write fewer pages)`, countOption(MAX_BATCH_SIZE))
       .option('--json', 'print the summary as JSON'),
   ).action(async (file: string, flags: ImportFlags) => {
-    const source: Readable = file === '-' ? process.stdin : await openFile(file);
+    if (file !== '-') await checkFile(file);
+    const source: ReaderSource = file === '-' ? { stdin: process.stdin } : { file };
     const totalBytes = file === '-' ? undefined : (await stat(file)).size;
     const summary = new ImportSummary();
     const collectionId = await withStore(flags, async ({ store, db }) => {
@@ -83,58 +74,41 @@ export function registerImportCommand(program: Command): void {
   });
 }
 
-async function openFile(file: string): Promise<Readable> {
+/** Refuses a missing file or a folder before anything is opened. */
+async function checkFile(file: string): Promise<void> {
   const info = await stat(file).catch(() => undefined);
   if (info === undefined) throw new EntenteError('not_found', `Cannot read ${file}: no such file`);
   if (!info.isFile()) throw new EntenteError('invalid_input', `Cannot read ${file}: not a regular file`);
-  return createReadStream(file);
 }
 
+/**
+ * Reads, parses and validates on a worker thread (import-reader.ts) while the
+ * main thread writes: one batch is written while the next is read.
+ */
 async function importStream(
-  source: Readable,
+  source: ReaderSource,
   name: string,
   totalBytes: number | undefined,
   batchSize: number,
-  write: (batch: readonly Pending[]) => Promise<void>,
+  write: (batch: readonly IncomingObject[]) => Promise<void>,
   summary: ImportSummary,
 ): Promise<void> {
-  let bytes = 0;
-  source.on('data', (chunk: Buffer | string) => {
-    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-  });
   const progress = createProgressReporter(totalBytes);
-  let batch: Pending[] = [];
-  // One batch is written while the next is read and validated (PostgreSQL answers over the network meanwhile).
+  let bytes = 0;
   let writing: Promise<void> = Promise.resolve();
-  const startWrite = async (full: readonly Pending[]) => {
-    await writing;
-    writing = write(full);
-    // Observed here so a failure waits, unreported, for the next await of `writing`, which rethrows it.
-    writing.catch(() => undefined);
-  };
   try {
-    for await (const item of readStixInput(source, name)) {
-      if (item.kind === 'unreadable') {
-        summary.addRejected(item.reason, item.where);
-        continue;
-      }
-      const problems = validateObject(item.value);
-      const first = problems[0];
-      if (first !== undefined) {
-        // Grouped by the first problem; an object is rejected once however many problems it has.
-        summary.addRejected(reasonOf(item.value, first), idOf(item.value) ?? item.where);
-        continue;
-      }
-      const object = item.value as StixObject;
-      batch.push({ incoming: { object, json: item.json, tlp: tlpLevelOf(object.object_marking_refs) ?? 'none' }, where: item.where });
-      if (batch.length >= batchSize) {
-        await startWrite(batch);
-        batch = [];
-        progress.update(bytes, summary.counts());
-      }
+    for await (const batch of readInWorker(source, name, batchSize)) {
+      // Rejections are counted as they are read, before the batch they came with is written.
+      for (const rejection of batch.rejected) summary.addRejected(rejection.reason, rejection.where);
+      ({ bytes } = batch);
+      if (batch.objects.length === 0) continue;
+      await writing;
+      writing = write(batch.objects);
+      // Observed here so a failure waits, unreported, for the next await of `writing`, which rethrows it.
+      writing.catch(() => undefined);
+      progress.update(bytes, summary.counts());
     }
     await writing;
-    if (batch.length > 0) await write(batch);
     progress.update(totalBytes ?? bytes, summary.counts());
   } finally {
     // Never close the store under a batch still being written, whatever stopped the reading.
@@ -153,19 +127,19 @@ async function importStream(
 async function writeBatch(
   opened: Pick<OpenedStore, 'store' | 'db'>,
   collectionId: string,
-  batch: readonly Pending[],
+  batch: readonly IncomingObject[],
   publisher: Publisher,
   summary: ImportSummary,
 ): Promise<void> {
   try {
-    const outcome = await publishObjects(opened.db, opened.store, collectionId, publisher, batch.map((p) => p.incoming), IMPORT_ORIGIN);
+    const outcome = await publishObjects(opened.db, opened.store, collectionId, publisher, batch, IMPORT_ORIGIN);
     for (const failure of outcome.failures) summary.addRejected(failure.message, failure.id);
     count(outcome.results, summary);
   } catch (error) {
     if (!isEntenteError(error) || (error.code !== 'invalid_stix' && error.code !== 'invalid_input')) throw error;
     const only = batch.length === 1 ? batch[0] : undefined;
     if (only !== undefined) {
-      summary.addRejected(error.message, only.incoming.object.id);
+      summary.addRejected(error.message, only.object.id);
       return;
     }
     const half = Math.ceil(batch.length / 2);
@@ -178,20 +152,4 @@ function count(results: readonly { status: 'added' | 'duplicate' }[], summary: I
   const added = results.filter((r) => r.status === 'added').length;
   summary.addAccepted(added);
   summary.addDuplicate(results.length - added);
-}
-
-/** A grouping key: the object's type, the property and what is wrong — not the object's own values. */
-function reasonOf(value: unknown, problem: { property: string; message: string }): string {
-  const type = stringField(value, 'type') ?? 'object';
-  return problem.property === '' ? `${type}: ${problem.message}` : `${type}: ${problem.property}: ${problem.message}`;
-}
-
-function idOf(value: unknown): string | undefined {
-  return stringField(value, 'id');
-}
-
-function stringField(value: unknown, name: string): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const field = (value as Record<string, unknown>)[name];
-  return typeof field === 'string' ? field : undefined;
 }
