@@ -122,7 +122,7 @@ async function explainIntel(file: string, migrate: boolean): Promise<void> {
     const answer = Array.isArray(rows) ? (rows as { count?: number; incidents?: number }[]) : [];
     const total = answer.reduce((n, r) => n + (r.count ?? r.incidents ?? 0), 0);
     console.log(`\n--- ${label}: first ${times[0]?.toFixed(1)} ms, best of 3 ${Math.min(...times).toFixed(1)} ms (CPU ${Math.min(...cpus).toFixed(1)} ms), ${answer.length} rows, ${total} incidents, ${statements.length} statements`);
-    for (const query of statements.slice(0, 4)) {
+    for (const query of statements.slice(0, 6)) {
       const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
       console.log(`  ${query.sql.replace(/\s+/gu, ' ').slice(0, 200)}`);
       for (const row of plan.rows) console.log(`    ${row.detail}`);

@@ -292,8 +292,11 @@ export class IncidentQueries {
   /**
    * Clusters from the map cell counts (zoom <= CELL_ZOOM) — unfiltered or of
    * one filter's values — plus the RED incidents sent to the viewer; `bbox` selects
-   * whole cells, so edges are as coarse as a cell. A filter not
-   * `countable(filter, 'cells')` is clustered from the matching incidents.
+   * whole cells, so edges are as coarse as a cell. Narrowed to a day range
+   * (without a value filter), the range's whole months come from the month
+   * counts (migration 1500) and the days of its partial months are scanned,
+   * so the cost is the months' cells plus at most two months' incidents. A
+   * filter not `countable(filter, 'cells')` is clustered from the matching incidents.
    */
   async countedClusters(viewer: Viewer, zoom: number, filter: IncidentFilter, limit: number): Promise<ClusterRow[]> {
     const counted = countedKey(filter, 'cells');
@@ -575,7 +578,8 @@ export class IncidentQueries {
     if (words === 'rare') return this.visible(viewer, filter, 'unindexed');
     const driver = this.dialect !== 'sqlite' ? undefined : this.walkFrom !== undefined && holdsTest(filter, this.walkFrom) ? this.walkFrom : await this.rarestTest(viewer, filter);
     if (driver === undefined) return this.visible(viewer, filter, 'indexed', 'drive', words === 'common' ? 'probe' : 'list');
-    return this.visible(viewer, filter, driver.test === 'days' ? 'days' : 'unindexed', 'probe', 'probe', driver);
+    // Common words listed once (every match read a single time), not probed in the full-text index per walked row.
+    return this.visible(viewer, filter, driver.test === 'days' ? 'days' : 'unindexed', 'probe', 'list', driver);
   }
 
   /**
@@ -653,7 +657,11 @@ export class IncidentQueries {
     }
     if (filter.bbox !== undefined) q = q.where(inBox(filter.bbox, this.probed('i.lat', mode), this.probed('i.lon', mode)));
     // Listed (rare words on SQLite, see wordsPlan): from the full-text matches. Probed: the report found by id.
-    if (nonEmpty(filter.words) && words === 'list') q = q.where('i.report_id', 'in', this.visibleReports(viewer, filter.words, 'unindexed').select('r.id'));
+    if (nonEmpty(filter.words) && words === 'list') {
+      // In a walk from another test the list is probed per row, not walked through the report index.
+      const reportId = driver !== undefined && this.dialect === 'sqlite' ? sql<string>`+i.report_id` : sql<string>`i.report_id`;
+      q = q.where(reportId, 'in', this.visibleReports(viewer, filter.words, 'unindexed').select('r.id'));
+    }
     if (nonEmpty(filter.words) && words === 'probe') {
       const report = this.visibleReports(viewer, filter.words, 'unindexed', 'probe').select(sql`1`.as('one')).where(sql<SqlBool>`r.id = i.report_id`);
       q = q.where((eb) => eb.exists(report));
@@ -754,14 +762,15 @@ function termDriver(filter: IncidentFilter): TermDriver | undefined {
 }
 
 /**
- * Whether the counts (migrations 0601 and 1400) answer a map (`cells`) or
+ * Whether the counts (migrations 0601, 1400 and 1500) answer a map (`cells`) or
  * timeline (`days`) over `filter`: at most one of the value filters, with any
  * number of values for one an incident has one of (country, region, partner)
  * and exactly one for a term (an incident may hold two attack types: the
- * counts of two values would count it twice); levels; and a box for cells or
- * a day range for days. Anything else (thresholds, words, two value filters,
- * a box on the timeline or a range on the map) is grouped from the matching
- * incidents.
+ * counts of two values would count it twice); levels; a box for cells; a day
+ * range for days, and for cells without a value filter (month counts).
+ * Anything else (thresholds, words, two value filters, a box on the
+ * timeline, a value and a range on the map) is grouped from the matching
+ * incidents, walked from the rarest of its tests (`rarestTest`).
  */
 export function countable(filter: IncidentFilter, shape: 'days' | 'cells'): boolean {
   return countedKey(filter, shape) !== undefined;

@@ -56,6 +56,7 @@ function searchSuite(open: () => Promise<TestStore>): void {
     // Threshold 0: every word is common (walk and probe); a huge one: every word is rare (list).
     const walking = new IncidentQueries(test.opened.db, test.opened.dialect, 0);
     const listing = new IncidentQueries(test.opened.db, test.opened.dialect, 1_000_000);
+    const fromDays = new IncidentQueries(test.opened.db, test.opened.dialect, 0, { test: 'days' });
     const paged = async (queries: IncidentQueries, viewer: Viewer, words: string[]) => {
       const ids: string[] = [];
       let after: FeedPosition | undefined;
@@ -84,6 +85,11 @@ function searchSuite(open: () => Promise<TestStore>): void {
         );
         expect(await walking.reportDays(viewer, { words }), label).toEqual(await listing.reportDays(viewer, { words }));
         expect(await walking.incidentDays(viewer, { words }), label).toEqual(await listing.incidentDays(viewer, { words }));
+        // Common words in a walk from a day range: the matches listed once and tested per row of the range.
+        const range = { words, fromDay: Date.UTC(2025, 1, 3) / 86_400_000, toDay: Date.UTC(2025, 5, 20) / 86_400_000 };
+        expect(await fromDays.incidentDays(viewer, range), label).toEqual(await listing.incidentDays(viewer, range));
+        const everyDay = (await listing.incidentDays(viewer, { words })).length;
+        if (everyDay > 0) expect((await listing.incidentDays(viewer, range)).length, label).toBeLessThan(everyDay);
       }
     }
   });
