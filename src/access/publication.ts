@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { StixObject } from '../stix/stix-object.js';
 import { tlpLevelOf } from '../stix/tlp.js';
@@ -83,7 +83,7 @@ export async function publishObjects(
   const org = await getOrganization(db, publisher.orgId);
   if (org === undefined) throw new EntenteError('not_found', `No organisation with id ${publisher.orgId}`);
   const requests = objects.map((incoming) => readSharingRequest(incoming.object));
-  const wanted = requests.flatMap((r) => ('problem' in r ? [] : [r]));
+  const wanted = requests.filter((r): r is SharingRequest => !('problem' in r));
   const [memberOf, orgIds, userIds] = await Promise.all([
     groupIdsOfOrganization(db, publisher.orgId).then((ids) => new Set(ids)),
     orgIdsByIdentity(db, wanted.flatMap((r) => r.recipientOrgRefs)),
@@ -108,7 +108,7 @@ export async function publishObjects(
     if (missingUser !== undefined) return fail(`recipient user "${missingUser}" is not a user of this instance`);
     const plan: Planned = {
       index,
-      incoming: { ...incoming, tlp },
+      incoming: incoming.tlp === tlp ? incoming : { ...incoming, tlp },
       recipientOrgs: request.recipientOrgRefs.map((ref) => orgIds.get(ref) as string),
       recipientUsers: request.recipientUsernames.map((name) => userIds.get(name) as string),
     };
@@ -197,25 +197,27 @@ async function checkFirstPublisher(
   collectionId: string,
   batch: readonly Planned[],
 ): Promise<FirstPublisherVerdict> {
-  const ids = batch.map((plan) => plan.incoming.object.id);
+  const ids = [...new Set(batch.map((plan) => plan.incoming.object.id))];
   const held = await heldVersions(trx, ids, collectionId);
   const otherAuthor = new Set([...held].filter(([, h]) => [...h.authors].some((author) => author !== orgId)).map(([id]) => id));
-  // Claimed in one order by every writer, so two writers claiming overlapping ids wait for each other, never deadlock.
-  const claiming = [...new Set(ids)].filter((id) => !otherAuthor.has(id)).sort();
-  const claimed = await claimIds(trx, orgId, claiming);
-  // Only the ids not claimed just now need their claim read (in a bulk import of new objects: none).
-  const claims = await claimedBy(trx, [...new Set(ids)].filter((id) => !claimed.has(id)));
-  for (const id of claimed) claims.set(id, orgId);
+  const claimable = otherAuthor.size === 0 ? ids : ids.filter((id) => !otherAuthor.has(id));
+  // Claimed in one order by every writer, so two writers claiming overlapping ids wait for each other, never deadlock
+  // (on PostgreSQL: SQLite has one writer at a time, its lock taken by the transaction's first statement).
+  const claiming = isPostgres(trx) ? [...claimable].sort() : claimable;
+  const claimedNow = await claimIds(trx, orgId, claiming);
+  // When every id was claimed just now (a bulk import of new objects) no claim needs reading: they are all ours.
+  const claims = claimedNow === claiming.length ? undefined : await claimedBy(trx, claimable);
+  const ours = (id: string): boolean => !otherAuthor.has(id) && (claims === undefined || claims.get(id) === orgId);
   const skipped = new Set<number>();
   const kept: Planned[] = [];
   const refused: PublishFailure[] = [];
   const loosened: string[] = [];
   const copies: Copy[] = [];
-  const notOurs = batch.filter(({ incoming }) => otherAuthor.has(incoming.object.id) || claims.get(incoming.object.id) !== orgId);
+  const notOurs = batch.filter(({ incoming }) => !ours(incoming.object.id));
   const elsewhere = await heldElsewhere(trx, collectionId, notOurs.map(({ incoming }) => ({ id: incoming.object.id, version: normalisedVersion(incoming) })));
   batch.forEach((plan, position) => {
     const { id } = plan.incoming.object;
-    if (otherAuthor.has(id) || claims.get(id) !== orgId) {
+    if (!ours(id)) {
       if (held.get(id)?.versionsHere.has(normalisedVersion(plan.incoming)) === true) {
         kept.push(plan);
         return;
@@ -248,43 +250,32 @@ async function checkFirstPublisher(
   return { skipped, kept, refused, loosened, heldHere, copies };
 }
 
-/** Claims the ids nobody claimed yet for `orgId`, in the order given; returns those it claimed now. */
-async function claimIds(trx: Kysely<DatabaseSchema>, orgId: string, ids: readonly string[]): Promise<Set<string>> {
-  const claimed = new Set<string>();
-  if (isPostgres(trx)) {
-    // The whole batch in one statement, the ids as one array parameter: one round trip and one plan instead of
-    // forty VALUES lists of 500 rows, each planned anew, for a 20,000-object import batch.
-    if (ids.length === 0) return claimed;
-    const rows = await withOwnership(trx)
-      .insertInto('object_publishers')
-      .columns(['object_id', 'org_id'])
-      .expression(sql`select u.id, ${orgId}::text from unnest(${[...ids]}::text[]) with ordinality as u(id, n) order by u.n`)
-      .onConflict((oc) => oc.column('object_id').doNothing())
-      .returning('object_id')
-      .execute();
-    for (const row of rows) claimed.add(row.object_id);
-    return claimed;
-  }
-  for (let start = 0; start < ids.length; start += IDS_PER_STATEMENT) {
-    const rows = await withOwnership(trx)
-      .insertInto('object_publishers')
-      .values(ids.slice(start, start + IDS_PER_STATEMENT).map((id) => ({ object_id: id, org_id: orgId })))
-      .onConflict((oc) => oc.column('object_id').doNothing())
-      .returning('object_id')
-      .execute();
-    for (const row of rows) claimed.add(row.object_id);
-  }
-  return claimed;
+/**
+ * Claims the ids (distinct) nobody claimed yet for `orgId`, in the order given; returns how many it claimed now. The
+ * whole batch in one statement, the ids as one parameter (idTable): one plan instead of a VALUES list of a few
+ * hundred rows compiled and planned per few hundred ids. Only the count comes back, not the ids claimed: when it
+ * is short, the caller reads the claims.
+ */
+async function claimIds(trx: Kysely<DatabaseSchema>, orgId: string, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await withOwnership(trx)
+    .insertInto('object_publishers')
+    .columns(['object_id', 'org_id'])
+    // `where true`: SQLite would otherwise read the ON CONFLICT that follows as the join condition of the SELECT.
+    .expression(sql`select u.id, cast(${orgId} as text) from ${idTable(trx, ids)} where true order by u.n`)
+    .onConflict((oc) => oc.column('object_id').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
 
-/** id → the organisation that claimed it first. */
+/** id → the organisation that claimed it first, for `ids` (distinct). */
 async function claimedBy(trx: Kysely<DatabaseSchema>, ids: readonly string[]): Promise<Map<string, string>> {
   const claims = new Map<string, string>();
-  for (const part of idLists(trx, [...new Set(ids)])) {
+  for (const part of idLists(trx, ids)) {
     const rows = await withOwnership(trx)
       .selectFrom('object_publishers')
       .select(['object_id', 'org_id'])
-      .where((eb) => (isPostgres(trx) ? eb('object_id', '=', eb.fn.any(sql<string[]>`${part}::text[]`)) : eb('object_id', 'in', part)))
+      .where(idIn(trx, 'object_id', part))
       .execute();
     for (const row of rows) claims.set(row.object_id, row.org_id);
   }
@@ -344,14 +335,14 @@ interface Held {
   latestTlp: StoredTlp;
 }
 
-/** id → the author organisations of its stored versions in every collection, its versions in `collectionId`, and its latest version's level. */
+/** id → the author organisations of its stored versions in every collection, its versions in `collectionId`, and its latest version's level; for `ids` (distinct). */
 async function heldVersions(db: Kysely<DatabaseSchema>, ids: readonly string[], collectionId: string): Promise<Map<string, Held>> {
   const held = new Map<string, Held>();
-  for (const part of idLists(db, [...new Set(ids)])) {
+  for (const part of idLists(db, ids)) {
     const rows = await db
       .selectFrom('objects')
       .select(['id', 'collection_id', 'author_org', 'version', 'tlp', 'date_added'])
-      .where((eb) => (isPostgres(db) ? eb('id', '=', eb.fn.any(sql<string[]>`${part}::text[]`)) : eb('id', 'in', part)))
+      .where(idIn(db, 'id', part))
       .execute();
     for (const row of rows) {
       const entry: Held = held.get(row.id) ?? { authors: new Set(), versionsHere: new Map(), latestVersion: row.version, latestTlp: row.tlp };
@@ -372,18 +363,36 @@ function isPostgres(db: Kysely<DatabaseSchema>): boolean {
 }
 
 /**
- * On PostgreSQL, ids a look-up takes as one array parameter (`= any(…)`: one
- * bound value, not a list of parameters to plan). Not a whole import batch:
- * for 50,000 ids the planner scans the table rather than probing the index
- * 50,000 times, and a scan per batch grows with the table (at a million
- * objects it cost more than the rows' COPY); below about 3 % of the table's
- * rows it probes the index.
+ * Ids as one bound parameter read as a table `u(id, n)`, n their position: a
+ * text array on PostgreSQL, a JSON array read by json_each on SQLite. One
+ * parameter, so one statement and one plan whatever the number of ids.
  */
-const IDS_PER_ARRAY = 1000;
+function idTable(db: Kysely<DatabaseSchema>, ids: readonly string[]): RawBuilder<unknown> {
+  return isPostgres(db)
+    ? sql`unnest(${[...ids]}::text[]) with ordinality as u(id, n)`
+    : sql`(select value as id, key as n from json_each(${JSON.stringify(ids)})) as u`;
+}
 
-/** `ids` in the lists one statement each looks up: arrays on PostgreSQL, a few hundred bound parameters on SQLite (in-process). */
+/** `column` is one of `ids`, given as one parameter: `= any(array)` on PostgreSQL (an index probe per id), `in` json_each on SQLite. */
+function idIn(db: Kysely<DatabaseSchema>, column: string, ids: readonly string[]): RawBuilder<SqlBool> {
+  return isPostgres(db)
+    ? sql<SqlBool>`${sql.ref(column)} = any(${[...ids]}::text[])`
+    : sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`;
+}
+
+/**
+ * How many ids one look-up takes. PostgreSQL: not a whole import batch: for
+ * 50,000 ids the planner scans the table rather than probing the index 50,000
+ * times, and a scan per batch grows with the table (at a million objects it
+ * cost more than the rows' COPY); below about 3 % of the table's rows it
+ * probes the index. SQLite has no statistics to change its mind: it probes the
+ * index for each id of the list, whatever its length.
+ */
+const IDS_PER_LOOKUP = { postgres: 1000, sqlite: Number.POSITIVE_INFINITY } as const;
+
+/** `ids` in the lists one statement each looks up. */
 function idLists(db: Kysely<DatabaseSchema>, ids: readonly string[]): string[][] {
-  const perStatement = isPostgres(db) ? IDS_PER_ARRAY : IDS_PER_STATEMENT;
+  const perStatement = IDS_PER_LOOKUP[isPostgres(db) ? 'postgres' : 'sqlite'];
   const lists: string[][] = [];
   for (let start = 0; start < ids.length; start += perStatement) lists.push(ids.slice(start, start + perStatement));
   return lists;

@@ -52,12 +52,13 @@ export async function addObjects(
         results.push({ id: row.id, version: row.versionRaw ?? row.version ?? '', status: 'duplicate', dateAdded: before });
         return;
       }
-      const multi = versions !== undefined || (perId.get(row.id) ?? 0) > 1;
-      const insert = toInsertRow(row, collectionId, base + i, meta, multi);
+      const repeated = (perId.get(row.id) ?? 0) > 1;
+      const insert = toInsertRow(row, collectionId, base + i, meta, versions !== undefined || repeated);
       if (storedBefore.has(row.id)) gained.add(row.id);
-      // A later equal version in the same batch is a duplicate of this one.
+      // A later equal version in the same batch is a duplicate of this one (only an id the batch holds twice has
+      // a later version: the others are not recorded, a Map per object being a good part of a bulk import's work).
       if (versions) versions.set(insert.version, insert.date_added);
-      else held.set(row.id, new Map([[insert.version, insert.date_added]]));
+      else if (repeated) held.set(row.id, new Map([[insert.version, insert.date_added]]));
       fresh.push(insert);
       results.push({ id: row.id, version: insert.version_raw, status: 'added', dateAdded: insert.date_added });
     });

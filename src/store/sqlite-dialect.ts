@@ -109,8 +109,11 @@ function sqliteSql(database: Database.Database): DialectSql {
       insert ??= prepareInsert(trx, database);
       const { statement, order } = insert;
       const inserted: VersionKey[] = [];
+      // One array of values for every row: better-sqlite3 binds them before run returns.
+      const values: unknown[] = new Array(order.length);
       for (const row of rows) {
-        if (statement.run(order.map((column) => row[column])).changes === 1) inserted.push(row);
+        for (let i = 0; i < order.length; i += 1) values[i] = row[order[i] as keyof InsertRow];
+        if (statement.run(values).changes === 1) inserted.push(row);
       }
       return inserted;
     },
