@@ -1,10 +1,15 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type CompiledQuery, type Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
+import { runPrepared } from '../store/prepared-statements.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { appendAudit, chainedRow, entryHash, GENESIS_HASH, type AuditEvent } from './audit-log.js';
+import type { ObjectQuery, ObjectText, Page, ReadScope } from '../store/object-store.js';
+import { queryObjectTextsWrapped, resolveFilter } from '../store/read-pages.js';
+import { presentedToken } from './authenticator.js';
 import type { Principal } from './principal.js';
+import { readGuardSql, StatementParameters } from './read-guard.js';
 import { withSharing, type SharingTables } from './sharing-schema.js';
 
 /** Where a request came from, for the audit trail. */
@@ -25,6 +30,33 @@ export interface AccessAudit {
    * naming those objects; nothing at all when the page has none.
    */
   readsOf(principal: Principal, collectionId: string, auditLabels: readonly (string | null | undefined)[], origin: RequestOrigin): Promise<void>;
+  /**
+   * PostgreSQL: reads a page of object texts and appends its `readsOf` entry
+   * in the same statement, so a page of marked objects costs one round trip,
+   * not two. The entry is appended only while the request's token is, at the
+   * statement's snapshot, live and `principal`'s, and `principal` may read the
+   * collection (read-guard.ts), so a read begun before the header is verified
+   * again (taxii/server/verified-read.ts) records nothing unless the token
+   * stood. `appended` says whether the entry was written (false also when the
+   * page names no marked object); when it was not, the caller still owes
+   * `readsOf` for what it serves. Undefined when the page cannot be read this
+   * way (SQLite, a password, a chain head not yet known, another such read in
+   * flight, a shape read as several statements): read it as usual.
+   */
+  objectTextsWithAudit?(read: AuditedRead, query: ObjectQuery, scope: ReadScope): Promise<AuditedPage | undefined>;
+}
+
+/** Who reads which collection through which request, for `objectTextsWithAudit`. */
+export interface AuditedRead {
+  readonly principal: Principal;
+  readonly authorization: string | undefined;
+  readonly collectionId: string;
+  readonly origin: RequestOrigin;
+}
+
+export interface AuditedPage {
+  readonly page: Page<ObjectText>;
+  readonly appended: boolean;
 }
 
 type AuditRow = SharingTables['audit_log'];
@@ -51,8 +83,65 @@ const APPEND_ATTEMPTS = 20;
  */
 class ReadAuditChain {
   private head: ChainHead | undefined;
+  /** An append inside a page statement is in flight: another would take the same `seq` and fail. */
+  private inlineBusy = false;
 
   constructor(private readonly db: Kysely<DatabaseSchema>) {}
+
+  /**
+   * Reads the page and appends `event` with its details `{ objects: labels
+   * of the served rows }` in one statement (see `objectTextsWithAudit`). The
+   * hash is computed by PostgreSQL from the same JSON text `entryHash` hashes:
+   * the entry's other fields are written into that text here, and the details
+   * are built with `to_json`, which escapes strings as JSON.stringify does.
+   */
+  async readWithAppend(read: AuditedRead, event: AuditEvent, query: ObjectQuery, scope: ReadScope): Promise<AuditedPage | undefined> {
+    const head = this.head;
+    const token = presentedToken(read.authorization);
+    if (head === undefined || token === undefined || read.principal.via !== 'token' || this.inlineBusy) return undefined;
+    const at = nowMicros();
+    const row = chainedRow(event, at, head);
+    const wrap = (page: CompiledQuery, served: number): CompiledQuery => {
+      const params = new StatementParameters(page.parameters.length);
+      const guard = readGuardSql(params, token, read.principal, read.collectionId);
+      const content = JSON.stringify([row.seq, row.at, row.actor_user, row.actor_org, row.action, row.target, row.address, row.path]);
+      const text = `with page as (${page.sql}),
+served as (select "auditLabel", row_number() over (order by "dateAdded") as n from page),
+marked as (
+  select '{"objects":[' || string_agg(to_json("auditLabel")::text, ',' order by n) || ']}' as details
+  from served where n <= ${Math.trunc(served)} and "auditLabel" is not null having count(*) > 0),
+lock as (update audit_append_lock set appends = appends + 1 where id = 1 and exists (select 1 from marked) and ${guard} returning appends),
+entry as (
+  insert into audit_log (seq, at, actor_user, actor_org, action, target, address, path, details, prev_hash, hash)
+  select ${params.add(row.seq, 'bigint')}, ${params.add(row.at, 'bigint')}, ${params.add(row.actor_user, 'text')},
+    ${params.add(row.actor_org, 'text')}, ${params.add(row.action, 'text')}, ${params.add(row.target, 'text')},
+    ${params.add(row.address, 'text')}, ${params.add(row.path, 'text')}, m.details, ${params.add(row.prev_hash, 'text')},
+    encode(sha256(convert_to(${params.add(`${content.slice(0, -1)},`, 'text')} || to_json(m.details)::text || ${params.add(`,${JSON.stringify(row.prev_hash)}]`, 'text')}, 'UTF8')), 'hex')
+  from marked m cross join lock
+  returning seq)
+select "dateAdded", "json", "auditLabel", (select count(*) from entry)::int as "auditAppended" from page order by "dateAdded"`;
+      return { ...page, sql: text, parameters: [...page.parameters, ...params.values] };
+    };
+    this.inlineBusy = true;
+    try {
+      const page = await queryObjectTextsWrapped(this.db, resolveFilter(read.collectionId, query, scope), query.limit, wrap);
+      if (page === undefined) return undefined;
+      const appended = Number((page.items[0] as { auditAppended?: number } | undefined)?.auditAppended ?? 0) === 1;
+      if (appended) {
+        const labels = page.items.map((item) => item.auditLabel).filter((label): label is string => label !== null);
+        const written = chainedRow({ ...event, details: { objects: labels } }, at, head);
+        this.head = { seq: written.seq, hash: entryHash(written) };
+      }
+      return { page, appended };
+    } catch (error) {
+      this.head = undefined;
+      // Someone appended since (a write, another server): nothing was written or read; read it as usual.
+      if (isUniqueViolation(error)) return undefined;
+      throw error;
+    } finally {
+      this.inlineBusy = false;
+    }
+  }
 
   async append(event: AuditEvent): Promise<void> {
     const at = nowMicros();
@@ -78,13 +167,15 @@ class ReadAuditChain {
       return;
     }
     // The INSERT selects from the UPDATE, so the lock row is taken first and held until the statement commits.
-    await sql`
+    const statement = sql`
       with lock as (update audit_append_lock set appends = appends + 1 where id = 1 returning appends)
       insert into audit_log (seq, at, actor_user, actor_org, action, target, address, path, details, prev_hash, hash)
       select ${row.seq}::bigint, ${row.at}::bigint, ${row.actor_user}::text, ${row.actor_org}::text, ${row.action}::text,
         ${row.target}::text, ${row.address}::text, ${row.path}::text, ${row.details}::text, ${row.prev_hash}::text, ${row.hash}::text
       from lock
-    `.execute(this.db);
+    `.compile(this.db);
+    runPrepared(statement.sql);
+    await this.db.executeQuery(statement);
   }
 
   private async readHead(): Promise<ChainHead> {
@@ -98,22 +189,33 @@ class ReadAuditChain {
   }
 }
 
+function readEvent(principal: Principal, collectionId: string, origin: RequestOrigin, marked: readonly string[]): AuditEvent {
+  return {
+    action: 'objects.read-marked',
+    actorUser: principal.userId,
+    actorOrg: principal.orgId,
+    target: collectionId,
+    address: origin.address,
+    path: origin.path,
+    details: { objects: marked },
+  };
+}
+
 export function createAccessAudit(db: Kysely<DatabaseSchema>): AccessAudit {
   const reads = new ReadAuditChain(db);
+  const onPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
   return {
     record: (event) => appendAudit(db, event),
     async readsOf(principal, collectionId, auditLabels, origin) {
       const marked = auditLabels.filter((label): label is string => typeof label === 'string');
       if (marked.length === 0) return;
-      await reads.append({
-        action: 'objects.read-marked',
-        actorUser: principal.userId,
-        actorOrg: principal.orgId,
-        target: collectionId,
-        address: origin.address,
-        path: origin.path,
-        details: { objects: marked },
-      });
+      await reads.append(readEvent(principal, collectionId, origin, marked));
     },
+    ...(onPostgres
+      ? {
+          objectTextsWithAudit: (read: AuditedRead, query: ObjectQuery, scope: ReadScope) =>
+            reads.readWithAppend(read, readEvent(read.principal, read.collectionId, read.origin, []), query, scope),
+        }
+      : {}),
   };
 }

@@ -49,13 +49,9 @@ export class DatabaseAuthenticator implements Authenticator {
   }
 
   private async verify(authorization: string): Promise<Principal> {
-    const space = authorization.indexOf(' ');
-    if (space < 0) throw failure();
-    const scheme = authorization.slice(0, space).toLowerCase();
-    const credentials = authorization.slice(space + 1).trim();
-    if (scheme === 'basic') return this.basic(credentials);
-    // `Token` is what the OASIS taxii2-client's TokenAuth sends; it carries the same API token.
-    if (scheme === 'bearer' || scheme === 'token') return this.bearer(credentials);
+    const parts = authorizationParts(authorization);
+    if (parts?.scheme === 'basic') return this.basic(parts.credentials);
+    if (parts?.scheme === 'token') return this.bearer(parts.credentials);
     throw failure();
   }
 
@@ -84,6 +80,24 @@ export class DatabaseAuthenticator implements Authenticator {
     await recordTokenUse(this.db, record);
     return { userId: user.id, username: user.username, orgId: user.orgId, role: user.role, scope: record.scope, representsPartner, via: 'token' };
   }
+}
+
+/** The scheme and credentials of an `Authorization` header, or undefined when it has no known scheme. */
+function authorizationParts(authorization: string): { scheme: 'basic' | 'token'; credentials: string } | undefined {
+  const space = authorization.indexOf(' ');
+  if (space < 0) return undefined;
+  const scheme = authorization.slice(0, space).toLowerCase();
+  const credentials = authorization.slice(space + 1).trim();
+  if (scheme === 'basic') return { scheme, credentials };
+  // `Token` is what the OASIS taxii2-client's TokenAuth sends; it carries the same API token.
+  if (scheme === 'bearer' || scheme === 'token') return { scheme: 'token', credentials };
+  return undefined;
+}
+
+/** The API token an `Authorization` header presents (Bearer or Token), as the authenticator reads it; else undefined. */
+export function presentedToken(authorization: string | undefined): string | undefined {
+  const parts = authorization === undefined ? undefined : authorizationParts(authorization);
+  return parts?.scheme === 'token' && parts.credentials !== '' ? parts.credentials : undefined;
 }
 
 function decodeBasic(encoded: string): { username: string; password: string } | undefined {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
+import { runPrepared } from '../store/prepared-statements.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
@@ -157,6 +158,7 @@ function liveTokenQuery(db: Kysely<DatabaseSchema>, tokenHash: string): ReturnTy
   if (compiled === undefined) {
     compiled = compileLiveTokenQuery(db);
     liveTokenQueries.set(db, compiled);
+    runPrepared(compiled.sql);
   }
   return { ...compiled, parameters: compiled.parameters.map((value) => (value === HASH_MARK ? tokenHash : value)) };
 }

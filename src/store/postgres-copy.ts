@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { preparedName } from './prepared-statements.js';
 
 /**
  * The data of a `COPY … FROM STDIN` (text format), given to a Kysely query as
@@ -19,7 +20,8 @@ export class CopyRows {
  * CopyRows. Kysely hides a transaction's pg client, and node-pg runs COPY only
  * through a stream submitted to that client, so the client Kysely holds is a
  * thin wrapper that recognises the CopyRows parameter and passes every other
- * query through unchanged.
+ * query through, as a named prepared statement when its text is one of those
+ * run on every request (prepared-statements.ts).
  */
 export function copyingPool(pool: pg.Pool): PostgresPool {
   const wrappers = new WeakMap<pg.PoolClient, CopyingClient>();
@@ -50,8 +52,11 @@ class CopyingClient implements PostgresPoolClient {
     }
     const data = parameters?.length === 1 ? parameters[0] : undefined;
     if (data instanceof CopyRows) return copyIn<R>(this.client, statement, data);
+    const values = parameters === undefined ? [] : [...parameters];
+    const name = preparedName(statement);
     // node-pg's result is what Kysely's pool-client interface describes (Kysely takes pg's own clients as they are).
-    return this.client.query(statement, parameters === undefined ? [] : [...parameters]) as unknown as Promise<PostgresQueryResult<R>>;
+    const result = name === undefined ? this.client.query(statement, values) : this.client.query({ name, text: statement, values });
+    return result as unknown as Promise<PostgresQueryResult<R>>;
   }
 
   release(destroy?: boolean): void {

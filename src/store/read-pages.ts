@@ -4,6 +4,7 @@ import { EntenteError } from '../errors.js';
 import { auditLabelColumn } from './audited-reads.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { objectFilter, type ResolvedFilter } from './object-filter.js';
+import { runPrepared } from './prepared-statements.js';
 import type { ManifestRecord, ObjectQuery, ObjectText, Page, ReadScope, StoredObject, VersionSelector } from './object-store.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -62,7 +63,9 @@ function pageRows(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: num
     // With match[id] the few rows come from the id index and are sorted; the
     // unary plus stops SQLite from walking the whole collection in date order.
     .orderBy(filter.ids && filter.ids.length > 0 ? sql<number>`+${sql.ref('o.date_added')}` : sql.ref('o.date_added'))
-    .limit(limit + 1);
+    // A literal, part of the shape: PostgreSQL costs a prepared statement's generic plan with a LIMIT parameter
+    // for a tenth of the table, so it would never win over planning each time (prepared-statements.ts).
+    .limit(sql.lit(limit + 1));
 }
 
 export function pageQuery(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number) {
@@ -149,6 +152,7 @@ function compiledPage<Row>(
     if (shape === undefined) return build(filter).compile();
     if (shapes.size >= CACHED_SHAPES) shapes.delete(shapes.keys().next().value as string);
     shapes.set(key, shape);
+    runPrepared(shape.compiled.sql);
   }
   const parameters = shape.compiled.parameters.map((value, index) => {
     const source = shape.sources[index];
@@ -196,9 +200,39 @@ export async function queryObjects(db: Kysely<DatabaseSchema>, filter: ResolvedF
 /** TAXII 2.1 §5.4 / §5.6 as an object page sends them: the stored JSON and date_added only. */
 export async function queryObjectTexts(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number): Promise<Page<ObjectText>> {
   checkLimit(limit);
-  const build = (f: ResolvedFilter) =>
-    pageRows(db, f, limit).select(['o.date_added as dateAdded', 'o.json as json', auditLabelColumn().as('auditLabel')]);
-  return toPage(await fetchPage(db, 'texts', filter, limit, build), limit);
+  return toPage(await fetchPage(db, 'texts', filter, limit, (f) => objectTextRows(db, f, limit)), limit);
+}
+
+function objectTextRows(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number) {
+  return pageRows(db, filter, limit).select(['o.date_added as dateAdded', 'o.json as json', auditLabelColumn().as('auditLabel')]);
+}
+
+/**
+ * Turns the statement of an object page (columns `dateAdded`, `json`,
+ * `auditLabel`; limit + 1 rows in `dateAdded` order) into one that returns the
+ * same rows and does more in the same round trip (the read audit's append,
+ * access/access-audit.ts). `served` is how many of the rows the page serves.
+ */
+export type PageStatementWrapper = (page: CompiledQuery, served: number) => CompiledQuery;
+
+/**
+ * `queryObjectTexts` run as the statement `wrap` makes of it; undefined, with
+ * nothing run, for the shapes read as several statements merged (several
+ * match[type] values), which the caller then reads as usual.
+ */
+export async function queryObjectTextsWrapped(
+  db: Kysely<DatabaseSchema>,
+  filter: ResolvedFilter,
+  limit: number,
+  wrap: PageStatementWrapper,
+): Promise<Page<ObjectText> | undefined> {
+  checkLimit(limit);
+  const build = (f: ResolvedFilter) => objectTextRows(db, f, limit);
+  if (mergedTypeWalks(filter, limit, build) !== undefined) return undefined;
+  const statement = wrap(compiledPage(db, 'texts', filter, limit, build), limit);
+  runPrepared(statement.sql);
+  const { rows } = await db.executeQuery<ObjectText>(statement);
+  return toPage(rows, limit);
 }
 
 /** TAXII 2.1 §5.7 Delete An Object: removes the versions the filter selects. */

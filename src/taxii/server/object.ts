@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { authoriseCollection } from './collection-access.js';
+import { readAuthorised } from './collection-access.js';
 import { requireAcceptsTaxii } from './media-types.js';
 import { requireObjectExists } from './object-existence.js';
 import { requireStixIdentifier } from './path-ids.js';
+import { auditServed, readObjectTexts } from './object-texts.js';
 import { requestOrigin } from './request-origin.js';
 import { OBJECT_QUERY, parseObjectQuery } from './query-params.js';
 import { envelopeBytes, sendPage } from './taxii-reply.js';
@@ -20,18 +21,25 @@ export function registerObject(app: FastifyInstance, ctx: TaxiiContext): void {
   app.get<{ Params: { collectionId: string; objectId: string }; Querystring: Record<string, unknown> }>(
     `${API_ROOT_PATH}collections/:collectionId/objects/:objectId/`,
     async (request, reply) => {
-      const { principal, result } = await verifiedRead(ctx, request.headers.authorization, async (reader) => {
+      const { authorization } = request.headers;
+      const origin = requestOrigin(request);
+      const { principal, result } = await verifiedRead(ctx, authorization, async (reader) => {
         requireAcceptsTaxii(request.headers.accept);
         const { query, appliedLimit } = parseObjectQuery(request.query, OBJECT_QUERY, ctx.settings);
-        const { collection } = await authoriseCollection(ctx, reader, request.params.collectionId, 'read');
         const { objectId } = request.params;
-        requireStixIdentifier(objectId, collection.id);
-        const page = await ctx.store.queryObjectTexts(collection.id, { ...query, ids: [objectId] }, ctx.readScope(reader));
-        if (page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, reader);
-        return { collection, page, appliedLimit };
+        const { collection, result: read } = await readAuthorised(
+          ctx,
+          reader,
+          request.params.collectionId,
+          (collectionId) => readObjectTexts(ctx, reader, authorization, collectionId, { ...query, ids: [objectId] }, origin),
+          (authorised) => requireStixIdentifier(objectId, authorised.id),
+        );
+        if (read.page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, reader);
+        return { collection, read, appliedLimit };
       });
-      const { collection, page, appliedLimit } = result;
-      await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
+      const { collection, read, appliedLimit } = result;
+      const { page } = read;
+      await auditServed(ctx, principal, collection.id, read, origin);
       return sendPage(reply, page, appliedLimit, envelopeBytes(page, 'objects', page.items.map((item) => item.json)));
     },
   );

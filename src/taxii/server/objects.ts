@@ -4,7 +4,7 @@ import { nowMicros } from '../../store/timestamps.js';
 import type { RequestOrigin } from '../../access/access-audit.js';
 import type { Principal } from '../../access/principal.js';
 import type { AddResult, IncomingObject, StatusDetail } from '../../store/object-store.js';
-import { authoriseCollection } from './collection-access.js';
+import { authoriseCollection, readAuthorised } from './collection-access.js';
 import { sortIncomingObjects } from './incoming-objects.js';
 import { requireAcceptsTaxii, requireTaxiiContentType } from './media-types.js';
 import { deleteObjectVersions } from './object-deletion.js';
@@ -13,6 +13,7 @@ import { COLLECTION_QUERY, DELETE_QUERY, parseObjectQuery } from './query-params
 import { parseEnvelope } from './raw-envelope.js';
 import { isBodyStream, readBodyText } from './request-body.js';
 import { requestOrigin } from './request-origin.js';
+import { auditServed, readObjectTexts } from './object-texts.js';
 import { presentStatus } from './status.js';
 import { envelopeBytes, sendPage, sendTaxii } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
@@ -49,15 +50,19 @@ const OBJECTS_PATH = `${API_ROOT_PATH}collections/:collectionId/objects/`;
 export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
   /** §5.4: an envelope of the objects matching the filters, oldest `date_added` first. */
   app.get<CollectionRoute>(OBJECTS_PATH, async (request, reply) => {
-    const { principal, result } = await verifiedRead(ctx, request.headers.authorization, async (reader) => {
+    const { authorization } = request.headers;
+    const origin = requestOrigin(request);
+    const { principal, result } = await verifiedRead(ctx, authorization, async (reader) => {
       requireAcceptsTaxii(request.headers.accept);
       const { query, appliedLimit } = parseObjectQuery(request.query, COLLECTION_QUERY, ctx.settings);
-      const { collection } = await authoriseCollection(ctx, reader, request.params.collectionId, 'read');
-      const page = await ctx.store.queryObjectTexts(collection.id, query, ctx.readScope(reader));
-      return { collection, page, appliedLimit };
+      const { collection, result: read } = await readAuthorised(ctx, reader, request.params.collectionId, (collectionId) =>
+        readObjectTexts(ctx, reader, authorization, collectionId, query, origin),
+      );
+      return { collection, read, appliedLimit };
     });
-    const { collection, page, appliedLimit } = result;
-    await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
+    const { collection, read, appliedLimit } = result;
+    const { page } = read;
+    await auditServed(ctx, principal, collection.id, read, origin);
     return sendPage(reply, page, appliedLimit, envelopeBytes(page, 'objects', page.items.map((item) => item.json)));
   });
 

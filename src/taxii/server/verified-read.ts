@@ -19,7 +19,14 @@ export interface VerifiedRead<T> {
  * gives, errors included (401 before anything `read` throws).
  *
  * `read` must have no side effects: it may run and be thrown away. Anything
- * that records the read (the audit) comes after, with the verified principal.
+ * that records the read (the audit) comes after, with the verified principal —
+ * save the entry a PostgreSQL page statement appends itself
+ * (object-texts.ts), which it writes only when the token, at that statement's
+ * snapshot, is live and this very principal's and the principal may read the
+ * collection (access/read-guard.ts). Such an entry records a read the token
+ * stood for; should the verification running beside it disagree (the token
+ * revoked or its user changed in the same instant), the page is read again
+ * as the verified principal and recorded again.
  */
 export async function verifiedRead<T>(
   ctx: TaxiiContext,

@@ -1,0 +1,38 @@
+import type { RequestOrigin } from '../../access/access-audit.js';
+import type { Principal } from '../../access/principal.js';
+import type { ObjectQuery, ObjectText, Page } from '../../store/object-store.js';
+import type { TaxiiContext } from './taxii-context.js';
+
+export interface ReadTexts {
+  readonly page: Page<ObjectText>;
+  /** The read audit's entry for this page is already written (in the statement that read it). */
+  readonly audited: boolean;
+}
+
+/**
+ * A page of object texts as `reader` sees them. On PostgreSQL, with a token,
+ * the read audit's entry is appended by the very statement that reads the
+ * page (access-audit.ts `objectTextsWithAudit`): one round trip less for every
+ * page or GET of marked objects. Otherwise the page is read as usual and the
+ * caller appends the entry (`readsOf`) once the principal is verified.
+ */
+export async function readObjectTexts(
+  ctx: TaxiiContext,
+  reader: Principal,
+  authorization: string | undefined,
+  collectionId: string,
+  query: ObjectQuery,
+  origin: RequestOrigin,
+): Promise<ReadTexts> {
+  const scope = ctx.readScope(reader);
+  const read = { principal: reader, authorization, collectionId, origin };
+  const audited = await ctx.audit?.objectTextsWithAudit?.(read, query, scope);
+  if (audited !== undefined) return { page: audited.page, audited: audited.appended };
+  return { page: await ctx.store.queryObjectTexts(collectionId, query, scope), audited: false };
+}
+
+/** Appends the read audit's entry for a page served, unless its statement already did. */
+export async function auditServed(ctx: TaxiiContext, principal: Principal, collectionId: string, read: ReadTexts, origin: RequestOrigin): Promise<void> {
+  if (read.audited) return;
+  await ctx.audit?.readsOf(principal, collectionId, read.page.items.map((item) => item.auditLabel), origin);
+}
