@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { DialectName } from './dialect-sql.js';
 import { CELL_DEGREES, CELL_ZOOM, cellOf, firstDayOfMonth, monthOfDay } from './incident-index-aggregates.js';
 import { countTextMatches, reportTextMatches, reportTextProbe } from './incident-index-fts.js';
@@ -583,55 +583,47 @@ export class IncidentQueries {
   }
 
   /**
-   * The test of `filter` with the fewest matching latest incidents in the
-   * viewer's collections, before visibility: a day range and a country or
-   * term from the day counts (migrations 0601, 1400), a threshold counted
-   * from its index up to the best so far. Undefined when the filter has no
-   * such test, or none matches fewer than half the incidents held, and on
+   * The test of `filter` with the fewest matching incidents: a day range, a
+   * country, one kind of term, a threshold, each counted in its own index
+   * (versions and every collection included: an estimate of the walk, not
+   * of the answer) and only as far as the fewest so far, so choosing costs at
+   * most about the walk it saves. Counted from the indexes, not the count
+   * tables: a value's count rows lie all over their table, and summing them
+   * read as many pages as the walk. Undefined when the filter has no such
+   * test, or none matches fewer than half the incidents held, and on
    * PostgreSQL, which plans from its statistics.
    */
   async rarestTest(viewer: Viewer, filter: IncidentFilter): Promise<Driver | undefined> {
-    if (this.dialect !== 'sqlite') return undefined;
+    if (this.dialect !== 'sqlite' || viewer.collections.length === 0) return undefined;
     // Index rows held, versions included, read from the end of the table.
     const held = await sql<{ n: number | null }>`select max(rowid) as n from intel_incidents`.execute(this.db);
-    let best: { driver: Driver; matches: number } | undefined;
     let bound = Math.ceil(Number(held.rows[0]?.n ?? 0) / 2);
-    const consider = (driver: Driver, matches: number) => {
-      if (matches < bound) {
-        best = { driver, matches };
-        bound = matches;
-      }
-    };
-    const ranged = (query: DayCounts): DayCounts => {
-      let q = query;
-      if (filter.fromDay !== undefined) q = q.where('v.event_day', '>=', filter.fromDay);
-      if (filter.toDay !== undefined) q = q.where('v.event_day', '<=', filter.toDay);
-      return q;
-    };
-    const keyed: [Driver, FilterKind, readonly string[]][] = [];
-    if (nonEmpty(filter.countries)) keyed.push([{ test: 'country' }, 'country', [...new Set(filter.countries)]]);
+    let best: Driver | undefined;
+    const from = (column: string) => (filter.fromDay === undefined ? sql`` : sql` and ${sql.ref(column)} >= ${filter.fromDay}`);
+    const to = (column: string) => (filter.toDay === undefined ? sql`` : sql` and ${sql.ref(column)} <= ${filter.toDay}`);
+    const candidates: [Driver, RawBuilder<unknown>][] = [];
+    if (filter.fromDay !== undefined || filter.toDay !== undefined) {
+      candidates.push([{ test: 'days' }, sql`select 1 from intel_incidents where latest = 1${from('event_day')}${to('event_day')}`]);
+    }
+    if (nonEmpty(filter.countries)) {
+      candidates.push([{ test: 'country' }, sql`select 1 from intel_incidents where country in (${sql.join([...new Set(filter.countries)])})${from('event_day')}${to('event_day')}`]);
+    }
     for (const [kind, field] of TERM_FILTERS) {
       const values = filter[field];
-      if (nonEmpty(values)) keyed.push([{ test: 'term', kind }, kind, [...new Set(values.map(termValue))]]);
+      if (!nonEmpty(values)) continue;
+      candidates.push([{ test: 'term', kind }, sql`select 1 from intel_incident_terms where kind = ${kind} and value in (${sql.join([...new Set(values.map(termValue))])})${from('event_day')}${to('event_day')}`]);
     }
-    for (const [driver, kind, values] of keyed) {
-      const query = ranged(this.db.selectFrom('intel_filter_day_counts as v').where('v.kind', '=', kind).where('v.value', 'in', values).where('v.collection_id', 'in', viewer.collections) as unknown as DayCounts);
-      const row = await query.select(sql<number>`coalesce(sum(v.incidents), 0)`.as('n')).executeTakeFirst();
-      consider(driver, Number(row?.n ?? 0));
+    if (filter.minKilled !== undefined) candidates.push([{ test: 'killed' }, sql`select 1 from intel_incidents where killed >= ${filter.minKilled}`]);
+    if (filter.minCasualties !== undefined) candidates.push([{ test: 'casualties' }, sql`select 1 from intel_incidents where casualties >= ${filter.minCasualties}`]);
+    for (const [driver, rows] of candidates) {
+      const counted = await sql<{ n: number }>`select count(*) as n from (${rows} limit ${bound}) as matches`.execute(this.db);
+      const matches = Number(counted.rows[0]?.n ?? bound);
+      if (matches < bound) {
+        best = driver;
+        bound = matches;
+      }
     }
-    if (filter.fromDay !== undefined || filter.toDay !== undefined) {
-      const query = ranged(this.db.selectFrom('intel_day_counts as v').where('v.collection_id', 'in', viewer.collections) as unknown as DayCounts);
-      const row = await query.select(sql<number>`coalesce(sum(v.incidents), 0)`.as('n')).executeTakeFirst();
-      consider({ test: 'days' }, Number(row?.n ?? 0));
-    }
-    for (const [test, least] of [['killed', filter.minKilled], ['casualties', filter.minCasualties]] as const) {
-      if (least === undefined) continue;
-      // Counted from the threshold's index, every version, and only as far as the best so far: it costs at most what it saves.
-      const column = sql.ref(`intel_incidents.${test}`);
-      const counted = await sql<{ n: number }>`select count(*) as n from (select 1 from intel_incidents where ${column} >= ${least} limit ${bound}) as above`.execute(this.db);
-      consider({ test }, Number(counted.rows[0]?.n ?? bound));
-    }
-    return best?.driver;
+    return best;
   }
 
   /** A column as a test the planner may start from (`drive`), or, in `probe` mode on SQLite, one it may not. */
