@@ -1,6 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { StixObject } from '../stix/types.js';
+import type { StixObject } from '../stix/stix-object.js';
 import { openPostgresForTest, describeIfPostgres, postgresProblem } from '../store/test-backends.js';
 import { createAccessAudit } from './access-audit.js';
 import { queryAudit, verifyAuditChain } from './audit-log.js';
