@@ -1,7 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
-import { runPrepared } from '../store/prepared-statements.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
@@ -157,8 +156,9 @@ function liveTokenQuery(db: Kysely<DatabaseSchema>, tokenHash: string): ReturnTy
   let compiled = liveTokenQueries.get(db);
   if (compiled === undefined) {
     compiled = compileLiveTokenQuery(db);
+    // Not a named prepared statement (store/prepared-statements.ts): it selects `api_tokens.*`, and a
+    // prepared statement whose result columns a migration changes fails until its connection closes.
     liveTokenQueries.set(db, compiled);
-    runPrepared(compiled.sql);
   }
   return { ...compiled, parameters: compiled.parameters.map((value) => (value === HASH_MARK ? tokenHash : value)) };
 }

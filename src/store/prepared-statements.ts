@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * SQL texts that run on every request (the compiled page and GET shapes, the
- * token look-up, the read-audit append), sent to PostgreSQL as named prepared
+ * read-audit append), sent to PostgreSQL as named prepared
  * statements: each connection parses such a text once and then only binds
  * values. After five executions PostgreSQL keeps a generic plan when it costs
  * no more than planning each time: a GET by id then skips its 0.3-0.5 ms of
@@ -10,7 +10,9 @@ import { createHash } from 'node:crypto';
  * after a cursor keeps being planned for its values (its generic plan is
  * costed for a third of the collection), and saves the parsing only. The
  * PostgreSQL pool's clients (postgres-copy.ts) look every query's text up
- * here; other texts go unnamed.
+ * here; other texts go unnamed. Only texts with a fixed list of result
+ * columns belong here: a prepared statement whose result columns change (a
+ * migration adding a column under `table.*`) fails until its connection closes.
  *
  * Bounded: each name lives on every pooled connection until it closes, so
  * texts past the limit (shapes seldom used, after many distinct ones) simply
