@@ -3,11 +3,11 @@ import { publishObjects } from '../../access/publication.js';
 import { SHARING_EXTENSION_ID } from '../../access/sharing-extension.js';
 import { EntenteError } from '../../errors.js';
 import { ingestText } from '../../ingest/index.js';
-import { ENTENTE_IDENTITY, INCIDENT_EXTENSION_ID, type Count, type IncidentExtension } from '../../stix/extensions.js';
+import { ENTENTE_IDENTITY } from '../../stix/extensions.js';
 import type { StixObject } from '../../stix/stix-object.js';
 import { tlpMarkingId, type TlpLevel } from '../../stix/tlp.js';
 import { formatIssue, validateObject } from '../../stix/validate.js';
-import { extensionOf } from '../../store/incident-index-projection.js';
+import { CODEBOOK, Correction, ENTITY_TYPES, applyCorrections } from './ingest-corrections.js';
 import { bundleIncidents } from './intel-bundle-incidents.js';
 import { reportView } from './intel-report-view.js';
 import type { RestApi } from './rest-api.js';
@@ -16,7 +16,7 @@ import type { RestApi } from './rest-api.js';
  * REST.md "Intelligence" ingest: `POST /ingest/preview` runs the extraction
  * (src/ingest) on pasted text and answers the bundle, the report with its
  * highlighted spans and the incidents found, storing nothing;
- * `POST /ingest/publish` applies the analyst's corrections, marking, sharing
+ * `POST /ingest/publish` applies the analyst's corrections (ingest-corrections.ts), marking, sharing
  * group and RED recipients to that bundle and publishes it through
  * access/publication.ts, exactly like TAXII Add Objects (same checks, same
  * audit), plus an `ingest.publish` audit entry.
@@ -34,12 +34,6 @@ const Preview = z.object({
   published: z.string().max(40).optional(),
   title: z.string().max(500).optional(),
   language: z.string().regex(/^[a-z]{2}$/, 'an ISO 639-1 code').optional(),
-}).strict();
-
-const Correction = z.object({
-  objectId: z.string().max(200),
-  field: z.enum(['name', 'description', 'event_date', 'date_precision', 'attack_types', 'target_types', 'weapon_types', 'victims_killed', 'perpetrators_killed', 'wounded', 'claimed']),
-  value: z.union([z.string().max(10_000), z.number().int().min(0).max(10_000_000), z.boolean(), z.array(z.string().max(200)).max(50), z.null()]),
 }).strict();
 
 const Publish = z.object({
@@ -68,7 +62,13 @@ export function ingestRoutes(api: RestApi): void {
       ...(body.language !== undefined ? { language: body.language } : {}),
     });
     const report = result.bundle.objects.find((o) => o.type === 'report') as StixObject;
-    return { report: reportView(report, result.bundle.objects), bundle: result.bundle, incidents: bundleIncidents(result.bundle.objects, result.text) };
+    return {
+      report: reportView(report, result.bundle.objects),
+      bundle: result.bundle,
+      incidents: bundleIncidents(result.bundle.objects, result.text),
+      // The only values the console offers for the coded fields and an entity's kind.
+      choices: { ...CODEBOOK, entityTypes: ENTITY_TYPES },
+    };
   });
 
   api.app.post('/ingest/publish', async (request) => {
@@ -85,7 +85,8 @@ export function ingestRoutes(api: RestApi): void {
     if (body.sharingGroup !== undefined && body.marking !== 'amber') {
       throw new EntenteError('invalid_input', 'a sharing group is the audience of TLP:AMBER; choose marking "amber" or leave sharingGroup out', { field: 'sharingGroup' });
     }
-    const corrected = applyCorrections(body.bundle.objects as StixObject[], body.corrections ?? []);
+    const corrections = applyCorrections(body.bundle.objects as StixObject[], body.corrections ?? [], principal.username);
+    const corrected = corrections.record === undefined ? corrections.objects : [...corrections.objects, corrections.record];
     const held = await heldIds(api, corrected.filter(isSharedDefinition).map((o) => o.id));
     const objects = corrected
       .filter((o) => !held.has(o.id))
@@ -107,66 +108,6 @@ export function ingestRoutes(api: RestApi): void {
       incidentIds: valid.filter((o) => o.type === 'incident' && outcome.results.some((r) => r.id === o.id)).map((o) => o.id),
     };
   });
-}
-
-/** The analyst's corrections, each on the object it names; an unknown object or a field it lacks is refused. */
-export function applyCorrections(objects: readonly StixObject[], corrections: readonly z.infer<typeof Correction>[]): StixObject[] {
-  // Mutable copies: the corrections are applied field by field.
-  const byId = new Map(objects.map((o) => [o.id, structuredClone(o) as Record<string, unknown> & { id: string; type: string; modified?: unknown; created?: unknown }]));
-  for (const correction of corrections) {
-    const object = byId.get(correction.objectId);
-    if (object === undefined) throw new EntenteError('invalid_input', `correction names ${correction.objectId}, which is not in the bundle`, { field: 'corrections' });
-    const fail = (why: string) => new EntenteError('invalid_input', `correction of ${correction.field} on ${correction.objectId}: ${why}`, { field: 'corrections' });
-    if (correction.field === 'name' || correction.field === 'description') {
-      if (typeof correction.value !== 'string' || correction.value.trim() === '') throw fail('give a non-empty text');
-      object[correction.field] = correction.value;
-      continue;
-    }
-    const ext = object.type === 'incident' ? extensionOf<IncidentExtension>(object as StixObject, INCIDENT_EXTENSION_ID) : undefined;
-    if (ext === undefined) throw fail('only incidents have this field');
-    const value = correction.value;
-    switch (correction.field) {
-      case 'event_date':
-        if (typeof value !== 'string' || !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(value)) throw fail('give a date YYYY, YYYY-MM or YYYY-MM-DD');
-        ext.event_date = value;
-        ext.date_precision = value.length === 10 ? 'day' : value.length === 7 ? 'month' : 'year';
-        break;
-      case 'date_precision':
-        if (value !== 'exact' && value !== 'day' && value !== 'month' && value !== 'year' && value !== 'approximate' && value !== 'unknown') throw fail('give exact, day, month, year, approximate or unknown');
-        ext.date_precision = value;
-        break;
-      case 'attack_types':
-      case 'target_types':
-      case 'weapon_types':
-        if (!Array.isArray(value) || value.length === 0) throw fail('give a non-empty list (use "Unknown" when not known)');
-        ext[correction.field] = value;
-        break;
-      case 'victims_killed':
-      case 'perpetrators_killed':
-      case 'wounded':
-        if (value === null) delete ext[correction.field];
-        else if (typeof value === 'number') ext[correction.field] = corrected(ext[correction.field], value);
-        else throw fail('give a whole number, or null to remove the figure');
-        break;
-      case 'claimed':
-        if (typeof value !== 'boolean') throw fail('give true or false');
-        ext.claimed = value;
-        break;
-    }
-    // A corrected object is a new version of the extracted one (STIX 2.1 §3.6).
-    object.modified = laterTimestamp(String(object.modified ?? object.created ?? ''));
-  }
-  return objects.map((o) => byId.get(o.id) as unknown as StixObject);
-}
-
-function corrected(previous: Count | undefined, value: number): Count {
-  return { low: value, high: value, qualifier: 'exact', text: previous?.text ?? '' };
-}
-
-function laterTimestamp(previous: string): string {
-  const now = new Date().toISOString();
-  if (now > previous) return now;
-  return new Date(Date.parse(previous) + 1).toISOString();
 }
 
 function marked(object: StixObject, marking: TlpLevel, sharingGroup: string | undefined, recipients: readonly string[]): StixObject {

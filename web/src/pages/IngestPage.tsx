@@ -1,20 +1,12 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, errorText } from '../api/client';
-import { PUBLISH_MARKINGS, type Collection, type Page, type PreviewAnswer, type PreviewIncident, type PublishAnswer, type PublishMarking, type SharingGroup } from '../api/types';
+import { PUBLISH_MARKINGS, type Collection, type Page, type PublishAnswer, type PublishMarking, type SharingGroup } from '../api/types';
 import { HighlightedText } from '../components/HighlightedText';
-import { ErrorNote, Link, formatDate, formatPlace } from '../components/common';
+import { ErrorNote, Link, formatDate } from '../components/common';
 import type { Span } from '../lib/highlight';
 import { useApi } from '../lib/use-api';
 import { paths } from '../routes';
-
-/** Fields an analyst may correct before publishing; `api` is the field name `corrections` uses. */
-const CORRECTABLE = [
-  { field: 'name', api: 'name', label: 'Name', type: 'text' },
-  { field: 'date', api: 'event_date', label: 'Date', type: 'text' },
-  { field: 'killed', api: 'victims_killed', label: 'Killed', type: 'number' },
-  { field: 'wounded', api: 'wounded', label: 'Wounded', type: 'number' },
-] as const;
-type Correctable = (typeof CORRECTABLE)[number]['field'];
+import { EntityCorrections, IncidentCorrection, QuoteCorrections, SourceCorrections, correctionList, type CorrectablePreview, type CorrectionValue, type Corrections, type OnCorrect } from './ingest-corrections';
 
 const MAX_TEXT = 2_000_000;
 
@@ -29,11 +21,13 @@ interface Draft {
 /** Paste or upload a report → preview what was extracted → correct → choose who may see it → publish. */
 export default function IngestPage() {
   const [draft, setDraft] = useState<Draft>({ text: '', outlet: '', url: '', published: '', title: '' });
-  const [preview, setPreview] = useState<PreviewAnswer | undefined>();
-  const [corrections, setCorrections] = useState<Record<string, Partial<Record<Correctable, string>>>>({});
+  const [preview, setPreview] = useState<CorrectablePreview | undefined>();
+  const [corrections, setCorrections] = useState<Corrections>({});
   const [renamed, setRenamed] = useState<ReadonlySet<string>>(new Set());
   const [busy, setBusy] = useState<'preview' | 'publish' | undefined>();
   const [error, setError] = useState<string | undefined>();
+  // Shown next to the Publish button, where the analyst is when a correction is refused.
+  const [publishError, setPublishError] = useState<string | undefined>();
   const [result, setResult] = useState<PublishAnswer | undefined>();
 
   const runPreview = async (event: FormEvent) => {
@@ -50,9 +44,10 @@ export default function IngestPage() {
         ...(draft.published ? { published: draft.published } : {}),
         ...(draft.title ? { title: draft.title } : {}),
       };
-      setPreview(await api.post<PreviewAnswer>('/ingest/preview', body));
+      setPreview(await api.post<CorrectablePreview>('/ingest/preview', body));
       setCorrections({});
       setRenamed(new Set());
+      setPublishError(undefined);
     } catch (failure) {
       setError(errorText(failure));
     } finally {
@@ -104,31 +99,39 @@ export default function IngestPage() {
           onCorrect={(objectId, field, value) => {
             if (field === 'name') setRenamed((current) => new Set(current).add(objectId));
             setCorrections((current) => {
-              const next = { ...current[objectId], [field]: value };
+              const next: Record<string, CorrectionValue> = { ...current };
+              const set = (name: string, item: CorrectionValue | undefined) => {
+                if (item === undefined) delete next[`${objectId} ${name}`];
+                else next[`${objectId} ${name}`] = item;
+              };
+              set(field, value);
               const incident = preview.incidents.find((item) => item.id === objectId);
               // A generated name carries the extracted date: it follows the corrected date unless the analyst renamed it.
-              if (field === 'date' && incident && !renamed.has(objectId)) {
-                const extractedDate = currentValue(incident, 'date');
+              if (field === 'event_date' && incident && !renamed.has(objectId)) {
+                const extractedDate = incident.date === undefined ? '' : formatDate(incident.date).replace(/^about /, '');
                 const name = incident.name ?? '';
-                if (extractedDate && name.includes(extractedDate) && value) next.name = name.replace(extractedDate, value);
+                if (extractedDate && name.includes(extractedDate)) set('name', typeof value === 'string' && value !== '' ? name.replace(extractedDate, value) : undefined);
               }
-              return { ...current, [objectId]: next };
+              // Likewise it starts with the first extracted attack type, and follows its correction.
+              if (field === 'attack_types' && incident && !renamed.has(objectId)) {
+                const extractedType = incident.attackTypes?.[0];
+                const current = typeof next[`${objectId} name`] === 'string' ? String(next[`${objectId} name`]) : incident.name ?? '';
+                const chosen = Array.isArray(value) ? value[0] : extractedType;
+                const from = [extractedType, ...(preview.choices?.attackTypes ?? [])].find((type) => type !== undefined && current.startsWith(type));
+                if (from !== undefined && chosen !== undefined) {
+                  const name = chosen + current.slice(from.length);
+                  set('name', name === incident.name ? undefined : name);
+                }
+              }
+              return next;
             });
           }}
           busy={busy === 'publish'}
           onPublish={async (choice) => {
             setBusy('publish');
-            setError(undefined);
+            setPublishError(undefined);
             try {
-              const list = Object.entries(corrections).flatMap(([objectId, fields]) =>
-                Object.entries(fields)
-                  .filter(([, value]) => value !== undefined && value !== '')
-                  .map(([field, value]) => ({
-                    objectId,
-                    field: CORRECTABLE.find((item) => item.field === field)?.api ?? field,
-                    value: field === 'killed' || field === 'wounded' ? Number(value) : value,
-                  })),
-              );
+              const list = correctionList(corrections);
               setResult(
                 await api.post<PublishAnswer>('/ingest/publish', {
                   bundle: preview.bundle,
@@ -139,13 +142,14 @@ export default function IngestPage() {
                 }),
               );
             } catch (failure) {
-              setError(errorText(failure));
+              setPublishError(errorText(failure));
             } finally {
               setBusy(undefined);
             }
           }}
         />
       ) : null}
+      <ErrorNote error={publishError} />
       {result ? <Published result={result} /> : null}
     </section>
   );
@@ -158,14 +162,15 @@ function Preview({
   onPublish,
   busy,
 }: {
-  preview: PreviewAnswer;
-  corrections: Record<string, Partial<Record<Correctable, string>>>;
-  onCorrect: (objectId: string, field: Correctable, value: string) => void;
+  preview: CorrectablePreview;
+  corrections: Corrections;
+  onCorrect: OnCorrect;
   onPublish: (choice: { collection: string; marking: PublishMarking; sharingGroup?: string }) => void;
   busy: boolean;
 }) {
   const spans = useMemo<Span[]>(() => preview.report.annotations.map((annotation) => ({ start: annotation.start, end: annotation.end, kind: annotation.kind, label: `${annotation.kind}: ${annotation.label}` })), [preview]);
   const kinds = [...new Set(preview.report.annotations.map((annotation) => annotation.kind))];
+  const pending = correctionList(corrections).length;
   return (
     <div className="preview">
       <section aria-labelledby="preview-text-title">
@@ -183,58 +188,18 @@ function Preview({
         <h2 id="preview-incidents-title">Incidents ({preview.incidents.length})</h2>
         {preview.incidents.length === 0 ? <p>No incident was recognised; the report can still be published with its entities and quotes.</p> : null}
         {preview.incidents.map((incident) => (
-          <IncidentCorrection key={incident.id} incident={incident} values={corrections[incident.id] ?? {}} onCorrect={(field, value) => onCorrect(incident.id, field, value)} />
+          <IncidentCorrection key={incident.id} preview={preview} incident={incident} corrections={corrections} onCorrect={onCorrect} />
         ))}
       </section>
-      <PublishForm onPublish={onPublish} busy={busy} objects={preview.bundle.objects.length} />
+      <EntityCorrections preview={preview} corrections={corrections} onCorrect={onCorrect} />
+      <QuoteCorrections preview={preview} corrections={corrections} onCorrect={onCorrect} />
+      <SourceCorrections preview={preview} corrections={corrections} onCorrect={onCorrect} />
+      <PublishForm onPublish={onPublish} busy={busy} objects={preview.bundle.objects.length} corrections={pending} />
     </div>
   );
 }
 
-function currentValue(incident: PreviewIncident, field: Correctable): string {
-  if (field === 'date') return incident.date === undefined ? '' : formatDate(incident.date).replace(/^about /, '');
-  if (field === 'name') return incident.name ?? '';
-  const value = incident[field];
-  return value === undefined ? '' : String(value);
-}
-
-function IncidentCorrection({ incident, values, onCorrect }: { incident: PreviewIncident; values: Partial<Record<Correctable, string>>; onCorrect: (field: Correctable, value: string) => void }) {
-  const id = incident.id.replace(/[^a-z0-9]/gi, '');
-  return (
-    <fieldset className="correction">
-      <legend>{incident.name ?? incident.id}</legend>
-      <div className="correction-grid">
-        {CORRECTABLE.map(({ field, label, type }) => {
-          const extracted = currentValue(incident, field);
-          const changed = values[field] !== undefined && values[field] !== extracted;
-          return (
-            <label key={field} htmlFor={`${id}-${field}`} className={changed ? 'changed' : undefined}>
-              {label}
-              <input
-                id={`${id}-${field}`}
-                name={field}
-                type={type}
-                value={values[field] ?? extracted}
-                onChange={(event) => onCorrect(field, event.target.value)}
-                {...(field === 'date' ? { placeholder: 'YYYY-MM-DD', pattern: '\\d{4}(-\\d{2}(-\\d{2})?)?', inputMode: 'numeric' as const, title: 'YYYY, YYYY-MM or YYYY-MM-DD' } : {})}
-              />
-              <span className="subtle">{changed ? `corrected (extracted: ${extracted || 'nothing'})` : 'as extracted'}</span>
-            </label>
-          );
-        })}
-      </div>
-      <p className="subtle">
-        {formatPlace(incident.place)} · {incident.attackTypes?.join(', ') || 'attack type unknown'}
-        {incident.perpetrators && incident.perpetrators.length > 0
-          ? ` · ${incident.perpetrators.map((actor) => `${actor.name}${actor.claimed ? ' (claimed)' : ''}`).join(', ')}`
-          : ''}
-        {incident.sources && incident.sources.length > 0 ? ` · according to ${incident.sources.map((source) => source.name).join(', ')}` : ''}
-      </p>
-    </fieldset>
-  );
-}
-
-function PublishForm({ onPublish, busy, objects }: { onPublish: (choice: { collection: string; marking: PublishMarking; sharingGroup?: string }) => void; busy: boolean; objects: number }) {
+function PublishForm({ onPublish, busy, objects, corrections }: { onPublish: (choice: { collection: string; marking: PublishMarking; sharingGroup?: string }) => void; busy: boolean; objects: number; corrections: number }) {
   const collections = useApi('collections', (signal) => api.get<Page<Collection>>('/collections', undefined, signal));
   const groups = useApi('groups', (signal) => api.get<Page<SharingGroup>>('/groups', undefined, signal));
   const writable = (collections.data?.items ?? []).filter((collection) => collection.canWrite);
@@ -286,7 +251,7 @@ function PublishForm({ onPublish, busy, objects }: { onPublish: (choice: { colle
         </select>
       </div>
       <p className="hint">
-        {objects} STIX objects will be published.{' '}
+        {objects} STIX objects will be published{corrections > 0 ? `, with your ${corrections} correction${corrections === 1 ? '' : 's'} recorded as yours` : ''}.{' '}
         {marking === 'amber' ? 'AMBER reaches only your organisation and the sharing group you choose.' : ''}
         {marking === 'amber+strict' ? 'AMBER+STRICT stays within your organisation; a sharing group applies to AMBER only.' : ''}
         {marking === 'red' ? 'RED reaches only the named recipients; a sharing group applies to AMBER only.' : ''}

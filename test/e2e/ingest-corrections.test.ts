@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sharedFolder } from '../../src/shared-folder.js';
+import { tempDir } from '../cli-harness.js';
+import { ADMIN_PASSWORD, ensureConsoleBuilt, launchChromium, screenshot, serve, sidewaysOverflow, signIn, unnamedControls, watchProblems, type Served } from './console-harness.js';
+
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 180_000 });
+
+/**
+ * Issue 7, ingest page, in real Chromium against a real `entente serve`: the
+ * seed article is uploaded as a file; the analyst corrects an attack type
+ * (with the keyboard), drops a wrongly extracted entity and fixes a quote's
+ * speaker, publishes, and finds the corrections on the incident page. A bad
+ * correction is refused in words that name the field.
+ */
+const SEED = join(sharedFolder(), 'seed', 'chechnya-attack-le-pen-moscow.txt');
+
+let temp: ReturnType<typeof tempDir>;
+let server: Served;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureConsoleBuilt();
+  temp = tempDir();
+  server = await serve(join(temp.dir, 'entente.db'));
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  temp?.remove();
+});
+
+describe('correcting an ingest preview in Chromium', () => {
+  it('uploads a file, corrects an attack type, drops an entity, fixes a speaker, publishes, and shows the corrections on the incident page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${server.url}/ingest`);
+
+    await page.getByLabel('Or a text file').setInputFiles(SEED);
+    await expect.poll(() => page.getByLabel('Report text').inputValue()).toContain('Deutsche Welle');
+    // The file's name becomes the title when none was given.
+    expect(await page.getByLabel('Title').inputValue()).toBe('chechnya-attack-le-pen-moscow');
+    await page.getByLabel('Outlet').fill('RT');
+    await page.getByLabel('Published').fill('2017-03-24');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('heading', { name: 'What was found in the text' }).waitFor();
+    expect(await page.locator('.report-text mark[title*="Barack Obama"]').count(), 'the entity is highlighted before it is dropped').toBeGreaterThan(0);
+    expect(await unnamedControls(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 900 });
+    expect(await sidewaysOverflow(page), 'the correction forms fit a phone screen').toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    const chechnya = page.locator('fieldset.correction', { hasText: 'Chechnya' }).first();
+    const attackTypes = chechnya.getByRole('group', { name: 'Attack types' });
+    expect(await attackTypes.getByLabel('Armed Assault', { exact: true }).isChecked()).toBe(true);
+    // With the keyboard: focus, Space.
+    await attackTypes.getByLabel('Armed Assault', { exact: true }).focus();
+    await page.keyboard.press('Space');
+    await attackTypes.getByLabel('Bombing/Explosion', { exact: true }).focus();
+    await page.keyboard.press('Space');
+    await attackTypes.getByText(/corrected \(extracted: Armed Assault\)/).waitFor();
+    // The generated name follows the attack type, as it follows the date.
+    expect(await chechnya.getByLabel('Name').inputValue()).toMatch(/^Bombing\/Explosion in Chechnya/);
+
+    const obama = page.getByRole('group', { name: 'Entity Barack Obama' });
+    await obama.getByLabel('Drop (wrongly extracted)').check();
+    await obama.getByText('will not be published').waitFor();
+
+    const zolotov = page.getByRole('group', { name: /^Quote \d+, of Viktor Zolotov$/ });
+    await zolotov.getByLabel('Speaker').fill('Viktor V. Zolotov');
+    await zolotov.getByText('corrected (extracted: Viktor Zolotov)').waitFor();
+
+    // A bad value is refused in words naming the field; the analyst puts it right and publishes.
+    await chechnya.getByLabel('Wounded').fill('-3');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/wounded of incident .*Chechnya.*whole number/);
+    await chechnya.getByLabel('Wounded').fill('');
+    await screenshot(page, 'ingest-corrections-preview');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('heading', { name: /^Published \d+ objects/ }).waitFor();
+    expect(await page.locator('.published .error').count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Open the incident' }).first().click();
+    await page.getByRole('heading', { name: /Chechnya/ }).first().waitFor();
+    await page.getByRole('heading', { name: 'Quotes' }).waitFor();
+    await page.locator('.report-text').waitFor();
+    const body = await page.locator('main').textContent();
+    expect(body).toContain('Bombing/Explosion');
+    expect(body).not.toContain('Armed Assault');
+    expect(await page.locator('.quotes li', { hasText: 'Viktor V. Zolotov' }).count()).toBeGreaterThan(0);
+    expect(await page.locator('.quotes li', { hasText: /— Viktor Zolotov\b/ }).count()).toBe(0);
+    expect(await page.locator('.report-text mark[title*="Barack Obama"]').count()).toBe(0);
+    expect(await page.locator('.report-text mark[title*="Kadyrov"]').count(), 'other entities stay highlighted').toBeGreaterThan(0);
+    await screenshot(page, 'ingest-corrections-incident');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
