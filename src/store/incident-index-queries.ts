@@ -577,7 +577,7 @@ export class IncidentQueries {
     const words = await this.wordsPlan(filter.words);
     if (words === 'rare') return this.visible(viewer, filter, 'unindexed');
     const driver = this.dialect !== 'sqlite' ? undefined : this.walkFrom !== undefined && holdsTest(filter, this.walkFrom) ? this.walkFrom : await this.rarestTest(viewer, filter);
-    if (driver === undefined) return this.visible(viewer, filter, 'indexed', 'drive', words === 'common' ? 'probe' : 'list');
+    if (driver === undefined) return this.visible(viewer, filter, 'indexed');
     // Common words listed once (every match read a single time), not probed in the full-text index per walked row.
     return this.visible(viewer, filter, driver.test === 'days' ? 'days' : 'unindexed', 'probe', 'list', driver);
   }
