@@ -270,6 +270,41 @@ export function intelSuite(open: () => Promise<TestStore>): void {
     expectRestError(await writer.post('/ingest/publish', { bundle: preview.body.bundle, collection: server.hiddenId, marking: 'green' }), 404, 'not_found');
     expectRestError(await writer.post('/ingest/publish', { bundle: preview.body.bundle, collection: server.sharedId, marking: 'green', recipients: ['reader'] }), 400, 'validation');
   });
+
+  // Last: the incident it adds would change the totals the tests above count.
+  it('filters by the partner an incident came from: the feed lists it alone, the map and the timeline count it alone', async () => {
+    const partner = 'partner-suite-test';
+    const incident = synthetic(5000);
+    const place = { type: 'location', spec_version: '2.1', id: randomId('location'), created: NOW, modified: NOW, name: 'Reykjavik', country: 'IS', city: 'Reykjavik', latitude: 64.15, longitude: -21.94 };
+    const link = { type: 'relationship', spec_version: '2.1', id: randomId('relationship'), created: NOW, modified: NOW, relationship_type: 'located-at', source_ref: incident.id, target_ref: place.id };
+    await server.store.addObjects(server.sharedId, [incident, place as StixObject, link as StixObject].map((object) => ({ object, json: JSON.stringify(object), tlp: 'clear' })), {
+      authorOrg: null,
+      authorUser: null,
+      partner,
+    });
+
+    const feed = await writer.get(`/incidents?partner=${partner}&limit=500`);
+    expect(feed.status, feed.text).toBe(200);
+    expect(feed.body.items.map((i: { id: string; partner?: string }) => [i.id, i.partner])).toEqual([[incident.id, partner]]);
+    // Control: unfiltered, the feed holds it among the others, and the others came from no partner.
+    const all = (await writer.get('/incidents?limit=500')).body.items as { id: string; partner?: string }[];
+    expect(all.length).toBeGreaterThan(1);
+    expect(all.filter((i) => i.partner !== undefined).map((i) => i.id)).toEqual([incident.id]);
+    expect((await writer.get('/incidents?partner=partner-nobody&limit=500')).body.items).toEqual([]);
+
+    const world = await writer.get(`/incidents/map?zoom=0&partner=${partner}`);
+    expect(world.status, world.text).toBe(200);
+    const counted = world.body.points.length + world.body.clusters.reduce((n: number, c: { count: number }) => n + c.count, 0);
+    expect(counted).toBe(1);
+    const near = await writer.get(`/incidents/map?zoom=8&bbox=-25,62,-18,66&partner=${partner}`);
+    expect(near.body.points.map((p: { id: string }) => p.id)).toEqual([incident.id]);
+    expect(near.body.clusters).toEqual([]);
+
+    const timeline = await writer.get(`/incidents/timeline?from=2000&to=2030&bucket=year&partner=${partner}`);
+    expect(timeline.status, timeline.text).toBe(200);
+    const buckets = timeline.body.buckets as { start: string; incidents: number }[];
+    expect(buckets.filter((b) => b.incidents > 0)).toEqual([expect.objectContaining({ start: '2010-01-01', incidents: 1 })]);
+  });
 }
 
 const NOW = '2026-11-26T10:00:00.000Z';
