@@ -9,7 +9,7 @@ vi.setConfig({ testTimeout: 300_000, hookTimeout: 180_000 });
 /**
  * Issue 7, "the first start shows something real", in real Chromium against a
  * real `entente serve` on an empty database: the feed offers the demo set to
- * the administrator; accepting it fills the feed, and the server's correlation
+ * the administrator; accepting it fills the feed and its timeline, and the server's correlation
  * follower merges the three reports of the Sousse attack into one incident.
  */
 let temp: ReturnType<typeof tempDir>;
@@ -43,6 +43,11 @@ describe('the demo set offer in Chromium', () => {
     await cards.first().waitFor({ timeout: 120_000 });
     await expect.poll(() => cards.count()).toBeGreaterThan(10);
     expect(await page.getByRole('button', { name: 'Load the demo set' }).count()).toBe(0);
+    // The feed's timeline reads the new incidents too, without a reload of the page.
+    const bars = page.locator('.timeline .bar');
+    await bars.first().waitFor();
+    expect(await bars.count()).toBeGreaterThan(0);
+    expect(await page.getByText('No incidents for these filters').count()).toBe(0);
     await screenshot(page, 'demo-loaded');
 
     // Correlated: the Sousse incident, opened from the feed, is told by the three outlets of development set D02.

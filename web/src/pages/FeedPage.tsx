@@ -21,6 +21,8 @@ export function FeedPage() {
   const items = feed.data?.items ?? [];
   const partners = usePartnerNames();
   const paged = location.search.has('cursor');
+  // Bumped when the demo set is loaded: the timeline is mounted afresh, so it reads the new incidents too.
+  const [loadedSets, setLoadedSets] = useState(0);
 
   return (
     <section className="feed" aria-labelledby="feed-title">
@@ -31,7 +33,7 @@ export function FeedPage() {
         </p>
       </div>
       <Filters location={location} idPrefix="feed" />
-      <Timeline location={location} compact />
+      <Timeline key={loadedSets} location={location} compact />
       {q ? <SearchHits hits={search.data?.items} error={search.error} loading={search.loading} /> : null}
       <ErrorNote error={feed.error} onRetry={feed.reload} />
       <ol className="incident-list" aria-busy={feed.loading} aria-label="Incidents, newest first">
@@ -39,7 +41,13 @@ export function FeedPage() {
           ? Array.from({ length: 6 }, (_, index) => <li key={index} className="incident-card placeholder" aria-hidden="true" />)
           : items.map((incident) => <IncidentCard key={incident.id} incident={incident} partners={partners} />)}
       </ol>
-      {!feed.loading && !feed.error && items.length === 0 ? <EmptyFeed filtered={Object.keys(filtersFrom(location.search)).length > 0} onLoaded={feed.reload} /> : null}
+      {!feed.loading && !feed.error && items.length === 0 ? <EmptyFeed
+          filtered={Object.keys(filtersFrom(location.search)).length > 0}
+          onLoaded={() => {
+            feed.reload();
+            setLoadedSets((count) => count + 1);
+          }}
+        /> : null}
       <nav className="pager" aria-label="Pages">
         {paged ? (
           <button type="button" onClick={() => navigate(withParams(location, { cursor: undefined }))}>
