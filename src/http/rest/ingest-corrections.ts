@@ -78,10 +78,17 @@ export function applyCorrections(objects: readonly StixObject[], corrections: re
   const report = result.find((o) => o.type === 'report');
   const refs = [...new Set([...state.touched].filter((id) => result.some((o) => o.id === id)))];
   const now = new Date().toISOString();
+  const noteId = randomId('note');
+  // The report lists the note, so whoever reads the report's objects (the incident page) finds it, through the same access policy.
+  if (report !== undefined) {
+    const reportObject = report as unknown as Mutable;
+    reportObject.object_refs = [...(Array.isArray(reportObject.object_refs) ? (reportObject.object_refs as string[]) : []), noteId];
+    reportObject.modified = laterTimestamp(String(reportObject.modified ?? reportObject.created ?? ''));
+  }
   const record = {
     type: 'note',
     spec_version: '2.1',
-    id: randomId('note'),
+    id: noteId,
     created: now,
     modified: now,
     abstract: 'Corrected by the analyst',
@@ -123,9 +130,11 @@ class Bundle {
     switch (correction.field) {
       case 'name':
         return this.rename(object, text(value, fail, 'give a non-empty name'), fail, before);
-      case 'description':
+      case 'description': {
+        const extracted = object.description;
         object.description = text(value, fail, 'give a non-empty text');
-        return this.touch(object, `${before}: description corrected`);
+        return this.touch(object, `${before}: description corrected${wasExtracted(object, extracted)}`);
+      }
       case 'entity_type':
         return this.retype(object, value, fail, before);
       case 'speaker':
@@ -160,16 +169,18 @@ class Bundle {
   private incidentField(object: Mutable, field: CorrectionField, value: CorrectionInput['value'], fail: (why: string) => EntenteError, before: string): string {
     const ext = object.type === 'incident' ? extensionOf<IncidentExtension>(object as unknown as StixObject, INCIDENT_EXTENSION_ID) : undefined;
     if (ext === undefined) throw fail('only incidents have this field');
+    const previous = field in ext ? (ext as unknown as Record<string, unknown>)[field] : undefined;
+    const extracted = wasExtracted(object, previous !== null && typeof previous === 'object' && !Array.isArray(previous) ? ((previous as Count).low ?? (previous as Count).high) : previous);
     switch (field) {
       case 'event_date':
         if (typeof value !== 'string' || !isCalendarDate(value)) throw fail(`"${String(value)}" is not a date; give YYYY, YYYY-MM or YYYY-MM-DD`);
         ext.event_date = value;
         ext.date_precision = value.length === 10 ? 'day' : value.length === 7 ? 'month' : 'year';
-        return this.touch(object, `${before}: date corrected to ${value}`);
+        return this.touch(object, `${before}: date corrected to ${value}${extracted}`);
       case 'date_precision':
         if (typeof value !== 'string' || !(DATE_PRECISIONS as readonly string[]).includes(value)) throw fail(`give one of ${DATE_PRECISIONS.join(', ')}`);
         ext.date_precision = value as IncidentExtension['date_precision'];
-        return this.touch(object, `${before}: date precision corrected to ${value}`);
+        return this.touch(object, `${before}: date precision corrected to ${value}${extracted}`);
       case 'attack_types':
       case 'target_types':
       case 'weapon_types': {
@@ -178,7 +189,7 @@ class Bundle {
         const unknown = value.filter((name) => !(names as readonly string[]).includes(name));
         if (unknown.length > 0) throw fail(`"${unknown[0]}" is not a GTD ${what}; choose from ${names.join(', ')}`);
         ext[field] = [...new Set(value)];
-        return this.touch(object, `${before}: ${what}s corrected to ${ext[field].join(', ')}`);
+        return this.touch(object, `${before}: ${what}s corrected to ${ext[field].join(', ')}${extracted}`);
       }
       case 'victims_killed':
       case 'perpetrators_killed':
@@ -186,11 +197,11 @@ class Bundle {
         if (value === null) delete ext[field];
         else if (typeof value === 'number') ext[field] = exact(ext[field], value);
         else throw fail('give a whole number of people, or null to remove the figure');
-        return this.touch(object, `${before}: ${label(field)} corrected to ${value === null ? 'no figure' : value}`);
+        return this.touch(object, `${before}: ${label(field)} corrected to ${value === null ? 'no figure' : value}${extracted}`);
       case 'claimed':
         if (typeof value !== 'boolean') throw fail('give true or false');
         ext.claimed = value;
-        return this.touch(object, `${before}: claimed corrected to ${value ? 'yes' : 'no'}`);
+        return this.touch(object, `${before}: claimed corrected to ${value ? 'yes' : 'no'}${extracted}`);
       default:
         throw fail('this field cannot be corrected');
     }
@@ -203,8 +214,9 @@ class Bundle {
       this.reshape(object, name, kind, fail);
       return `${before}: renamed ${JSON.stringify(name)} by the analyst`;
     }
+    const extracted = object.name;
     object.name = name;
-    return this.touch(object, `${before}: renamed ${JSON.stringify(name)} by the analyst`);
+    return this.touch(object, `${before}: renamed ${JSON.stringify(name)} by the analyst${wasExtracted(object, extracted)}`);
   }
 
   private retype(object: Mutable, value: CorrectionInput['value'], fail: (why: string) => EntenteError, before: string): string {
@@ -380,6 +392,16 @@ class Bundle {
       this.touch(rewritten, '');
     }
   }
+}
+
+/**
+ * The value an incident field had before the analyst's correction, as JSON at
+ * the end of the note's line, so that the incident page can show what the
+ * extraction said (intel-incident-detail.ts reads it back). Only incidents'
+ * fields are recorded this way.
+ */
+function wasExtracted(object: Mutable, previous: unknown): string {
+  return object.type === 'incident' ? ` (extracted: ${JSON.stringify(previous ?? null)})` : '';
 }
 
 function text(value: CorrectionInput['value'], fail: (why: string) => EntenteError, why: string): string {

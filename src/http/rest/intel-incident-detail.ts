@@ -45,6 +45,17 @@ export interface IncidentDetail extends Omit<FeedItem, 'reports'> {
   readonly sharingGroup?: { id: string; name: string };
   readonly reachedPartners: string[];
   readonly stix: { id: string; version: string };
+  /** The analyst's corrections of this incident, from the correction notes the viewer may read (none otherwise). */
+  readonly corrections: FieldCorrection[];
+}
+
+/** One field an analyst corrected before publishing (ingest-corrections.ts): who, when, and what the extraction had said. */
+export interface FieldCorrection {
+  readonly field: string;
+  readonly by: string;
+  readonly at: string;
+  readonly extracted: unknown;
+  readonly noteId: string;
 }
 
 interface Evidence {
@@ -65,6 +76,8 @@ interface FieldView {
     credibility: number;
     confidence: number;
     evidence?: Evidence;
+    /** Set when this report's value is the analyst's, not the source's. */
+    corrected?: Omit<FieldCorrection, 'field'>;
   }[];
 }
 
@@ -80,6 +93,7 @@ export async function incidentDetail(
   if (loaded === undefined) throw new EntenteError('not_found', `No incident ${row.id} that you may see`);
   const { incidentRow, incident, report, objects, byId, text } = loaded;
   const ownFields = incidentFieldViews(loaded, registry);
+  const corrections = correctionsOf(incident.id, objects);
   const correlated = await correlatedView(db, store, queries, viewer, row, ownFields, registry);
   const [sharingGroup, reachedPartners] = await Promise.all([sharingGroupOf(db, row.sharing_group), reachedPartnersOf(db, incidentRow)]);
   return {
@@ -99,6 +113,7 @@ export async function incidentDetail(
     ...(sharingGroup !== undefined ? { sharingGroup } : {}),
     reachedPartners,
     stix: { id: incident.id, version: incidentRow.version },
+    corrections: [...corrections.values()],
   };
 }
 
@@ -129,7 +144,62 @@ async function loadIncident(queries: IncidentQueries, viewer: Viewer, collection
 /** Every field of one incident from its own report, each value with the span of that report it was read from. */
 function incidentFieldViews(loaded: LoadedIncident, registry: ReliabilityRegistry): FieldView[] {
   const features = extractIncidentFeatures(loaded.objects).find((f) => f.incidentId === loaded.incident.id);
-  return features === undefined ? [] : fieldViews(features, loaded.incident, loaded.byId, loaded.report, loaded.text, registry);
+  if (features === undefined) return [];
+  const corrections = correctionsOf(loaded.incident.id, loaded.objects);
+  return fieldViews(features, loaded.incident, loaded.byId, loaded.report, loaded.text, registry).map((view) => {
+    const correction = corrections.get(view.field);
+    if (correction === undefined) return view;
+    const { field: _field, ...corrected } = correction;
+    return { ...view, values: view.values.map((value) => ({ ...value, corrected })) };
+  });
+}
+
+const CORRECTION_NOTE = 'Corrected by the analyst';
+/** The fields of a correction note's lines (ingest-corrections.ts) as the incident page names them. */
+const CORRECTED_FIELDS: Record<string, string> = {
+  date: 'date',
+  'date precision': 'datePrecision',
+  'attack types': 'attackType',
+  'target types': 'targetType',
+  'weapon types': 'weaponType',
+  'victims killed': 'killed',
+  'perpetrators killed': 'perpetratorsKilled',
+  wounded: 'wounded',
+  claimed: 'claimed',
+  description: 'description',
+};
+const CORRECTION_LINE = /^incident "(?:[^"\\]|\\.)*" \((incident--[0-9a-f-]+)\): (.+?) \(extracted: (.*)\)$/;
+
+/**
+ * The analyst's corrections of one incident, field by field (the latest note
+ * wins), read from the correction notes among `objects` — which hold only what
+ * the viewer may see, so a note the viewer may not read corrects nothing here.
+ */
+function correctionsOf(incidentId: string, objects: readonly StixObject[]): Map<string, FieldCorrection> {
+  const notes = objects
+    .filter((o) => o.type === 'note' && o.abstract === CORRECTION_NOTE && Array.isArray(o.object_refs) && (o.object_refs as unknown[]).includes(incidentId) && typeof o.content === 'string')
+    .sort((a, b) => String(a.created).localeCompare(String(b.created)));
+  const out = new Map<string, FieldCorrection>();
+  for (const note of notes) {
+    const by = Array.isArray(note.authors) && typeof note.authors[0] === 'string' ? note.authors[0] : 'an analyst';
+    for (const line of String(note.content).split('\n')) {
+      const match = CORRECTION_LINE.exec(line);
+      if (match === null || match[1] !== incidentId) continue;
+      const what = match[2] as string;
+      const field = what.startsWith('renamed ') ? 'name' : CORRECTED_FIELDS[what.replace(/ corrected(?: to .*)?$/, '')];
+      if (field === undefined) continue;
+      out.set(field, { field, by, at: String(note.created), extracted: parseJson(match[3] as string), noteId: note.id });
+    }
+  }
+  return out;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 function fieldViews(
@@ -226,12 +296,14 @@ async function correlatedView(
       }),
   );
   const evidence = evidenceByFieldAndReport([...ownFields, ...others.flat()]);
+  const corrected = new Map([...ownFields, ...others.flat()].flatMap((f) => f.values.flatMap((v) => (v.corrected === undefined ? [] : [[`${f.field}|${v.report.id}`, v.corrected] as const]))));
   const fields = view.fields.map((f): FieldView => ({
     field: f.field,
     chosen: { value: f.chosen === undefined ? null : presentValue(f.field, f.chosen.value), rule: f.chosen?.rule ?? 'none' },
     conflict: f.conflict,
     values: f.values.map((v) => {
       const span = evidence.get(`${f.field}|${v.report.id}`);
+      const correction = corrected.get(`${f.field}|${v.report.id}`);
       return {
         value: presentValue(f.field, v.value),
         source: { name: v.source.name, reliability: v.source.reliability },
@@ -239,6 +311,7 @@ async function correlatedView(
         credibility: v.credibility,
         confidence: v.confidence ?? 0,
         ...(span !== undefined ? { evidence: span } : {}),
+        ...(correction !== undefined ? { corrected: correction } : {}),
       };
     }),
   }));

@@ -8,12 +8,13 @@ import { Correlator, canonicalIdOf } from '../../correlate/correlator.js';
 import { CITIES } from '../../correlate/test-incidents.js';
 import { buildReport, storeReport } from '../../correlate/test-reports.js';
 import { sharedFolder } from '../../shared-folder.js';
-import { INCIDENT_EXTENSION_ID, PROVENANCE_EXTENSION_ID } from '../../stix/extensions.js';
+import { ENTENTE_IDENTITY, INCIDENT_EXTENSION_ID, PROVENANCE_EXTENSION_ID } from '../../stix/extensions.js';
 import { randomId } from '../../stix/identifier.js';
 import type { StixObject } from '../../stix/stix-object.js';
 import { tlpMarkingId } from '../../stix/tlp.js';
 import type { TestStore } from '../../store/test-backends.js';
 import { startTestServer, type TaxiiTestServer } from '../test-server.js';
+import { applyCorrections } from './ingest-corrections.js';
 import { MAX_MAP_CLUSTERS } from './intel-incidents.js';
 import { expectRestError, restClient, signIn, type RestClient } from './rest-test-client.js';
 
@@ -27,6 +28,7 @@ import { expectRestError, restClient, signIn, type RestClient } from './rest-tes
 const SEED = join(sharedFolder(), 'seed', 'chechnya-attack-le-pen-moscow.txt');
 const SYNTHETIC = 60;
 const ISLAMIC_STATE = 'intrusion-set--805a39ee-5b9f-55b6-a744-59ee5abd4af6';
+const BAGHDAD = 'BAGHDAD, 14 May 2016 (Tigris Wire) - A car bomb exploded at a market in Baghdad on Saturday, killing 20 people and wounding 45, police said.';
 
 export function intelSuite(open: () => Promise<TestStore>): void {
   let server: TaxiiTestServer;
@@ -34,15 +36,18 @@ export function intelSuite(open: () => Promise<TestStore>): void {
   let outsider: RestClient;
   let incidentId: string;
   let reportId: string;
+  let orgA: string;
+  let groupId: string;
 
   beforeAll(async () => {
     server = await startTestServer(open);
     const orgs = await server.db.selectFrom('organizations').select(['id', 'name']).execute();
-    const orgA = orgs.find((o) => o.name === 'Agency A')?.id as string;
+    orgA = orgs.find((o) => o.name === 'Agency A')?.id as string;
     const orgB = orgs.find((o) => o.name === 'Agency B')?.id as string;
     // B may read the collection: only the marking and the sharing group keep the incident from it.
     await grantCollection(server.db, { collectionId: server.sharedId, orgId: orgB, canRead: true, canWrite: false });
     const group = await createSharingGroup(server.db, { name: 'Caucasus cell', ownerOrg: orgA });
+    groupId = group.id;
     writer = await signIn(server, 'writer');
     outsider = await signIn(server, 'outsider');
 
@@ -304,6 +309,40 @@ export function intelSuite(open: () => Promise<TestStore>): void {
     expect(timeline.status, timeline.text).toBe(200);
     const buckets = timeline.body.buckets as { start: string; incidents: number }[];
     expect(buckets.filter((b) => b.incidents > 0)).toEqual([expect.objectContaining({ start: '2010-01-01', incidents: 1 })]);
+  });
+
+  it('a corrected field says who corrected it, when, and what the extraction said, only to a viewer who may read the correction note', async () => {
+    // The seed incident's date was corrected on publishing: the analyst's value is not credited to the outlet.
+    const seed = await writer.get(`/incidents/${incidentId}`);
+    expect(seed.status, seed.text).toBe(200);
+    const date = seed.body.fields.find((f: { field: string }) => f.field === 'date');
+    expect(date.values[0]).toMatchObject({ value: '2017-03-24', corrected: { by: 'writer', at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), noteId: expect.stringMatching(/^note--/) } });
+    expect(date.values[0].corrected).toHaveProperty('extracted');
+    expect(seed.body.corrections).toEqual([expect.objectContaining({ field: 'date', by: 'writer' })]);
+
+    // An incident Agency B may read, whose correction note only the sharing group (Agency A) may.
+    const preview = await writer.post('/ingest/preview', { text: BAGHDAD, outlet: 'Tigris Wire', published: '2016-05-14' });
+    expect(preview.status, preview.text).toBe(200);
+    const incident = (preview.body.incidents as { id: string }[])[0]?.id as string;
+    expect(incident).toMatch(/^incident--/);
+    const { objects, record } = applyCorrections(preview.body.bundle.objects as StixObject[], [{ objectId: incident, field: 'victims_killed', value: 21 }], 'writer');
+    const note = record as StixObject;
+    const shared = (o: StixObject) => o.type === 'extension-definition' || o.type === 'marking-definition' || o.id === ENTENTE_IDENTITY.id;
+    const stored = (o: StixObject, tlp: 'clear' | 'amber') => ({ object: { ...o, object_marking_refs: [tlpMarkingId(tlp)] }, json: JSON.stringify({ ...o, object_marking_refs: [tlpMarkingId(tlp)] }), tlp });
+    await server.store.addObjects(server.sharedId, objects.filter((o) => !shared(o)).map((o) => stored(o, 'clear')), { authorOrg: orgA, authorUser: null });
+    await server.store.addObjects(server.sharedId, [stored(note, 'amber')], { authorOrg: orgA, authorUser: null, sharingGroup: groupId });
+
+    const member = await writer.get(`/incidents/${incident}`);
+    expect(member.status, member.text).toBe(200);
+    const killed = member.body.fields.find((f: { field: string }) => f.field === 'killed');
+    expect(killed.values[0]).toMatchObject({ value: 21, corrected: { by: 'writer', extracted: 20, noteId: note.id } });
+    expect(member.body.corrections).toEqual([expect.objectContaining({ field: 'killed', extracted: 20 })]);
+
+    const outside = await outsider.get(`/incidents/${incident}`);
+    expect(outside.status, outside.text).toBe(200);
+    expect(outside.body.corrections).toEqual([]);
+    expect(outside.body.fields.find((f: { field: string }) => f.field === 'killed').values[0]).not.toHaveProperty('corrected');
+    expect(outside.text).not.toContain(note.id);
   });
 }
 
