@@ -89,7 +89,13 @@ describe('correcting an ingest preview in Chromium', () => {
     await page.locator('.report-text').waitFor();
     const body = await page.locator('main').textContent();
     expect(body).toContain('Bombing/Explosion');
-    expect(body).not.toContain('Armed Assault');
+    // The corrected attack type is the analyst's, not credited to the source; the extraction's value is named as such, and nowhere else.
+    const attackType = (await page.locator('table.fields tr', { hasText: 'Attack type' }).textContent()) ?? '';
+    expect(attackType).toMatch(/Bombing\/Explosion — corrected by admin on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(attackType).toMatch(/the extraction from .+ said Armed Assault/);
+    const corrections = (await page.getByRole('region', { name: 'Corrected by the analyst' }).textContent()) ?? '';
+    expect(corrections).toMatch(/Attack type: corrected by admin on .*; the extraction said Armed Assault/);
+    expect(body?.replace(/said Armed Assault/g, '')).not.toContain('Armed Assault');
     expect(await page.locator('.quotes li', { hasText: 'Viktor V. Zolotov' }).count()).toBeGreaterThan(0);
     expect(await page.locator('.quotes li', { hasText: /— Viktor Zolotov\b/ }).count()).toBe(0);
     expect(await page.locator('.report-text mark[title*="Barack Obama"]').count()).toBe(0);

@@ -7,6 +7,16 @@ import type { Span } from '../lib/highlight';
 import { useApi } from '../lib/use-api';
 import { paths } from '../routes';
 
+/** What an analyst corrected before publishing (REST `GET /incidents/{id}`, from the correction notes the viewer may read). */
+interface Correction {
+  by: string;
+  at: string;
+  extracted: unknown;
+  noteId: string;
+}
+type CorrectedField = Omit<IncidentField, 'values'> & { values: (IncidentField['values'][number] & { corrected?: Correction })[] };
+type CorrectedIncident = Omit<IncidentDetail, 'fields'> & { fields: CorrectedField[]; corrections?: (Correction & { field: string })[] };
+
 interface Selection {
   reportId: string;
   start: number;
@@ -25,11 +35,20 @@ const FIELD_LABELS: Record<string, string> = {
   claimChannel: 'Claim channel',
   attackType: 'Attack type',
   targetType: 'Target type',
+  weaponType: 'Weapon type',
+  datePrecision: 'Date precision',
+  name: 'Name',
+  description: 'Description',
 };
+
+/** "by admin on 2026-11-26 22:17 UTC": who corrected a value and when. */
+function correctedBy(correction: Correction): string {
+  return `corrected by ${correction.by} on ${correction.at.slice(0, 16).replace('T', ' ')} UTC`;
+}
 
 /** One incident: every field with every source's value, and the sentence each came from. */
 export default function IncidentPage({ id }: { id: string }) {
-  const incident = useApi(`incident:${id}`, (signal) => api.get<IncidentDetail>(`/incidents/${encodeURIComponent(id)}`, undefined, signal));
+  const incident = useApi(`incident:${id}`, (signal) => api.get<CorrectedIncident>(`/incidents/${encodeURIComponent(id)}`, undefined, signal));
   const [selection, setSelection] = useState<Selection | undefined>();
   const data = incident.data;
   const reportId = selection?.reportId ?? data?.reports[0]?.id;
@@ -101,6 +120,19 @@ export default function IncidentPage({ id }: { id: string }) {
               </tbody>
             </table>
           </section>
+
+          {data.corrections && data.corrections.length > 0 ? (
+            <section className="incident-corrections" aria-labelledby="corrections-title">
+              <h2 id="corrections-title">Corrected by the analyst</h2>
+              <ul>
+                {data.corrections.map((correction) => (
+                  <li key={`${correction.noteId}-${correction.field}`}>
+                    {FIELD_LABELS[correction.field] ?? correction.field}: {correctedBy(correction)}; the extraction said {formatValue(correction.extracted)}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
 
           <section aria-labelledby="claims-title">
             <h2 id="claims-title">Claims of responsibility</h2>
@@ -196,7 +228,7 @@ export default function IncidentPage({ id }: { id: string }) {
   );
 }
 
-function FieldRow({ field, selected, onSelect }: { field: IncidentField; selected: Selection | undefined; onSelect: (selection: Selection) => void }) {
+function FieldRow({ field, selected, onSelect }: { field: CorrectedField; selected: Selection | undefined; onSelect: (selection: Selection) => void }) {
   return (
     <tr className={field.conflict ? 'conflict' : undefined}>
       <th scope="row">
@@ -212,9 +244,11 @@ function FieldRow({ field, selected, onSelect }: { field: IncidentField; selecte
           {field.values.map((value, index) => {
             const evidence = value.evidence;
             const isSelected = evidence !== undefined && selected?.reportId === evidence.reportId && selected.start === evidence.start && selected.end === evidence.end;
-            const text = `${formatValue(value.value)} — ${value.source.name}`;
+            const corrected = value.corrected;
+            // A corrected value is the analyst's: the report's source did not say it, so it is not credited to it.
+            const text = corrected ? `${formatValue(value.value)} — ${correctedBy(corrected)}` : `${formatValue(value.value)} — ${value.source.name}`;
             return (
-              <li key={`${value.report.id}-${index}`}>
+              <li key={`${value.report.id}-${index}`} className={corrected ? 'corrected' : undefined}>
                 {evidence ? (
                   <button
                     type="button"
@@ -227,8 +261,16 @@ function FieldRow({ field, selected, onSelect }: { field: IncidentField; selecte
                 ) : (
                   <span>{text}</span>
                 )}{' '}
-                <AdmiraltyGrade reliability={value.source.reliability} credibility={value.credibility} />
-                {value.confidence !== undefined ? <span className="confidence"> {value.confidence}% sure</span> : null}
+                {corrected ? (
+                  <span className="extracted">
+                    (the extraction from {value.source.name} said {formatValue(corrected.extracted)})
+                  </span>
+                ) : (
+                  <>
+                    <AdmiraltyGrade reliability={value.source.reliability} credibility={value.credibility} />
+                    {value.confidence !== undefined ? <span className="confidence"> {value.confidence}% sure</span> : null}
+                  </>
+                )}
               </li>
             );
           })}
