@@ -122,9 +122,11 @@ entry as (
 select "dateAdded", "json", "auditLabel", (select count(*) from entry)::int as "auditAppended" from page order by "dateAdded"`;
       return { ...page, sql: text, parameters: [...page.parameters, ...params.values] };
     };
+    // Resolved first: a cursor this server did not issue is refused before anything runs.
+    const filter = resolveFilter(read.collectionId, query, scope);
     this.inlineBusy = true;
     try {
-      const page = await queryObjectTextsWrapped(this.db, resolveFilter(read.collectionId, query, scope), query.limit, wrap);
+      const page = await queryObjectTextsWrapped(this.db, filter, query.limit, wrap);
       if (page === undefined) return undefined;
       const appended = Number((page.items[0] as { auditAppended?: number } | undefined)?.auditAppended ?? 0) === 1;
       if (appended) {

@@ -13,7 +13,6 @@ import { COLLECTION_QUERY, DELETE_QUERY, parseObjectQuery } from './query-params
 import { parseEnvelope } from './raw-envelope.js';
 import { isBodyStream, readBodyText } from './request-body.js';
 import { requestOrigin } from './request-origin.js';
-import { auditServed, readObjectTexts } from './object-texts.js';
 import { presentStatus } from './status.js';
 import { envelopeBytes, sendPage, sendTaxii } from './taxii-reply.js';
 import { API_ROOT_PATH, type TaxiiContext } from './taxii-context.js';
@@ -50,19 +49,19 @@ const OBJECTS_PATH = `${API_ROOT_PATH}collections/:collectionId/objects/`;
 export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
   /** §5.4: an envelope of the objects matching the filters, oldest `date_added` first. */
   app.get<CollectionRoute>(OBJECTS_PATH, async (request, reply) => {
-    const { authorization } = request.headers;
-    const origin = requestOrigin(request);
-    const { principal, result } = await verifiedRead(ctx, authorization, async (reader) => {
+    // Pages are read, then audited, in two statements: read with the append in one statement (as a GET by id
+    // is, object-texts.ts), 1,000-object pages took longer (a walk of 1,000,000 objects 10.7 and 12.5 s before,
+    // 13.5 and 19.1 s so, the same server CPU, load 1-3, 2026-11-26).
+    const { principal, result } = await verifiedRead(ctx, request.headers.authorization, async (reader) => {
       requireAcceptsTaxii(request.headers.accept);
       const { query, appliedLimit } = parseObjectQuery(request.query, COLLECTION_QUERY, ctx.settings);
-      const { collection, result: read } = await readAuthorised(ctx, reader, request.params.collectionId, (collectionId) =>
-        readObjectTexts(ctx, reader, authorization, collectionId, query, origin),
+      const { collection, result: page } = await readAuthorised(ctx, reader, request.params.collectionId, (collectionId) =>
+        ctx.store.queryObjectTexts(collectionId, query, ctx.readScope(reader)),
       );
-      return { collection, read, appliedLimit };
+      return { collection, page, appliedLimit };
     });
-    const { collection, read, appliedLimit } = result;
-    const { page } = read;
-    await auditServed(ctx, principal, collection.id, read, origin);
+    const { collection, page, appliedLimit } = result;
+    await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
     return sendPage(reply, page, appliedLimit, envelopeBytes(page, 'objects', page.items.map((item) => item.json)));
   });
 
