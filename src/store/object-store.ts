@@ -75,6 +75,11 @@ export interface Collection {
 }
 
 export interface IncomingObject {
+  /**
+   * The parsed object. `entente import` gives only what a write reads of it (cli/import-batches.ts
+   * `ObjectHead`: type, id, spec_version, created, modified, the entente-sharing extension) and `tlp`;
+   * anything else is read from `json`.
+   */
   readonly object: StixObject;
   /** The object's JSON text, stored and served exactly as given. */
   readonly json: string;
