@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TLP2_MARKING_IDS } from '../stix/tlp.js';
+import { TLP1_MARKINGS, TLP2_MARKINGS, TLP2_MARKING_IDS } from '../stix/tlp.js';
 import type { IncomingObject } from '../store/object-store.js';
 import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresProblem, type TestStore } from '../store/test-backends.js';
 import { queryAudit, verifyAuditChain } from './audit-log.js';
@@ -67,6 +67,22 @@ describe('publishObjects', () => {
     expect(stored.get(marked.object.id)).toMatchObject({ tlp: 'red', author_org: a.id, author_user: 'user-a', sharing_group: null });
     expect(stored.get(plain.object.id)?.tlp).toBe('green');
     expect(stored.get(unknown.object.id)?.tlp).toBe('unknown');
+  });
+
+  it('stores the TLP marking definitions as CLEAR whatever the default, so every reader of a marked object may look its marking up', async () => {
+    await test.opened.db.updateTable('organizations').set({ default_tlp: 'amber+strict' }).where('id', '=', a.id).execute();
+    const definitions = [TLP2_MARKINGS.red, TLP2_MARKINGS.amber, ...TLP1_MARKINGS].map((object) => ({ object, json: JSON.stringify(object) }));
+    // Another marking definition keeps the default; a TLP definition that carries a marking keeps that marking's level.
+    const statement = note({ type: 'marking-definition', id: `marking-definition--${randomUUID()}`, name: 'Copyright A', extensions: undefined });
+    const markedGreen = { ...TLP2_MARKINGS.green, object_marking_refs: [TLP2_MARKING_IDS.amber] };
+    const markedDefinition = { object: markedGreen, json: JSON.stringify(markedGreen) };
+    const outcome = await publish(asA, [...definitions, statement]);
+    expect(outcome.failures).toEqual([]);
+    const stored = new Map((await rows()).map((r) => [r.id, r.tlp]));
+    for (const { object } of definitions) expect(stored.get(object.id)).toBe('clear');
+    expect(stored.get(statement.object.id)).toBe('amber+strict');
+    expect((await publish(asB, [markedDefinition])).failures).toEqual([]);
+    expect((await rows()).find((r) => r.id === TLP2_MARKINGS.green.id)?.tlp).toBe('amber');
   });
 
   it('publishes to a group the publisher belongs to, refuses one it does not, alike whether it exists', async () => {

@@ -1,7 +1,7 @@
 import { PostgresAdapter, sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { StixObject } from '../stix/stix-object.js';
-import { tlpLevelOf } from '../stix/tlp.js';
+import { isTlpMarkingId, tlpLevelOf } from '../stix/tlp.js';
 import type { AddResult, HeldVersions, IncomingObject, ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { normaliseTimestamp } from '../store/timestamps.js';
@@ -99,7 +99,10 @@ export async function publishObjects(
     if (request.sharingGroup !== null && !memberOf.has(request.sharingGroup)) {
       return fail(`sharing_group_ref ${request.sharingGroup} is not a sharing group your organisation belongs to`);
     }
-    const tlp: StoredTlp = effectiveTlp(incoming.tlp ?? tlpLevelOf(incoming.object.object_marking_refs), org.defaultTlp);
+    // A TLP marking definition is public by definition (FIRST TLP, STIX 2.1 §7.2.1.4): whoever may read an object
+    // marked with it may look it up, whatever the publisher's default for unmarked objects.
+    const orgDefault = incoming.object.type === 'marking-definition' && isTlpMarkingId(incoming.object.id) ? 'clear' : org.defaultTlp;
+    const tlp: StoredTlp = effectiveTlp(incoming.tlp ?? tlpLevelOf(incoming.object.object_marking_refs), orgDefault);
     const hasRecipients = request.recipientOrgRefs.length + request.recipientUsernames.length > 0;
     if (hasRecipients && tlp !== 'red') return fail(`${incoming.object.id}: recipients are named only on TLP:RED objects, this one is ${tlp}`);
     const missingOrg = request.recipientOrgRefs.find((ref) => !orgIds.has(ref));
