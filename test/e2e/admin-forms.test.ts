@@ -1,44 +1,27 @@
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ensureSources } from '../../src/correlate/source-reliability.js';
 import { withCorrelation } from '../../src/correlate/correlation-schema.js';
 import { openStore } from '../../src/store/open-store.js';
-import { tempDir } from '../cli-harness.js';
-import { ADMIN_PASSWORD, ensureConsoleBuilt, launchChromium, serve, signIn, watchProblems, type Served } from './console-harness.js';
+import { ADMIN_PASSWORD, servedConsole, signIn, watchProblems } from './console-harness.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
-let temp: ReturnType<typeof tempDir>;
-let server: Served;
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  temp = tempDir();
-  server = await serve(join(temp.dir, 'entente.db'));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  temp?.remove();
-});
+const served = servedConsole();
 
 describe('the administration forms in Chromium', () => {
   it('create an organisation and a sharing group by name, add the organisation to the group and a user to it, and filter the audit log', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
-    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+    await signIn(page, served.server.url, 'admin', ADMIN_PASSWORD);
 
-    await page.goto(`${server.url}/admin/orgs`);
+    await page.goto(`${served.server.url}/admin/orgs`);
     const newOrg = page.getByRole('form', { name: 'New organisation' });
     await newOrg.getByLabel('Name').fill('Agency Z');
     await newOrg.getByRole('button', { name: 'Create organisation' }).click();
     await page.getByRole('listitem').filter({ hasText: 'Agency Z' }).waitFor();
     expect(await newOrg.getByLabel('Name').inputValue()).toBe('');
 
-    await page.goto(`${server.url}/admin/groups`);
+    await page.goto(`${served.server.url}/admin/groups`);
     const newGroup = page.getByRole('form', { name: 'New sharing group' });
     await newGroup.getByLabel('Name').fill('Caucasus desk');
     await newGroup.getByRole('button', { name: 'Create group' }).click();
@@ -47,7 +30,7 @@ describe('the administration forms in Chromium', () => {
     await addMember.getByRole('button', { name: 'Add member' }).click();
     await page.getByRole('listitem').filter({ hasText: 'Caucasus desk' }).filter({ hasText: 'Agency Z' }).first().waitFor();
 
-    await page.goto(`${server.url}/admin/users`);
+    await page.goto(`${served.server.url}/admin/users`);
     const newUser = page.getByRole('form', { name: 'New user' });
     await newUser.getByLabel('User name').fill('zoe');
     await newUser.getByLabel('Organisation').selectOption({ label: 'Agency Z' });
@@ -55,7 +38,7 @@ describe('the administration forms in Chromium', () => {
     await newUser.getByRole('button', { name: 'Create user' }).click();
     await page.getByRole('row').filter({ hasText: 'zoe' }).filter({ hasText: 'Agency Z' }).waitFor();
 
-    await page.goto(`${server.url}/admin/audit`);
+    await page.goto(`${served.server.url}/admin/audit`);
     await page.getByLabel('User', { exact: true }).fill('admin');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/user=admin/);
@@ -66,17 +49,17 @@ describe('the administration forms in Chromium', () => {
 
   it("create a user's token shown once and revoke it, and grade a source's reliability", async () => {
     // Sources are recorded by correlation as reports arrive; one outlet is enough here, written beside the running server.
-    const opened = await openStore(server.db);
+    const opened = await openStore(served.server.db);
     try {
       await ensureSources(withCorrelation(opened.db), [{ name: 'Wire Agency', kind: 'outlet' }]);
     } finally {
       await opened.store.close();
     }
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
-    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+    await signIn(page, served.server.url, 'admin', ADMIN_PASSWORD);
 
-    await page.goto(`${server.url}/admin/users`);
+    await page.goto(`${served.server.url}/admin/users`);
     await page.getByRole('button', { name: 'Tokens of admin' }).click();
     const tokens = page.getByRole('region', { name: 'Tokens' });
     const newToken = tokens.getByRole('form', { name: 'New token' });
@@ -84,7 +67,7 @@ describe('the administration forms in Chromium', () => {
     await newToken.getByRole('button', { name: 'Create token' }).click();
     const secret = (await tokens.locator('.secret code').textContent()) ?? '';
     expect(secret).toMatch(/^ent_/);
-    const taxii = (token: string) => fetch(`${server.url}/taxii2/`, { headers: { accept: 'application/taxii+json;version=2.1', authorization: `Bearer ${token}` } });
+    const taxii = (token: string) => fetch(`${served.server.url}/taxii2/`, { headers: { accept: 'application/taxii+json;version=2.1', authorization: `Bearer ${token}` } });
     expect((await taxii(secret)).status).toBe(200);
     const listed = tokens.getByRole('listitem').filter({ hasText: 'feed reader' });
     await expect(listed.textContent()).resolves.toContain('read');
@@ -92,7 +75,7 @@ describe('the administration forms in Chromium', () => {
     await tokens.getByRole('listitem').filter({ hasText: 'feed reader' }).filter({ hasText: 'revoked' }).waitFor();
     expect((await taxii(secret)).status).toBe(401);
 
-    await page.goto(`${server.url}/admin/sources`);
+    await page.goto(`${served.server.url}/admin/sources`);
     const reliability = page.getByLabel('Reliability of Wire Agency');
     await expect(reliability.inputValue()).resolves.toBe('F');
     const graded = page.waitForResponse((response) => response.request().method() === 'PUT' && response.url().endsWith('/reliability'));
@@ -100,7 +83,7 @@ describe('the administration forms in Chromium', () => {
     expect((await graded).status()).toBe(200);
     await page.reload();
     await expect(page.getByLabel('Reliability of Wire Agency').inputValue()).resolves.toBe('B');
-    await page.goto(`${server.url}/admin/audit`);
+    await page.goto(`${served.server.url}/admin/audit`);
     await page.getByRole('row').filter({ hasText: 'source.grade' }).waitFor();
     expect(problems).toEqual([]);
     await page.close();

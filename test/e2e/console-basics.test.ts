@@ -1,43 +1,15 @@
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { tempDir } from '../cli-harness.js';
-import {
-  ADMIN_PASSWORD,
-  ensureConsoleBuilt,
-  launchChromium,
-  screenshot,
-  serve,
-  sidewaysOverflow,
-  signIn,
-  unnamedControls,
-  watchProblems,
-  type Served,
-} from './console-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { ADMIN_PASSWORD, screenshot, servedConsole, sidewaysOverflow, signIn, unnamedControls, watchProblems } from './console-harness.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
-let temp: ReturnType<typeof tempDir>;
-let server: Served;
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  temp = tempDir();
-  server = await serve(join(temp.dir, 'entente.db'));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  temp?.remove();
-});
+const served = servedConsole();
 
 describe('the console in Chromium', () => {
   it('refuses a wrong password in words, signs in with the keyboard alone, and signs out', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
-    await page.goto(`${server.url}/feed`);
+    await page.goto(`${served.server.url}/feed`);
     await page.getByLabel('User name').waitFor();
     await screenshot(page, 'sign-in-1280');
     await page.getByLabel('User name').fill('admin');
@@ -64,18 +36,18 @@ describe('the console in Chromium', () => {
   });
 
   it('rejects a state-changing request without the CSRF header even with the session cookie', async () => {
-    const page = await browser.newPage();
-    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+    const page = await served.browser.newPage();
+    await signIn(page, served.server.url, 'admin', ADMIN_PASSWORD);
     const status = await page.evaluate(async () => (await fetch('/rest/v1/session', { method: 'DELETE', credentials: 'same-origin' })).status);
     expect(status).toBe(403);
     await page.close();
   });
 
   it('shows markup in a report as text: nothing in it runs or renders as HTML', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
-    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
-    await page.goto(`${server.url}/ingest`);
+    await signIn(page, served.server.url, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${served.server.url}/ingest`);
     const hostile =
       'Gunmen killed three people in Kabul on 2 May 2024, police said. <img src=x onerror="window.pwned=1"> ' +
       '<script>window.pwned=2</script><b>bold</b> &amp; <a href="javascript:window.pwned=3">link</a>';
@@ -91,11 +63,11 @@ describe('the console in Chromium', () => {
   });
 
   it('does not move the feed about while its data loads (cumulative layout shift under 0.1)', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, served.server.url, 'admin', ADMIN_PASSWORD);
     await page.addInitScript(`window.layoutShift = 0; new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.layoutShift += entry.value; }).observe({ type: 'layout-shift', buffered: true });`);
     for (const path of ['/feed', '/map', '/timeline']) {
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${served.server.url}${path}`);
       await page.waitForLoadState('networkidle');
       await page.waitForTimeout(300);
       expect(await page.evaluate<number>('window.layoutShift'), path).toBeLessThan(0.1);
@@ -105,9 +77,9 @@ describe('the console in Chromium', () => {
 
   it('renders every page at 1280 and 390 pixels under the strict CSP, every field labelled and every button named, without horizontal scrolling on the phone', async () => {
     for (const width of [1280, 390]) {
-      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      const page = await served.browser.newPage({ viewport: { width, height: 900 } });
       const problems = watchProblems(page);
-      await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+      await signIn(page, served.server.url, 'admin', ADMIN_PASSWORD);
       const pages: [string, RegExp][] = [
         ['/feed', /^Feed/],
         ['/map', /^Map$/],
@@ -122,7 +94,7 @@ describe('the console in Chromium', () => {
         ['/admin/audit', /^Administration$/],
       ];
       for (const [path, heading] of pages) {
-        await page.goto(`${server.url}${path}`);
+        await page.goto(`${served.server.url}${path}`);
         await page.getByRole('heading', { level: 1, name: heading }).waitFor();
         await page.waitForLoadState('networkidle');
         await screenshot(page, `${path.slice(1).replace(/\//g, '-')}-${width}`);
@@ -135,7 +107,7 @@ describe('the console in Chromium', () => {
   });
 
   it('finds an unlabelled field and an unnamed button (the check the pages pass can fail)', async () => {
-    const page = await browser.newPage();
+    const page = await served.browser.newPage();
     await page.setContent('<label>Named <input></label><input id="bare"><button type="button"></button><button type="button">Go</button><a href="/x" aria-label="Somewhere"></a>');
     const problems = await unnamedControls(page);
     expect(problems.map((problem) => problem.split(':')[0])).toEqual(['field without a label', 'button without a name']);
@@ -143,10 +115,10 @@ describe('the console in Chromium', () => {
   });
 
   it('follows an area drawn on the map: corners clicked on the map, or the visible map from the keyboard', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
-    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
-    await page.goto(`${server.url}/map`);
+    await signIn(page, served.server.url, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${served.server.url}/map`);
     await page.getByRole('button', { name: 'Draw an area to follow' }).click();
     const box = await page.locator('svg.map').boundingBox();
     if (box === null) throw new Error('the map is not shown');
@@ -179,7 +151,7 @@ describe('the console in Chromium', () => {
     expect(drawn[2]?.[1]).toBeCloseTo(-degrees, 0);
     expect(areas.get('Whole world')).toEqual([[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]);
 
-    await page.goto(`${server.url}/watchlists`);
+    await page.goto(`${served.server.url}/watchlists`);
     await page.locator('.watchlists li', { hasText: 'Gulf of Guinea' }).getByText('a drawn area').waitFor();
     expect(problems).toEqual([]);
     await page.close();
@@ -196,11 +168,11 @@ describe('the console in Chromium', () => {
     ];
     const actor = { id: 'intrusion-set--centre', type: 'intrusion-set', name: 'Big Group', aliases: [], roles: [], incidents: [], graph: { nodes, edges } };
     for (const width of [1280, 390]) {
-      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      const page = await served.browser.newPage({ viewport: { width, height: 900 } });
       const problems = watchProblems(page);
-      await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+      await signIn(page, served.server.url, 'admin', ADMIN_PASSWORD);
       await page.route('**/rest/v1/actors/*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(actor) }));
-      await page.goto(`${server.url}/actors/intrusion-set--centre`);
+      await page.goto(`${served.server.url}/actors/intrusion-set--centre`);
       await page.getByRole('heading', { level: 1, name: 'Big Group' }).waitFor();
       await page.getByRole('img', { name: 'Relation graph of 400 nodes and 599 relations; the list below has them as text' }).waitFor();
       await page.locator('.graph canvas').first().waitFor();

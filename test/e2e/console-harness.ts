@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT, cleanEnv, runCli, spawnCli, type CliResult } from '../cli-harness.js';
+import { afterAll, beforeAll } from 'vitest';
+import { ROOT, cleanEnv, runCli, spawnCli, tempDir, type CliResult } from '../cli-harness.js';
 
 /** Debian's chromium (.ci/run installs it when missing). */
 export const CHROMIUM = process.env.ENTENTE_CHROMIUM ?? '/usr/bin/chromium';
@@ -23,6 +24,46 @@ export interface Served {
   readonly child: ChildProcess;
   readonly stderr: () => string;
   stop(): Promise<void>;
+}
+
+/** What a browser test file runs against: one `entente serve` on a fresh SQLite file, and one Chromium. */
+export interface ServedConsole {
+  readonly server: Served;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers, for the calling test file, the built console, a server on a
+ * fresh database and a Chromium, started before its tests and stopped after
+ * them. The fields are read inside the tests, once started.
+ */
+export function servedConsole(): ServedConsole {
+  let temp: ReturnType<typeof tempDir> | undefined;
+  let server: Served | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    temp = tempDir();
+    server = await serve(join(temp.dir, 'entente.db'));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    temp?.remove();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the ${what} is started by servedConsole's beforeAll: read it inside a test`);
+    return value;
+  };
+  return {
+    get server() {
+      return started(server, 'server');
+    },
+    get browser() {
+      return started(browser, 'browser');
+    },
+  };
 }
 
 /** A real `entente serve` on loopback, on a free port, with a known admin password. */

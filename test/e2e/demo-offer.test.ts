@@ -1,8 +1,5 @@
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { tempDir } from '../cli-harness.js';
-import { ADMIN_PASSWORD, ensureConsoleBuilt, launchChromium, screenshot, serve, signIn, watchProblems, type Served } from './console-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { ADMIN_PASSWORD, screenshot, servedConsole, signIn, watchProblems } from './console-harness.js';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 180_000 });
 
@@ -12,27 +9,13 @@ vi.setConfig({ testTimeout: 300_000, hookTimeout: 180_000 });
  * the administrator; accepting it fills the feed and its timeline, and the server's correlation
  * follower merges the three reports of the Sousse attack into one incident.
  */
-let temp: ReturnType<typeof tempDir>;
-let server: Served;
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  temp = tempDir();
-  server = await serve(join(temp.dir, 'entente.db'));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  temp?.remove();
-});
+const served = servedConsole();
 
 describe('the demo set offer in Chromium', () => {
   it('offers the demo set on an empty database; accepting it fills the feed with correlated incidents', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
-    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
+    await signIn(page, served.server.url, 'admin', ADMIN_PASSWORD);
     await page.getByText('No incidents yet.').waitFor();
     expect(await page.locator('.incident-card:not(.placeholder)').count()).toBe(0);
     await screenshot(page, 'demo-offer');
@@ -51,7 +34,7 @@ describe('the demo set offer in Chromium', () => {
     await screenshot(page, 'demo-loaded');
 
     // Correlated: the Sousse incident, opened from the feed, is told by the three outlets of development set D02.
-    await page.goto(`${server.url}/feed?q=Sousse`);
+    await page.goto(`${served.server.url}/feed?q=Sousse`);
     const sousse = page.locator('.incident-card', { hasText: 'Sousse (2015-06-26)' }).first();
     await sousse.waitFor();
     await sousse.getByRole('link').first().click();

@@ -1,9 +1,7 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sharedFolder } from '../../src/shared-folder.js';
-import { tempDir } from '../cli-harness.js';
-import { ADMIN_PASSWORD, ensureConsoleBuilt, launchChromium, screenshot, serve, sidewaysOverflow, signIn, unnamedControls, watchProblems, type Served } from './console-harness.js';
+import { ADMIN_PASSWORD, screenshot, servedConsole, sidewaysOverflow, signIn, unnamedControls, watchProblems } from './console-harness.js';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 180_000 });
 
@@ -16,28 +14,14 @@ vi.setConfig({ testTimeout: 300_000, hookTimeout: 180_000 });
  */
 const SEED = join(sharedFolder(), 'seed', 'chechnya-attack-le-pen-moscow.txt');
 
-let temp: ReturnType<typeof tempDir>;
-let server: Served;
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  temp = tempDir();
-  server = await serve(join(temp.dir, 'entente.db'));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  temp?.remove();
-});
+const served = servedConsole();
 
 describe('correcting an ingest preview in Chromium', () => {
   it('uploads a file, corrects an attack type, drops an entity, fixes a speaker, publishes, and shows the corrections on the incident page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
-    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
-    await page.goto(`${server.url}/ingest`);
+    await signIn(page, served.server.url, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${served.server.url}/ingest`);
 
     await page.getByLabel('Or a text file').setInputFiles(SEED);
     await expect.poll(() => page.getByLabel('Report text').inputValue()).toContain('Deutsche Welle');
