@@ -39,7 +39,9 @@ beforeAll(async () => {
   const { db } = home.opened;
   const local = await home.localOrg();
   const defaultId = await home.defaultId();
-  await createUser(db, { orgId: local.id, username: 'analyst', role: 'admin', password: PASSWORD });
+  // The analyst is an ordinary contributor; partners are an administrator's.
+  await createUser(db, { orgId: local.id, username: 'analyst', role: 'contributor', password: PASSWORD });
+  await createUser(db, { orgId: local.id, username: 'operator', role: 'admin', password: PASSWORD });
   const inGroup = await createOrganization(db, { name: 'Agency B' });
   const outside = await createOrganization(db, { name: 'Agency C' });
   // Agency C reads the collection: what keeps the AMBER report from it is the marking and the group, not a missing grant.
@@ -337,14 +339,18 @@ describe('the console, end to end (issue 7 proof)', () => {
     expect(cards.filter((card) => !card.includes('via partner partner'))).toEqual([]);
     expect(cards.join(' ')).not.toContain(incidentName);
 
-    // Sharing shows the partner's sync health and its last run.
-    await page.goto(`${home.url}/sharing`);
-    const row = page.locator('tr', { has: page.getByRole('cell', { name: /^partner/ }) });
-    await row.locator('.health').waitFor();
-    expect(((await row.locator('.health').textContent()) ?? '').trim()).not.toBe('');
-    expect(await row.locator('td').nth(2).textContent()).not.toBe('never');
     await page.goto(`${home.url}/feed?partner=00000000-0000-4000-8000-000000000000`);
     await page.getByText('No incidents match these filters.').waitFor();
     expect(problems).toEqual([]);
+
+    // Sharing shows the partner's sync health and its last run to an administrator (partners are administered).
+    const operator = await newPage();
+    await signIn(operator.page, home.url, 'operator', PASSWORD);
+    await operator.page.goto(`${home.url}/sharing`);
+    const row = operator.page.locator('tr', { has: operator.page.getByRole('cell', { name: /^partner/ }) });
+    await row.locator('.health').waitFor();
+    expect(((await row.locator('.health').textContent()) ?? '').trim()).not.toBe('');
+    expect(await row.locator('td').nth(2).textContent()).not.toBe('never');
+    expect(operator.problems).toEqual([]);
   });
 });
