@@ -264,8 +264,10 @@ describe('the console, end to end (issue 7 proof)', () => {
     expect(await page.locator('.search-hits').textContent()).not.toMatch(/Chechnya|Deutsche Welle/);
 
     await page.goto(`${home.url}/map`);
-    await page.waitForLoadState('networkidle');
-    expect(await page.locator('svg.map .point').count()).toBe(0);
+    // The map's status line says what the server answered once it has: nothing, neither as a point nor inside a cluster.
+    await page.getByRole('status').filter({ hasText: /incidents shown/ }).waitFor();
+    expect(await page.getByRole('status').filter({ hasText: /incidents shown/ }).textContent()).toBe('0 incidents shown');
+    expect(await page.locator('svg.map .point, svg.map .cluster').count()).toBe(0);
     expect(await page.locator('.map-list').textContent()).not.toContain(incidentName);
 
     await page.goto(`${home.url}/timeline?from=2017-03-01&to=2017-03-31`);
