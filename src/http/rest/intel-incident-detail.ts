@@ -92,8 +92,8 @@ export async function incidentDetail(
   const loaded = await loadIncident(queries, viewer, row.collection_id, row.id, row.report_id);
   if (loaded === undefined) throw new EntenteError('not_found', `No incident ${row.id} that you may see`);
   const { incidentRow, incident, report, objects, byId, text } = loaded;
-  const ownFields = incidentFieldViews(loaded, registry);
   const corrections = correctionsOf(incident.id, objects);
+  const ownFields = incidentFieldViews(loaded, registry, corrections);
   const correlated = await correlatedView(db, store, queries, viewer, row, ownFields, registry);
   const [sharingGroup, reachedPartners] = await Promise.all([sharingGroupOf(db, row.sharing_group), reachedPartnersOf(db, incidentRow)]);
   return {
@@ -142,10 +142,13 @@ async function loadIncident(queries: IncidentQueries, viewer: Viewer, collection
 }
 
 /** Every field of one incident from its own report, each value with the span of that report it was read from. */
-function incidentFieldViews(loaded: LoadedIncident, registry: ReliabilityRegistry): FieldView[] {
+function incidentFieldViews(
+  loaded: LoadedIncident,
+  registry: ReliabilityRegistry,
+  corrections: ReadonlyMap<string, FieldCorrection> = correctionsOf(loaded.incident.id, loaded.objects),
+): FieldView[] {
   const features = extractIncidentFeatures(loaded.objects).find((f) => f.incidentId === loaded.incident.id);
   if (features === undefined) return [];
-  const corrections = correctionsOf(loaded.incident.id, loaded.objects);
   return fieldViews(features, loaded.incident, loaded.byId, loaded.report, loaded.text, registry).map((view) => {
     const correction = corrections.get(view.field);
     if (correction === undefined) return view;
