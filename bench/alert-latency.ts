@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fetch } from 'undici';
+import { alertData, readEventBlocks } from '../src/alerts/event-stream-blocks.js';
 import { INCIDENT_EXTENSION_ID } from '../src/stix/extensions.js';
 import { randomId } from '../src/stix/identifier.js';
 import { TLP2_MARKING_IDS } from '../src/stix/tlp.js';
@@ -50,32 +51,12 @@ async function freePort(): Promise<number> {
 async function openStream(baseUrl: string, arrivals: Arrival[], signal: AbortSignal): Promise<void> {
   const response = await fetch(`${baseUrl}/rest/v1/alerts/stream`, { headers: { ...AUTH, accept: 'text/event-stream' }, signal });
   if (response.status !== 200 || response.body === null) throw new Error(`the alert stream answered ${response.status}: ${await response.text()}`);
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        const at = performance.now();
-        buffer += decoder.decode(value, { stream: true });
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').find((line) => line.startsWith('data: '));
-          if (block.includes('event: alert') && data !== undefined) {
-            const alert = JSON.parse(data.slice('data: '.length)) as { objectId: string };
-            arrivals.push({ objectId: alert.objectId, at });
-          }
-          end = buffer.indexOf('\n\n');
-        }
-      }
-    } catch (error) {
-      if (!signal.aborted) throw error;
-    }
-  })();
+  readEventBlocks(response.body, (block) => {
+    const alert = alertData(block) as { objectId: string } | undefined;
+    if (alert !== undefined) arrivals.push({ objectId: alert.objectId, at: performance.now() });
+  }).catch((error: unknown) => {
+    if (!signal.aborted) throw error;
+  });
 }
 
 function incident(n: number): Record<string, unknown> {

@@ -26,6 +26,7 @@ import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresPro
 import { AlertFollower } from './follower.js';
 import { WebhookSender } from './webhook-sender.js';
 import { withAlerts } from './alerts-schema.js';
+import { alertData, readEventBlocks } from './event-stream-blocks.js';
 
 /**
  * Alerts end to end, over real HTTP on loopback and a real store: objects
@@ -73,32 +74,15 @@ async function openStream(server: TaxiiTestServer, authorization: string): Promi
   let comments = 0;
   let ended = false;
   if (response.status === 200 && response.body !== null) {
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    void (async () => {
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) {
-            ended = true;
-            return;
-          }
-          buffer += decoder.decode(value, { stream: true });
-          let end = buffer.indexOf('\n\n');
-          while (end >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            if (block.startsWith(':')) comments += 1;
-            const data = block.split('\n').find((line) => line.startsWith('data: '));
-            if (block.includes('event: alert') && data !== undefined) events.push({ at: Date.now(), data: JSON.parse(data.slice(6)) });
-            end = buffer.indexOf('\n\n');
-          }
-        }
-      } catch {
-        // Aborted by close().
-      }
-    })();
+    readEventBlocks(response.body, (block) => {
+      if (block.startsWith(':')) comments += 1;
+      const data = alertData(block);
+      if (data !== undefined) events.push({ at: Date.now(), data });
+    }).then(
+      () => (ended = true),
+      // Aborted by close().
+      () => undefined,
+    );
   } else {
     await response.text();
   }
