@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { identity as validIdentity } from '../../test/cli-fixtures.js';
 import { SHARING_EXTENSION_ID } from '../access/sharing-extension.js';
 import { TLP2_MARKING_IDS } from '../stix/tlp.js';
 import { validatedBatches, type ReadBatch } from './import-batches.js';
@@ -10,16 +11,9 @@ async function batches(text: string, batchSize: number): Promise<ReadBatch[]> {
   return read;
 }
 
-function identity(n: number): { id: string; created: string; modified: string; [property: string]: unknown } {
-  return {
-    type: 'identity',
-    spec_version: '2.1',
-    id: `identity--00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    created: '2026-01-01T00:00:00.000Z',
-    modified: '2026-01-01T00:00:00.000Z',
-    name: `Agency ${n}`,
-    identity_class: 'organization',
-  };
+/** A valid identity with a fixed id, so that a test can name it. */
+function identity(n: number): Record<string, unknown> {
+  return validIdentity(`Agency ${n}`, undefined, `identity--00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
 }
 
 describe('validatedBatches', () => {
@@ -51,7 +45,7 @@ describe('validatedBatches', () => {
 
   it('keeps of each object its row properties, its TLP level and the sharing extension only', async () => {
     const sharing = { extension_type: 'property-extension', sharing_group_ref: 'group-1' };
-    const object = {
+    const object: Record<string, unknown> = {
       ...identity(0),
       object_marking_refs: [TLP2_MARKING_IDS.amber],
       extensions: { [SHARING_EXTENSION_ID]: sharing, 'extension-definition--11111111-1111-4111-8111-111111111111': { extension_type: 'property-extension', rank: 1 } },

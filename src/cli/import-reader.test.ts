@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nameless as namelessIdentity, identity as validIdentity } from '../../test/cli-fixtures.js';
 import type { ReadBatch } from './import-batches.js';
 import { readInWorker, type ReaderSource } from './import-reader.js';
 
@@ -25,19 +26,12 @@ async function readAll(source: ReaderSource, batchSize: number, worker?: URL): P
   return read;
 }
 
+/** A valid identity with a fixed id, as an NDJSON line. */
 function identity(n: number): string {
-  return JSON.stringify({
-    type: 'identity',
-    spec_version: '2.1',
-    id: `identity--00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    created: '2026-01-01T00:00:00.000Z',
-    modified: '2026-01-01T00:00:00.000Z',
-    name: `Agency ${n}`,
-    identity_class: 'organization',
-  });
+  return JSON.stringify(validIdentity(`Agency ${n}`, undefined, `identity--00000000-0000-4000-8000-${String(n).padStart(12, '0')}`));
 }
 
-const nameless = JSON.stringify({ type: 'identity', spec_version: '2.1', id: 'identity--00000000-0000-4000-8000-999999999999', created: '2026-01-01T00:00:00.000Z', modified: '2026-01-01T00:00:00.000Z', identity_class: 'organization' });
+const nameless = JSON.stringify({ ...namelessIdentity(), id: 'identity--00000000-0000-4000-8000-999999999999' });
 
 describe('readInWorker', () => {
   it('reads a file on the worker thread: whole batches, every rejection named and counted', async () => {
