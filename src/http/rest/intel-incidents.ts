@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EntenteError } from '../../errors.js';
 import { CELL_ZOOM } from '../../store/incident-index-aggregates.js';
-import { countable, type FeedPosition } from '../../store/incident-index-queries.js';
+import type { FeedPosition } from '../../store/incident-index-queries.js';
 import { filterQuery, incidentFilter, isoOfDay } from './intel-filters.js';
 import { intelContext } from './intel-context.js';
 import { incidentDetail } from './intel-incident-detail.js';
@@ -61,9 +61,7 @@ export function intelIncidentRoutes(api: RestApi): void {
     if (zoom <= CELL_ZOOM) {
       // Zoomed out: unfiltered, filtered by one value or narrowed to days, the cell counts answer without scanning every
       // match; any other filter is grouped from its matches once, and only a few of them are then listed as points.
-      const clusters = countable(filter, 'cells')
-        ? await intel.queries.countedClusters(viewer, zoom, filter, MAX_MAP_CLUSTERS)
-        : await intel.queries.clusters(viewer, filter, 360 / 2 ** (zoom + 3), MAX_MAP_CLUSTERS);
+      const clusters = await intel.queries.countedClusters(viewer, zoom, filter, MAX_MAP_CLUSTERS);
       if (clusters.reduce((n, c) => n + c.count, 0) > FEW_POINTS) return { points: [], clusters };
     }
     const pointLimit = zoom >= POINTS_ZOOM ? MAX_MAP_POINTS : FEW_POINTS;
@@ -87,7 +85,7 @@ export function intelIncidentRoutes(api: RestApi): void {
     const filter = incidentFilter(query);
     const bucket = query.bucket ?? 'month';
     const [incidentDays, reportDays] = await Promise.all([
-      countable(filter, 'days') ? intel.queries.countedDays(viewer, filter) : intel.queries.incidentDays(viewer, filter),
+      intel.queries.countedDays(viewer, filter),
       intel.queries.reportDays(viewer, filter),
     ]);
     const buckets = new Map<number, { incidents: number; reports: number; killed: number }>();
