@@ -223,16 +223,12 @@ export class IncidentQueries {
    */
   async clusters(viewer: Viewer, filter: IncidentFilter, cellDegrees: number, limit: number): Promise<ClusterRow[]> {
     if (viewer.collections.length === 0) return [];
-    const cell = (column: 'i.lat' | 'i.lon', offset: number) =>
-      this.dialect === 'sqlite'
-        ? sql<number>`cast((${sql.ref(column)} + ${offset}) / ${cellDegrees} as integer)`
-        : sql<number>`floor((${sql.ref(column)} + ${offset}) / ${cellDegrees})`;
     const rows = await (await this.matching(viewer, filter))
       .where(sql<SqlBool>`${this.probed('i.lat')} is not null`)
       .where(sql<SqlBool>`${this.probed('i.lon')} is not null`)
       .select([
-        cell('i.lat', 90).as('cy'),
-        cell('i.lon', 180).as('cx'),
+        this.cellIndex('i.lat', 90, cellDegrees).as('cy'),
+        this.cellIndex('i.lon', 180, cellDegrees).as('cx'),
         sql<number>`count(*)`.as('count'),
         sql<number>`avg(i.lat)`.as('lat'),
         sql<number>`avg(i.lon)`.as('lon'),
@@ -375,16 +371,12 @@ export class IncidentQueries {
 
   /** The visible incidents of `filter` per finest map cell (CELL_ZOOM), with the sums the counts hold. */
   private async scannedCells(viewer: Viewer, filter: IncidentFilter): Promise<{ cy: number; cx: number; count: number; killed: number; latSum: number; lonSum: number }[]> {
-    const cell = (column: 'i.lat' | 'i.lon', offset: number) =>
-      this.dialect === 'sqlite'
-        ? sql<number>`cast((${sql.ref(column)} + ${offset}) / ${CELL_DEGREES} as integer)`
-        : sql<number>`floor((${sql.ref(column)} + ${offset}) / ${CELL_DEGREES})`;
     const rows = await (await this.matching(viewer, filter))
       .where(sql<SqlBool>`${this.probed('i.lat')} is not null`)
       .where(sql<SqlBool>`${this.probed('i.lon')} is not null`)
       .select([
-        cell('i.lat', 90).as('cy'),
-        cell('i.lon', 180).as('cx'),
+        this.cellIndex('i.lat', 90, CELL_DEGREES).as('cy'),
+        this.cellIndex('i.lon', 180, CELL_DEGREES).as('cx'),
         sql<number>`count(*)`.as('count'),
         sql<number>`sum(coalesce(i.killed, 0))`.as('killed'),
         sql<number>`sum(cast(i.lat as double precision))`.as('lat_sum'),
@@ -393,6 +385,13 @@ export class IncidentQueries {
       .groupBy(['cy', 'cx'])
       .execute();
     return rows.map((r) => ({ cy: Number(r.cy), cx: Number(r.cx), count: Number(r.count), killed: Number(r.killed), latSum: Number(r.lat_sum), lonSum: Number(r.lon_sum) }));
+  }
+
+  /** The grid cell index of an incident's `column` shifted by `offset`, in cells of `degrees`. */
+  private cellIndex(column: 'i.lat' | 'i.lon', offset: number, degrees: number): RawBuilder<number> {
+    return this.dialect === 'sqlite'
+      ? sql<number>`cast((${sql.ref(column)} + ${offset}) / ${degrees} as integer)`
+      : sql<number>`floor((${sql.ref(column)} + ${offset}) / ${degrees})`;
   }
 
   /** Count rows of the viewer's collections it may see, of the levels the filter asks for. */
