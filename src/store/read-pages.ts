@@ -80,6 +80,11 @@ export function pageQuery(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, li
   ]);
 }
 
+/** Whether a page of `filter` is read as several walks merged (mergedTypeWalks). */
+function readsAsTypeWalks(filter: ResolvedFilter): boolean {
+  return new Set(filter.types).size >= 2 && (filter.ids?.length ?? 0) === 0;
+}
+
 /**
  * With several match[type] values and no match[id]: one walk per type over
  * (collection_id, type, date_added), each stopping after limit + 1 rows,
@@ -91,8 +96,8 @@ export function mergedTypeWalks<Row>(
   limit: number,
   build: (filter: ResolvedFilter) => Expression<Row>,
 ): RawBuilder<Row> | undefined {
-  const types = [...new Set(filter.types ?? [])];
-  if (types.length < 2 || (filter.ids?.length ?? 0) > 0) return undefined;
+  if (!readsAsTypeWalks(filter)) return undefined;
+  const types = [...new Set(filter.types)];
   const walks = types.map((type, i) => sql`select * from (${build({ ...filter, types: [type] })}) as ${sql.id(`walk${i}`)}`);
   return sql<Row>`select * from (${sql.join(walks, sql` union all `)}) as merged order by ${sql.ref('dateAdded')} limit ${limit + 1}`;
 }
@@ -227,8 +232,8 @@ export async function queryObjectTextsWrapped(
   wrap: PageStatementWrapper,
 ): Promise<Page<ObjectText> | undefined> {
   checkLimit(limit);
+  if (readsAsTypeWalks(filter)) return undefined;
   const build = (f: ResolvedFilter) => objectTextRows(db, f, limit);
-  if (mergedTypeWalks(filter, limit, build) !== undefined) return undefined;
   const statement = wrap(compiledPage(db, 'texts', filter, limit, build), limit);
   runPrepared(statement.sql);
   const { rows } = await db.executeQuery<ObjectText>(statement);
