@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { StixObject } from '../stix/stix-object.js';
+import { nextVersionTimestamp } from '../stix/timestamp.js';
 import type { IncomingObject, ObjectStore, WriteMeta } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
@@ -138,7 +139,7 @@ export class CampaignLinker {
   private async write(id: string, component: Component): Promise<boolean> {
     const row = await this.cdb.selectFrom('correlation_campaigns').select(['state', 'modified']).where('campaign_id', '=', id).executeTakeFirst();
     const state = row === undefined ? undefined : (JSON.parse(row.state) as CampaignState);
-    const now = this.nextModified(row?.modified);
+    const now = nextVersionTimestamp(row?.modified, this.clock());
     const access = canonicalAccess(component.access);
     const departures = { ...(state?.departures ?? {}) };
     const built = buildCampaign({ id, members: component.members, created: state?.created ?? now, now, departures, tlp: access.tlp });
@@ -172,7 +173,7 @@ export class CampaignLinker {
     const row = await this.cdb.selectFrom('correlation_campaigns').select(['state', 'modified']).where('campaign_id', '=', id).executeTakeFirst();
     if (row === undefined) return;
     const state = JSON.parse(row.state) as CampaignState;
-    const now = this.nextModified(row.modified);
+    const now = nextVersionTimestamp(row.modified, this.clock());
     const campaign: StixObject = { ...state.campaign, modified: now, description: 'No longer a campaign of its own: its incidents are not linked as one any more.' };
     const common = commonOf(campaign);
     const departures = { ...state.departures };
@@ -192,10 +193,6 @@ export class CampaignLinker {
     await this.store.addObjects(await this.collection(), incoming, meta);
   }
 
-  /** A timestamp later than the last version, so that every write is a new version. */
-  private nextModified(last: string | undefined): string {
-    return new Date(Math.max(this.clock(), last === undefined ? 0 : Date.parse(last) + 1)).toISOString();
-  }
 }
 
 /** The campaign a canonical incident is part of, if any. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { StixObject } from '../stix/stix-object.js';
+import { nextVersionTimestamp } from '../stix/timestamp.js';
 import { TLP_LEVELS, tlpMarkingId, type TlpLevel } from '../stix/tlp.js';
 import type { IncomingObject, ObjectStore, WriteMeta } from '../store/object-store.js';
 import type { DatabaseSchema, TlpLevel as StoredTlp } from '../store/schema.js';
@@ -467,8 +468,7 @@ export class Correlator {
    * key its id derives from; and the write that records that version.
    */
   private nextVersion(canonicalId: string, row: CanonicalRow | undefined, at: number): { now: string; clusterKey: string; write: PendingWrite } {
-    const last = row?.modified === null || row?.modified === undefined ? 0 : Date.parse(row.modified);
-    const now = new Date(Math.max(this.clock(), last + 1)).toISOString();
+    const now = nextVersionTimestamp(row?.modified ?? undefined, this.clock());
     const clusterKey = row?.clusterKey ?? canonicalId;
     const write = row?.modified === null || row === undefined
       ? this.cdb.insertInto('correlation_canonicals').values({ canonical_id: canonicalId, cluster_key: clusterKey, modified: now, updated_at: at }).onConflict((oc) => oc.doNothing())

@@ -60,7 +60,8 @@ export interface Count {
   text: string;
 }
 
-export type DatePrecision = 'exact' | 'day' | 'month' | 'year' | 'approximate' | 'unknown';
+export const DATE_PRECISIONS = ['exact', 'day', 'month', 'year', 'approximate', 'unknown'] as const;
+export type DatePrecision = (typeof DATE_PRECISIONS)[number];
 
 /**
  * `entente-incident` on `incident`: coded fields in the spirit of the GTD

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isEntenteError } from '../errors.js';
 import {
   compareTimestamps,
+  nextVersionTimestamp,
   isValidTimestamp,
   microsToTimestamp,
   normaliseTimestamp,
@@ -120,5 +121,18 @@ describe('microseconds', () => {
     expect(() => timestampToMicros('9999-12-31T23:59:59Z')).toThrowError(/outside 1686–2254/);
     expect(() => timestampToMicros('not a time')).toThrowError(/not a STIX timestamp/);
     expect(() => microsToTimestamp(1.5)).toThrowError(/whole number/);
+  });
+});
+
+describe('nextVersionTimestamp', () => {
+  const now = Date.parse('2026-11-26T12:00:00.000Z');
+  it('is now when the last version is older, or there is none to read', () => {
+    expect(nextVersionTimestamp('2026-11-26T11:59:59.999Z', now)).toBe('2026-11-26T12:00:00.000Z');
+    expect(nextVersionTimestamp(undefined, now)).toBe('2026-11-26T12:00:00.000Z');
+    expect(nextVersionTimestamp('', now)).toBe('2026-11-26T12:00:00.000Z');
+  });
+  it('is one millisecond after the last version when the clock is not past it', () => {
+    expect(nextVersionTimestamp('2026-11-26T12:00:00.000Z', now)).toBe('2026-11-26T12:00:00.001Z');
+    expect(nextVersionTimestamp('2027-01-01T00:00:00.000Z', now)).toBe('2027-01-01T00:00:00.001Z');
   });
 });

@@ -94,6 +94,17 @@ export function nowTimestamp(): string {
 }
 
 /**
+ * The `modified` of a new version of an object whose last version is
+ * `previous` (STIX 2.1 §3.6: each version's is later): now, or one
+ * millisecond after `previous` when the clock is not past it. Now when there
+ * is no earlier timestamp, or it cannot be read.
+ */
+export function nextVersionTimestamp(previous: string | undefined, now: number = Date.now()): string {
+  const last = previous === undefined ? Number.NaN : Date.parse(previous);
+  return new Date(Number.isNaN(last) ? now : Math.max(now, last + 1)).toISOString();
+}
+
+/**
  * Fixed-width `YYYY-MM-DDTHH:MM:SS.ffffffZ` text for a timestamp: padded or
  * truncated to microseconds, so that normalised timestamps compare correctly as
  * strings (the store orders object versions by it). Digits beyond microseconds

@@ -6,6 +6,7 @@ import {
   PERSON_EXTENSION_ID,
   PROVENANCE_EXTENSION_ID,
   QUOTE_EXTENSION_ID,
+  DATE_PRECISIONS,
   type Count,
   type IncidentExtension,
   type PersonExtension,
@@ -15,6 +16,7 @@ import {
 import { GTD_ATTACK_TYPES, GTD_TARGET_TYPES, GTD_WEAPON_TYPES } from '../../stix/gtd-codebook.js';
 import { deterministicId, randomId } from '../../stix/identifier.js';
 import type { StixObject } from '../../stix/stix-object.js';
+import { nextVersionTimestamp } from '../../stix/timestamp.js';
 import { extensionOf } from '../../store/incident-index-projection.js';
 
 /**
@@ -50,7 +52,6 @@ export const CODEBOOK = { attackTypes: GTD_ATTACK_TYPES, targetTypes: GTD_TARGET
 const CODEBOOK_OF = { attack_types: ['attack type', GTD_ATTACK_TYPES], target_types: ['target type', GTD_TARGET_TYPES], weapon_types: ['weapon type', GTD_WEAPON_TYPES] } as const;
 
 const DROPPABLE = new Set(['identity', 'intrusion-set', 'location', 'note', 'incident']);
-const DATE_PRECISIONS = ['exact', 'day', 'month', 'year', 'approximate', 'unknown'] as const;
 
 type Mutable = Record<string, unknown> & { id: string; type: string };
 
@@ -83,7 +84,7 @@ export function applyCorrections(objects: readonly StixObject[], corrections: re
   if (report !== undefined) {
     const reportObject = report as unknown as Mutable;
     reportObject.object_refs = [...(Array.isArray(reportObject.object_refs) ? (reportObject.object_refs as string[]) : []), noteId];
-    reportObject.modified = laterTimestamp(String(reportObject.modified ?? reportObject.created ?? ''));
+    reportObject.modified = nextVersionTimestamp(String(reportObject.modified ?? reportObject.created ?? ''));
   }
   const record = {
     type: 'note',
@@ -161,7 +162,7 @@ class Bundle {
   }
 
   private touch(object: Mutable, line: string): string {
-    object.modified = laterTimestamp(String(object.modified ?? object.created ?? ''));
+    object.modified = nextVersionTimestamp(String(object.modified ?? object.created ?? ''));
     this.touched.add(object.id);
     return line;
   }
@@ -481,10 +482,4 @@ function isCalendarDate(value: string): boolean {
 
 function exact(previous: Count | undefined, value: number): Count {
   return { low: value, high: value, qualifier: 'exact', text: previous?.text ?? '' };
-}
-
-function laterTimestamp(previous: string): string {
-  const now = new Date().toISOString();
-  if (now > previous) return now;
-  return new Date(Date.parse(previous) + 1).toISOString();
 }
