@@ -54,9 +54,8 @@ export function registerImportCommand(program: Command): void {
       .option('--batch-size <n>', `objects per transaction (default ${IMPORT_BATCH_SIZE.toLocaleString('en')}; fewer use less memory, more write fewer pages)`, countOption(MAX_BATCH_SIZE))
       .option('--json', 'print the summary as JSON'),
   ).action(async (file: string, flags: ImportFlags) => {
-    if (file !== '-') await checkFile(file);
+    const totalBytes = file === '-' ? undefined : await fileSize(file);
     const source: ReaderSource = file === '-' ? { stdin: process.stdin } : { file };
-    const totalBytes = file === '-' ? undefined : (await stat(file)).size;
     const summary = new ImportSummary();
     const collectionId = await withStore(flags, async ({ store, db }) => {
       const collection = await resolveCollection(store, flags.collection);
@@ -74,11 +73,12 @@ export function registerImportCommand(program: Command): void {
   });
 }
 
-/** Refuses a missing file or a folder before anything is opened. */
-async function checkFile(file: string): Promise<void> {
+/** The size of `file`, for the progress; refuses a missing file or a folder before anything is opened. */
+async function fileSize(file: string): Promise<number> {
   const info = await stat(file).catch(() => undefined);
   if (info === undefined) throw new EntenteError('not_found', `Cannot read ${file}: no such file`);
   if (!info.isFile()) throw new EntenteError('invalid_input', `Cannot read ${file}: not a regular file`);
+  return info.size;
 }
 
 /**
