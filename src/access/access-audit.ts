@@ -130,7 +130,7 @@ select "dateAdded", "json", "auditLabel", (select count(*) from entry)::int as "
       if (page === undefined) return undefined;
       const appended = Number((page.items[0] as { auditAppended?: number } | undefined)?.auditAppended ?? 0) === 1;
       if (appended) {
-        const labels = page.items.map((item) => item.auditLabel).filter((label): label is string => label !== null);
+        const labels = markedLabels(page.items.map((item) => item.auditLabel));
         const written = chainedRow({ ...event, details: { objects: labels } }, at, head);
         this.head = { seq: written.seq, hash: entryHash(written) };
       }
@@ -191,6 +191,11 @@ select "dateAdded", "json", "auditLabel", (select count(*) from entry)::int as "
   }
 }
 
+/** The labels of the marked objects among those served (an unmarked one has none). */
+function markedLabels(auditLabels: readonly (string | null | undefined)[]): string[] {
+  return auditLabels.filter((label): label is string => typeof label === 'string');
+}
+
 function readEvent(principal: Principal, collectionId: string, origin: RequestOrigin, marked: readonly string[]): AuditEvent {
   return {
     action: 'objects.read-marked',
@@ -209,7 +214,7 @@ export function createAccessAudit(db: Kysely<DatabaseSchema>): AccessAudit {
   return {
     record: (event) => appendAudit(db, event),
     async readsOf(principal, collectionId, auditLabels, origin) {
-      const marked = auditLabels.filter((label): label is string => typeof label === 'string');
+      const marked = markedLabels(auditLabels);
       if (marked.length === 0) return;
       await reads.append(readEvent(principal, collectionId, origin, marked));
     },
