@@ -50,13 +50,15 @@ export async function authoriseCollection(
 /**
  * `authoriseCollection(…, 'read')` with `read` of the collection started beside
  * the check instead of after it, so on PostgreSQL the grant look-up and the
- * read are one round trip apart instead of two. `read` must have no side
- * effects: when the check refuses, its error is thrown (404, exactly as
- * `authoriseCollection` answers) and whatever `read` found or threw is
- * dropped unseen; then `check` runs (what the caller would have checked
- * between authorising and reading, e.g. the object id), and only then is
- * `read`'s outcome the answer, so errors come in the sequential order. The
- * audit of what was read is written after, by the caller.
+ * read are one round trip apart instead of two. `read` may have no effect
+ * the check has not allowed: when the check refuses, its error is thrown
+ * (404, exactly as `authoriseCollection` answers) and whatever `read` found
+ * or threw is dropped unseen; then `check` runs (what the caller would have
+ * checked between authorising and reading, e.g. the object id), and only then
+ * is `read`'s outcome the answer, so errors come in the sequential order. The
+ * audit of what was read is written after, by the caller — or, for a GET by
+ * id on PostgreSQL, by `read`'s own statement, which appends it only when
+ * read-guard.ts finds the same grant in SQL.
  */
 export async function readAuthorised<T>(
   ctx: TaxiiContext,
