@@ -59,4 +59,11 @@ describe('mentions and resolve', () => {
     expect(found).toEqual(expect.arrayContaining([['person', 'Amina Bello'], ['group', 'Boko Haram'], ['place', 'Maiduguri']]));
     expect(resolved.entities.find((e) => e.name === 'Amina Bello')?.roles.map((r) => r.text)).toEqual(['Security chief']);
   });
+
+  it('reads a city the recogniser takes for its football club as the place where the text sets it, and only there', () => {
+    const { mentions } = analyse('MARSEILLE, May 14 - A bomb exploded at a market in Marseille on Tuesday. Marseille beat Lyon 2-1 on Sunday.');
+    const kinds = mentions.filter((m) => /marseille/iu.test(m.text)).map((m) => [m.text, m.kind]);
+    expect(kinds.slice(0, 2)).toEqual([['MARSEILLE', 'place'], ['Marseille', 'place']]);
+    expect(kinds[2]?.[1]).not.toBe('place');
+  });
 });

@@ -179,6 +179,7 @@ function describe(
   let kind = hinted;
   if (via === 'ner' && kind !== 'person' && resources.resolveGroup(text) !== undefined) kind = 'group';
   if (via === 'ner' && kind === 'organization' && honorific !== undefined) kind = 'person';
+  if (via === 'ner' && kind === 'organization' && isPlaceInSetting(text, tokens, sentence, start, end, resources)) kind = 'place';
   if (kind === undefined) kind = classify(text, tokens, start, end, resources, honorific !== undefined);
   if (kind === undefined) return undefined;
   // Regnal numbers belong to the name ("Mohammed VI", "Benedict XVI").
@@ -203,6 +204,22 @@ function describe(
     ...(role !== undefined ? { role } : {}),
     ...(honorific !== undefined ? { honorific } : {}),
   };
+}
+
+// A city this large is better known as the place than as the club or firm named after it.
+const LARGE_CITY = 200_000;
+
+/**
+ * The recogniser reads a city that names a football club ("Marseille", "Lyon") as an organisation, as in its
+ * training news. A one-word name the gazetteer knows as a country, a region or a large city is the place where
+ * the text uses it as one: after "in", "at", "near" or "outside", or as an upper-case dateline ("MARSEILLE, May 14 -").
+ */
+function isPlaceInSetting(text: string, tokens: readonly Token[], sentence: Sentence, start: number, end: number, resources: IngestResources): boolean {
+  if (end - start !== 1 || ORG_HEADS.has((tokens[start] as Token).lower)) return false;
+  const place = resources.lookupPlace(text);
+  if (place === undefined || (place.kind === 'city' && (place.population ?? 0) < LARGE_CITY)) return false;
+  if (start === sentence.tokenStart && text === text.toUpperCase() && /\p{Lu}{3}/u.test(text) && tokens[end]?.text === ',') return true;
+  return start > sentence.tokenStart && /^(in|at|near|outside)$/u.test(tokens[start - 1]?.lower ?? '');
 }
 
 /** Honorific or capitalised title right before a name ("Ms", "President", "Prime Minister"). */
