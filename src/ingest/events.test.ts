@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyse } from './analyse.js';
 import { parsePublished } from './dates.js';
@@ -87,5 +88,28 @@ describe('incidents', () => {
       '2019-08-03',
     );
     expect(found.every((i) => i.status === 'background')).toBe(true);
+  });
+
+  it('places a market bombing where its headline, dateline and lede put it, not in the city of an older attack told below', () => {
+    const article = readFileSync(new URL('./fixtures/marseille-market-bombing.txt', import.meta.url), 'utf8');
+    const found = incidents(article, '2024-05-15');
+    const news = found.filter((i) => i.status === 'news');
+    expect(news.map((i) => [i.place?.place?.name, i.place?.place?.countryCode, i.date?.date, i.victimsKilled?.count.low])).toEqual([
+      ['Marseille', 'FR', '2024-05-14', 4],
+    ]);
+    const lyon = found.find((i) => i.place?.place?.name === 'Lyon');
+    expect(lyon?.status).toBe('background');
+    expect([...(news[0]?.sentences ?? [])].some((s) => lyon?.sentences.has(s))).toBe(false);
+  });
+
+  it('gives the news no place rather than the place of an earlier attack when its own sentences name none', () => {
+    const found = incidents(
+      'Four killed as bomb tears through city market\n\n'
+      + 'A bomb hidden in a shopping trolley exploded at a crowded market on Thursday morning, killing four people and wounding 31.\n\n'
+      + 'Firefighters evacuated the surrounding streets.\n\n'
+      + 'The attack came five years after a parcel bomb wounded 13 people on a pedestrian street in Lyon.',
+    );
+    expect(found.filter((i) => i.status === 'news').map((i) => i.place?.name)).toEqual([undefined]);
+    expect(found.find((i) => i.place?.place?.name === 'Lyon')?.status).toBe('background');
   });
 });

@@ -211,8 +211,9 @@ function frame(
     .filter((p): p is { mention: Mention; entity: Entity } => p.entity !== undefined);
   const dates = context.dates.filter((d) => !d.anchor && within(d) && !inQuote(context, d.start));
   const words = tokens.slice(Math.max(sentence.tokenStart, from - 4), to);
+  // The words just before the frame count too: in "five years after a parcel bomb …" they make the bomb the older event.
   const cue = words.some((t) => BACKGROUND_CUES.has(t.lemma) || BACKGROUND_CUES.has(t.lower))
-    || /\blast year'?s\b|\b[\w-]+ (years?|months?|decades?) (ago|after|before|since|earlier|on)\b/iu.test(context.segmented.text.slice(window.start, window.end));
+    || /\blast year'?s\b|\b[\w-]+ (years?|months?|decades?) (ago|after|before|since|earlier|on)\b/iu.test(context.segmented.text.slice((words[0] as Token).start, window.end));
   // The date that goes with the attack word: the nearest one, within the same stretch of the sentence.
   const distance = (d: DateMention): number => Math.min(...triggerIndexes.map((i) => Math.abs((tokens[i] as Token).start - d.start)));
   // A non-restrictive relative clause (", which merged … last year") dates something else.
@@ -305,6 +306,18 @@ function bestPlace(frame: Frame): Entity | undefined {
   return best;
 }
 
+/**
+ * Whether a frame merged into the news may say where the news happened. The headline and the lede (the first two
+ * sentences that tell it, with their dateline) always may. Further down, a frame with the words of a trial, an
+ * anniversary or an earlier time ("five years after a parcel bomb wounded 13 people in Lyon") speaks of the past:
+ * it may join the news it is told beside, but its place is not the news's place.
+ */
+function tellsNewsPlace(incident: Incident, frame: Frame): boolean {
+  const first = incident.sentences.size === 0 ? frame.sentence : Math.min(...incident.sentences);
+  if (frame.sentence <= first + 1) return true;
+  return !frame.cued;
+}
+
 function mergeFrames(frames: readonly Frame[], context: EventContext): Incident[] {
   const incidents: Incident[] = [];
   // Per incident, the sentences that tell it without words of a trial, an anniversary or an earlier time.
@@ -344,7 +357,7 @@ function mergeFrames(frames: readonly Frame[], context: EventContext): Incident[
       incidents.push(target);
       if (main === undefined && target.status === 'news') main = target;
     }
-    absorb(target, current, place, context);
+    absorb(target, current, target.status === 'news' && !tellsNewsPlace(target, current) ? undefined : place, context);
     if (!current.cued) plain.set(target, (plain.get(target) ?? new Set<number>()).add(current.sentence));
     last = target;
   }
