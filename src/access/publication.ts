@@ -1,7 +1,7 @@
 import { PostgresAdapter, sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { EntenteError } from '../errors.js';
 import type { StixObject } from '../stix/stix-object.js';
-import { isTlpMarkingId, tlpLevelOf } from '../stix/tlp.js';
+import { isTlpMarkingId } from '../stix/tlp.js';
 import type { AddResult, HeldVersions, IncomingObject, ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { normaliseTimestamp } from '../store/timestamps.js';
@@ -9,6 +9,7 @@ import type { RequestOrigin } from './access-audit.js';
 import { appendAudit, type AuditEvent } from './audit-log.js';
 import { effectiveTlp, isLooserLevel, type StoredTlp } from './marking-policy.js';
 import { copyKey, heldElsewhere, isIdentical, storeCopies, type Copy } from './identical-copies.js';
+import { markingLevels, storedMarkings } from './marking-resolution.js';
 import { getOrganization } from './organizations.js';
 import { withOwnership } from './ownership-schema.js';
 import { readSharingRequest, type SharingRequest } from './sharing-extension.js';
@@ -84,10 +85,11 @@ export async function publishObjects(
   if (org === undefined) throw new EntenteError('not_found', `No organisation with id ${publisher.orgId}`);
   const requests = objects.map((incoming) => readSharingRequest(incoming.object));
   const wanted = requests.filter((r): r is SharingRequest => !('problem' in r));
-  const [memberOf, orgIds, userIds] = await Promise.all([
+  const [memberOf, orgIds, userIds, levels] = await Promise.all([
     groupIdsOfOrganization(db, publisher.orgId).then((ids) => new Set(ids)),
     orgIdsByIdentity(db, wanted.flatMap((r) => r.recipientOrgRefs)),
     userIdsByName(db, wanted.flatMap((r) => r.recipientUsernames)),
+    markingLevels(objects.map((incoming) => incoming.object), storedMarkings(db, publisher.orgId)),
   ]);
 
   const failures: PublishFailure[] = [];
@@ -102,7 +104,10 @@ export async function publishObjects(
     // A TLP marking definition is public by definition (FIRST TLP, STIX 2.1 §7.2.1.4): whoever may read an object
     // marked with it may look it up, whatever the publisher's default for unmarked objects.
     const orgDefault = incoming.object.type === 'marking-definition' && isTlpMarkingId(incoming.object.id) ? 'clear' : org.defaultTlp;
-    const tlp: StoredTlp = effectiveTlp(incoming.tlp ?? tlpLevelOf(incoming.object.object_marking_refs), orgDefault);
+    // The markings decide (marking-resolution.ts: with the marking-definitions of this write and those stored). An
+    // import hands over the markings only when its reader could not read a level from them (cli/import-batches.ts).
+    const fromMarkings = incoming.object.object_marking_refs === undefined ? incoming.tlp : levels[index];
+    const tlp: StoredTlp = effectiveTlp(fromMarkings, orgDefault);
     const hasRecipients = request.recipientOrgRefs.length + request.recipientUsernames.length > 0;
     if (hasRecipients && tlp !== 'red') return fail(`${incoming.object.id}: recipients are named only on TLP:RED objects, this one is ${tlp}`);
     const missingOrg = request.recipientOrgRefs.find((ref) => !orgIds.has(ref));

@@ -8,9 +8,12 @@ import { readStixInput } from './stix-input.js';
 
 /**
  * What publishing an object reads of it besides its JSON text: the properties
- * a row is made of, and the entente-sharing extension (sharing-extension.ts).
- * The object's whole value stays in its `json` (what is stored); the rest of
- * the parsed object is not carried from the reader to the writer.
+ * a row is made of, the entente-sharing extension (sharing-extension.ts), and
+ * what the writer needs to resolve markings the reader could not read a level
+ * from (access/marking-resolution.ts). The object's whole value stays in its
+ * `json` (what is stored); the rest of the parsed object is not carried from
+ * the reader to the writer. A marking-definition, which says what it defines,
+ * is carried whole: there are few, and they are small.
  */
 export interface ObjectHead extends StixObject {
   readonly type: string;
@@ -18,6 +21,8 @@ export interface ObjectHead extends StixObject {
   readonly spec_version?: string;
   readonly created?: string;
   readonly modified?: string;
+  /** Only when they are not all TLP markings: the writer resolves them with the marking-definitions it knows. */
+  readonly object_marking_refs?: readonly string[];
   /** Only the entente-sharing extension, and only when the object has one. */
   readonly extensions?: Readonly<Record<string, unknown>>;
 }
@@ -86,13 +91,16 @@ export async function* validatedBatches(source: Readable, name: string, batchSiz
 }
 
 function readObject(object: StixObject, json: string): ReadObject {
+  const tlp = tlpLevelOf(object.object_marking_refs) ?? 'none';
+  if (object.type === 'marking-definition') return { object, json, tlp };
   const head: { -readonly [K in keyof ObjectHead]: ObjectHead[K] } = { type: object.type, id: object.id };
   if (object.spec_version !== undefined) head.spec_version = object.spec_version;
   if (object.created !== undefined) head.created = object.created;
   if (object.modified !== undefined) head.modified = object.modified;
   const sharing = sharingExtension(object.extensions);
   if (sharing !== undefined) head.extensions = { [SHARING_EXTENSION_ID]: sharing };
-  return { object: head, json, tlp: tlpLevelOf(object.object_marking_refs) ?? 'none' };
+  if (tlp === 'unknown') head.object_marking_refs = object.object_marking_refs;
+  return { object: head, json, tlp };
 }
 
 function sharingExtension(extensions: unknown): unknown {

@@ -1,6 +1,6 @@
+import { markingLevels, type StoredMarkings } from '../access/marking-resolution.js';
 import { EntenteError } from '../errors.js';
 import type { StixObject } from '../stix/stix-object.js';
-import { tlpLevelOf } from '../stix/tlp.js';
 import { validateObject } from '../stix/validate.js';
 import type { IncomingObject, ObjectStore } from '../store/object-store.js';
 import type { TlpLevel as StoredTlp } from '../store/schema.js';
@@ -47,6 +47,12 @@ export interface PullDeps {
    * publishing organisation's default). Default `none`: its organisation only.
    */
   readonly unmarkedTlp?: StoredTlp;
+  /**
+   * The stored marking-definitions that count for the partner's objects
+   * (access/marking-resolution.ts `storedMarkings` for its organisation).
+   * Without it, only the statement markings of the same page are known.
+   */
+  readonly storedMarkings?: StoredMarkings;
   /**
    * The sharing group "received from <partner>" (received-group.ts) stored
    * with what is pulled: an AMBER object is then visible to the partner's
@@ -124,7 +130,7 @@ export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRu
     const page = await pending;
     counts.pages += 1;
     const texts = page.items.map((item, index) => page.texts?.[index] ?? JSON.stringify(item));
-    const incoming: IncomingObject[] = [];
+    const kept: { object: StixObject; json: string }[] = [];
     page.items.forEach((item, index) => {
       const text = texts[index] ?? '';
       if (previousTexts.has(text)) {
@@ -134,8 +140,10 @@ export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRu
       counts.received += 1;
       if (validateObject(item).length > 0) counts.rejected += 1;
       else if (!passesFilters(item, rule.filters)) counts.filtered += 1;
-      else incoming.push(toIncoming(item, text, deps.unmarkedTlp ?? 'none'));
+      else kept.push({ object: item, json: text });
     });
+    const levels = await markingLevels(kept.map(({ object }) => object), deps.storedMarkings);
+    const incoming: IncomingObject[] = kept.map(({ object, json }, i) => ({ object, json, tlp: levels[i] ?? deps.unmarkedTlp ?? 'none' }));
     const last = page.dateAddedLast;
     const moved = last !== undefined && (watermark === undefined || isLater(last, watermark));
     const step = following(page, ask, { watermark, moved, limit, fullestBefore: fullest }, source.collectionId);
@@ -213,8 +221,4 @@ interface Ask {
 function askFrom(timestamp: string): Ask {
   const before = justBefore(timestamp);
   return before === undefined ? { filter: { addedAfter: timestamp }, exact: true } : { filter: { addedAfter: before }, exact: false };
-}
-
-function toIncoming(object: StixObject, text: string, unmarked: StoredTlp): IncomingObject {
-  return { object, json: text, tlp: tlpLevelOf(object.object_marking_refs) ?? unmarked };
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { effectiveTlp } from '../access/marking-policy.js';
+import { storedMarkings } from '../access/marking-resolution.js';
 import { getOrganization } from '../access/organizations.js';
 import { isEntenteError } from '../errors.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -134,6 +135,7 @@ async function runRule(
         store: deps.store,
         client,
         unmarkedTlp,
+        storedMarkings: storedMarkings(deps.db, partner.orgIds[0] ?? null),
         ...(receivedGroup !== undefined ? { receivedGroup } : {}),
         ...(deps.pageSize !== undefined ? { pageSize: deps.pageSize } : {}),
         ...(deps.signal !== undefined ? { signal: deps.signal } : {}),

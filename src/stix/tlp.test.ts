@@ -78,6 +78,18 @@ describe('TLP levels', () => {
     expect(tlpLevelOf(undefined)).toBeUndefined();
   });
 
+  it('passes over the refs given as statements, and never reads a TLP id as one', () => {
+    const statement = 'marking-definition--0c1b4f6e-8e3a-4a4b-9f0e-2b1e5d3c4a5f';
+    const other = 'marking-definition--7a1d1a3e-2f58-4b43-9d3e-3a4a0e1c2b3d';
+    const statements = new Set([statement, tlpMarkingId('red')]);
+    expect(tlpLevelOf([tlpMarkingId('green'), statement], statements)).toBe('green');
+    expect(tlpLevelOf([statement, 'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82'], statements)).toBe('amber');
+    expect(tlpLevelOf([statement], statements)).toBeUndefined();
+    expect(tlpLevelOf([tlpMarkingId('green'), statement, other], statements)).toBe('unknown');
+    expect(tlpLevelOf([tlpMarkingId('green'), tlpMarkingId('red')], statements)).toBe('red');
+    expect(tlpLevelOf([tlpMarkingId('green'), statement])).toBe('unknown');
+  });
+
   it('orders levels', () => {
     expect(compareTlp('clear', 'red')).toBeLessThan(0);
     expect(compareTlp('amber+strict', 'amber')).toBeGreaterThan(0);

@@ -111,20 +111,26 @@ export function compareTlp(a: TlpLevel, b: TlpLevel): number {
   return TLP_LEVELS.indexOf(a) - TLP_LEVELS.indexOf(b);
 }
 
+const NO_STATEMENTS: ReadonlySet<string> = new Set();
+
 /**
  * The most restrictive TLP level among `markingRefs` (an object's
- * `object_marking_refs`). 'unknown' as soon as one ref is not a known TLP
- * marking: a marking we cannot interpret must never be treated as permissive,
- * so callers handle 'unknown' as at least as strict as red. Undefined when there
- * are no refs (the object carries no marking; the publisher's default applies).
+ * `object_marking_refs`). A ref in `statements` (marking-definitions known to
+ * be statements, which grant no access rule: access/marking-resolution.ts
+ * decides which) restricts nothing and is passed over. 'unknown' as soon as
+ * one other ref is not a known TLP marking: a marking we cannot interpret must
+ * never be treated as permissive, so callers handle 'unknown' as at least as
+ * strict as red. Undefined when no ref gives a level (none, or statements
+ * only): the object is as one that carries no marking, and the publisher's
+ * default applies.
  */
-export function tlpLevelOf(markingRefs: readonly string[] | undefined): TlpLevel | 'unknown' | undefined {
-  if (markingRefs === undefined || markingRefs.length === 0) return undefined;
+export function tlpLevelOf(markingRefs: readonly string[] | undefined, statements: ReadonlySet<string> = NO_STATEMENTS): TlpLevel | 'unknown' | undefined {
+  if (markingRefs === undefined) return undefined;
   let strictest = -1;
   for (const ref of markingRefs) {
     const level = LEVEL_BY_ID.get(ref);
-    if (level === undefined) return 'unknown';
-    strictest = Math.max(strictest, TLP_LEVELS.indexOf(level));
+    if (level !== undefined) strictest = Math.max(strictest, TLP_LEVELS.indexOf(level));
+    else if (!statements.has(ref)) return 'unknown';
   }
   return TLP_LEVELS[strictest];
 }

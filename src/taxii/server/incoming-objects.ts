@@ -1,4 +1,4 @@
-import { tlpLevelOf } from '../../stix/tlp.js';
+import { levelsInWrite } from '../../access/marking-resolution.js';
 import type { StixObject } from '../../stix/stix-object.js';
 import { microsToTimestamp } from '../../stix/timestamp.js';
 import { validateObject } from '../../stix/validate.js';
@@ -16,16 +16,19 @@ export interface SortedObjects {
  * Splits the objects of an Add Objects envelope (TAXII 2.1 §5.5) into those to
  * store and those refused. Every object is checked by the STIX 2.1 validator;
  * a refused object is named (its id, or its position when it has none) with
- * the validator's reasons, and does not stop the valid ones beside it.
+ * the validator's reasons, and does not stop the valid ones beside it. Each
+ * level is what the markings give with the marking-definitions of the
+ * envelope (access/marking-resolution.ts); the publisher resolves a level
+ * left unknown with the stored ones too.
  */
 export function sortIncomingObjects(elements: readonly RawEnvelopeElement[], requestTimestamp: number): SortedObjects {
   const accepted: IncomingObject[] = [];
   const failures: StatusDetail[] = [];
+  const valid: { object: StixObject; json: string }[] = [];
   elements.forEach((element, index) => {
     const problems = validateObject(element.value);
     if (problems.length === 0) {
-      const object = element.value as StixObject;
-      accepted.push({ object, json: element.json, tlp: tlpLevelOf(object.object_marking_refs) ?? 'none' });
+      valid.push({ object: element.value as StixObject, json: element.json });
       return;
     }
     // The validator's messages continue their property ("created is required"); "(object)" marks the object itself.
@@ -36,6 +39,8 @@ export function sortIncomingObjects(elements: readonly RawEnvelopeElement[], req
       message: `objects[${index}] is not valid STIX 2.1: ${reasons}`,
     });
   });
+  const levels = levelsInWrite(valid.map(({ object }) => object));
+  valid.forEach(({ object, json }, i) => accepted.push({ object, json, tlp: levels[i] ?? 'none' }));
   return { accepted, failures };
 }
 
