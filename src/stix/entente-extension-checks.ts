@@ -1,6 +1,8 @@
 import { isPlainObject, kindOf, pathOf, type CheckContext, type Checker } from './check-context.js';
 import {
   ATTRIBUTION_EXTENSION_ID,
+  CORRECTION_EXTENSION_ID,
+  INCIDENT_CORRECTION_FIELDS,
   INCIDENT_EXTENSION_ID,
   LOCATION_TYPE_EXTENSION_ID,
   PERSON_EXTENSION_ID,
@@ -142,6 +144,25 @@ const eventDate: Checker = (v, ctx, parent, key) => {
   }
 };
 
+/** A corrected or extracted value: a non-empty text, a count, true or false, or a non-empty list of texts. */
+const correctedValue: Checker = (v, ctx, parent, key) => {
+  if (Array.isArray(v)) listOf(text)(v, ctx, parent, key);
+  else if (typeof v === 'string') text(v, ctx, parent, key);
+  else if (!isCount(v) && typeof v !== 'boolean') ctx.addAt(parent, key, `must be a text, a whole number ≥ 0, true or false, or a list of texts, not ${kindOf(v)}`);
+};
+
+const checkIncidentCorrection = closedShape({
+  incident_ref: required(idOf('incident')),
+  field: required(oneOf(INCIDENT_CORRECTION_FIELDS)),
+  extracted_value: optional(correctedValue),
+  corrected_value: optional(correctedValue),
+});
+
+const incidentCorrection: Checker = (v, ctx, parent, key) => {
+  if (isPlainObject(v)) checkIncidentCorrection(v, ctx, pathOf(parent, key));
+  else ctx.addAt(parent, key, `must be an object {incident_ref, field, extracted_value, corrected_value}, not ${kindOf(v)}`);
+};
+
 const PAYLOAD_CHECKS: Readonly<Record<EntenteExtensionId, PayloadCheck>> = {
   [INCIDENT_EXTENSION_ID]: closedShape({
     event_date: required(eventDate),
@@ -182,6 +203,9 @@ const PAYLOAD_CHECKS: Readonly<Record<EntenteExtensionId, PayloadCheck>> = {
   }),
   // A toplevel-property-extension's entry carries nothing but its type: the property is on the object.
   [LOCATION_TYPE_EXTENSION_ID]: closedShape({}),
+  [CORRECTION_EXTENSION_ID]: closedShape({
+    incident_corrections: required(listOf(incidentCorrection)),
+  }),
 };
 
 /** The extension_type each entente extension's entry must have. */
@@ -192,6 +216,7 @@ const EXTENSION_TYPE_OF: Readonly<Record<EntenteExtensionId, string>> = {
   [PROVENANCE_EXTENSION_ID]: 'property-extension',
   [PERSON_EXTENSION_ID]: 'property-extension',
   [LOCATION_TYPE_EXTENSION_ID]: 'toplevel-property-extension',
+  [CORRECTION_EXTENSION_ID]: 'property-extension',
 };
 
 const LOCATION_TYPES: ReadonlySet<unknown> = new Set(['City', 'Country', 'Region', 'Administrative-Area', 'Position']);

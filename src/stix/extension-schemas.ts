@@ -19,6 +19,7 @@ type JsonSchema = Readonly<Record<string, unknown>>;
 
 const extensionType = { const: 'property-extension' };
 const identityRef = { type: 'string', pattern: '^identity--[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' };
+const incidentRef = { type: 'string', pattern: '^incident--[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' };
 const reportRef = { type: 'string', pattern: '^report--[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' };
 const span = {
   type: 'object',
@@ -135,3 +136,28 @@ export const LOCATION_TYPE_SCHEMA: JsonSchema = {
   required: ['x_opencti_location_type'],
   properties: { x_opencti_location_type: { enum: ['City', 'Country', 'Region', 'Administrative-Area', 'Position'] } },
 };
+
+const correctedValue = { oneOf: [text, { type: 'integer', minimum: 0 }, { type: 'boolean' }, textList] };
+
+export const CORRECTION_SCHEMA = schema(
+  'entente-correction',
+  'entente correction: the incident fields an analyst corrected before publishing',
+  ['incident_corrections'],
+  {
+    incident_corrections: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['incident_ref', 'field'],
+        additionalProperties: false,
+        properties: {
+          incident_ref: incidentRef,
+          field: { enum: ['name', 'description', 'event_date', 'date_precision', 'attack_types', 'target_types', 'weapon_types', 'victims_killed', 'perpetrators_killed', 'wounded', 'claimed'] },
+          extracted_value: correctedValue,
+          corrected_value: correctedValue,
+        },
+      },
+    },
+  },
+);

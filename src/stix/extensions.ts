@@ -1,6 +1,7 @@
 import type { StixObject } from './stix-object.js';
 import {
   ATTRIBUTION_SCHEMA,
+  CORRECTION_SCHEMA,
   EXTENSION_VERSION,
   INCIDENT_SCHEMA,
   LOCATION_TYPE_SCHEMA,
@@ -38,6 +39,7 @@ export const QUOTE_EXTENSION_ID = 'extension-definition--1a80c1d0-df90-50f6-8dc5
 export const PROVENANCE_EXTENSION_ID = 'extension-definition--16f70788-e253-5aed-b1fe-1cc594a2ab14';
 export const PERSON_EXTENSION_ID = 'extension-definition--815fd7df-6fb3-5b52-a9bc-861f5265cf82';
 export const LOCATION_TYPE_EXTENSION_ID = 'extension-definition--f03e61b8-0e3e-5ccf-9e23-d03c5bce145a';
+export const CORRECTION_EXTENSION_ID = 'extension-definition--3e24b138-7788-5cfd-8b73-b2a6ff1f1f0e';
 
 export type EntenteExtensionId =
   | typeof INCIDENT_EXTENSION_ID
@@ -45,7 +47,8 @@ export type EntenteExtensionId =
   | typeof QUOTE_EXTENSION_ID
   | typeof PROVENANCE_EXTENSION_ID
   | typeof PERSON_EXTENSION_ID
-  | typeof LOCATION_TYPE_EXTENSION_ID;
+  | typeof LOCATION_TYPE_EXTENSION_ID
+  | typeof CORRECTION_EXTENSION_ID;
 
 export type CountQualifier = 'exact' | 'at-least' | 'more-than' | 'at-most' | 'approximately' | 'range' | 'unknown';
 
@@ -147,6 +150,36 @@ export interface LocationTypeExtension {
   extension_type: 'toplevel-property-extension';
 }
 
+/** The incident fields an analyst may correct before publishing, as `entente-correction` names them. */
+export const INCIDENT_CORRECTION_FIELDS = [
+  'name', 'description', 'event_date', 'date_precision', 'attack_types', 'target_types', 'weapon_types',
+  'victims_killed', 'perpetrators_killed', 'wounded', 'claimed',
+] as const;
+export type IncidentCorrectionField = (typeof INCIDENT_CORRECTION_FIELDS)[number];
+
+/** A field's value as the analyst gives it (a casualty figure as its number); lists are never empty. */
+export type CorrectedValue = string | number | boolean | string[];
+
+/** One incident field the analyst corrected. */
+export interface IncidentCorrection {
+  incident_ref: string;
+  field: IncidentCorrectionField;
+  /** What the extraction said; absent when it said nothing. */
+  extracted_value?: CorrectedValue;
+  /** What the analyst set; absent when the analyst removed the value. */
+  corrected_value?: CorrectedValue;
+}
+
+/**
+ * `entente-correction` on the analyst's correction note: the incident fields
+ * corrected before publishing, in the order corrected (correction-record.ts
+ * writes and reads it); never an empty list.
+ */
+export interface CorrectionExtension {
+  extension_type: 'property-extension';
+  incident_corrections: IncidentCorrection[];
+}
+
 /** Payload type for each extension id, so `withExtension` checks its argument. */
 export interface ExtensionPayloads {
   [INCIDENT_EXTENSION_ID]: IncidentExtension;
@@ -155,6 +188,7 @@ export interface ExtensionPayloads {
   [PROVENANCE_EXTENSION_ID]: ProvenanceExtension;
   [PERSON_EXTENSION_ID]: PersonExtension;
   [LOCATION_TYPE_EXTENSION_ID]: LocationTypeExtension;
+  [CORRECTION_EXTENSION_ID]: CorrectionExtension;
 }
 
 /** An extension-definition object (STIX 2.1 §7.3). */
@@ -225,6 +259,12 @@ export const LOCATION_TYPE_EXTENSION: ExtensionDefinition = {
   extension_properties: ['x_opencti_location_type'],
 };
 
+export const CORRECTION_EXTENSION = definition(
+  CORRECTION_EXTENSION_ID,
+  'entente-correction',
+  'What an analyst corrected in an incident before publishing: for each field, the incident, the value the extraction gave and the value the analyst set.',
+);
+
 /** The `extensions` entry that declares a location's `x_opencti_location_type`. */
 export const LOCATION_TYPE_DECLARATION: Readonly<Record<typeof LOCATION_TYPE_EXTENSION_ID, LocationTypeExtension>> = {
   [LOCATION_TYPE_EXTENSION_ID]: { extension_type: 'toplevel-property-extension' },
@@ -238,6 +278,7 @@ export const ENTENTE_EXTENSIONS: readonly ExtensionDefinition[] = [
   PROVENANCE_EXTENSION,
   PERSON_EXTENSION,
   LOCATION_TYPE_EXTENSION,
+  CORRECTION_EXTENSION,
 ];
 
 /** The JSON Schema of each extension, keyed by extension id (documentation). */
@@ -248,6 +289,7 @@ export const EXTENSION_SCHEMAS: Readonly<Record<EntenteExtensionId, Readonly<Rec
   [PROVENANCE_EXTENSION_ID]: PROVENANCE_SCHEMA,
   [PERSON_EXTENSION_ID]: PERSON_SCHEMA,
   [LOCATION_TYPE_EXTENSION_ID]: LOCATION_TYPE_SCHEMA,
+  [CORRECTION_EXTENSION_ID]: CORRECTION_SCHEMA,
 };
 
 /** The STIX types each extension may be attached to (undefined: any object). */
@@ -258,6 +300,7 @@ export const EXTENSION_TARGET_TYPES: Readonly<Record<EntenteExtensionId, readonl
   [PROVENANCE_EXTENSION_ID]: undefined,
   [PERSON_EXTENSION_ID]: ['identity'],
   [LOCATION_TYPE_EXTENSION_ID]: ['location'],
+  [CORRECTION_EXTENSION_ID]: ['note'],
 };
 
 /**

@@ -16,7 +16,7 @@ describe('validateBundle (STIX 2.1 §8)', () => {
       objects: [sampleIncident(INCIDENT), sampleReport([INCIDENT]), ENTENTE_IDENTITY, ...ENTENTE_EXTENSIONS, TLP2_MARKINGS.green],
     };
     expect(validateBundle(bundle)).toEqual([]);
-    expect(assertValidBundle(bundle).objects).toHaveLength(10);
+    expect(assertValidBundle(bundle).objects).toHaveLength(11);
   });
 
   it('accepts a bundle without objects', () => {

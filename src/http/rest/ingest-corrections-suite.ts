@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sharedFolder } from '../../shared-folder.js';
-import { INCIDENT_EXTENSION_ID, PROVENANCE_EXTENSION_ID, QUOTE_EXTENSION_ID } from '../../stix/extensions.js';
+import { CORRECTION_EXTENSION_ID, INCIDENT_EXTENSION_ID, PROVENANCE_EXTENSION_ID, QUOTE_EXTENSION_ID, type CorrectionExtension } from '../../stix/extensions.js';
 import type { StixObject } from '../../stix/stix-object.js';
 import type { TestStore } from '../../store/test-backends.js';
 import { startTestServer, type TaxiiTestServer } from '../test-server.js';
@@ -13,16 +13,24 @@ import { expectRestError, signIn, type RestClient } from './rest-test-client.js'
  * `corrections`), over real HTTP on the seed article: incident fields,
  * entities renamed, re-typed and dropped, a quote's speaker, the outlet and a
  * credited source; each lands in the published STIX with the extraction
- * provenance kept and a note saying the analyst corrected it. Each bad value
+ * provenance kept and a note saying the analyst corrected it, whose structured
+ * record (entente-correction) the incident page reads. Each bad value
  * is refused with an error naming the correction's field and what to give.
  */
 const SEED = join(sharedFolder(), 'seed', 'chechnya-attack-le-pen-moscow.txt');
+
+interface FieldCorrection {
+  field: string;
+  by: string;
+  extracted: unknown;
+  noteId: string;
+}
 
 interface Preview {
   report: { id: string };
   bundle: { type: 'bundle'; id: string; objects: StixObject[] };
   incidents: { id: string; place: { name?: string } }[];
-  choices: { attackTypes: string[]; targetTypes: string[]; weaponTypes: string[]; entityTypes: string[] };
+  choices: { attackTypes: string[]; targetTypes: string[]; weaponTypes: string[]; datePrecisions: string[]; entityTypes: string[] };
 }
 
 export function ingestCorrectionsSuite(open: () => Promise<TestStore>): void {
@@ -62,6 +70,7 @@ export function ingestCorrectionsSuite(open: () => Promise<TestStore>): void {
     expect(preview.choices.targetTypes).toContain('Military');
     expect(preview.choices.weaponTypes).toContain('Firearms');
     expect(preview.choices.entityTypes).toEqual(['individual', 'organization', 'group']);
+    expect(preview.choices.datePrecisions).toEqual(['exact', 'day', 'month', 'year', 'approximate', 'unknown']);
   });
 
   it('publishes every correction into the STIX, keeps the extraction provenance and records that the analyst corrected it', async () => {
@@ -126,11 +135,37 @@ export function ingestCorrectionsSuite(open: () => Promise<TestStore>): void {
     expect(record.content).toContain('"Barack Obama"');
     expect(record.content).toContain('dropped by the analyst');
     expect(record.content).toContain('speaker corrected to "Ramzan Kadyrov"');
+    const recorded = (record.extensions as Record<string, CorrectionExtension> | undefined)?.[CORRECTION_EXTENSION_ID];
+    expect(recorded?.incident_corrections.map((c) => c.field)).toEqual([
+      'description', 'event_date', 'date_precision', 'attack_types', 'target_types', 'weapon_types', 'perpetrators_killed', 'claimed',
+    ]);
+    expect(recorded?.incident_corrections.every((c) => c.incident_ref === incidentId)).toBe(true);
+    expect(recorded?.incident_corrections.find((c) => c.field === 'attack_types')).toMatchObject({ extracted_value: ['Armed Assault'], corrected_value: ['Bombing/Explosion', 'Armed Assault'] });
+    expect(recorded?.incident_corrections.find((c) => c.field === 'claimed')).toMatchObject({ corrected_value: false });
+    // The note's extension is published with it.
+    expect(byId.get(CORRECTION_EXTENSION_ID)?.name).toBe('entente-correction');
 
     const detail = await writer.get(`/incidents/${incidentId}`);
     expect(detail.status, detail.text).toBe(200);
     expect(detail.body.attackTypes ?? detail.body.fields.find((f: { field: string }) => f.field === 'attackType')?.chosen.value).toEqual(expect.arrayContaining(['Bombing/Explosion']));
     expect(detail.body.quotes.filter((q: { speaker: { name: string } }) => q.speaker.name === 'Viktor Zolotov')).toEqual([]);
+    const corrected = detail.body.corrections as FieldCorrection[];
+    expect(corrected.map((c) => c.field).sort()).toEqual(['attackType', 'claimed', 'date', 'datePrecision', 'description', 'perpetratorsKilled', 'targetType', 'weaponType']);
+    expect(corrected.find((c) => c.field === 'attackType')).toMatchObject({ by: 'writer', extracted: ['Armed Assault'], noteId: record.id });
+  });
+
+  it('shows the corrected fields on the incident page from the note\'s structured record, however its text is worded', async () => {
+    const notes = (await stored()).filter((o) => o.type === 'note' && o.abstract === 'Corrected by the analyst');
+    for (const note of notes) {
+      await server.db.updateTable('objects').set({ json: JSON.stringify({ ...note, content: 'The analyst put a few things right.' }) }).where('id', '=', note.id).execute();
+    }
+    const detail = await writer.get(`/incidents/${incidentId}`);
+    expect(detail.status, detail.text).toBe(200);
+    const corrected = detail.body.corrections as FieldCorrection[];
+    expect(corrected.find((c) => c.field === 'attackType')).toMatchObject({ by: 'writer', extracted: ['Armed Assault'] });
+    expect(corrected.find((c) => c.field === 'claimed')).toBeDefined();
+    const attackType = (detail.body.fields as { field: string; values: { corrected?: FieldCorrection }[] }[]).find((f) => f.field === 'attackType');
+    expect(attackType?.values[0]?.corrected).toMatchObject({ by: 'writer', extracted: ['Armed Assault'] });
   });
 
   it('refuses each bad correction with an error naming the field and what to give', async () => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { EntenteError } from '../../errors.js';
+import { correctionRecord, incidentCorrection } from '../../stix/correction-record.js';
 import {
+  CORRECTION_EXTENSION,
   ENTENTE_IDENTITY,
   INCIDENT_EXTENSION_ID,
   PERSON_EXTENSION_ID,
@@ -8,6 +10,8 @@ import {
   QUOTE_EXTENSION_ID,
   DATE_PRECISIONS,
   type Count,
+  type IncidentCorrection,
+  type IncidentCorrectionField,
   type IncidentExtension,
   type PersonExtension,
   type ProvenanceExtension,
@@ -25,7 +29,9 @@ import { extensionOf } from '../../store/incident-index-projection.js';
  * a quote's speaker, the outlet, which sources are credited — and dropping a
  * wrongly extracted entity, place, quote or incident. The extraction provenance
  * of each object stays; what the analyst changed is recorded in a STIX note
- * ("Corrected by the analyst", authored by the user) published with the bundle,
+ * ("Corrected by the analyst", authored by the user) published with the bundle
+ * — in words for people, and each incident field also as structured data
+ * (`entente-correction`, stix/correction-record.ts) for the incident page —
  * and every corrected object is a new version (`modified`, STIX 2.1 §3.6).
  */
 
@@ -47,8 +53,8 @@ export type CorrectionInput = z.infer<typeof Correction>;
 export const ENTITY_TYPES = ['individual', 'organization', 'group'] as const;
 type EntityType = (typeof ENTITY_TYPES)[number];
 
-/** The GTD codebook names the pipeline codes incidents with, offered to the console as the only choices. */
-export const CODEBOOK = { attackTypes: GTD_ATTACK_TYPES, targetTypes: GTD_TARGET_TYPES, weaponTypes: GTD_WEAPON_TYPES } as const;
+/** The coded values the pipeline gives incidents (GTD codebook names, date precisions), offered to the console as the only choices. */
+export const CODEBOOK = { attackTypes: GTD_ATTACK_TYPES, targetTypes: GTD_TARGET_TYPES, weaponTypes: GTD_WEAPON_TYPES, datePrecisions: DATE_PRECISIONS } as const;
 const CODEBOOK_OF = { attack_types: ['attack type', GTD_ATTACK_TYPES], target_types: ['target type', GTD_TARGET_TYPES], weapon_types: ['weapon type', GTD_WEAPON_TYPES] } as const;
 
 const DROPPABLE = new Set(['identity', 'intrusion-set', 'location', 'note', 'incident']);
@@ -78,6 +84,10 @@ export function applyCorrections(objects: readonly StixObject[], corrections: re
   if (lines.length === 0) return { objects: result, record: undefined };
   const report = result.find((o) => o.type === 'report');
   const refs = [...new Set([...state.touched].filter((id) => result.some((o) => o.id === id)))];
+  // An incident dropped by a later correction has no corrected fields left to show.
+  const recorded = correctionRecord(state.incidentCorrections.filter((c) => result.some((o) => o.id === c.incident_ref)));
+  // The note's extension is defined in the same bundle, as ingest publishes the others (a bundle from an older preview may lack it).
+  if (recorded !== undefined && !result.some((o) => o.id === CORRECTION_EXTENSION.id)) result.push(CORRECTION_EXTENSION);
   const now = new Date().toISOString();
   const noteId = randomId('note');
   // The report lists the note, so whoever reads the report's objects (the incident page) finds it, through the same access policy.
@@ -96,6 +106,7 @@ export function applyCorrections(objects: readonly StixObject[], corrections: re
     content: lines.join('\n'),
     authors: [analyst],
     object_refs: refs.length > 0 ? refs : [report?.id ?? ENTENTE_IDENTITY.id],
+    ...(recorded !== undefined ? { extensions: recorded } : {}),
   } as StixObject;
   return { objects: result, record };
 }
@@ -106,6 +117,8 @@ class Bundle {
   private readonly renamedIds = new Map<string, string>();
   private readonly dropped = new Set<string>();
   readonly touched = new Set<string>();
+  /** Each incident field corrected, with what the extraction had said, for the note's structured record. */
+  readonly incidentCorrections: IncidentCorrection[] = [];
 
   constructor(objects: readonly StixObject[]) {
     // Mutable copies: the corrections are applied field by field.
@@ -134,7 +147,7 @@ class Bundle {
       case 'description': {
         const extracted = object.description;
         object.description = text(value, fail, 'give a non-empty text');
-        return this.touch(object, `${before}: description corrected${wasExtracted(object, extracted)}`);
+        return this.touch(object, this.record(object, 'description', extracted, object.description, `${before}: description corrected`));
       }
       case 'entity_type':
         return this.retype(object, value, fail, before);
@@ -167,21 +180,33 @@ class Bundle {
     return line;
   }
 
+  /**
+   * Records an incident field's correction for the note's structured record,
+   * and gives the note's line the value the extraction had, for whoever reads
+   * the note. Only incidents' fields are recorded.
+   */
+  private record(object: Mutable, field: IncidentCorrectionField, extracted: unknown, corrected: unknown, line: string): string {
+    if (object.type !== 'incident') return line;
+    this.incidentCorrections.push(incidentCorrection(object.id, field, extracted, corrected));
+    return `${line} (extracted: ${JSON.stringify(extracted ?? null)})`;
+  }
+
   private incidentField(object: Mutable, field: CorrectionField, value: CorrectionInput['value'], fail: (why: string) => EntenteError, before: string): string {
     const ext = object.type === 'incident' ? extensionOf<IncidentExtension>(object as unknown as StixObject, INCIDENT_EXTENSION_ID) : undefined;
     if (ext === undefined) throw fail('only incidents have this field');
     const previous = field in ext ? (ext as unknown as Record<string, unknown>)[field] : undefined;
-    const extracted = wasExtracted(object, previous !== null && typeof previous === 'object' && !Array.isArray(previous) ? ((previous as Count).low ?? (previous as Count).high) : previous);
+    const extracted = previous !== null && typeof previous === 'object' && !Array.isArray(previous) ? ((previous as Count).low ?? (previous as Count).high) : previous;
+    const corrected = (name: IncidentCorrectionField, to: unknown, line: string) => this.touch(object, this.record(object, name, extracted, to, line));
     switch (field) {
       case 'event_date':
         if (typeof value !== 'string' || !isCalendarDate(value)) throw fail(`"${String(value)}" is not a date; give YYYY, YYYY-MM or YYYY-MM-DD`);
         ext.event_date = value;
         ext.date_precision = value.length === 10 ? 'day' : value.length === 7 ? 'month' : 'year';
-        return this.touch(object, `${before}: date corrected to ${value}${extracted}`);
+        return corrected(field, value, `${before}: date corrected to ${value}`);
       case 'date_precision':
         if (typeof value !== 'string' || !(DATE_PRECISIONS as readonly string[]).includes(value)) throw fail(`give one of ${DATE_PRECISIONS.join(', ')}`);
         ext.date_precision = value as IncidentExtension['date_precision'];
-        return this.touch(object, `${before}: date precision corrected to ${value}${extracted}`);
+        return corrected(field, value, `${before}: date precision corrected to ${value}`);
       case 'attack_types':
       case 'target_types':
       case 'weapon_types': {
@@ -190,7 +215,7 @@ class Bundle {
         const unknown = value.filter((name) => !(names as readonly string[]).includes(name));
         if (unknown.length > 0) throw fail(`"${unknown[0]}" is not a GTD ${what}; choose from ${names.join(', ')}`);
         ext[field] = [...new Set(value)];
-        return this.touch(object, `${before}: ${what}s corrected to ${ext[field].join(', ')}${extracted}`);
+        return corrected(field, ext[field], `${before}: ${what}s corrected to ${ext[field].join(', ')}`);
       }
       case 'victims_killed':
       case 'perpetrators_killed':
@@ -198,11 +223,11 @@ class Bundle {
         if (value === null) delete ext[field];
         else if (typeof value === 'number') ext[field] = exact(ext[field], value);
         else throw fail('give a whole number of people, or null to remove the figure');
-        return this.touch(object, `${before}: ${label(field)} corrected to ${value === null ? 'no figure' : value}${extracted}`);
+        return corrected(field, value, `${before}: ${label(field)} corrected to ${value === null ? 'no figure' : value}`);
       case 'claimed':
         if (typeof value !== 'boolean') throw fail('give true or false');
         ext.claimed = value;
-        return this.touch(object, `${before}: claimed corrected to ${value ? 'yes' : 'no'}${extracted}`);
+        return corrected(field, value, `${before}: claimed corrected to ${value ? 'yes' : 'no'}`);
       default:
         throw fail('this field cannot be corrected');
     }
@@ -217,7 +242,7 @@ class Bundle {
     }
     const extracted = object.name;
     object.name = name;
-    return this.touch(object, `${before}: renamed ${JSON.stringify(name)} by the analyst${wasExtracted(object, extracted)}`);
+    return this.touch(object, this.record(object, 'name', extracted, name, `${before}: renamed ${JSON.stringify(name)} by the analyst`));
   }
 
   private retype(object: Mutable, value: CorrectionInput['value'], fail: (why: string) => EntenteError, before: string): string {
@@ -351,7 +376,7 @@ class Bundle {
         this.drop(other.id);
         continue;
       }
-      if (removeReferences(other, id)) {
+      if (replaceReferences(other, id, undefined)) {
         // A note that referred only to what was dropped has nothing left to be about.
         if (other.type === 'note' && (!Array.isArray(other.object_refs) || other.object_refs.length === 0)) {
           const report = [...this.byId.values()].find((o) => o.type === 'report');
@@ -378,31 +403,14 @@ class Bundle {
     }
   }
 
+  /** Whether an object other than `id` and `except` refers to `id` (a text that merely names the id is no reference). */
   private isReferenced(id: string, except: string): boolean {
-    return [...this.byId.values()].some((o) => o.id !== except && o.id !== id && JSON.stringify(o).includes(`"${id}"`));
+    return [...this.byId.values()].some((o) => o.id !== except && o.id !== id && refersTo(o, id));
   }
 
   private rewriteReferences(oldId: string, newId: string): void {
-    for (const [id, other] of this.byId) {
-      const json = JSON.stringify(other);
-      if (!json.includes(`"${oldId}"`)) continue;
-      const rewritten = JSON.parse(json.split(`"${oldId}"`).join(`"${newId}"`)) as Mutable;
-      // Lists may now name the same object twice.
-      dedupeRefs(rewritten);
-      this.byId.set(id, rewritten);
-      this.touch(rewritten, '');
-    }
+    for (const other of this.byId.values()) if (replaceReferences(other, oldId, newId)) this.touch(other, '');
   }
-}
-
-/**
- * The value an incident field had before the analyst's correction, as JSON at
- * the end of the note's line, so that the incident page can show what the
- * extraction said (intel-incident-detail.ts reads it back). Only incidents'
- * fields are recorded this way.
- */
-function wasExtracted(object: Mutable, previous: unknown): string {
-  return object.type === 'incident' ? ` (extracted: ${JSON.stringify(previous ?? null)})` : '';
 }
 
 function text(value: CorrectionInput['value'], fail: (why: string) => EntenteError, why: string): string {
@@ -436,39 +444,48 @@ function setOrDelete<K extends 'source_refs' | 'source_names'>(provenance: Prove
   else delete provenance[key];
 }
 
-/** Removes `id` from every `*_ref` and `*_refs` of `value`, at any depth; true when something was removed. */
-function removeReferences(value: unknown, id: string): boolean {
-  if (Array.isArray(value)) return value.map((item) => removeReferences(item, id)).some(Boolean);
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  let removed = false;
-  for (const [key, item] of Object.entries(record)) {
-    if (key.endsWith('_ref') && item === id) {
-      delete record[key];
-      removed = true;
-    } else if (key.endsWith('_refs') && Array.isArray(item) && item.includes(id)) {
-      const rest = item.filter((ref) => ref !== id);
-      if (rest.length > 0 || key === 'object_refs') record[key] = rest;
-      else delete record[key];
-      removed = true;
-    } else if (removeReferences(item, id)) {
-      removed = true;
-    }
-  }
-  return removed;
+interface ReferenceSite {
+  readonly holder: Record<string, unknown>;
+  readonly key: string;
 }
 
-function dedupeRefs(value: unknown): void {
-  if (Array.isArray(value)) {
-    value.forEach(dedupeRefs);
-    return;
+/** Every `*_ref` and `*_refs` property of `value` at any depth (extensions, embedded objects), with the object holding it. */
+function referenceSites(value: unknown): ReferenceSite[] {
+  if (Array.isArray(value)) return value.flatMap(referenceSites);
+  if (typeof value !== 'object' || value === null) return [];
+  const holder = value as Record<string, unknown>;
+  return Object.entries(holder).flatMap(([key, item]) => (key.endsWith('_ref') || key.endsWith('_refs') ? [{ holder, key }] : referenceSites(item)));
+}
+
+function refersTo(value: unknown, id: string): boolean {
+  return referenceSites(value).some(({ holder, key }) => {
+    const item = holder[key];
+    return item === id || (Array.isArray(item) && item.includes(id));
+  });
+}
+
+/**
+ * Replaces `id` in every reference of `value` by `replacement`, or removes it
+ * when that is undefined; true when something changed. An emptied list goes,
+ * except `object_refs`, which is required: the caller gives it a new subject.
+ */
+function replaceReferences(value: unknown, id: string, replacement: string | undefined): boolean {
+  let changed = false;
+  for (const { holder, key } of referenceSites(value)) {
+    const item = holder[key];
+    if (item === id) {
+      if (replacement === undefined) delete holder[key];
+      else holder[key] = replacement;
+      changed = true;
+    } else if (Array.isArray(item) && item.includes(id)) {
+      // A list may now name the same object twice.
+      const rest = [...new Set(item.flatMap((ref: unknown) => (ref !== id ? [ref] : replacement === undefined ? [] : [replacement])))];
+      if (rest.length > 0 || key === 'object_refs') holder[key] = rest;
+      else delete holder[key];
+      changed = true;
+    }
   }
-  if (typeof value !== 'object' || value === null) return;
-  const record = value as Record<string, unknown>;
-  for (const [key, item] of Object.entries(record)) {
-    if (key.endsWith('_refs') && Array.isArray(item)) record[key] = [...new Set(item)];
-    else dedupeRefs(item);
-  }
+  return changed;
 }
 
 function isCalendarDate(value: string): boolean {

@@ -7,6 +7,7 @@ import { extractIncidentFeatures, type IncidentFeatures } from '../../correlate/
 import { reconcile, type FieldReconciliation, type ReportedValue } from '../../correlate/reconcile.js';
 import { pushWatermarkKey } from '../../federation/partners.js';
 import { withFederation } from '../../federation/federation-schema.js';
+import { recordedCorrectionsOf } from '../../stix/correction-record.js';
 import {
   ATTRIBUTION_EXTENSION_ID,
   INCIDENT_EXTENSION_ID,
@@ -14,6 +15,7 @@ import {
   QUOTE_EXTENSION_ID,
   type AttributionExtension,
   type Count,
+  type IncidentCorrectionField,
   type IncidentExtension,
   type QuoteExtension,
   type TextSpan,
@@ -157,52 +159,38 @@ function incidentFieldViews(
   });
 }
 
-const CORRECTION_NOTE = 'Corrected by the analyst';
-/** The fields of a correction note's lines (ingest-corrections.ts) as the incident page names them. */
-const CORRECTED_FIELDS: Record<string, string> = {
-  date: 'date',
-  'date precision': 'datePrecision',
-  'attack types': 'attackType',
-  'target types': 'targetType',
-  'weapon types': 'weaponType',
-  'victims killed': 'killed',
-  'perpetrators killed': 'perpetratorsKilled',
+/** Each corrected incident field (stix/correction-record.ts) as the incident page names it. */
+const CORRECTED_FIELDS: Readonly<Record<IncidentCorrectionField, string>> = {
+  name: 'name',
+  description: 'description',
+  event_date: 'date',
+  date_precision: 'datePrecision',
+  attack_types: 'attackType',
+  target_types: 'targetType',
+  weapon_types: 'weaponType',
+  victims_killed: 'killed',
+  perpetrators_killed: 'perpetratorsKilled',
   wounded: 'wounded',
   claimed: 'claimed',
-  description: 'description',
 };
-const CORRECTION_LINE = /^incident "(?:[^"\\]|\\.)*" \((incident--[0-9a-f-]+)\): (.+?) \(extracted: (.*)\)$/;
 
 /**
  * The analyst's corrections of one incident, field by field (the latest note
- * wins), read from the correction notes among `objects` — which hold only what
- * the viewer may see, so a note the viewer may not read corrects nothing here.
+ * wins), read from the structured record of the correction notes among
+ * `objects` — which hold only what the viewer may see, so a note the viewer
+ * may not read corrects nothing here.
  */
 function correctionsOf(incidentId: string, objects: readonly StixObject[]): Map<string, FieldCorrection> {
-  const notes = objects
-    .filter((o) => o.type === 'note' && o.abstract === CORRECTION_NOTE && Array.isArray(o.object_refs) && (o.object_refs as unknown[]).includes(incidentId) && typeof o.content === 'string')
-    .sort((a, b) => String(a.created).localeCompare(String(b.created)));
+  const notes = objects.filter((o) => o.type === 'note').sort((a, b) => String(a.created).localeCompare(String(b.created)));
   const out = new Map<string, FieldCorrection>();
   for (const note of notes) {
     const by = Array.isArray(note.authors) && typeof note.authors[0] === 'string' ? note.authors[0] : 'an analyst';
-    for (const line of String(note.content).split('\n')) {
-      const match = CORRECTION_LINE.exec(line);
-      if (match === null || match[1] !== incidentId) continue;
-      const what = match[2] as string;
-      const field = what.startsWith('renamed ') ? 'name' : CORRECTED_FIELDS[what.replace(/ corrected(?: to .*)?$/, '')];
-      if (field === undefined) continue;
-      out.set(field, { field, by, at: String(note.created), extracted: parseJson(match[3] as string), noteId: note.id });
+    for (const correction of recordedCorrectionsOf(note, incidentId)) {
+      const field = CORRECTED_FIELDS[correction.field];
+      out.set(field, { field, by, at: String(note.created), extracted: correction.extracted_value ?? null, noteId: note.id });
     }
   }
   return out;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }
 
 function fieldViews(
