@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { validatedBatches } from '../cli/import-batches.js';
+import { addPartner } from '../federation/partners.js';
+import { pullRule } from '../federation/pull.js';
+import { startFakeTaxii } from '../federation/test-taxii-server.js';
+import { openFederationTestDb, TEST_SECRET_KEY } from '../federation/test-support.js';
+import type { StixObject } from '../stix/stix-object.js';
+import { TLP1_MARKING_IDS, TLP2_MARKINGS, tlpMarkingId } from '../stix/tlp.js';
+import { TaxiiClient } from '../taxii/client/index.js';
+import type { TestStore } from '../store/test-backends.js';
+import { isStatementMarking, levelsInWrite, markingLevels, OPENCTI_EXTENSION_ID, storedMarkings, type MarkingKinds } from './marking-resolution.js';
+import { createOrganization } from './organizations.js';
+import { publishObjects } from './publication.js';
+import { describeOnBothBackends } from './test-database.js';
+
+const CREATED = '2024-01-01T00:00:00.000Z';
+const GREEN = tlpMarkingId('green');
+
+function marking(extra: Record<string, unknown>, id = `marking-definition--${randomUUID()}`): StixObject {
+  return { type: 'marking-definition', spec_version: '2.1', id, created: CREATED, ...extra };
+}
+
+function statement(text = 'Copyright 2024 Agency A', id?: string): StixObject {
+  return marking({ name: text, definition_type: 'statement', definition: { statement: text } }, id);
+}
+
+function note(markingRefs: readonly string[]): StixObject {
+  return {
+    type: 'note',
+    spec_version: '2.1',
+    id: `note--${randomUUID()}`,
+    created: CREATED,
+    modified: CREATED,
+    content: 'x',
+    object_refs: [`identity--${randomUUID()}`],
+    object_marking_refs: markingRefs,
+  };
+}
+
+describe('isStatementMarking', () => {
+  it('is a statement marking-definition: definition_type statement, a definition that is only the statement, no extension but OpenCTI’s', () => {
+    expect(isStatementMarking(statement())).toBe(true);
+    expect(isStatementMarking(marking({ definition: { statement: 'Copyright' }, extensions: { [OPENCTI_EXTENSION_ID]: { extension_type: 'property-extension' } } }))).toBe(true);
+    expect(isStatementMarking(marking({ name: 'Copyright', definition_type: 'statement', extensions: { [OPENCTI_EXTENSION_ID]: { order: 1 } } }))).toBe(true);
+  });
+
+  it('is nothing else, failing closed', () => {
+    expect(isStatementMarking(marking({ definition_type: 'statement', definition: { statement: 'x', rule: 'eyes only' } }))).toBe(false);
+    expect(isStatementMarking(marking({ definition_type: 'statement', definition: { statement: 3 } }))).toBe(false);
+    expect(isStatementMarking(marking({ definition_type: 'statement', definition: 'x' }))).toBe(false);
+    expect(isStatementMarking(marking({ definition_type: 'handling', definition: { statement: 'x' } }))).toBe(false);
+    expect(isStatementMarking(marking({ definition_type: 'statement', definition: { statement: 'x' }, extensions: { [`extension-definition--${randomUUID()}`]: {} } }))).toBe(false);
+    expect(isStatementMarking(marking({ definition_type: 'statement', definition: { statement: 'x' }, extensions: [] }))).toBe(false);
+    expect(isStatementMarking(marking({ name: 'no definition' }))).toBe(false);
+    expect(isStatementMarking({ ...statement(), type: 'note' })).toBe(false);
+    // A TLP id is never a statement, whatever the object says (the validator refuses such a look-alike anyway).
+    expect(isStatementMarking(statement('x', TLP1_MARKING_IDS.red))).toBe(false);
+    expect(isStatementMarking(TLP2_MARKINGS.green)).toBe(false);
+  });
+});
+
+describe('levels of one write', () => {
+  it('passes over the statements of the write, keeps TLP 1.0 and 2.0 levels, and leaves any other ref unknown', () => {
+    const s = statement();
+    const custom = marking({ definition_type: 'handling', definition: { handling: 'NOFORN' } });
+    const twice = statement('same id twice');
+    const twiceOther = marking({ definition_type: 'handling', definition: { handling: 'x' } }, twice.id);
+    const objects = [
+      note([GREEN, s.id]),
+      note([TLP1_MARKING_IDS.amber, s.id]),
+      note([s.id]),
+      note([GREEN, custom.id]),
+      note([GREEN, `marking-definition--${randomUUID()}`]),
+      note([GREEN, twice.id]),
+      s,
+      custom,
+      twice,
+      twiceOther,
+    ];
+    expect(levelsInWrite(objects).slice(0, 6)).toEqual(['green', 'amber', undefined, 'unknown', 'unknown', 'unknown']);
+  });
+
+  it('resolves with the stored definitions, a stored definition that is not a statement overriding the write', async () => {
+    const storedStatement = `marking-definition--${randomUUID()}`;
+    const storedOther = statement('sent as a statement');
+    const absent = `marking-definition--${randomUUID()}`;
+    const asked: string[][] = [];
+    const stored = (ids: readonly string[]): Promise<MarkingKinds> => {
+      asked.push([...ids]);
+      return Promise.resolve(new Map([[storedStatement, 'statement'], [storedOther.id, 'other']]));
+    };
+    const objects = [note([GREEN, storedStatement]), note([GREEN, storedOther.id]), note([GREEN, absent]), note([GREEN]), storedOther];
+    expect((await markingLevels(objects, stored)).slice(0, 4)).toEqual(['green', 'unknown', 'unknown', 'green']);
+    expect(asked).toEqual([[storedStatement, storedOther.id, absent].sort()]);
+    asked.length = 0;
+    expect(await markingLevels([note([GREEN]), note([])], stored)).toEqual(['green', undefined]);
+    expect(asked).toEqual([]);
+  });
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function bothBackends(open: () => Promise<TestStore>): void {
+  async function setUp() {
+    const fixture = await openFederationTestDb(open);
+    cleanups.push(fixture.dispose);
+    const other = await createOrganization(fixture.db, { name: `other ${randomUUID()}` });
+    const level = async (id: string) =>
+      (await fixture.db.selectFrom('objects').select('tlp').where('id', '=', id).executeTakeFirstOrThrow()).tlp;
+    return { fixture, other, level };
+  }
+
+  it('counts a stored statement for the organisation that stored it only, and any stored non-statement for everybody', async () => {
+    const { fixture, other } = await setUp();
+    const ours = statement();
+    const theirs = statement('theirs');
+    const theirCustom = marking({ definition_type: 'handling', definition: { handling: 'NOFORN' } });
+    const write = (orgId: string, objects: readonly StixObject[]) =>
+      publishObjects(fixture.db, fixture.store, fixture.collectionId, { orgId, userId: null }, objects.map((object) => ({ object, json: JSON.stringify(object) })), { address: 'test', path: 'test' });
+    await write(fixture.orgId, [ours]);
+    await write(other.id, [theirs, theirCustom]);
+    const ids = [ours.id, theirs.id, theirCustom.id, `marking-definition--${randomUUID()}`];
+    expect(await storedMarkings(fixture.db, fixture.orgId)(ids)).toEqual(new Map([[ours.id, 'statement'], [theirCustom.id, 'other']]));
+    expect(await storedMarkings(fixture.db, other.id)(ids)).toEqual(new Map([[theirs.id, 'statement'], [theirCustom.id, 'other']]));
+    expect(await storedMarkings(fixture.db, null)(ids)).toEqual(new Map([[theirCustom.id, 'other']]));
+  });
+
+  it('entente import: a statement later in the same batch, or in an earlier batch, is known; one never written is not', async () => {
+    const { fixture, level } = await setUp();
+    const s = statement();
+    const before = note([GREEN, s.id]);
+    const after = note([tlpMarkingId('amber'), s.id]);
+    const unknown = note([GREEN, `marking-definition--${randomUUID()}`]);
+    const text = [before, s, after, unknown].map((o) => JSON.stringify(o)).join('\n');
+    for (const batchSize of [1, 10]) {
+      const collection = await fixture.store.createCollection({ title: `import ${batchSize}` });
+      for await (const batch of validatedBatches(Readable.from([Buffer.from(text)]), 'test', batchSize)) {
+        if (batch.objects.length > 0) {
+          await publishObjects(fixture.db, fixture.store, collection.id, { orgId: fixture.orgId, userId: null }, batch.objects, { address: 'test', path: 'import' });
+        }
+      }
+    }
+    // Batches of one, first: the statement is stored before `after`, not before `before` (unknown there). One batch,
+    // then: the statement is in the same write (and stored by the same organisation too).
+    const rows = await fixture.db.selectFrom('objects').select(['id', 'tlp', 'collection_id']).where('id', 'in', [before.id, after.id, unknown.id]).execute();
+    const byCollection = (id: string) => rows.filter((r) => r.id === id).map((r) => r.tlp).sort();
+    expect(byCollection(before.id)).toEqual(['green', 'unknown']);
+    expect(byCollection(after.id)).toEqual(['amber', 'amber']);
+    expect(byCollection(unknown.id)).toEqual(['unknown', 'unknown']);
+    expect(await level(s.id)).toBe('amber');
+  });
+
+  it('federation pull: a statement on the same page or stored from the same partner is known; one from another organisation is not', async () => {
+    const { fixture, other, level } = await setUp();
+    const server = await startFakeTaxii({ pageSize: 3 });
+    cleanups.push(() => server.close());
+    const partner = await addPartner(fixture.db, TEST_SECRET_KEY, {
+      name: 'feed',
+      discoveryUrl: server.discoveryUrl,
+      credentials: { kind: 'token', token: 'unused' },
+      orgIds: [fixture.orgId],
+      pull: [{ remoteCollection: server.collectionId, localCollection: fixture.collectionId }],
+    });
+    const client = new TaxiiClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    cleanups.push(() => client.close());
+    const rule = partner.rules[0];
+    if (rule === undefined) throw new Error('rule expected');
+    const theirs = statement('stored by another organisation');
+    await publishObjects(fixture.db, fixture.store, fixture.collectionId, { orgId: other.id, userId: null }, [{ object: theirs, json: JSON.stringify(theirs) }], { address: 'test', path: 'test' });
+    const s = statement('from the feed');
+    // Pages of three: [samePage, s, statementOnly], then, from just before the last, [statementOnly, later, squatted].
+    const samePage = note([GREEN, s.id]);
+    const statementOnly = note([s.id]);
+    const later = note([GREEN, s.id]);
+    const squatted = note([GREEN, theirs.id]);
+    for (const object of [samePage, s, statementOnly, later, squatted]) server.add(JSON.stringify(object));
+    await pullRule(
+      { store: fixture.store, client, pageSize: 3, unmarkedTlp: 'amber+strict', storedMarkings: storedMarkings(fixture.db, fixture.orgId) },
+      partner,
+      rule,
+      { apiRootUrl: server.discoveryUrl.replace('/taxii2/', '/root/'), collectionId: server.collectionId },
+    );
+    expect(await level(samePage.id)).toBe('green');
+    expect(await level(statementOnly.id)).toBe('amber+strict');
+    expect(await level(later.id)).toBe('green');
+    expect(await level(squatted.id)).toBe('unknown');
+  });
+}
+
+await describeOnBothBackends(bothBackends);
