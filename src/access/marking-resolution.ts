@@ -96,9 +96,10 @@ export function levelsInWrite(objects: readonly StixObject[]): (TlpLevel | 'unkn
 
 /**
  * The level each of `objects` (one write) takes from its markings, from the
- * marking-definitions of the write and, for refs these leave unknown, those
- * `stored` answers. Undefined where the markings give no level (the
- * publisher's default applies).
+ * marking-definitions of the write and those `stored` answers for every ref
+ * that is neither TLP nor known from the write as something else than a
+ * statement. Undefined where the markings give no level (the publisher's
+ * default applies).
  */
 export async function markingLevels(objects: readonly StixObject[], stored?: StoredMarkings): Promise<(TlpLevel | 'unknown' | undefined)[]> {
   const known = markingKindsIn(objects);
