@@ -48,6 +48,11 @@ describe('correcting an ingest preview in Chromium', () => {
     await attackTypes.getByText(/corrected \(extracted: Armed Assault\)/).waitFor();
     // The generated name follows the attack type, as it follows the date.
     expect(await chechnya.getByLabel('Name').inputValue()).toMatch(/^Bombing\/Explosion in Chechnya/);
+    // Then the date: the name follows both corrections, whichever came first.
+    await chechnya.getByLabel('Date').fill('2017-03-20');
+    expect(await chechnya.getByLabel('Name').inputValue()).toBe('Bombing/Explosion in Chechnya (2017-03-20)');
+    // The precisions offered are the server's.
+    expect(await chechnya.getByLabel('Precision').locator('option').allTextContents()).toEqual(['exact', 'day', 'month', 'year', 'approximate', 'unknown']);
 
     const obama = page.getByRole('group', { name: 'Entity Barack Obama' });
     await obama.getByLabel('Drop (wrongly extracted)').check();

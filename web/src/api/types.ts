@@ -87,6 +87,16 @@ export interface Evidence {
   end: number;
   text: string;
 }
+/** What an analyst corrected before publishing (REST `GET /incidents/{id}`, from the correction notes the viewer may read). */
+export interface Correction {
+  by: string;
+  at: string;
+  extracted: unknown;
+  noteId: string;
+}
+export interface FieldCorrection extends Correction {
+  field: string;
+}
 export interface FieldValue {
   value: unknown;
   source: { id?: string; name: string; reliability?: string };
@@ -94,6 +104,8 @@ export interface FieldValue {
   credibility?: number;
   confidence?: number;
   evidence?: Evidence;
+  /** Set when this report's value is the analyst's, not the source's. */
+  corrected?: Correction;
 }
 export interface IncidentField {
   field: string;
@@ -118,6 +130,7 @@ export interface IncidentDetail extends Omit<IncidentSummary, 'reports'> {
   sharingGroup?: { id: string; name: string };
   reachedPartners: string[];
   stix?: { id: string; version: string };
+  corrections: FieldCorrection[];
 }
 
 export type AnnotationKind = 'incident' | 'entity' | 'quote' | 'source' | 'date' | 'casualty' | 'place';
@@ -172,10 +185,19 @@ export interface PreviewIncident {
   perpetrators?: { id: string; name: string; claimed: boolean }[];
   sources?: { name: string }[];
 }
+/** The only values the preview's coded fields may take, as the server offers them. */
+export interface PreviewChoices {
+  attackTypes: string[];
+  targetTypes: string[];
+  weaponTypes: string[];
+  datePrecisions: string[];
+  entityTypes: string[];
+}
 export interface PreviewAnswer {
   report: Report;
   bundle: { type: 'bundle'; id: string; objects: unknown[] };
   incidents: PreviewIncident[];
+  choices: PreviewChoices;
 }
 export interface PublishAnswer {
   published: number;

@@ -1,21 +1,11 @@
 import { useMemo, useState } from 'react';
 import { api } from '../api/client';
-import type { IncidentDetail, IncidentField, Report } from '../api/types';
+import type { Correction, IncidentDetail, IncidentField, Report } from '../api/types';
 import { HighlightedText } from '../components/HighlightedText';
 import { AdmiraltyGrade, ErrorNote, Link, Loading, MarkingBadge, formatCasualties, formatDate, formatPlace, formatValue } from '../components/common';
 import type { Span } from '../lib/highlight';
 import { useApi } from '../lib/use-api';
 import { paths } from '../routes';
-
-/** What an analyst corrected before publishing (REST `GET /incidents/{id}`, from the correction notes the viewer may read). */
-interface Correction {
-  by: string;
-  at: string;
-  extracted: unknown;
-  noteId: string;
-}
-type CorrectedField = Omit<IncidentField, 'values'> & { values: (IncidentField['values'][number] & { corrected?: Correction })[] };
-type CorrectedIncident = Omit<IncidentDetail, 'fields'> & { fields: CorrectedField[]; corrections?: (Correction & { field: string })[] };
 
 interface Selection {
   reportId: string;
@@ -48,7 +38,7 @@ function correctedBy(correction: Correction): string {
 
 /** One incident: every field with every source's value, and the sentence each came from. */
 export default function IncidentPage({ id }: { id: string }) {
-  const incident = useApi(`incident:${id}`, (signal) => api.get<CorrectedIncident>(`/incidents/${encodeURIComponent(id)}`, undefined, signal));
+  const incident = useApi(`incident:${id}`, (signal) => api.get<IncidentDetail>(`/incidents/${encodeURIComponent(id)}`, undefined, signal));
   const [selection, setSelection] = useState<Selection | undefined>();
   const data = incident.data;
   const reportId = selection?.reportId ?? data?.reports[0]?.id;
@@ -121,7 +111,7 @@ export default function IncidentPage({ id }: { id: string }) {
             </table>
           </section>
 
-          {data.corrections && data.corrections.length > 0 ? (
+          {data.corrections.length > 0 ? (
             <section className="incident-corrections" aria-labelledby="corrections-title">
               <h2 id="corrections-title">Corrected by the analyst</h2>
               <ul>
@@ -228,7 +218,7 @@ export default function IncidentPage({ id }: { id: string }) {
   );
 }
 
-function FieldRow({ field, selected, onSelect }: { field: CorrectedField; selected: Selection | undefined; onSelect: (selection: Selection) => void }) {
+function FieldRow({ field, selected, onSelect }: { field: IncidentField; selected: Selection | undefined; onSelect: (selection: Selection) => void }) {
   return (
     <tr className={field.conflict ? 'conflict' : undefined}>
       <th scope="row">

@@ -1,12 +1,12 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, errorText } from '../api/client';
-import { PUBLISH_MARKINGS, type Collection, type Page, type PublishAnswer, type PublishMarking, type SharingGroup } from '../api/types';
+import { PUBLISH_MARKINGS, type Collection, type Page, type PreviewAnswer, type PublishAnswer, type PublishMarking, type SharingGroup } from '../api/types';
 import { HighlightedText } from '../components/HighlightedText';
-import { ErrorNote, Link, formatDate } from '../components/common';
+import { ErrorNote, Link } from '../components/common';
 import type { Span } from '../lib/highlight';
 import { useApi } from '../lib/use-api';
 import { paths } from '../routes';
-import { EntityCorrections, IncidentCorrection, QuoteCorrections, SourceCorrections, correctionList, type CorrectablePreview, type CorrectionValue, type Corrections, type OnCorrect } from './ingest-corrections';
+import { EntityCorrections, IncidentCorrection, QuoteCorrections, SourceCorrections, correctionList, withGeneratedNames, type CorrectionValue, type Corrections, type OnCorrect } from './ingest-corrections';
 
 const MAX_TEXT = 2_000_000;
 
@@ -21,9 +21,10 @@ interface Draft {
 /** Paste or upload a report → preview what was extracted → correct → choose who may see it → publish. */
 export default function IngestPage() {
   const [draft, setDraft] = useState<Draft>({ text: '', outlet: '', url: '', published: '', title: '' });
-  const [preview, setPreview] = useState<CorrectablePreview | undefined>();
-  const [corrections, setCorrections] = useState<Corrections>({});
-  const [renamed, setRenamed] = useState<ReadonlySet<string>>(new Set());
+  const [preview, setPreview] = useState<PreviewAnswer | undefined>();
+  // What the analyst changed; the generated names that follow it are derived from it.
+  const [changes, setChanges] = useState<Corrections>({});
+  const corrections = useMemo(() => (preview === undefined ? changes : withGeneratedNames(changes, preview)), [changes, preview]);
   const [busy, setBusy] = useState<'preview' | 'publish' | undefined>();
   const [error, setError] = useState<string | undefined>();
   // Shown next to the Publish button, where the analyst is when a correction is refused.
@@ -44,9 +45,8 @@ export default function IngestPage() {
         ...(draft.published ? { published: draft.published } : {}),
         ...(draft.title ? { title: draft.title } : {}),
       };
-      setPreview(await api.post<CorrectablePreview>('/ingest/preview', body));
-      setCorrections({});
-      setRenamed(new Set());
+      setPreview(await api.post<PreviewAnswer>('/ingest/preview', body));
+      setChanges({});
       setPublishError(undefined);
     } catch (failure) {
       setError(errorText(failure));
@@ -96,36 +96,14 @@ export default function IngestPage() {
         <Preview
           preview={preview}
           corrections={corrections}
-          onCorrect={(objectId, field, value) => {
-            if (field === 'name') setRenamed((current) => new Set(current).add(objectId));
-            setCorrections((current) => {
+          onCorrect={(objectId, field, value) =>
+            setChanges((current) => {
               const next: Record<string, CorrectionValue> = { ...current };
-              const set = (name: string, item: CorrectionValue | undefined) => {
-                if (item === undefined) delete next[`${objectId} ${name}`];
-                else next[`${objectId} ${name}`] = item;
-              };
-              set(field, value);
-              const incident = preview.incidents.find((item) => item.id === objectId);
-              // A generated name carries the extracted date: it follows the corrected date unless the analyst renamed it.
-              if (field === 'event_date' && incident && !renamed.has(objectId)) {
-                const extractedDate = incident.date === undefined ? '' : formatDate(incident.date).replace(/^about /, '');
-                const name = incident.name ?? '';
-                if (extractedDate && name.includes(extractedDate)) set('name', typeof value === 'string' && value !== '' ? name.replace(extractedDate, value) : undefined);
-              }
-              // Likewise it starts with the first extracted attack type, and follows its correction.
-              if (field === 'attack_types' && incident && !renamed.has(objectId)) {
-                const extractedType = incident.attackTypes?.[0];
-                const current = typeof next[`${objectId} name`] === 'string' ? String(next[`${objectId} name`]) : incident.name ?? '';
-                const chosen = Array.isArray(value) ? value[0] : extractedType;
-                const from = [extractedType, ...(preview.choices?.attackTypes ?? [])].find((type) => type !== undefined && current.startsWith(type));
-                if (from !== undefined && chosen !== undefined) {
-                  const name = chosen + current.slice(from.length);
-                  set('name', name === incident.name ? undefined : name);
-                }
-              }
+              if (value === undefined) delete next[`${objectId} ${field}`];
+              else next[`${objectId} ${field}`] = value;
               return next;
-            });
-          }}
+            })
+          }
           busy={busy === 'publish'}
           onPublish={async (choice) => {
             setBusy('publish');
@@ -162,7 +140,7 @@ function Preview({
   onPublish,
   busy,
 }: {
-  preview: CorrectablePreview;
+  preview: PreviewAnswer;
   corrections: Corrections;
   onCorrect: OnCorrect;
   onPublish: (choice: { collection: string; marking: PublishMarking; sharingGroup?: string }) => void;

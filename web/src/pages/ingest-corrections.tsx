@@ -8,11 +8,6 @@ import { formatDate, formatPlace } from '../components/common';
  * previewed bundle and sent as `corrections` (REST.md `POST /ingest/publish`).
  */
 
-/** The preview answer with the choices the server offers for coded fields. */
-export interface CorrectablePreview extends PreviewAnswer {
-  choices?: { attackTypes: string[]; targetTypes: string[]; weaponTypes: string[]; entityTypes: string[] };
-}
-
 export type CorrectionValue = string | number | boolean | string[] | null;
 /** Corrections by `${objectId} ${field}`, the field named as the API names it. */
 export type Corrections = Readonly<Record<string, CorrectionValue>>;
@@ -31,6 +26,29 @@ export function correctionList(corrections: Corrections): { objectId: string; fi
     ...list.filter((c) => !dropped.has(c.objectId) && c.field !== 'drop'),
     ...list.filter((c) => c.field === 'drop' && c.value === true),
   ];
+}
+
+/**
+ * The corrections with each incident's generated name kept in step: the name
+ * carries the extracted date and starts with the first extracted attack type,
+ * so it follows their corrections unless the analyst gave a name.
+ */
+export function withGeneratedNames(corrections: Corrections, preview: PreviewAnswer): Corrections {
+  const next: Record<string, CorrectionValue> = { ...corrections };
+  for (const incident of preview.incidents) {
+    const generated = incident.name ?? '';
+    if (corrections[key(incident.id, 'name')] !== undefined || generated === '') continue;
+    let name = generated;
+    const date = corrections[key(incident.id, 'event_date')];
+    const extractedDate = incident.date === undefined ? '' : formatDate(incident.date).replace(/^about /, '');
+    if (typeof date === 'string' && date !== '' && extractedDate !== '') name = name.replace(extractedDate, date);
+    const types = corrections[key(incident.id, 'attack_types')];
+    const extractedType = incident.attackTypes?.[0];
+    const from = [extractedType, ...preview.choices.attackTypes].find((type) => type !== undefined && name.startsWith(type));
+    if (Array.isArray(types) && types[0] !== undefined && from !== undefined) name = types[0] + name.slice(from.length);
+    if (name !== generated) next[key(incident.id, 'name')] = name;
+  }
+  return next;
 }
 
 type BundleObject = Record<string, unknown> & { id: string; type: string };
@@ -56,9 +74,7 @@ function Note({ changed, extracted }: { changed: boolean; extracted: string }) {
   return <span className="subtle">{changed ? `corrected (extracted: ${extracted || 'nothing'})` : 'as extracted'}</span>;
 }
 
-const PRECISIONS = ['day', 'month', 'year', 'exact', 'approximate', 'unknown'];
-
-export function IncidentCorrection({ preview, incident, corrections, onCorrect }: { preview: CorrectablePreview; incident: PreviewIncident; corrections: Corrections; onCorrect: OnCorrect }) {
+export function IncidentCorrection({ preview, incident, corrections, onCorrect }: { preview: PreviewAnswer; incident: PreviewIncident; corrections: Corrections; onCorrect: OnCorrect }) {
   const object = objectsOf(preview).find((o) => o.id === incident.id);
   const fields = incidentFields(object);
   const id = idOf(incident.id);
@@ -115,7 +131,7 @@ export function IncidentCorrection({ preview, incident, corrections, onCorrect }
         <label htmlFor={`${id}-date_precision`} className={precision !== extractedPrecision ? 'changed' : undefined}>
           Precision
           <select id={`${id}-date_precision`} name="date_precision" value={precision} onChange={(event) => onCorrect(incident.id, 'date_precision', event.target.value === extractedPrecision ? undefined : event.target.value)}>
-            {PRECISIONS.map((item) => (
+            {preview.choices.datePrecisions.map((item) => (
               <option key={item} value={item}>
                 {item}
               </option>
@@ -142,9 +158,9 @@ export function IncidentCorrection({ preview, incident, corrections, onCorrect }
         <span className="subtle">{description !== extractedDescription ? 'corrected' : 'as extracted'}</span>
       </div>
       <div className="correction-grid">
-        <TypeChoice incidentId={incident.id} field="attack_types" label="Attack types" choices={preview.choices?.attackTypes} extracted={fields.attack_types} value={value('attack_types')} onCorrect={onCorrect} />
-        <TypeChoice incidentId={incident.id} field="target_types" label="Target types" choices={preview.choices?.targetTypes} extracted={fields.target_types} value={value('target_types')} onCorrect={onCorrect} />
-        <TypeChoice incidentId={incident.id} field="weapon_types" label="Weapon types" choices={preview.choices?.weaponTypes} extracted={fields.weapon_types} value={value('weapon_types')} onCorrect={onCorrect} />
+        <TypeChoice incidentId={incident.id} field="attack_types" label="Attack types" choices={preview.choices.attackTypes} extracted={fields.attack_types} value={value('attack_types')} onCorrect={onCorrect} />
+        <TypeChoice incidentId={incident.id} field="target_types" label="Target types" choices={preview.choices.targetTypes} extracted={fields.target_types} value={value('target_types')} onCorrect={onCorrect} />
+        <TypeChoice incidentId={incident.id} field="weapon_types" label="Weapon types" choices={preview.choices.weaponTypes} extracted={fields.weapon_types} value={value('weapon_types')} onCorrect={onCorrect} />
       </div>
       <p className="subtle">
         {formatPlace(incident.place)}
@@ -158,7 +174,7 @@ export function IncidentCorrection({ preview, incident, corrections, onCorrect }
 }
 
 /** A GTD codebook list as checkboxes: only the codebook's names can be chosen. */
-function TypeChoice({ incidentId, field, label, choices, extracted, value, onCorrect }: { incidentId: string; field: string; label: string; choices: string[] | undefined; extracted: unknown; value: CorrectionValue | undefined; onCorrect: OnCorrect }) {
+function TypeChoice({ incidentId, field, label, choices, extracted, value, onCorrect }: { incidentId: string; field: string; label: string; choices: string[]; extracted: unknown; value: CorrectionValue | undefined; onCorrect: OnCorrect }) {
   const original = Array.isArray(extracted) ? (extracted as string[]) : [];
   const chosen = Array.isArray(value) ? value : original;
   const changed = chosen.join('|') !== original.join('|');
@@ -166,7 +182,7 @@ function TypeChoice({ incidentId, field, label, choices, extracted, value, onCor
   return (
     <fieldset className="type-choice" aria-describedby={`${id}-note`}>
       <legend>{label}</legend>
-      {(choices ?? original).map((name) => (
+      {choices.map((name) => (
         <label key={name} className="check">
           <input
             type="checkbox"
@@ -174,7 +190,7 @@ function TypeChoice({ incidentId, field, label, choices, extracted, value, onCor
             value={name}
             checked={chosen.includes(name)}
             onChange={(event) => {
-              const next = (choices ?? original).filter((item) => (item === name ? event.target.checked : chosen.includes(item)));
+              const next = choices.filter((item) => (item === name ? event.target.checked : chosen.includes(item)));
               onCorrect(incidentId, field, next.join('|') === original.join('|') ? undefined : next);
             }}
           />{' '}
@@ -210,9 +226,8 @@ function entitiesOf(preview: PreviewAnswer): Entity[] {
   });
 }
 
-export function EntityCorrections({ preview, corrections, onCorrect }: { preview: CorrectablePreview; corrections: Corrections; onCorrect: OnCorrect }) {
+export function EntityCorrections({ preview, corrections, onCorrect }: { preview: PreviewAnswer; corrections: Corrections; onCorrect: OnCorrect }) {
   const entities = entitiesOf(preview).filter((entity) => !entity.credited);
-  const kinds = preview.choices?.entityTypes ?? ['individual', 'organization', 'group'];
   return (
     <section aria-labelledby="preview-entities-title">
       <h2 id="preview-entities-title">Entities ({entities.length})</h2>
@@ -235,7 +250,7 @@ export function EntityCorrections({ preview, corrections, onCorrect }: { preview
               <label htmlFor={`${id}-kind`}>
                 Kind
                 <select id={`${id}-kind`} value={typeof kind === 'string' ? kind : entity.kind} disabled={dropped} onChange={(event) => onCorrect(entity.id, 'entity_type', event.target.value === entity.kind ? undefined : event.target.value)}>
-                  {kinds.map((item) => (
+                  {preview.choices.entityTypes.map((item) => (
                     <option key={item} value={item}>
                       {KIND_LABELS[item] ?? item}
                     </option>
@@ -254,7 +269,7 @@ export function EntityCorrections({ preview, corrections, onCorrect }: { preview
   );
 }
 
-export function QuoteCorrections({ preview, corrections, onCorrect }: { preview: CorrectablePreview; corrections: Corrections; onCorrect: OnCorrect }) {
+export function QuoteCorrections({ preview, corrections, onCorrect }: { preview: PreviewAnswer; corrections: Corrections; onCorrect: OnCorrect }) {
   const quoted = new Set(preview.report.annotations.filter((a) => a.kind === 'quote').map((a) => a.objectId));
   const quotes = objectsOf(preview).filter((o) => o.type === 'note' && quoted.has(o.id));
   return (
@@ -286,7 +301,7 @@ export function QuoteCorrections({ preview, corrections, onCorrect }: { preview:
   );
 }
 
-export function SourceCorrections({ preview, corrections, onCorrect }: { preview: CorrectablePreview; corrections: Corrections; onCorrect: OnCorrect }) {
+export function SourceCorrections({ preview, corrections, onCorrect }: { preview: PreviewAnswer; corrections: Corrections; onCorrect: OnCorrect }) {
   const credited = entitiesOf(preview).filter((entity) => entity.credited);
   const reportId = preview.report.id;
   const extractedOutlet = preview.report.outlet ?? '';
