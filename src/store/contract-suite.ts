@@ -254,6 +254,37 @@ export function storeContract(name: string, open: () => Promise<TestStore>): voi
         }
       });
 
+      it('serves joined texts as the same pages as object texts: texts, count, cursor, dates and the labels of the marked', async () => {
+        const levels = ['green', 'amber', 'red', 'none'] as const;
+        await store.addObjects(collection, levels.map((tlp) => ({ ...sdo(newId('campaign'), T1, { name: `Kampagne «${tlp}», ü` }), tlp })), meta);
+        const queries: ObjectQuery[] = [
+          { limit: 2, versions: [all] },
+          { limit: 1 },
+          { limit: 100 },
+          { limit: 3, types: ['indicator', 'malware', 'campaign'] },
+          { limit: 10, ids: [a], versions: [{ kind: 'first' }, { kind: 'last' }] },
+          { limit: 3, addedAfter: addedA1 },
+          { limit: 5, types: ['campaign'] },
+          { limit: 5, types: ['tool'] },
+        ];
+        for (const query of queries) {
+          let next: string | undefined;
+          do {
+            const paged: ObjectQuery = next === undefined ? query : { ...query, next };
+            const { items, ...head } = await store.queryObjectTexts(collection, paged, all);
+            const joined = await store.queryJoinedTexts(collection, paged, all);
+            expect(joined.texts.join(',')).toBe(items.map((item) => item.json).join(','));
+            expect(joined).toEqual({
+              ...head,
+              count: items.length,
+              texts: joined.texts,
+              auditLabels: items.flatMap((item) => (item.auditLabel === null ? [] : [item.auditLabel])),
+            });
+            next = head.next;
+          } while (next !== undefined);
+        }
+      });
+
       it('labels the rows whose reads are audited (AMBER, AMBER+STRICT, RED, unknown) on every page kind, and only those', async () => {
         const levels = ['clear', 'green', 'amber', 'amber+strict', 'red', 'unknown', 'none'] as const;
         const marked = levels.map((tlp) => ({ ...sdo(newId('campaign'), T1), tlp }));

@@ -15,6 +15,7 @@ import type {
   NewStatus,
   ObjectQuery,
   ObjectStore,
+  JoinedTextPage,
   ObjectText,
   Page,
   ReadScope,
@@ -24,7 +25,7 @@ import type {
   VersionSelector,
   WriteMeta,
 } from './object-store.js';
-import { deleteMatching, queryManifest, queryObjects, queryObjectTexts, resolveFilter } from './read-pages.js';
+import { deleteMatching, queryJoinedTexts, queryManifest, queryObjects, queryObjectTexts, resolveFilter } from './read-pages.js';
 import type { DatabaseSchema, StatusesTable } from './schema.js';
 import { isUniqueViolation } from './unique-violation.js';
 
@@ -121,6 +122,10 @@ export class KyselyObjectStore implements ObjectStore {
 
   async queryObjectTexts(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ObjectText>> {
     return await queryObjectTexts(this.db, resolveFilter(collectionId, query, scope), query.limit);
+  }
+
+  async queryJoinedTexts(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<JoinedTextPage> {
+    return await queryJoinedTexts(this.db, this.dialect.name, resolveFilter(collectionId, query, scope), query.limit);
   }
 
   async queryManifest(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ManifestRecord>> {

@@ -37,6 +37,12 @@ export interface ObjectStore {
    * date_added): reading the manifest columns too doubled a page's query cost.
    */
   queryObjectTexts(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ObjectText>>;
+  /**
+   * As queryObjectTexts, as Get Objects sends a page: the texts in order and
+   * the audit labels of the marked ones, without an item per object. On
+   * PostgreSQL the server joins the texts itself (read-pages.ts).
+   */
+  queryJoinedTexts(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<JoinedTextPage>;
   /** TAXII 2.1 §5.3 Get Object Manifests: as queryObjects, without the JSON. */
   queryManifest(collectionId: string, query: ObjectQuery, scope: ReadScope): Promise<Page<ManifestRecord>>;
   /** TAXII 2.1 §5.8 Get Object Versions: the versions of one object, oldest first. */
@@ -202,6 +208,16 @@ export interface ObjectText {
   readonly dateAdded: number;
   /** `id@version level` when reads of this version are audited (store/audited-reads.ts), else null. */
   readonly auditLabel: string | null;
+}
+
+/** A page of object texts as Get Objects serves it (ObjectStore.queryJoinedTexts). */
+export interface JoinedTextPage extends Omit<Page<never>, 'items'> {
+  /** How many objects the page serves. */
+  readonly count: number;
+  /** The served objects' JSON texts in `date_added` order, as pieces to join with commas (one piece on PostgreSQL). */
+  readonly texts: readonly string[];
+  /** The audit labels (ObjectText.auditLabel) of the served objects whose reads are audited, in order. */
+  readonly auditLabels: readonly string[];
 }
 
 export interface Page<T> {

@@ -56,13 +56,13 @@ export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
       requireAcceptsTaxii(request.headers.accept);
       const { query, appliedLimit } = parseObjectQuery(request.query, COLLECTION_QUERY, ctx.settings);
       const { collection, result: page } = await readAuthorised(ctx, reader, request.params.collectionId, (collectionId) =>
-        ctx.store.queryObjectTexts(collectionId, query, ctx.readScope(reader)),
+        ctx.store.queryJoinedTexts(collectionId, query, ctx.readScope(reader)),
       );
       return { collection, page, appliedLimit };
     });
     const { collection, page, appliedLimit } = result;
-    await ctx.audit?.readsOf(principal, collection.id, page.items.map((item) => item.auditLabel), requestOrigin(request));
-    return sendPage(reply, page, appliedLimit, envelopeBytes(page, 'objects', page.items.map((item) => item.json)));
+    await ctx.audit?.readsOf(principal, collection.id, page.auditLabels, requestOrigin(request));
+    return sendPage(reply, page, appliedLimit, envelopeBytes(page, 'objects', page.texts));
   });
 
   /**
