@@ -4,7 +4,7 @@ import { collectionPermissions } from '../access/permissions.js';
 import type { Principal } from '../access/principal.js';
 import { readScopeOf } from '../access/read-scope.js';
 import type { DatabaseSchema } from '../store/schema.js';
-import { SLICE_BUDGET_MS, startPolling, TimeSlice, type PollingHandle } from '../store/object-follower.js';
+import { SLICE_BUDGET_MS, startPolling, TimeSlice, stopRequested, type PollingHandle, type StopSignal } from '../store/object-follower.js';
 import { nowMicros } from '../store/timestamps.js';
 import { visibilityCondition } from '../store/visibility-sql.js';
 import { eventsOf } from './alert-events.js';
@@ -77,7 +77,7 @@ export class AlertFollower {
 
   /** Polls every `intervalMs` until `stop()`. */
   start(intervalMs = FOLLOW_INTERVAL_MS): void {
-    this.polling ??= startPolling(() => this.catchUp(), intervalMs, (error) => this.deps.log?.error({ err: error }, 'alert follower step failed'));
+    this.polling ??= startPolling((signal) => this.catchUp(signal), intervalMs, (error) => this.deps.log?.error({ err: error }, 'alert follower step failed'));
   }
 
   async stop(): Promise<void> {
@@ -85,8 +85,11 @@ export class AlertFollower {
     this.polling = undefined;
   }
 
-  /** Matches every row added so far, in every collection; returns how many alerts were raised. */
-  async catchUp(): Promise<number> {
+  /**
+   * Matches every row added so far, in every collection; returns how many alerts were raised. Once `signal`
+   * is aborted it returns after the step in progress (recorded with its cursor move in one transaction).
+   */
+  async catchUp(signal?: StopSignal): Promise<number> {
     let raised = 0;
     // Time-sliced (object-follower.ts): the server answers between steps.
     const slice = new TimeSlice();
@@ -94,6 +97,7 @@ export class AlertFollower {
       const behind = await this.collectionsBehind();
       if (behind.length === 0) return raised;
       for (const collection of behind) {
+        if (stopRequested(signal)) return raised;
         const started = performance.now();
         raised += await this.step(collection);
         this.resize(performance.now() - started);

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { StixObject } from '../stix/stix-object.js';
 import { acquireNamedLease, processLeaseOwner, releaseNamedLease } from '../store/lease.js';
-import { startPolling, TimeSlice, type PollingHandle } from '../store/object-follower.js';
+import { startPolling, TimeSlice, stopRequested, type PollingHandle, type StopSignal } from '../store/object-follower.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
+import { typeWalks } from '../store/type-walks.js';
 import { CampaignLinker } from './campaign-linker.js';
 import { withCorrelation, type CorrelationDb } from './correlation-schema.js';
 import { Correlator, type CorrelationAudit } from './correlator.js';
@@ -56,6 +57,9 @@ const DEFAULT_PAGE = 500;
  * chunk stays within a slice.
  */
 const CORRELATE_CHUNK = 8;
+const FOLLOWED_TYPES = ['incident', 'report'] as const;
+
+type PageRow = Pick<DatabaseSchema['objects'], 'id' | 'type' | 'json' | 'date_added'>;
 
 export class CorrelationFollower {
   private readonly cdb: CorrelationDb;
@@ -70,6 +74,8 @@ export class CorrelationFollower {
   private leasedAt: number | undefined;
   /** The last split (`correlation_merges.split_at`) whose campaigns were refreshed; 0 refreshes every split once after start. */
   private splitsSeen = 0;
+  /** Set while stop() waits: also ends a run another caller started, which the polling signal does not reach. */
+  private stopping = false;
 
   constructor(
     private readonly db: Kysely<DatabaseSchema>,
@@ -87,23 +93,29 @@ export class CorrelationFollower {
   /**
    * Correlates everything stored since the cursors; resolves to how many
    * incidents it correlated (0 while another process holds the lease).
-   * Concurrent calls share one run.
+   * Concurrent calls share one run. Once `signal` (the one of the call that
+   * started the run) is aborted, the run returns after the chunk in progress
+   * has moved the cursor; the next run resumes there.
    */
-  catchUp(): Promise<number> {
-    this.running ??= this.run().finally(() => {
+  catchUp(signal?: StopSignal): Promise<number> {
+    const stopped = (): boolean => this.stopping || stopRequested(signal);
+    this.running ??= this.run(stopped).finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
   start(): void {
-    this.polling ??= startPolling(() => this.catchUp(), this.pollMs, (error) => this.options.log?.warn({ err: error }, 'correlation: catching up failed; retrying'));
+    this.stopping = false;
+    this.polling ??= startPolling((signal) => this.catchUp(signal), this.pollMs, (error) => this.options.log?.warn({ err: error }, 'correlation: catching up failed; retrying'));
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.polling?.stop();
     this.polling = undefined;
     await this.running?.catch(() => undefined);
+    this.stopping = false;
     if (this.leasedAt !== undefined) {
       this.leasedAt = undefined;
       await releaseNamedLease(this.db, CORRELATION_LEASE, this.leaseOwner);
@@ -122,7 +134,7 @@ export class CorrelationFollower {
     return held;
   }
 
-  private async run(): Promise<number> {
+  private async run(stopped: () => boolean): Promise<number> {
     if (!(await this.holdLease())) return 0;
     await this.refreshSplitCampaigns();
     const canonical = await this.correlator.canonicalCollection();
@@ -135,17 +147,16 @@ export class CorrelationFollower {
     for (const collectionId of collections) {
       let after = cursors.get(collectionId) ?? 0;
       for (;;) {
-        const rows = await this.cdb.selectFrom('objects').select(['id', 'type', 'json', 'date_added'])
-          .where('collection_id', '=', collectionId).where('date_added', '>', after).where('type', 'in', ['incident', 'report'])
-          .orderBy('date_added').limit(this.pageSize).execute();
+        if (stopped()) return done.size;
+        const rows = await this.page(collectionId, after);
         if (rows.length === 0) break;
         // Rows in groups of about CORRELATE_CHUNK incidents; the cursor moves after each, so a holder that dies redoes at most one group.
         let ids = new Set<string>();
         for (const [index, row] of rows.entries()) {
           for (const id of row.type === 'incident' ? [row.id] : incidentRefs(row.json)) if (!done.has(id)) ids.add(id);
           if (ids.size < CORRELATE_CHUNK && index < rows.length - 1) continue;
-          // Lost (this process stalled past the lease): the new holder resumes from the cursor.
-          if (!(await this.holdLease())) return done.size;
+          // Lost (this process stalled past the lease): the new holder resumes from the cursor. Stopped: the next run does.
+          if (stopped() || !(await this.holdLease())) return done.size;
           if (ids.size > 0) {
             const outcomes = await this.correlator.correlateIncidents([...ids]);
             for (const outcome of outcomes) done.add(outcome.incidentId);
@@ -160,6 +171,15 @@ export class CorrelationFollower {
       }
     }
     return done.size;
+  }
+
+  /** The next incidents and reports after the cursor, in date_added order: one walk per type (store/type-walks.ts). */
+  private async page(collectionId: string, after: number): Promise<PageRow[]> {
+    const walk = (type: string) =>
+      this.cdb.selectFrom('objects').select(['id', 'type', 'json', 'date_added'])
+        .where('collection_id', '=', collectionId).where('date_added', '>', after).where('type', '=', type)
+        .orderBy('date_added').limit(this.pageSize);
+    return (await typeWalks<PageRow>(FOLLOWED_TYPES, this.pageSize, walk).execute(this.cdb)).rows;
   }
 
   /** Splits are made by an analyst (REST, CLI), not by this follower: their campaigns are refreshed here. */

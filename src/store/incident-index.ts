@@ -6,8 +6,9 @@ import { ContributionSum, type Contribution } from './incident-index-aggregates.
 import { indexReportText } from './incident-index-fts.js';
 import { actorName, extensionOf, filterKeysOf, incidentColumns, linkColumns, reportColumns, termValue, type IncidentContext } from './incident-index-projection.js';
 import { withIncidentIndex, type IncidentIndexTables, type IncidentRow, type IndexDb, type LinkRow } from './incident-index-schema.js';
-import { SLICE_BUDGET_MS, startPolling, TimeSlice, type PollingHandle } from './object-follower.js';
+import { SLICE_BUDGET_MS, startPolling, TimeSlice, stopRequested, type PollingHandle, type StopSignal } from './object-follower.js';
 import type { DatabaseSchema, TlpLevel } from './schema.js';
+import { typeWalks } from './type-walks.js';
 
 /**
  * The incident read model's projector (REST.md "Following new objects"): it
@@ -51,6 +52,8 @@ export class IncidentIndex {
   private running: Promise<number> = Promise.resolve(0);
   private dirtyLimit = DIRTY_MIN;
   private readLimit = BATCH;
+  /** Aborted while the follower stops: also ends the catch-ups query paths queued (with no signal of their own). */
+  private halt: AbortController | undefined;
 
   /**
    * `sliceMs`: work between two yields to the event loop. A server keeps the
@@ -66,24 +69,32 @@ export class IncidentIndex {
    * how many objects it read. Calls are queued, so a query path may call it
    * before answering and see everything written before the call.
    */
-  catchUp(): Promise<number> {
-    const next = this.running.catch(() => 0).then(() => this.catchUpAll());
+  catchUp(signal?: StopSignal): Promise<number> {
+    const next = this.running.catch(() => 0).then(() => this.catchUpAll(signal));
     this.running = next;
     return next;
   }
 
-  /** Calls catchUp every `intervalMs` until stopped; errors go to `onError` and the next tick retries. */
+  /**
+   * Calls catchUp every `intervalMs` until stopped; errors go to `onError` and the next tick retries.
+   * Stopping ends a catch-up after the batch in progress commits; the next catch-up resumes from its cursor.
+   */
   follow(intervalMs: number, onError: (error: unknown) => void): FollowHandle {
-    const polling = startPolling(() => this.catchUp(), intervalMs, onError);
+    const halt = new AbortController();
+    this.halt = halt;
+    const polling = startPolling((signal) => this.catchUp(signal), intervalMs, onError);
     return {
       stop: async () => {
+        halt.abort();
         await polling.stop();
         await this.running.catch(() => undefined);
+        if (this.halt === halt) this.halt = undefined;
       },
     };
   }
 
-  private async catchUpAll(): Promise<number> {
+  /** Stops between batches once `signal` is aborted: each batch commits with its cursor, so nothing is left half-written. */
+  private async catchUpAll(signal: StopSignal | undefined): Promise<number> {
     const collections = await this.db.selectFrom('collections').select(['id', 'last_added', 'alias']).execute();
     const cursors = new Map(
       (await this.db.selectFrom('intel_cursors').select(['collection_id', 'last_added']).execute()).map((c) => [c.collection_id, Number(c.last_added)]),
@@ -94,6 +105,7 @@ export class IncidentIndex {
     for (const collection of collections) {
       let after = cursors.get(collection.id) ?? 0;
       while (after < Number(collection.last_added)) {
+        if (stopRequested(signal) || stopRequested(this.halt?.signal)) return read;
         const batch = await this.projectBatch(collection.id, after, collection.alias === CANONICAL_ALIAS, slice);
         read += batch.read;
         await slice.pause();
@@ -112,15 +124,7 @@ export class IncidentIndex {
       const cursor = trx.selectFrom('intel_cursors').select('last_added').where('collection_id', '=', collectionId);
       const locked = await (this.dialect === 'postgres' ? cursor.forUpdate() : cursor).executeTakeFirstOrThrow();
       after = Math.max(after, Number(locked.last_added));
-      const rows = await trx
-        .selectFrom('objects')
-        .select(['date_added', 'json', 'tlp'])
-        .where('collection_id', '=', collectionId)
-        .where('date_added', '>', after)
-        .where('type', 'in', FOLLOWED_TYPES)
-        .orderBy('date_added')
-        .limit(this.readLimit)
-        .execute();
+      const rows = await followedRows(trx, collectionId, after, this.readLimit);
       if (rows.length === 0) {
         // Nothing of interest left: the cursor moves to the last object added, so idle polls stay cheap.
         const held = await trx.selectFrom('objects').select((eb) => eb.fn.max('date_added').as('last')).where('collection_id', '=', collectionId).executeTakeFirst();
@@ -212,6 +216,15 @@ export class IncidentIndex {
       }
     }
   }
+}
+
+type FollowedRow = Pick<DatabaseSchema['objects'], 'date_added' | 'json' | 'tlp'>;
+
+/** The next objects of the followed types after the cursor, in date_added order: one walk per type (type-walks.ts). */
+async function followedRows(trx: IndexDb, collectionId: string, after: number, limit: number): Promise<FollowedRow[]> {
+  const walk = (type: string) =>
+    trx.selectFrom('objects').select(['date_added', 'json', 'tlp']).where('collection_id', '=', collectionId).where('date_added', '>', after).where('type', '=', type).orderBy('date_added').limit(limit);
+  return (await typeWalks<FollowedRow>(FOLLOWED_TYPES, limit, walk).execute(trx)).rows;
 }
 
 /** Which engine a Kysely instance talks to, for the few statements that differ. */

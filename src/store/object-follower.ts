@@ -47,28 +47,44 @@ export interface PollingHandle {
 }
 
 /**
+ * What a follower's catch-up is given by `startPolling`: aborted on `stop()`.
+ * A catch-up looks at it between units of work that each commit on their own
+ * (a batch, a chunk, a step) and returns when it is aborted, so stopping a
+ * server waits for at most one more unit instead of the whole backlog, and
+ * the next catch-up resumes from the cursor that unit left.
+ */
+export type StopSignal = Pick<AbortSignal, 'aborted'>;
+
+/** Whether a catch-up given `signal` should return now (a function: TypeScript would keep `aborted` narrowed across awaits). */
+export function stopRequested(signal: StopSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/**
  * Calls `catchUp` now and then `intervalMs` after each run ends, until
  * stopped; a failed run goes to `onError` and the next tick retries. The
  * first run starts on a timer, never synchronously, so a caller that starts
  * followers after `listen` has already handed the socket to the event loop.
+ * `stop()` aborts the signal the runs are given and waits for the run in
+ * progress to return.
  */
-export function startPolling(catchUp: () => Promise<unknown>, intervalMs: number, onError: (error: unknown) => void): PollingHandle {
-  let stopped = false;
+export function startPolling(catchUp: (signal: StopSignal) => Promise<unknown>, intervalMs: number, onError: (error: unknown) => void): PollingHandle {
+  const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const tick = (): void => {
     timer = undefined;
-    running = catchUp().then(
+    running = catchUp(stopping.signal).then(
       () => undefined,
       (error: unknown) => onError(error),
     ).finally(() => {
-      if (!stopped) timer = setTimeout(tick, intervalMs);
+      if (!stopping.signal.aborted) timer = setTimeout(tick, intervalMs);
     });
   };
   timer = setTimeout(tick, 0);
   return {
     stop: async () => {
-      stopped = true;
+      stopping.abort();
       if (timer !== undefined) clearTimeout(timer);
       await running;
     },

@@ -74,9 +74,8 @@ export function registerServeCommand(program: Command): void {
       await stopRequested;
       logger.info('stopping');
       await scheduler.stop();
-      await correlation.stop();
-      await incidentIndex.stop();
-      await alerts.stop();
+      // Each follower returns after the batch in progress commits (object-follower.ts startPolling), so together.
+      await Promise.all([correlation.stop(), incidentIndex.stop(), alerts.stop()]);
       await server.close();
     } finally {
       await store.close();
