@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { filterKeysOf, type FilterColumns, type FilterKey } from './incident-index-projection.js';
 import type { CellCountRow, CellMonthCountRow, DayCountRow, FilterCellCountRow, FilterDayCountRow, IncidentIndexTables } from './incident-index-schema.js';
-import type { DatabaseSchema } from './schema.js';
+import type { DatabaseSchema, TlpLevel } from './schema.js';
 
 /**
  * The counts behind the zoomed-out map and the timeline: what one latest
@@ -129,85 +129,71 @@ export class ContributionSum {
     const filterCells = changed(this.filterCells, moved);
     const monthCells = changed(this.monthCells, moved);
     for (const rows of [this.days, this.cells, this.filterDays, this.filterCells, this.monthCells]) rows.clear();
-    for (let start = 0; start < days.length; start += ROWS_PER_STATEMENT) {
-      await db
-        .insertInto('intel_day_counts')
-        .values(days.slice(start, start + ROWS_PER_STATEMENT))
-        .onConflict((oc) =>
-          oc.columns(['collection_id', 'event_day', 'tlp', 'author_org', 'sharing_group']).doUpdateSet({
-            incidents: sql`intel_day_counts.incidents + excluded.incidents`,
-            killed: sql`intel_day_counts.killed + excluded.killed`,
-          }))
-        .execute();
-    }
-    for (let start = 0; start < cells.length; start += ROWS_PER_STATEMENT) {
-      await db
-        .insertInto('intel_cell_counts')
-        .values(cells.slice(start, start + ROWS_PER_STATEMENT))
-        .onConflict((oc) =>
-          oc.columns(['collection_id', 'cy', 'cx', 'tlp', 'author_org', 'sharing_group']).doUpdateSet({
-            incidents: sql`intel_cell_counts.incidents + excluded.incidents`,
-            killed: sql`intel_cell_counts.killed + excluded.killed`,
-            lat_sum: sql`intel_cell_counts.lat_sum + excluded.lat_sum`,
-            lon_sum: sql`intel_cell_counts.lon_sum + excluded.lon_sum`,
-          }))
-        .execute();
-    }
-    for (let start = 0; start < filterDays.length; start += ROWS_PER_STATEMENT) {
-      await db
-        .insertInto('intel_filter_day_counts')
-        .values(filterDays.slice(start, start + ROWS_PER_STATEMENT))
-        .onConflict((oc) =>
-          oc.columns(['kind', 'value', 'collection_id', 'event_day', 'tlp', 'author_org', 'sharing_group']).doUpdateSet({
-            incidents: sql`intel_filter_day_counts.incidents + excluded.incidents`,
-            killed: sql`intel_filter_day_counts.killed + excluded.killed`,
-          }))
-        .execute();
-    }
-    for (let start = 0; start < filterCells.length; start += ROWS_PER_STATEMENT) {
-      await db
-        .insertInto('intel_filter_cell_counts')
-        .values(filterCells.slice(start, start + ROWS_PER_STATEMENT))
-        .onConflict((oc) =>
-          oc.columns(['kind', 'value', 'collection_id', 'cy', 'cx', 'tlp', 'author_org', 'sharing_group']).doUpdateSet({
-            incidents: sql`intel_filter_cell_counts.incidents + excluded.incidents`,
-            killed: sql`intel_filter_cell_counts.killed + excluded.killed`,
-            lat_sum: sql`intel_filter_cell_counts.lat_sum + excluded.lat_sum`,
-            lon_sum: sql`intel_filter_cell_counts.lon_sum + excluded.lon_sum`,
-          }))
-        .execute();
-    }
-    for (let start = 0; start < monthCells.length; start += ROWS_PER_STATEMENT) {
-      await db
-        .insertInto('intel_cell_month_counts')
-        .values(monthCells.slice(start, start + ROWS_PER_STATEMENT))
-        .onConflict((oc) =>
-          oc.columns(['collection_id', 'month', 'cy', 'cx', 'tlp', 'author_org', 'sharing_group']).doUpdateSet({
-            incidents: sql`intel_cell_month_counts.incidents + excluded.incidents`,
-            killed: sql`intel_cell_month_counts.killed + excluded.killed`,
-            lat_sum: sql`intel_cell_month_counts.lat_sum + excluded.lat_sum`,
-            lon_sum: sql`intel_cell_month_counts.lon_sum + excluded.lon_sum`,
-          }))
-        .execute();
-    }
+    await addDeltas(db, 'intel_day_counts', ['collection_id', 'event_day', 'tlp', 'author_org', 'sharing_group'], SUMS, days);
+    await addDeltas(db, 'intel_cell_counts', ['collection_id', 'cy', 'cx', 'tlp', 'author_org', 'sharing_group'], CELL_SUMS, cells);
+    await addDeltas(db, 'intel_filter_day_counts', ['kind', 'value', 'collection_id', 'event_day', 'tlp', 'author_org', 'sharing_group'], SUMS, filterDays);
+    await addDeltas(db, 'intel_filter_cell_counts', ['kind', 'value', 'collection_id', 'cy', 'cx', 'tlp', 'author_org', 'sharing_group'], CELL_SUMS, filterCells);
+    await addDeltas(db, 'intel_cell_month_counts', ['collection_id', 'month', 'cy', 'cx', 'tlp', 'author_org', 'sharing_group'], CELL_SUMS, monthCells);
+  }
+}
+
+type CountTable = 'intel_day_counts' | 'intel_cell_counts' | 'intel_filter_day_counts' | 'intel_filter_cell_counts' | 'intel_cell_month_counts';
+type SummedColumn = 'incidents' | 'killed' | 'lat_sum' | 'lon_sum';
+const SUMS = ['incidents', 'killed'] as const;
+const CELL_SUMS = ['incidents', 'killed', 'lat_sum', 'lon_sum'] as const;
+
+/**
+ * Kysely types an insert by its table's name and cannot resolve one named by
+ * a type parameter, so `addDeltas` writes through this view, where every count
+ * table holds rows of any count columns; its own signature still pairs each
+ * table with its row type, key and sums.
+ */
+type AnyCountRow = Partial<FilterDayCountRow & FilterCellCountRow & CellMonthCountRow>;
+
+/**
+ * Adds `rows` to a count table as deltas, `ROWS_PER_STATEMENT` at a time: a
+ * row new to the table is inserted, one whose `key` is there adds its
+ * `summed` columns to the stored ones.
+ */
+async function addDeltas<T extends CountTable>(
+  db: Kysely<DatabaseSchema & IncidentIndexTables>,
+  table: T,
+  key: readonly (keyof IncidentIndexTables[T] & keyof AnyCountRow)[],
+  summed: readonly (SummedColumn & keyof IncidentIndexTables[T])[],
+  rows: readonly IncidentIndexTables[T][],
+): Promise<void> {
+  const counts = db as unknown as Kysely<Record<CountTable, AnyCountRow>>;
+  const name: CountTable = table;
+  const sums = Object.fromEntries(summed.map((column) => [column, sql<number>`${sql.ref(`${table}.${column}`)} + ${sql.ref(`excluded.${column}`)}`]));
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    await counts
+      .insertInto(name)
+      .values(rows.slice(start, start + ROWS_PER_STATEMENT))
+      .onConflict((oc) => oc.columns(key).doUpdateSet(sums))
+      .execute();
   }
 }
 
 /** The back-fill of migration 1400: the filtered counts of every latest version. */
 export async function backfillFilterCounts(db: Kysely<DatabaseSchema & IncidentIndexTables>): Promise<void> {
-  await backfillCounts(db, { unfiltered: false });
+  await backfillCounts(db, { unfiltered: false, filtered: true, months: false });
+}
+
+/** What a back-fill counts: every table it fills named, from the latest incident versions of `level` only when given. */
+export interface Backfill extends CountTables {
+  readonly level?: TlpLevel;
 }
 
 /**
  * Fills counts from the incident rows already indexed, with the projector's
  * own key and cell rules: each collection's rows walked by primary key in
- * chunks, the latest versions (of level `tlp` when given) summed into the
- * tables `options` names, written whenever the sums grow large.
+ * chunks, the latest versions (of `backfill.level` when given) summed
+ * into the tables `backfill` names, written whenever the sums grow large.
  */
-export async function backfillCounts(db: Kysely<DatabaseSchema & IncidentIndexTables>, options: Partial<CountTables> & { tlp?: string }): Promise<void> {
+export async function backfillCounts(db: Kysely<DatabaseSchema & IncidentIndexTables>, backfill: Backfill): Promise<void> {
   const collections = await db.selectFrom('intel_incidents').select('collection_id').distinct().execute();
-  // Migrations 1400 and 1401 name only `unfiltered`: the filtered counts, and no month counts (their table came later).
-  const sum = new ContributionSum({ unfiltered: options.unfiltered ?? false, filtered: options.filtered ?? true, months: options.months ?? false });
+  const { level, ...tables } = backfill;
+  const sum = new ContributionSum(tables);
   for (const { collection_id: collectionId } of collections) {
     let after = -1;
     for (;;) {
@@ -226,7 +212,7 @@ export async function backfillCounts(db: Kysely<DatabaseSchema & IncidentIndexTa
         .execute();
       if (rows.length === 0) break;
       for (const row of rows) {
-        if (Number(row.latest) !== 1 || (options.tlp !== undefined && row.tlp !== options.tlp)) continue;
+        if (Number(row.latest) !== 1 || (level !== undefined && row.tlp !== level)) continue;
         sum.add({
           collectionId, tlp: row.tlp, authorOrg: row.author_org, sharingGroup: row.sharing_group,
           day: Number(row.event_day), killed: Number(row.killed ?? 0), lat: row.lat === null ? null : Number(row.lat), lon: row.lon === null ? null : Number(row.lon),

@@ -25,6 +25,6 @@ export const redCountsMigration: Migration = {
     for (const table of ['intel_day_counts', 'intel_cell_counts', 'intel_filter_day_counts', 'intel_filter_cell_counts']) {
       await sql`delete from ${sql.table(table)} where tlp = 'red'`.execute(db);
     }
-    await backfillCounts(db as Kysely<DatabaseSchema & IncidentIndexTables>, { unfiltered: true, tlp: 'red' });
+    await backfillCounts(db as Kysely<DatabaseSchema & IncidentIndexTables>, { unfiltered: true, filtered: true, months: false, level: 'red' });
   },
 };
