@@ -357,6 +357,33 @@ function countsSuite(open: () => Promise<TestStore>): void {
     expect(await snapshot()).toEqual(projected);
   });
 
+  it('clusters a day range whose first and last months are both partial, scanned together, as the scan of the whole range', async () => {
+    // New versions in March and February, so both partial months of the ranges (January, March) hold incidents.
+    const later: StixObject[] = [];
+    for (let n = 1; n < INCIDENTS; n += 3) later.push(incident(n, '2026-01-07T00:00:00.000Z', ['Armed Assault'], `2025-0${2 + (n % 2)}-0${1 + (n % 5)}`));
+    await write(later, 'green');
+    await write([incident(4, '2026-01-07T00:00:00.000Z', ['Arson'], '2025-03-02')], 'red');
+    await new IncidentIndex(test.opened.db).catchUp();
+    const ranges: IncidentFilter[] = [
+      { fromDay: dayOf(2025, 1, 10), toDay: dayOf(2025, 3, 4) },
+      { fromDay: dayOf(2024, 12, 20), toDay: dayOf(2025, 3, 2), markings: ['green', 'red'] },
+      { fromDay: dayOf(2025, 1, 2), toDay: dayOf(2025, 3, 30), bbox: [-180, 0, 180, 90] },
+    ];
+    for (const range of ranges) expect(monthsOf(range.fromDay, range.toDay).partial).toHaveLength(2);
+    for (const walkFrom of [undefined, { test: 'days' } as const]) {
+      const walking = new IncidentQueries(test.opened.db, test.opened.dialect, undefined, walkFrom);
+      for (const [who, viewer] of viewers()) {
+        for (const filter of ranges) {
+          const label = `${who} ${JSON.stringify(filter)} from ${JSON.stringify(walkFrom)}`;
+          const scanned = sorted(await walking.clusters(viewer, filter, 360 / 2 ** 5, 1000));
+          if (who === 'all' && filter.markings === undefined) expect(scanned.length, label).toBeGreaterThan(1);
+          expect(sorted(await walking.countedClusters(viewer, 2, filter, 1000)), label).toEqual(scanned);
+          expect(sorted(await walking.countedClusters(viewer, CELL_ZOOM, filter, 1000)), label).toEqual(sorted(await walking.clusters(viewer, filter, CELL_DEGREES, 1000)));
+        }
+      }
+    }
+  });
+
   it('splits a day range into whole months and partial days', () => {
     expect(monthsOf(dayOf(2025, 1, 1), dayOf(2025, 1, 31))).toEqual({ whole: { from: 660, to: 660 }, partial: [] });
     expect(monthsOf(dayOf(2025, 1, 3), dayOf(2025, 1, 15))).toEqual({ whole: undefined, partial: [[dayOf(2025, 1, 3), dayOf(2025, 1, 15)]] });

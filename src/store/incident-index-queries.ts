@@ -355,9 +355,9 @@ export class IncidentQueries {
         add(`${Math.floor(cy / shift)}:${Math.floor(cx / shift)}`, 1, r.killed, r.lat, r.lon);
       }
     }
-    for (const [fromDay, toDay] of months.partial) {
-      // Whole cells, as the counts take the box: the box tests the cell, not the incident's own position.
-      for (const r of await this.scannedCells(viewer, { ...filter, bbox: undefined, fromDay, toDay })) {
+    // Both partial months in one scan, so its plan is chosen once. Whole cells, as the counts take the box: the box tests the cell, not the incident's own position.
+    if (months.partial.length > 0) {
+      for (const r of await this.scannedCells(viewer, { ...filter, bbox: undefined, fromDay: undefined, toDay: undefined, days: months.partial })) {
         if (box !== undefined && !(r.cy >= box.low.cy && r.cy <= box.high.cy && (box.crosses ? r.cx >= box.low.cx || r.cx <= box.high.cx : r.cx >= box.low.cx && r.cx <= box.high.cx))) continue;
         add(`${Math.floor(r.cy / shift)}:${Math.floor(r.cx / shift)}`, r.count, r.killed, r.latSum, r.lonSum);
       }
@@ -370,7 +370,7 @@ export class IncidentQueries {
   }
 
   /** The visible incidents of `filter` per finest map cell (CELL_ZOOM), with the sums the counts hold. */
-  private async scannedCells(viewer: Viewer, filter: IncidentFilter): Promise<{ cy: number; cx: number; count: number; killed: number; latSum: number; lonSum: number }[]> {
+  private async scannedCells(viewer: Viewer, filter: ScanFilter): Promise<{ cy: number; cx: number; count: number; killed: number; latSum: number; lonSum: number }[]> {
     const rows = await (await this.matching(viewer, filter))
       .where(sql<SqlBool>`${this.probed('i.lat')} is not null`)
       .where(sql<SqlBool>`${this.probed('i.lon')} is not null`)
@@ -548,7 +548,7 @@ export class IncidentQueries {
   }
 
   /** Latest indexed incident versions the viewer may see in its readable collections, filtered. */
-  private visible(viewer: Viewer, filter: IncidentFilter, test: LatestTest = 'indexed', mode: FilterMode = 'drive', words: 'list' | 'probe' = 'list', driver?: Driver): Joined {
+  private visible(viewer: Viewer, filter: ScanFilter, test: LatestTest = 'indexed', mode: FilterMode = 'drive', words: 'list' | 'probe' = 'list', driver?: Driver): Joined {
     const latest = this.dialect === 'sqlite' ? test : 'indexed';
     // 'days': `latest` indexed, so the feed index (latest, event_day, ...) walks the day range; the collections probed.
     const latestTest = latest === 'unindexed' ? sql<SqlBool>`+i.latest = 1` : sql<SqlBool>`i.latest = 1`;
@@ -572,7 +572,7 @@ export class IncidentQueries {
    * choice (no statistics) could list every incident of a common term first.
    * PostgreSQL plans from its statistics.
    */
-  private async matching(viewer: Viewer, filter: IncidentFilter): Promise<Joined> {
+  private async matching(viewer: Viewer, filter: ScanFilter): Promise<Joined> {
     const words = await this.wordsPlan(filter.words);
     if (words === 'rare') return this.visible(viewer, filter, 'unindexed');
     const driver = this.dialect !== 'sqlite' ? undefined : this.walkFrom !== undefined && holdsTest(filter, this.walkFrom) ? this.walkFrom : await this.rarestTest(viewer, filter);
@@ -592,7 +592,7 @@ export class IncidentQueries {
    * test, or none matches fewer than half the incidents held, and on
    * PostgreSQL, which plans from its statistics.
    */
-  async rarestTest(viewer: Viewer, filter: IncidentFilter): Promise<Driver | undefined> {
+  async rarestTest(viewer: Viewer, filter: ScanFilter): Promise<Driver | undefined> {
     if (this.dialect !== 'sqlite' || viewer.collections.length === 0) return undefined;
     // Index rows held, versions included, read from the end of the table.
     const held = await sql<{ n: number | null }>`select max(rowid) as n from intel_incidents`.execute(this.db);
@@ -600,17 +600,22 @@ export class IncidentQueries {
     let best: Driver | undefined;
     const from = (column: string) => (filter.fromDay === undefined ? sql`` : sql` and ${sql.ref(column)} >= ${filter.fromDay}`);
     const to = (column: string) => (filter.toDay === undefined ? sql`` : sql` and ${sql.ref(column)} <= ${filter.toDay}`);
+    // Each of `days` counted by a walk of its own, one after the other: over an OR of the ranges SQLite (no statistics) counted every `latest` row.
+    const within = (rows: (days: RawBuilder<unknown>) => RawBuilder<unknown>) =>
+      filter.days === undefined ? rows(sql``) : sql.join(filter.days.map(([first, last]) => rows(sql` and event_day between ${first} and ${last}`)), sql` union all `);
     const candidates: [Driver, RawBuilder<unknown>][] = [];
-    if (filter.fromDay !== undefined || filter.toDay !== undefined) {
-      candidates.push([{ test: 'days' }, sql`select 1 from intel_incidents where latest = 1${from('event_day')}${to('event_day')}`]);
+    if (holdsTest(filter, { test: 'days' })) {
+      candidates.push([{ test: 'days' }, within((days) => sql`select 1 from intel_incidents where latest = 1${from('event_day')}${to('event_day')}${days}`)]);
     }
     if (nonEmpty(filter.countries)) {
-      candidates.push([{ test: 'country' }, sql`select 1 from intel_incidents where country in (${sql.join([...new Set(filter.countries)])})${from('event_day')}${to('event_day')}`]);
+      const countries = [...new Set(filter.countries)];
+      candidates.push([{ test: 'country' }, within((days) => sql`select 1 from intel_incidents where country in (${sql.join(countries)})${from('event_day')}${to('event_day')}${days}`)]);
     }
     for (const [kind, field] of TERM_FILTERS) {
       const values = filter[field];
       if (!nonEmpty(values)) continue;
-      candidates.push([{ test: 'term', kind }, sql`select 1 from intel_incident_terms where kind = ${kind} and value in (${sql.join([...new Set(values.map(termValue))])})${from('event_day')}${to('event_day')}`]);
+      const terms = [...new Set(values.map(termValue))];
+      candidates.push([{ test: 'term', kind }, within((days) => sql`select 1 from intel_incident_terms where kind = ${kind} and value in (${sql.join(terms)})${from('event_day')}${to('event_day')}${days}`)]);
     }
     if (filter.minKilled !== undefined) candidates.push([{ test: 'killed' }, sql`select 1 from intel_incidents where killed >= ${filter.minKilled}`]);
     if (filter.minCasualties !== undefined) candidates.push([{ test: 'casualties' }, sql`select 1 from intel_incidents where casualties >= ${filter.minCasualties}`]);
@@ -630,10 +635,11 @@ export class IncidentQueries {
     return mode === 'probe' && this.dialect === 'sqlite' ? sql`+${sql.ref(column)}` : sql.ref(column);
   }
 
-  private filtered(query: Joined, viewer: Viewer, filter: IncidentFilter, mode: FilterMode = 'drive', words: 'list' | 'probe' = mode === 'probe' ? 'probe' : 'list', driver?: Driver): Joined {
+  private filtered(query: Joined, viewer: Viewer, filter: ScanFilter, mode: FilterMode = 'drive', words: 'list' | 'probe' = mode === 'probe' ? 'probe' : 'list', driver?: Driver): Joined {
     let q = query;
     if (filter.fromDay !== undefined) q = q.where('i.event_day', '>=', filter.fromDay);
     if (filter.toDay !== undefined) q = q.where('i.event_day', '<=', filter.toDay);
+    if (filter.days !== undefined) q = q.where(inDays(sql.ref('i.event_day'), filter.days));
     if (nonEmpty(filter.countries)) q = q.where(sql<SqlBool>`${this.probed('i.country', driver?.test === 'country' ? 'drive' : mode)} in (${sql.join(filter.countries)})`);
     if (nonEmpty(filter.regions)) q = q.where(sql<SqlBool>`lower(i.region) in (${sql.join(filter.regions.map(termValue))})`);
     // Thresholds are walked from their index only when they drive: the feed walks its own order and tests them per row.
@@ -711,6 +717,15 @@ type LatestTest = 'indexed' | 'unindexed' | 'days';
 export type Driver = { readonly test: 'days' | 'country' | 'killed' | 'casualties' } | { readonly test: 'term'; readonly kind: TermKind };
 
 /**
+ * A filter as the grouped scans apply it: `days`, when given, inclusive day
+ * ranges an incident's day lies in one of, besides `fromDay` and `toDay` (the
+ * map's two partial months, scanned together: `countedClusters`).
+ */
+interface ScanFilter extends IncidentFilter {
+  readonly days?: readonly (readonly [number, number])[];
+}
+
+/**
  * How `filtered` writes the filter: 'drive' lets the planner start from any
  * test (a term's IN list, the country or place index); 'probe' tests each row
  * reached some other way (a term walk, the viewer's recipient rows), so a
@@ -733,7 +748,10 @@ const MAX_TERM_WALKS = 64;
 /** Fewest rows a walk of several reads at a time. */
 const MIN_WALK_CHUNK = 8;
 
-const TERM_FILTERS = [['group', 'groups'], ['attack', 'attackTypes'], ['target', 'targetTypes'], ['source', 'sources']] as const;
+/** The filter field of each kind of term: a record, so the compiler holds every `TermKind` to one. */
+const TERM_FIELDS = { group: 'groups', attack: 'attackTypes', target: 'targetTypes', source: 'sources' } as const satisfies Record<TermKind, keyof IncidentFilter>;
+// In the record's order; Object.entries types the keys as any string.
+const TERM_FILTERS = Object.entries(TERM_FIELDS) as [TermKind, (typeof TERM_FIELDS)[TermKind]][];
 
 /**
  * The many-valued filter with the fewest values (1..MAX_TERM_WALKS): the feed
@@ -821,13 +839,13 @@ export function monthsOf(fromDay: number | undefined, toDay: number | undefined)
 }
 
 /** Whether `filter` has the test `driver` walks from. */
-function holdsTest(filter: IncidentFilter, driver: Driver): boolean {
+function holdsTest(filter: ScanFilter, driver: Driver): boolean {
   switch (driver.test) {
-    case 'days': return filter.fromDay !== undefined || filter.toDay !== undefined;
+    case 'days': return filter.fromDay !== undefined || filter.toDay !== undefined || filter.days !== undefined;
     case 'country': return nonEmpty(filter.countries);
     case 'killed': return filter.minKilled !== undefined;
     case 'casualties': return filter.minCasualties !== undefined;
-    case 'term': return nonEmpty(filter[(TERM_FILTERS.find(([kind]) => kind === driver.kind) ?? TERM_FILTERS[0])[1]]);
+    case 'term': return nonEmpty(filter[TERM_FIELDS[driver.kind]]);
   }
 }
 
@@ -867,6 +885,11 @@ function holdsTerm(kind: TermKind, values: readonly string[]): Expression<SqlBoo
 /** The finest map cells a box covers: whole cells, as the counts select them. */
 function cellBox([minLon, minLat, maxLon, maxLat]: readonly [number, number, number, number]): { low: { cy: number; cx: number }; high: { cy: number; cx: number }; crosses: boolean } {
   return { low: cellOf(minLat, minLon), high: cellOf(maxLat, maxLon), crosses: minLon > maxLon };
+}
+
+/** `day` in one of `ranges`: each range a test the day index can walk (SQLite's OR plan, PostgreSQL's bitmap OR). */
+function inDays(day: Expression<unknown>, ranges: readonly (readonly [number, number])[]): Expression<SqlBool> {
+  return sql<SqlBool>`(${sql.join(ranges.map(([from, to]) => sql`${day} between ${from} and ${to}`), sql` or `)})`;
 }
 
 function inBox([minLon, minLat, maxLon, maxLat]: readonly [number, number, number, number], lat: Expression<unknown>, lon: Expression<unknown>): Expression<SqlBool> {
