@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { StixObject } from '../stix/stix-object.js';
 import { acquireNamedLease, processLeaseOwner, releaseNamedLease } from '../store/lease.js';
 import { startPolling, TimeSlice, stopRequested, type PollingHandle, type StopSignal } from '../store/object-follower.js';
@@ -148,7 +148,7 @@ export class CorrelationFollower {
       let after = cursors.get(collectionId) ?? 0;
       for (;;) {
         if (stopped()) return done.size;
-        const rows = await this.page(collectionId, after);
+        const rows = (await correlationPageQuery(this.db, collectionId, after, this.pageSize).execute(this.db)).rows;
         if (rows.length === 0) break;
         // Rows in groups of about CORRELATE_CHUNK incidents; the cursor moves after each, so a holder that dies redoes at most one group.
         let ids = new Set<string>();
@@ -173,15 +173,6 @@ export class CorrelationFollower {
     return done.size;
   }
 
-  /** The next incidents and reports after the cursor, in date_added order: one walk per type (store/type-walks.ts). */
-  private async page(collectionId: string, after: number): Promise<PageRow[]> {
-    const walk = (type: string) =>
-      this.cdb.selectFrom('objects').select(['id', 'type', 'json', 'date_added'])
-        .where('collection_id', '=', collectionId).where('date_added', '>', after).where('type', '=', type)
-        .orderBy('date_added').limit(this.pageSize);
-    return (await typeWalks<PageRow>(FOLLOWED_TYPES, this.pageSize, walk).execute(this.cdb)).rows;
-  }
-
   /** Splits are made by an analyst (REST, CLI), not by this follower: their campaigns are refreshed here. */
   private async refreshSplitCampaigns(): Promise<void> {
     const campaigns = this.options.campaigns;
@@ -197,6 +188,15 @@ export class CorrelationFollower {
     await this.cdb.insertInto('correlation_cursors').values({ collection_id: collectionId, date_added: dateAdded, updated_at: at })
       .onConflict((oc) => oc.column('collection_id').doUpdateSet({ date_added: dateAdded, updated_at: at })).execute();
   }
+}
+
+/** The next incidents and reports after the cursor, in date_added order: one walk per type (store/type-walks.ts). */
+export function correlationPageQuery(db: Kysely<DatabaseSchema>, collectionId: string, after: number, limit: number): RawBuilder<PageRow> {
+  const walk = (type: string) =>
+    db.selectFrom('objects').select(['id', 'type', 'json', 'date_added'])
+      .where('collection_id', '=', collectionId).where('date_added', '>', after).where('type', '=', type)
+      .orderBy('date_added').limit(limit);
+  return typeWalks<PageRow>(FOLLOWED_TYPES, limit, walk);
 }
 
 function incidentRefs(json: string): string[] {

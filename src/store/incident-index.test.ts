@@ -4,6 +4,7 @@ import type { StixObject } from '../stix/stix-object.js';
 import { IncidentIndex } from './incident-index.js';
 import { CELL_DEGREES, CELL_ZOOM } from './incident-index-aggregates.js';
 import { IncidentQueries, type Viewer } from './incident-index-queries.js';
+import { withIncidentIndex } from './incident-index-schema.js';
 import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresProblem, type TestStore } from './test-backends.js';
 
 const ID = 'incident--6b0c1d6e-3f0a-4d4e-9a55-0b6a1d1e0001';
@@ -165,6 +166,49 @@ function indexSuite(open: () => Promise<TestStore>): void {
     expect(await queries.reportDays(reader('org-other'), { fromDay: day('2025-03-02') })).toEqual([{ day: day('2025-03-04'), reports: 1 }]);
     // The full-text path scans and must agree.
     expect(await queries.reportDays(reader('org-other'), { words: ['bulletin'] })).toEqual(await queries.reportDays(reader('org-other'), {}));
+  });
+
+  it('stops between batches and resumes from its cursor to the end result of an uninterrupted catch-up', { timeout: 120_000 }, async () => {
+    // Two collections with the same backlog, larger than one batch (500): one is interrupted, the other not.
+    const other = (await test.opened.store.createCollection({ title: 'uninterrupted' })).id;
+    const objects = Array.from({ length: 1_200 }, (_, n) => ({
+      ...version('2026-01-02T00:00:00.000Z', n % 7, `2025-06-${String(1 + (n % 28)).padStart(2, '0')}`),
+      id: `incident--6b0c1d6e-3f0a-4d4e-9a55-${String(n).padStart(12, '0')}`,
+    }));
+    for (const collection of [collectionId, other]) {
+      for (let start = 0; start < objects.length; start += 400) {
+        const rows = objects.slice(start, start + 400).map((object) => ({ object, json: JSON.stringify(object), tlp: 'green' as const }));
+        await test.opened.store.addObjects(collection, rows, { authorOrg: null, authorUser: null });
+      }
+    }
+    const index = new IncidentIndex(test.opened.db);
+    let checks = 0;
+    // Aborted once the first batch is done: the catch-up returns before reading a second one.
+    const read = await index.catchUp({ get aborted() { return (checks += 1) > 1; } });
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThanOrEqual(500);
+    const projected = async () => Number((await withIncidentIndex(test.opened.db).selectFrom('intel_incidents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    expect(await projected()).toBe(read);
+    // A follower stopped with most of the backlog left stops at once instead of projecting it all.
+    const errors: unknown[] = [];
+    const following = index.follow(1, (error) => errors.push(error));
+    while ((await projected()) === read) await new Promise((r) => setTimeout(r, 1));
+    await following.stop();
+    const stopped = await projected();
+    expect(stopped).toBeLessThan(2 * objects.length);
+    expect(errors).toEqual([]);
+    expect(await index.catchUp()).toBe(2 * objects.length - stopped);
+    const queries = new IncidentQueries(test.opened.db, test.opened.dialect);
+    const view = async (collection: string) => {
+      const v: Viewer = { scope: { kind: 'all' }, collections: [collection] };
+      return {
+        feed: (await queries.feed(v, {}, 2_000)).map((r) => [r.id, r.killed, r.event_date]),
+        days: await queries.countedDays(v, {}),
+      };
+    };
+    const interrupted = await view(collectionId);
+    expect(interrupted.feed).toHaveLength(objects.length);
+    expect(interrupted).toEqual(await view(other));
   });
 }
 

@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import { PROVENANCE_EXTENSION_ID, type ProvenanceExtension } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
 import type { DialectName } from './dialect-sql.js';
@@ -124,7 +124,7 @@ export class IncidentIndex {
       const cursor = trx.selectFrom('intel_cursors').select('last_added').where('collection_id', '=', collectionId);
       const locked = await (this.dialect === 'postgres' ? cursor.forUpdate() : cursor).executeTakeFirstOrThrow();
       after = Math.max(after, Number(locked.last_added));
-      const rows = await followedRows(trx, collectionId, after, this.readLimit);
+      const rows = (await followedRowsQuery(trx, collectionId, after, this.readLimit).execute(trx)).rows;
       if (rows.length === 0) {
         // Nothing of interest left: the cursor moves to the last object added, so idle polls stay cheap.
         const held = await trx.selectFrom('objects').select((eb) => eb.fn.max('date_added').as('last')).where('collection_id', '=', collectionId).executeTakeFirst();
@@ -221,10 +221,10 @@ export class IncidentIndex {
 type FollowedRow = Pick<DatabaseSchema['objects'], 'date_added' | 'json' | 'tlp'>;
 
 /** The next objects of the followed types after the cursor, in date_added order: one walk per type (type-walks.ts). */
-async function followedRows(trx: IndexDb, collectionId: string, after: number, limit: number): Promise<FollowedRow[]> {
+export function followedRowsQuery(db: IndexDb, collectionId: string, after: number, limit: number): RawBuilder<FollowedRow> {
   const walk = (type: string) =>
-    trx.selectFrom('objects').select(['date_added', 'json', 'tlp']).where('collection_id', '=', collectionId).where('date_added', '>', after).where('type', '=', type).orderBy('date_added').limit(limit);
-  return (await typeWalks<FollowedRow>(FOLLOWED_TYPES, limit, walk).execute(trx)).rows;
+    db.selectFrom('objects').select(['date_added', 'json', 'tlp']).where('collection_id', '=', collectionId).where('date_added', '>', after).where('type', '=', type).orderBy('date_added').limit(limit);
+  return typeWalks<FollowedRow>(FOLLOWED_TYPES, limit, walk);
 }
 
 /** Which engine a Kysely instance talks to, for the few statements that differ. */

@@ -4,7 +4,7 @@ import { startTestServer, type TaxiiTestServer } from '../http/test-server.js';
 import { INCIDENT_EXTENSION_ID } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
 import { IncidentIndex } from './incident-index.js';
-import { startPolling, TimeSlice } from './object-follower.js';
+import { startPolling, TimeSlice, type StopSignal } from './object-follower.js';
 import { openSqliteForTest } from './test-backends.js';
 
 const BACKLOG = 1_500;
@@ -61,17 +61,21 @@ describe('time-sliced followers', () => {
     expect(slice.expired()).toBe(false);
   });
 
-  it('polling runs after each run ends, reports failures, and stop waits for the run in progress', async () => {
+  it('polling runs after each run ends, reports failures, and stop aborts the signal of the run in progress and waits for it', async () => {
     const errors: unknown[] = [];
     let runs = 0;
     let release: (() => void) | undefined;
-    const polling = startPolling(async () => {
+    const signals: StopSignal[] = [];
+    const polling = startPolling(async (signal) => {
       runs += 1;
+      signals.push(signal);
       if (runs === 1) throw new Error('first run fails');
       await new Promise<void>((resolve) => (release = resolve));
     }, 1, (error) => errors.push(error));
     while (release === undefined) await new Promise((r) => setTimeout(r, 1));
+    expect(signals.map((s) => s.aborted)).toEqual([false, false]);
     const stopped = polling.stop();
+    expect(signals[1]?.aborted).toBe(true);
     let done = false;
     void stopped.then(() => (done = true));
     await new Promise((r) => setTimeout(r, 10));
