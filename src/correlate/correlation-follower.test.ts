@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresProblem, type TestStore } from '../store/test-backends.js';
+import { CorrelationFollower } from './correlation-follower.js';
+import { Correlator, canonicalIdOf } from './correlator.js';
+import { CITIES } from './test-incidents.js';
+import { buildReport, storeReport } from './test-reports.js';
+
+/** Stopping the correlation follower with a backlog: it returns between chunks, and the next run resumes from the cursor. */
+function stopSuite(open: () => Promise<TestStore>): void {
+  let test: TestStore;
+  let collection: string;
+  beforeEach(async () => {
+    test = await open();
+    await test.opened.store.migrate();
+    collection = (await test.opened.store.createCollection({ title: 'reports' })).id;
+  });
+  afterEach(async () => test.dispose());
+
+  /** `n` reports of distinct events (one city, days apart: never merged). */
+  async function addReports(n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const date = new Date(Date.UTC(2024, 0, 1 + 3 * i)).toISOString().slice(0, 10);
+      const built = buildReport({ outlet: 'AFP', published: date, date, place: CITIES.paris });
+      await storeReport(test.opened.store, collection, built, { authorOrg: null, authorUser: null });
+      ids.push(built.incidentId);
+    }
+    return ids;
+  }
+
+  const follower = (): CorrelationFollower => new CorrelationFollower(test.opened.db, new Correlator(test.opened.db, test.opened.store), { pageSize: 2 });
+
+  it('returns after the chunk in progress once its signal is aborted, and the next run correlates the rest once', async () => {
+    const incidents = await addReports(6);
+    const f = follower();
+    let checks = 0;
+    // Aborted after one page's chunk: the run stops before reading the next page of the backlog.
+    const first = await f.catchUp({ get aborted() { return (checks += 1) > 2; } });
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(incidents.length);
+    const rest = await f.catchUp();
+    expect(first + rest).toBe(incidents.length);
+    expect(await f.catchUp()).toBe(0);
+    const canonicals = await Promise.all(incidents.map((id) => canonicalIdOf(test.opened.db, id)));
+    expect(new Set(canonicals.filter((c) => c !== undefined)).size).toBe(incidents.length);
+  });
+
+  it('stop() also ends a run another caller started, and a later run resumes', async () => {
+    const incidents = await addReports(4);
+    const f = follower();
+    const running = f.catchUp();
+    await f.stop();
+    expect(await running).toBeLessThan(incidents.length);
+    expect(await running + await f.catchUp()).toBe(incidents.length);
+  });
+}
+
+describe('correlation follower stop on SQLite', () => stopSuite(openSqliteForTest));
+describeIfPostgres('correlation follower stop on PostgreSQL', await postgresProblem(), () => stopSuite(openPostgresForTest));
