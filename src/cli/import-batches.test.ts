@@ -65,7 +65,7 @@ describe('validatedBatches', () => {
   it('hands over the markings the writer must resolve, and marking-definitions whole', async () => {
     const statement = { type: 'marking-definition', spec_version: '2.1', id: 'marking-definition--0c1b4f6e-8e3a-4a4b-9f0e-2b1e5d3c4a5f', created: '2024-01-01T00:00:00.000Z', definition_type: 'statement', definition: { statement: 'Copyright' } };
     const refs = [TLP2_MARKING_IDS.green, statement.id];
-    const marked = { ...identity(0), object_marking_refs: refs };
+    const marked: Record<string, unknown> = { ...identity(0), object_marking_refs: refs };
     const [only] = await batches([JSON.stringify(marked), JSON.stringify(statement)].join('\n'), 10);
     expect(only?.objects.map((o) => [o.object, o.tlp])).toEqual([
       [{ type: 'identity', spec_version: '2.1', id: marked.id, created: marked.created, modified: marked.modified, object_marking_refs: refs }, 'unknown'],
