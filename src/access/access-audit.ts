@@ -1,12 +1,12 @@
-import { PostgresAdapter, sql, type CompiledQuery, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
 import { runPrepared } from '../store/prepared-statements.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { appendAudit, chainedRow, entryHash, GENESIS_HASH, type AuditEvent } from './audit-log.js';
-import type { ObjectQuery, ObjectText, Page, ReadScope } from '../store/object-store.js';
-import { queryObjectTextsWrapped, resolveFilter } from '../store/read-pages.js';
+import type { JoinedTextPage, ObjectQuery, ReadScope } from '../store/object-store.js';
+import { joinedTextsPage, joinedTextsStatement, resolveFilter, type JoinedRow } from '../store/read-pages.js';
 import { presentedToken } from './authenticator.js';
 import type { Principal } from './principal.js';
 import { readGuardSql, StatementParameters } from './read-guard.js';
@@ -41,7 +41,7 @@ export interface AccessAudit {
    * page names no marked object); when it was not, the caller still owes
    * `readsOf` for what it serves. Undefined when the page cannot be read this
    * way (SQLite, a password, a chain head not yet known, another such read in
-   * flight, a shape read as several statements): read it as usual.
+   * flight): read it as usual.
    */
   objectTextsWithAudit?(read: AuditedRead, query: ObjectQuery, scope: ReadScope): Promise<AuditedPage | undefined>;
 }
@@ -55,7 +55,7 @@ export interface AuditedRead {
 }
 
 export interface AuditedPage {
-  readonly page: Page<ObjectText>;
+  readonly page: JoinedTextPage;
   readonly appended: boolean;
 }
 
@@ -101,15 +101,16 @@ class ReadAuditChain {
     if (head === undefined || token === undefined || read.principal.via !== 'token' || this.inlineBusy) return undefined;
     const at = nowMicros();
     const row = chainedRow(event, at, head);
-    const wrap = (page: CompiledQuery, served: number): CompiledQuery => {
-      const params = new StatementParameters(page.parameters.length);
-      const guard = readGuardSql(params, token, read.principal, read.collectionId);
-      const content = JSON.stringify([row.seq, row.at, row.actor_user, row.actor_org, row.action, row.target, row.address, row.path]);
-      const text = `with page as (${page.sql}),
-served as (select "auditLabel", row_number() over (order by "dateAdded") as n from page),
+    // Resolved first: a cursor this server did not issue is refused before anything runs.
+    const filter = resolveFilter(read.collectionId, query, scope);
+    const page = joinedTextsStatement(this.db, filter, query.limit);
+    const params = new StatementParameters(page.parameters.length);
+    const guard = readGuardSql(params, token, read.principal, read.collectionId);
+    const content = JSON.stringify([row.seq, row.at, row.actor_user, row.actor_org, row.action, row.target, row.address, row.path]);
+    const text = `with page as (${page.sql}),
 marked as (
-  select '{"objects":[' || string_agg(to_json("auditLabel")::text, ',' order by n) || ']}' as details
-  from served where n <= ${Math.trunc(served)} and "auditLabel" is not null having count(*) > 0),
+  select '{"objects":[' || (select string_agg(to_json(l.label)::text, ',' order by l.n) from unnest(string_to_array(p."auditLabels", E'\\n')) with ordinality as l(label, n)) || ']}' as details
+  from page p where p."auditLabels" is not null),
 lock as (update audit_append_lock set appends = appends + 1 where id = 1 and exists (select 1 from marked) and ${guard} returning appends),
 entry as (
   insert into audit_log (seq, at, actor_user, actor_org, action, target, address, path, details, prev_hash, hash)
@@ -119,22 +120,18 @@ entry as (
     encode(sha256(convert_to(${params.add(`${content.slice(0, -1)},`, 'text')} || to_json(m.details)::text || ${params.add(`,${JSON.stringify(row.prev_hash)}]`, 'text')}, 'UTF8')), 'hex')
   from marked m cross join lock
   returning seq)
-select "dateAdded", "json", "auditLabel", (select count(*) from entry)::int as "auditAppended" from page order by "dateAdded"`;
-      return { ...page, sql: text, parameters: [...page.parameters, ...params.values] };
-    };
-    // Resolved first: a cursor this server did not issue is refused before anything runs.
-    const filter = resolveFilter(read.collectionId, query, scope);
+select page.*, (select count(*) from entry)::int as "auditAppended" from page`;
+    runPrepared(text);
     this.inlineBusy = true;
     try {
-      const page = await queryObjectTextsWrapped(this.db, filter, query.limit, wrap);
-      if (page === undefined) return undefined;
-      const appended = Number((page.items[0] as { auditAppended?: number } | undefined)?.auditAppended ?? 0) === 1;
+      const { rows } = await this.db.executeQuery<JoinedRow & { auditAppended: number }>({ ...page, sql: text, parameters: [...page.parameters, ...params.values] });
+      const served = joinedTextsPage(rows[0], query.limit);
+      const appended = rows[0]?.auditAppended === 1;
       if (appended) {
-        const labels = markedLabels(page.items.map((item) => item.auditLabel));
-        const written = chainedRow({ ...event, details: { objects: labels } }, at, head);
+        const written = chainedRow({ ...event, details: { objects: [...served.auditLabels] } }, at, head);
         this.head = { seq: written.seq, hash: entryHash(written) };
       }
-      return { page, appended };
+      return { page: served, appended };
     } catch (error) {
       this.head = undefined;
       // Someone appended since (a write, another server): nothing was written or read; read it as usual.

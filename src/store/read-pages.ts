@@ -227,15 +227,27 @@ export async function queryJoinedTexts(db: Kysely<DatabaseSchema>, dialect: Dial
       auditLabels: items.flatMap((item) => (item.auditLabel === null ? [] : [item.auditLabel])),
     };
   }
+  const { rows } = await db.executeQuery(joinedTextsStatement(db, filter, limit));
+  return joinedTextsPage(rows[0], limit);
+}
+
+/**
+ * The PostgreSQL statement of `queryJoinedTexts`: one row (`JoinedRow`),
+ * also for the shapes read as several walks merged (several match[type]).
+ */
+export function joinedTextsStatement(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number): CompiledQuery<JoinedRow> {
   checkLimit(limit);
   const build = (f: ResolvedFilter) => objectTextRows(db, f, limit);
   const merged = mergedTypeWalks(filter, limit, build);
   const page = merged === undefined ? compiledPage(db, 'texts', filter, limit, build) : merged.compile(db);
   const text = joinedPageSql(page.sql, limit);
   runPrepared(text);
-  const { rows } = await db.executeQuery<JoinedRow>({ ...page, sql: text });
-  // An aggregate without GROUP BY gives exactly one row.
-  const { rows: fetched, texts, firstAdded, lastAdded, auditLabels } = rows[0] ?? NOTHING_JOINED;
+  return { ...page, sql: text } as CompiledQuery<JoinedRow>;
+}
+
+/** The page the row of `joinedTextsStatement` describes; an aggregate without GROUP BY always gives that one row. */
+export function joinedTextsPage(row: JoinedRow | undefined, limit: number): JoinedTextPage {
+  const { rows: fetched, texts, firstAdded, lastAdded, auditLabels } = row ?? NOTHING_JOINED;
   const more = fetched > limit;
   return {
     count: Math.min(fetched, limit),
@@ -247,7 +259,7 @@ export async function queryJoinedTexts(db: Kysely<DatabaseSchema>, dialect: Dial
   };
 }
 
-interface JoinedRow {
+export interface JoinedRow {
   readonly rows: number;
   readonly texts: string | null;
   readonly firstAdded: number | null;
@@ -280,34 +292,6 @@ from (select "dateAdded", "json", "auditLabel", row_number() over (order by "dat
 
 function objectTextRows(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, limit: number) {
   return pageRows(db, filter, limit).select(['o.date_added as dateAdded', 'o.json as json', auditLabelColumn().as('auditLabel')]);
-}
-
-/**
- * Turns the statement of an object page (columns `dateAdded`, `json`,
- * `auditLabel`; limit + 1 rows in `dateAdded` order) into one that returns the
- * same rows and does more in the same round trip (the read audit's append,
- * access/access-audit.ts). `served` is how many of the rows the page serves.
- */
-export type PageStatementWrapper = (page: CompiledQuery, served: number) => CompiledQuery;
-
-/**
- * `queryObjectTexts` run as the statement `wrap` makes of it; undefined, with
- * nothing run, for the shapes read as several statements merged (several
- * match[type] values), which the caller then reads as usual.
- */
-export async function queryObjectTextsWrapped(
-  db: Kysely<DatabaseSchema>,
-  filter: ResolvedFilter,
-  limit: number,
-  wrap: PageStatementWrapper,
-): Promise<Page<ObjectText> | undefined> {
-  checkLimit(limit);
-  if (readsAsTypeWalks(filter)) return undefined;
-  const build = (f: ResolvedFilter) => objectTextRows(db, f, limit);
-  const statement = wrap(compiledPage(db, 'texts', filter, limit, build), limit);
-  runPrepared(statement.sql);
-  const { rows } = await db.executeQuery<ObjectText>(statement);
-  return toPage(rows, limit);
 }
 
 /** TAXII 2.1 §5.7 Delete An Object: removes the versions the filter selects. */

@@ -34,13 +34,13 @@ export function registerObject(app: FastifyInstance, ctx: TaxiiContext): void {
           (collectionId) => readObjectTexts(ctx, reader, authorization, collectionId, { ...query, ids: [objectId] }, origin),
           (authorised) => requireStixIdentifier(objectId, authorised.id),
         );
-        if (read.page.items.length === 0) await requireObjectExists(ctx, collection.id, objectId, reader);
+        if (read.page.count === 0) await requireObjectExists(ctx, collection.id, objectId, reader);
         return { collection, read, appliedLimit };
       });
       const { collection, read, appliedLimit } = result;
       const { page } = read;
       await auditServed(ctx, principal, collection.id, read, origin);
-      return sendPage(reply, page, appliedLimit, envelopeBytes(page, 'objects', page.items.map((item) => item.json)));
+      return sendPage(reply, page, appliedLimit, envelopeBytes(page, 'objects', page.texts));
     },
   );
 }
