@@ -39,6 +39,16 @@ function note(markingRefs: readonly string[]): StixObject {
   };
 }
 
+/** `object` with a granular marking `ref` on its content. */
+function granular(object: StixObject, ref: string): StixObject {
+  return { ...object, granular_markings: [{ marking_ref: ref, selectors: ['content'] }] };
+}
+
+function unmarked(): StixObject {
+  const { object_marking_refs: _none, ...rest } = note([]);
+  return rest;
+}
+
 describe('isStatementMarking', () => {
   it('is a statement marking-definition: definition_type statement, a definition that is only the statement, no extension but OpenCTI’s', () => {
     expect(isStatementMarking(statement())).toBe(true);
@@ -80,6 +90,44 @@ describe('levels of one write', () => {
       twiceOther,
     ];
     expect(levelsInWrite(objects).slice(0, 6)).toEqual(['green', 'amber', undefined, 'unknown', 'unknown', 'unknown']);
+  });
+
+  it('takes the most restrictive of the object-level and granular markings, statements passed over, anything else unknown', () => {
+    const s = statement();
+    const lang = { ...note([GREEN]), granular_markings: [{ lang: 'fr', selectors: ['content'] }] };
+    const objects = [
+      granular(note([GREEN]), tlpMarkingId('red')),
+      granular(note([tlpMarkingId('amber')]), tlpMarkingId('clear')),
+      granular(note([GREEN]), TLP1_MARKING_IDS.amber),
+      granular(note([GREEN]), s.id),
+      granular(note([GREEN]), `marking-definition--${randomUUID()}`),
+      granular(note([GREEN, `marking-definition--${randomUUID()}`]), tlpMarkingId('clear')),
+      lang,
+      granular(unmarked(), s.id),
+      s,
+    ];
+    expect(levelsInWrite(objects).slice(0, 8)).toEqual(['red', 'amber', 'amber', 'green', 'unknown', 'unknown', 'green', undefined]);
+  });
+
+  it('tightens the unmarked default with the granular markings of an object whose own markings give no level, never loosens it', () => {
+    const s = statement();
+    const objects = [granular(unmarked(), tlpMarkingId('red')), granular(unmarked(), tlpMarkingId('clear')), granular(note([s.id]), tlpMarkingId('red')), s];
+    expect(levelsInWrite(objects, () => 'amber').slice(0, 3)).toEqual(['red', 'amber', 'red']);
+    expect(levelsInWrite(objects, () => 'none').slice(0, 3)).toEqual(['none', 'none', 'none']);
+    // Without the default, the writer that knows it must resolve again.
+    expect(levelsInWrite(objects).slice(0, 3)).toEqual(['unknown', 'unknown', 'unknown']);
+  });
+
+  it('asks the store about granular refs too', async () => {
+    const storedStatement = `marking-definition--${randomUUID()}`;
+    const asked: string[][] = [];
+    const stored = (ids: readonly string[]): Promise<MarkingKinds> => {
+      asked.push([...ids]);
+      return Promise.resolve(new Map([[storedStatement, 'statement']]));
+    };
+    const absent = `marking-definition--${randomUUID()}`;
+    expect(await markingLevels([granular(note([GREEN]), storedStatement), granular(note([GREEN]), absent)], stored)).toEqual(['green', 'unknown']);
+    expect(asked).toEqual([[storedStatement, absent].sort()]);
   });
 
   it('resolves with the stored definitions, a stored definition that is not a statement overriding the write', async () => {
@@ -152,7 +200,57 @@ function bothBackends(open: () => Promise<TestStore>): void {
     expect(byCollection(before.id)).toEqual(['green', 'unknown']);
     expect(byCollection(after.id)).toEqual(['amber', 'amber']);
     expect(byCollection(unknown.id)).toEqual(['unknown', 'unknown']);
-    expect(await level(s.id)).toBe('amber');
+    // A statement definition written unmarked is CLEAR, not the default: whoever reads an object it marks may look it up.
+    expect(await level(s.id)).toBe('clear');
+  });
+
+  it('entente import and federation pull: a granular marking tightens the whole object, a granular statement does not', async () => {
+    const { fixture, level } = await setUp();
+    const s = statement();
+    const redDescription = granular(note([GREEN]), tlpMarkingId('red'));
+    const statementDescription = granular(note([GREEN]), s.id);
+    const unknownDescription = granular(note([GREEN]), `marking-definition--${randomUUID()}`);
+    // No object-level marking: the default of the organisation (AMBER), tightened to RED; a CLEAR one loosens nothing.
+    const onlyRed = granular(unmarked(), tlpMarkingId('red'));
+    const onlyClear = granular(unmarked(), tlpMarkingId('clear'));
+    const imported = [s, redDescription, statementDescription, unknownDescription, onlyRed, onlyClear];
+    const text = imported.map((o) => JSON.stringify(o)).join('\n');
+    for await (const batch of validatedBatches(Readable.from([Buffer.from(text)]), 'test', 10)) {
+      if (batch.objects.length > 0) {
+        await publishObjects(fixture.db, fixture.store, fixture.collectionId, { orgId: fixture.orgId, userId: null }, batch.objects, { address: 'test', path: 'import' });
+      }
+    }
+    expect(await Promise.all(imported.slice(1).map((o) => level(o.id)))).toEqual(['red', 'green', 'unknown', 'red', 'amber']);
+
+    const server = await startFakeTaxii({ pageSize: 10 });
+    cleanups.push(() => server.close());
+    const partner = await addPartner(fixture.db, TEST_SECRET_KEY, {
+      name: 'granular-feed',
+      discoveryUrl: server.discoveryUrl,
+      credentials: { kind: 'token', token: 'unused' },
+      orgIds: [fixture.orgId],
+      pull: [{ remoteCollection: server.collectionId, localCollection: fixture.collectionId }],
+    });
+    const client = new TaxiiClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    cleanups.push(() => client.close());
+    const rule = partner.rules[0];
+    if (rule === undefined) throw new Error('rule expected');
+    const pulledStatement = statement('from the feed');
+    const pulled = [
+      granular(note([GREEN]), tlpMarkingId('red')),
+      granular(note([GREEN]), pulledStatement.id),
+      granular(note([GREEN]), `marking-definition--${randomUUID()}`),
+      granular(unmarked(), tlpMarkingId('amber')),
+      granular(unmarked(), tlpMarkingId('green')),
+    ];
+    for (const object of [pulledStatement, ...pulled]) server.add(JSON.stringify(object));
+    await pullRule(
+      { store: fixture.store, client, pageSize: 10, unmarkedTlp: 'green', storedMarkings: storedMarkings(fixture.db, fixture.orgId) },
+      partner,
+      rule,
+      { apiRootUrl: server.discoveryUrl.replace('/taxii2/', '/root/'), collectionId: server.collectionId },
+    );
+    expect(await Promise.all(pulled.map((o) => level(o.id)))).toEqual(['red', 'green', 'unknown', 'amber', 'green']);
   });
 
   it('federation pull: a statement on the same page or stored from the same partner is known; one from another organisation is not', async () => {

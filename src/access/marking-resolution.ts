@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { StixObject } from '../stix/stix-object.js';
-import { isTlpMarkingId, tlpLevelOf, type TlpLevel } from '../stix/tlp.js';
+import { compareTlp, granularMarkingRefs, isTlpMarkingId, tlpLevelOf } from '../stix/tlp.js';
 import type { DatabaseSchema } from '../store/schema.js';
+import type { StoredTlp } from './marking-policy.js';
 
 /**
  * The one rule for the level an object's markings give it at write time
@@ -88,28 +89,64 @@ function statementsOf(kinds: MarkingKinds): Set<string> {
   return new Set([...kinds].filter(([, kind]) => kind === 'statement').map(([id]) => id));
 }
 
-/** The level each of `objects` (one write) takes with the marking-definitions of the write alone (no store at hand). */
-export function levelsInWrite(objects: readonly StixObject[]): (TlpLevel | 'unknown' | undefined)[] {
+/** The level an object takes when its markings give none (the publisher's default for unmarked objects). */
+export type UnmarkedLevel = (object: StixObject) => StoredTlp;
+
+/** Every marking-definition id `object` refers to for access: its object markings, then its granular ones. */
+export function markingRefsOf(object: StixObject): string[] {
+  return [...(object.object_marking_refs ?? []), ...granularMarkingRefs(object.granular_markings)];
+}
+
+/** Whether `object` carries any marking that may decide its level (object-level or granular). */
+export function carriesMarkings(object: StixObject): boolean {
+  return object.object_marking_refs !== undefined || markingRefsOf(object).length > 0;
+}
+
+/**
+ * The level `object`'s markings give it, refs in `statements` passed over:
+ * the most restrictive of its object-level and granular markings (the order
+ * of stix/tlp.ts). Undefined when they give none. Granular markings on an
+ * object whose object-level markings give no level tighten `unmarked`'s level
+ * for it; without `unmarked` (the default is not known here) that object is
+ * `unknown`, for a writer that knows the default to resolve again.
+ */
+function levelOf(object: StixObject, statements: ReadonlySet<string>, unmarked: UnmarkedLevel | undefined): StoredTlp | undefined {
+  const own = tlpLevelOf(object.object_marking_refs, statements);
+  const granular = tlpLevelOf(granularMarkingRefs(object.granular_markings), statements);
+  if (own === 'unknown' || granular === 'unknown') return 'unknown';
+  if (granular === undefined) return own;
+  const base = own ?? unmarked?.(object) ?? 'unknown';
+  if (base === 'unknown' || base === 'none') return base;
+  return compareTlp(base, granular) >= 0 ? base : granular;
+}
+
+/**
+ * The level each of `objects` (one write) takes with the marking-definitions
+ * of the write alone (no store at hand); `unmarked` as for markingLevels.
+ */
+export function levelsInWrite(objects: readonly StixObject[], unmarked?: UnmarkedLevel): (StoredTlp | undefined)[] {
   const statements = statementsOf(markingKindsIn(objects));
-  return objects.map((object) => tlpLevelOf(object.object_marking_refs, statements));
+  return objects.map((object) => levelOf(object, statements, unmarked));
 }
 
 /**
  * The level each of `objects` (one write) takes from its markings, from the
  * marking-definitions of the write and those `stored` answers for every ref
- * that is neither TLP nor known from the write as something else than a
- * statement. Undefined where the markings give no level (the publisher's
- * default applies).
+ * (object-level or granular) that is neither TLP nor known from the write as
+ * something else than a statement. Undefined where the markings give no level
+ * (the publisher's default applies). `unmarked` is that default, which an
+ * object's granular markings may tighten: without it, an object with granular
+ * markings but no object-level level is `unknown`.
  */
-export async function markingLevels(objects: readonly StixObject[], stored?: StoredMarkings): Promise<(TlpLevel | 'unknown' | undefined)[]> {
+export async function markingLevels(objects: readonly StixObject[], stored?: StoredMarkings, unmarked?: UnmarkedLevel): Promise<(StoredTlp | undefined)[]> {
   const known = markingKindsIn(objects);
   // Statements of the write are asked too: a stored definition of the same id that is not one overrides them.
-  const asked = new Set(objects.flatMap((object) => (object.object_marking_refs ?? []).filter((ref) => !isTlpMarkingId(ref) && known.get(ref) !== 'other')));
+  const asked = new Set(objects.flatMap((object) => markingRefsOf(object).filter((ref) => !isTlpMarkingId(ref) && known.get(ref) !== 'other')));
   if (stored !== undefined && asked.size > 0) {
     for (const [id, kind] of await stored([...asked].sort())) merge(known, id, kind);
   }
   const statements = statementsOf(known);
-  return objects.map((object) => tlpLevelOf(object.object_marking_refs, statements));
+  return objects.map((object) => levelOf(object, statements, unmarked));
 }
 
 const IDS_PER_LOOKUP = 500;

@@ -9,7 +9,7 @@ import type { RequestOrigin } from './access-audit.js';
 import { appendAudit, type AuditEvent } from './audit-log.js';
 import { effectiveTlp, isLooserLevel, type StoredTlp } from './marking-policy.js';
 import { copyKey, heldElsewhere, isIdentical, storeCopies, type Copy } from './identical-copies.js';
-import { markingLevels, storedMarkings } from './marking-resolution.js';
+import { carriesMarkings, isStatementMarking, markingLevels, storedMarkings } from './marking-resolution.js';
 import { getOrganization } from './organizations.js';
 import { withOwnership } from './ownership-schema.js';
 import { readSharingRequest, type SharingRequest } from './sharing-extension.js';
@@ -89,7 +89,7 @@ export async function publishObjects(
     groupIdsOfOrganization(db, publisher.orgId).then((ids) => new Set(ids)),
     orgIdsByIdentity(db, wanted.flatMap((r) => r.recipientOrgRefs)),
     userIdsByName(db, wanted.flatMap((r) => r.recipientUsernames)),
-    markingLevels(objects.map((incoming) => incoming.object), storedMarkings(db, publisher.orgId)),
+    markingLevels(objects.map((incoming) => incoming.object), storedMarkings(db, publisher.orgId), (object) => effectiveTlp(undefined, unmarkedDefault(object, org.defaultTlp))),
   ]);
 
   const failures: PublishFailure[] = [];
@@ -101,13 +101,10 @@ export async function publishObjects(
     if (request.sharingGroup !== null && !memberOf.has(request.sharingGroup)) {
       return fail(`sharing_group_ref ${request.sharingGroup} is not a sharing group your organisation belongs to`);
     }
-    // A TLP marking definition is public by definition (FIRST TLP, STIX 2.1 §7.2.1.4): whoever may read an object
-    // marked with it may look it up, whatever the publisher's default for unmarked objects.
-    const orgDefault = incoming.object.type === 'marking-definition' && isTlpMarkingId(incoming.object.id) ? 'clear' : org.defaultTlp;
     // The markings decide (marking-resolution.ts: with the marking-definitions of this write and those stored). An
     // import hands over the markings only when its reader could not read a level from them (cli/import-batches.ts).
-    const fromMarkings = incoming.object.object_marking_refs === undefined ? incoming.tlp : levels[index];
-    const tlp: StoredTlp = effectiveTlp(fromMarkings, orgDefault);
+    const fromMarkings = carriesMarkings(incoming.object) ? levels[index] : incoming.tlp;
+    const tlp: StoredTlp = effectiveTlp(fromMarkings, unmarkedDefault(incoming.object, org.defaultTlp));
     const hasRecipients = request.recipientOrgRefs.length + request.recipientUsernames.length > 0;
     if (hasRecipients && tlp !== 'red') return fail(`${incoming.object.id}: recipients are named only on TLP:RED objects, this one is ${tlp}`);
     const missingOrg = request.recipientOrgRefs.find((ref) => !orgIds.has(ref));
@@ -318,6 +315,17 @@ function versionOf(incoming: IncomingObject): string {
 function normalisedVersion(incoming: IncomingObject): string {
   const version = versionOf(incoming);
   return version === '' ? '' : normaliseTimestamp(version, `version of ${incoming.object.id}`);
+}
+
+/**
+ * The level of `object` when written without markings. A TLP marking-definition is public by definition (FIRST
+ * TLP, STIX 2.1 §7.2.1.4), and a statement marking-definition only states terms (a copyright, terms of use) and
+ * grants no access: whoever may read an object marked with either must be able to look it up, so both are CLEAR,
+ * whatever the publisher's default for unmarked objects.
+ */
+function unmarkedDefault(object: StixObject, orgDefault: string): string {
+  const definition = object.type === 'marking-definition' && (isTlpMarkingId(object.id) || isStatementMarking(object));
+  return definition ? 'clear' : orgDefault;
 }
 
 async function orgIdsByIdentity(db: Kysely<DatabaseSchema>, identityIds: readonly string[]): Promise<Map<string, string>> {

@@ -28,7 +28,7 @@ function statement(text: string): Record<string, unknown> {
   return markingDefinition({ name: text, definition_type: 'statement', definition: { statement: text } });
 }
 
-function report(name: string, markingRefs: readonly string[]): Record<string, unknown> {
+function report(name: string, markingRefs: readonly string[], descriptionMarking?: string): Record<string, unknown> {
   return {
     type: 'report',
     spec_version: '2.1',
@@ -38,7 +38,10 @@ function report(name: string, markingRefs: readonly string[]): Record<string, un
     name,
     published: CREATED,
     object_refs: [`identity--${randomUUID()}`],
-    object_marking_refs: markingRefs,
+    ...(markingRefs.length === 0 ? {} : { object_marking_refs: markingRefs }),
+    ...(descriptionMarking === undefined
+      ? {}
+      : { description: 'A property marked on its own', granular_markings: [{ marking_ref: descriptionMarking, selectors: ['description'] }] }),
   };
 }
 
@@ -54,6 +57,7 @@ function suite(open: () => Promise<TestStore>): void {
   let orgA: string;
   let orgB: string;
   const cases: Case[] = [];
+  const definitions: { name: string; id: string; tlp: StoredTlp }[] = [];
 
   beforeAll(async () => {
     server = await startTestServer(open);
@@ -106,6 +110,22 @@ function suite(open: () => Promise<TestStore>): void {
       { name: 'GREEN + statement with an unknown extension', report: report('extended', [green, extended.id as string]), tlp: 'unknown' },
       { name: "GREEN + another organisation's stored statement", report: report('squatted', [green, byB.id as string]), tlp: 'unknown' },
       { name: "GREEN + a statement sent for the id of B's stored custom marking", report: report('spoofed', [green, spoof.id]), tlp: 'unknown' },
+      // entente serves an object whole: a property marked more restrictively makes the whole object that restrictive.
+      { name: 'GREEN + RED description', report: report('red description', [green], tlpMarkingId('red')), tlp: 'red' },
+      { name: 'GREEN + AMBER description', report: report('amber description', [green], tlpMarkingId('amber')), tlp: 'amber' },
+      { name: 'GREEN + statement on the description', report: report('statement description', [green], inEnvelope.id as string), tlp: 'green' },
+      { name: 'GREEN + stored statement on the description', report: report('stored statement description', [green], storedStatement.id as string), tlp: 'green' },
+      { name: 'GREEN + unknown marking-definition on the description', report: report('unknown description', [green], unknownId), tlp: 'unknown' },
+      { name: 'GREEN + stored custom marking on the description', report: report('custom description', [green], custom.id as string), tlp: 'unknown' },
+      { name: 'RED description, no object marking', report: report('only red description', [], tlpMarkingId('red')), tlp: 'red' },
+      { name: 'CLEAR description, no object marking: the default of A', report: report('only clear description', [], tlpMarkingId('clear')), tlp: 'amber' },
+    );
+    definitions.push(
+      { name: 'statement stored unmarked', id: storedStatement.id as string, tlp: 'clear' },
+      { name: 'statement in the envelope', id: inEnvelope.id as string, tlp: 'clear' },
+      { name: 'OpenCTI statement', id: openCti.id as string, tlp: 'clear' },
+      { name: 'custom marking: the default of A', id: custom.id as string, tlp: 'amber' },
+      { name: 'statement with rules: the default of A', id: extended.id as string, tlp: 'amber' },
     );
     const answer = await taxii.add(server.sharedId, [...cases.map((c) => c.report), inEnvelope, openCti, extended, spoof]);
     expect(answer.status, answer.text).toBe(202);
@@ -127,7 +147,17 @@ function suite(open: () => Promise<TestStore>): void {
     for (const c of cases) expect([c.name, stored.get(c.report.id as string)]).toEqual([c.name, c.tlp]);
   });
 
-  it('TAXII Get Objects and the console report page show each viewer exactly what the policy allows, and agree', async () => {
+  it('stores a statement marking-definition written unmarked as CLEAR, so B may look up what marks a GREEN report; others keep the default', async () => {
+    const rows = await server.db.selectFrom('objects').select(['id', 'tlp']).where('id', 'in', definitions.map((d) => d.id)).execute();
+    const stored = new Map(rows.map((row) => [row.id, row.tlp]));
+    for (const d of definitions) expect([d.name, stored.get(d.id)]).toEqual([d.name, d.tlp]);
+    for (const d of definitions) {
+      const answer = await taxii.call(`${taxii.objectsPath(server.sharedId)}${d.id}/`, { auth: server.auth.outsider });
+      expect([d.name, answer.status]).toEqual([d.name, d.tlp === 'clear' ? 200 : 404]);
+    }
+  });
+
+  it('TAXII Get Objects, Get Object by id and the console report page show each viewer exactly what the policy allows, and agree', async () => {
     const rows: ModelRow[] = cases.map((c, i) => ({
       id: c.report.id as string,
       type: 'report',
@@ -150,19 +180,27 @@ function suite(open: () => Promise<TestStore>): void {
       const viaTaxii = new Set((page.body.objects ?? []).map((o) => o.id as string));
       const console: RestClient = restClient(server, auth);
       const viaConsole = new Set<string>();
+      const byId = new Set<string>();
       for (const row of rows) {
         const answer = await console.get(`/reports/${row.id}`);
         expect([200, 404]).toContain(answer.status);
         if (answer.status === 200) viaConsole.add(row.id);
+        const object = await taxii.call(`${taxii.objectsPath(server.sharedId)}${row.id}/`, { auth });
+        expect([200, 404]).toContain(object.status);
+        if (object.status === 200) byId.add(row.id);
       }
       expect([name, [...viaTaxii].sort()]).toEqual([name, [...expected].sort()]);
       expect([name, [...viaConsole].sort()]).toEqual([name, [...expected].sort()]);
+      expect([name, [...byId].sort()]).toEqual([name, [...expected].sort()]);
     }
     const seenByB = (c: string) => canSee(viewers[1]?.viewer as Viewer, rows.find((r) => r.id === cases.find((x) => x.name === c)?.report.id) as ModelRow);
     expect(seenByB('GREEN + statement in the envelope')).toBe(true);
     expect(seenByB('AMBER + statement')).toBe(false);
     expect(seenByB('GREEN + unknown marking-definition')).toBe(false);
     expect(seenByB('GREEN + stored custom marking')).toBe(false);
+    expect(seenByB('GREEN + RED description')).toBe(false);
+    expect(seenByB('GREEN + statement on the description')).toBe(true);
+    expect(seenByB('GREEN + unknown marking-definition on the description')).toBe(false);
   });
 }
 

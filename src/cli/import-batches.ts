@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
+import { levelsInWrite } from '../access/marking-resolution.js';
 import { SHARING_EXTENSION_ID } from '../access/sharing-extension.js';
 import type { StixObject } from '../stix/stix-object.js';
-import { tlpLevelOf } from '../stix/tlp.js';
 import { validateObject } from '../stix/validate.js';
 import type { TlpLevel } from '../store/schema.js';
 import { readStixInput } from './stix-input.js';
@@ -21,8 +21,14 @@ export interface ObjectHead extends StixObject {
   readonly spec_version?: string;
   readonly created?: string;
   readonly modified?: string;
-  /** Only when they are not all TLP markings: the writer resolves them with the marking-definitions it knows. */
+  /**
+   * Only when the reader reads no level from the markings (a ref that is not TLP, or granular markings on an
+   * object whose own markings give none): the writer resolves them with the marking-definitions and the default
+   * it knows.
+   */
   readonly object_marking_refs?: readonly string[];
+  /** As object_marking_refs. */
+  readonly granular_markings?: unknown;
   /** Only the entente-sharing extension, and only when the object has one. */
   readonly extensions?: Readonly<Record<string, unknown>>;
 }
@@ -91,7 +97,7 @@ export async function* validatedBatches(source: Readable, name: string, batchSiz
 }
 
 function readObject(object: StixObject, json: string): ReadObject {
-  const tlp = tlpLevelOf(object.object_marking_refs) ?? 'none';
+  const tlp = levelsInWrite([object])[0] ?? 'none';
   if (object.type === 'marking-definition') return { object, json, tlp };
   const head: { -readonly [K in keyof ObjectHead]: ObjectHead[K] } = { type: object.type, id: object.id };
   if (object.spec_version !== undefined) head.spec_version = object.spec_version;
@@ -99,7 +105,10 @@ function readObject(object: StixObject, json: string): ReadObject {
   if (object.modified !== undefined) head.modified = object.modified;
   const sharing = sharingExtension(object.extensions);
   if (sharing !== undefined) head.extensions = { [SHARING_EXTENSION_ID]: sharing };
-  if (tlp === 'unknown') head.object_marking_refs = object.object_marking_refs;
+  if (tlp === 'unknown') {
+    if (object.object_marking_refs !== undefined) head.object_marking_refs = object.object_marking_refs;
+    if (object.granular_markings !== undefined) head.granular_markings = object.granular_markings;
+  }
   return { object: head, json, tlp };
 }
 

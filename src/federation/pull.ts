@@ -130,7 +130,7 @@ export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRu
     const page = await pending;
     counts.pages += 1;
     const texts = page.items.map((item, index) => page.texts?.[index] ?? JSON.stringify(item));
-    const kept: { object: StixObject; json: string }[] = [];
+    const valid: { object: StixObject; json: string }[] = [];
     page.items.forEach((item, index) => {
       const text = texts[index] ?? '';
       if (previousTexts.has(text)) {
@@ -139,11 +139,17 @@ export async function pullRule(deps: PullDeps, partner: Partner, rule: PartnerRu
       }
       counts.received += 1;
       if (validateObject(item).length > 0) counts.rejected += 1;
-      else if (!passesFilters(item, rule.filters)) counts.filtered += 1;
-      else kept.push({ object: item, json: text });
+      else valid.push({ object: item, json: text });
     });
-    const levels = await markingLevels(kept.map(({ object }) => object), deps.storedMarkings);
-    const incoming: IncomingObject[] = kept.map(({ object, json }, i) => ({ object, json, tlp: levels[i] ?? deps.unmarkedTlp ?? 'none' }));
+    // Resolved before the rule's filters, so that a `markings` filter judges the level the object is stored with.
+    const unmarked = deps.unmarkedTlp ?? 'none';
+    const levels = await markingLevels(valid.map(({ object }) => object), deps.storedMarkings, () => unmarked);
+    const incoming: IncomingObject[] = [];
+    valid.forEach(({ object, json }, i) => {
+      const level = levels[i];
+      if (passesFilters(object, rule.filters, level ?? 'none')) incoming.push({ object, json, tlp: level ?? unmarked });
+      else counts.filtered += 1;
+    });
     const last = page.dateAddedLast;
     const moved = last !== undefined && (watermark === undefined || isLater(last, watermark));
     const step = following(page, ask, { watermark, moved, limit, fullestBefore: fullest }, source.collectionId);

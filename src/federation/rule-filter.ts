@@ -1,19 +1,29 @@
+import { markingRefsOf } from '../access/marking-resolution.js';
+import type { StoredTlp } from '../access/marking-policy.js';
 import type { StixObject } from '../stix/stix-object.js';
 import { tlpLevelOf } from '../stix/tlp.js';
 import type { RuleFilters } from './partners.js';
 
 /**
  * Whether an object passes a rule's filters. Each non-empty list must match:
- * `types` the object's type; `markings` the object's TLP level (`none` when it
- * carries no marking, `unknown` when a marking is not TLP) or one of its
- * marking-definition ids; `labels` one of its labels.
+ * `types` the object's type; `markings` the object's level from its markings
+ * (`none` when they give none, `unknown` when one cannot be read) or one of
+ * its marking-definition ids (object-level or granular); `labels` one of its
+ * labels.
+ *
+ * `level` is the level the one marking rule (access/marking-resolution.ts)
+ * gives the object's markings, `none` when they give none: a pull resolves
+ * it with the statements of the page and those stored for the partner, so a
+ * statement beside TLP:GREEN is GREEN here as it is stored. Without one (a
+ * push reads stored objects without their level), the markings are read alone,
+ * knowing no statement: every ref that is not TLP makes the object `unknown`.
  */
-export function passesFilters(object: StixObject, filters: RuleFilters): boolean {
+export function passesFilters(object: StixObject, filters: RuleFilters, level?: StoredTlp): boolean {
   if (filters.types.length > 0 && !filters.types.includes(object.type)) return false;
   if (filters.markings.length > 0) {
-    const refs = stringList(object.object_marking_refs);
-    const level = tlpLevelOf(refs) ?? 'none';
-    if (!filters.markings.includes(level) && !refs.some((ref) => filters.markings.includes(ref.toLowerCase()))) return false;
+    const refs = markingRefsOf({ ...object, object_marking_refs: stringList(object.object_marking_refs) });
+    const named = level ?? tlpLevelOf(refs) ?? 'none';
+    if (!filters.markings.includes(named) && !refs.some((ref) => filters.markings.includes(ref.toLowerCase()))) return false;
   }
   if (filters.labels.length > 0) {
     const labels = stringList(object.labels);

@@ -5,6 +5,7 @@ import {
   TLP2_MARKINGS,
   TLP_LEVELS,
   compareTlp,
+  granularMarkingRefs,
   isTlpMarkingId,
   tlpLevelOf,
   tlpLevelOfMarkingId,
@@ -88,6 +89,15 @@ describe('TLP levels', () => {
     expect(tlpLevelOf([tlpMarkingId('green'), statement, other], statements)).toBe('unknown');
     expect(tlpLevelOf([tlpMarkingId('green'), tlpMarkingId('red')], statements)).toBe('red');
     expect(tlpLevelOf([tlpMarkingId('green'), statement])).toBe('unknown');
+  });
+
+  it('reads the marking_ref of each granular marking, passing over language markings and anything else', () => {
+    const red = tlpMarkingId('red');
+    const other = 'marking-definition--7a1d1a3e-2f58-4b43-9d3e-3a4a0e1c2b3d';
+    expect(granularMarkingRefs([{ marking_ref: red, selectors: ['description'] }, { lang: 'fr', selectors: ['name'] }, { marking_ref: other, selectors: ['name'] }])).toEqual([red, other]);
+    expect(granularMarkingRefs([null, 'x', { marking_ref: 3 }])).toEqual([]);
+    expect(granularMarkingRefs(undefined)).toEqual([]);
+    expect(granularMarkingRefs({ marking_ref: red })).toEqual([]);
   });
 
   it('orders levels', () => {

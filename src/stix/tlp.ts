@@ -134,3 +134,17 @@ export function tlpLevelOf(markingRefs: readonly string[] | undefined, statement
   }
   return TLP_LEVELS[strictest];
 }
+
+/**
+ * The `marking_ref` of each of an object's `granular_markings` (STIX 2.1
+ * §7.2.3). One with `lang` instead marks the language of its properties, not
+ * who may read them, and is passed over.
+ */
+export function granularMarkingRefs(granularMarkings: unknown): string[] {
+  if (!Array.isArray(granularMarkings)) return [];
+  return granularMarkings.flatMap((marking: unknown) => {
+    if (typeof marking !== 'object' || marking === null) return [];
+    const ref = (marking as Record<string, unknown>).marking_ref;
+    return typeof ref === 'string' ? [ref] : [];
+  });
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { storedMarkings } from '../access/marking-resolution.js';
+import { describeOnBothBackends } from '../access/test-database.js';
+import type { StixObject } from '../stix/stix-object.js';
+import { tlpMarkingId } from '../stix/tlp.js';
+import type { TestStore } from '../store/test-backends.js';
+import { TaxiiClient } from '../taxii/client/index.js';
+import { addPartner, type RuleFilters } from './partners.js';
+import { pullRule } from './pull.js';
+import { passesFilters } from './rule-filter.js';
+import { startFakeTaxii } from './test-taxii-server.js';
+import { openFederationTestDb, TEST_SECRET_KEY } from './test-support.js';
+
+const CREATED = '2024-01-01T00:00:00.000Z';
+const GREEN = tlpMarkingId('green');
+
+function statement(): StixObject {
+  const text = `Copyright ${randomUUID()}`;
+  return { type: 'marking-definition', spec_version: '2.1', id: `marking-definition--${randomUUID()}`, created: CREATED, name: text, definition_type: 'statement', definition: { statement: text } };
+}
+
+function note(markingRefs?: readonly string[], extra: Record<string, unknown> = {}): StixObject {
+  return {
+    type: 'note',
+    spec_version: '2.1',
+    id: `note--${randomUUID()}`,
+    created: CREATED,
+    modified: CREATED,
+    content: 'x',
+    object_refs: [`identity--${randomUUID()}`],
+    ...(markingRefs === undefined ? {} : { object_marking_refs: markingRefs }),
+    ...extra,
+  };
+}
+
+function markings(...names: string[]): RuleFilters {
+  return { types: [], markings: names, labels: [] };
+}
+
+describe('passesFilters', () => {
+  it('judges `markings` by the level given, `none` when the markings give none', () => {
+    const s = statement();
+    const greenStatement = note([GREEN, s.id]);
+    expect(passesFilters(greenStatement, markings('green'), 'green')).toBe(true);
+    expect(passesFilters(greenStatement, markings('unknown'), 'green')).toBe(false);
+    expect(passesFilters(note([s.id]), markings('none'), 'none')).toBe(true);
+    expect(passesFilters(note([GREEN]), markings('clear', 'green'), 'red')).toBe(false);
+  });
+
+  it('without a level, reads the TLP markings alone, granular ones too, and matches marking-definition ids, granular ones too', () => {
+    const s = statement();
+    const redDescription = note([GREEN], { granular_markings: [{ marking_ref: tlpMarkingId('red'), selectors: ['content'] }] });
+    expect(passesFilters(redDescription, markings('green'))).toBe(false);
+    expect(passesFilters(redDescription, markings('red'))).toBe(true);
+    expect(passesFilters(note([GREEN, s.id]), markings('unknown'))).toBe(true);
+    expect(passesFilters(note(), markings('none'))).toBe(true);
+    const statementDescription = note([GREEN], { granular_markings: [{ marking_ref: s.id, selectors: ['content'] }] });
+    expect(passesFilters(statementDescription, markings(s.id), 'green')).toBe(true);
+  });
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function bothBackends(open: () => Promise<TestStore>): void {
+  it('a pull rule filtered to `markings: green` keeps a GREEN object with a statement beside it or on a property, as it is stored', async () => {
+    const fixture = await openFederationTestDb(open);
+    cleanups.push(fixture.dispose);
+    const server = await startFakeTaxii({ pageSize: 10 });
+    cleanups.push(() => server.close());
+    const partner = await addPartner(fixture.db, TEST_SECRET_KEY, {
+      name: 'green-feed',
+      discoveryUrl: server.discoveryUrl,
+      credentials: { kind: 'token', token: 'unused' },
+      orgIds: [fixture.orgId],
+      pull: [{ remoteCollection: server.collectionId, localCollection: fixture.collectionId, filters: { markings: ['green'] } }],
+    });
+    const client = new TaxiiClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    cleanups.push(() => client.close());
+    const rule = partner.rules[0];
+    if (rule === undefined) throw new Error('rule expected');
+    const s = statement();
+    const greenStatement = note([GREEN, s.id]);
+    const statementDescription = note([GREEN], { granular_markings: [{ marking_ref: s.id, selectors: ['content'] }] });
+    const redDescription = note([GREEN], { granular_markings: [{ marking_ref: tlpMarkingId('red'), selectors: ['content'] }] });
+    const unknown = note([GREEN, `marking-definition--${randomUUID()}`]);
+    for (const object of [s, greenStatement, statementDescription, redDescription, unknown]) server.add(JSON.stringify(object));
+    const counts = await pullRule(
+      { store: fixture.store, client, pageSize: 10, unmarkedTlp: 'amber', storedMarkings: storedMarkings(fixture.db, fixture.orgId) },
+      partner,
+      rule,
+      { apiRootUrl: server.discoveryUrl.replace('/taxii2/', '/root/'), collectionId: server.collectionId },
+    );
+    const rows = await fixture.db.selectFrom('objects').select(['id', 'tlp']).execute();
+    expect(new Map(rows.map((r) => [r.id, r.tlp]))).toEqual(new Map([[greenStatement.id, 'green'], [statementDescription.id, 'green']]));
+    // The statement itself carries no marking (`none`), the RED property and the unknown marking are not GREEN.
+    expect(counts.filtered).toBe(3);
+  });
+}
+
+await describeOnBothBackends(bothBackends);
