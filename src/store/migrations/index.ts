@@ -20,6 +20,7 @@ import { objectKeyMigration } from './1300-object-key-id-first.js';
 import { filterCountsMigration } from './1400-filter-counts.js';
 import { redCountsMigration } from './1401-red-counts.js';
 import { mapMonthsMigration } from './1500-map-months-and-thresholds.js';
+import { granularMarkingLevelsMigration } from './1600-granular-marking-levels.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -49,6 +50,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '1400-filter-counts': filterCountsMigration(dialect),
         '1401-red-counts': redCountsMigration,
         '1500-map-months-and-thresholds': mapMonthsMigration(dialect),
+        '1600-granular-marking-levels': granularMarkingLevelsMigration,
       };
     },
   };
