@@ -10,13 +10,13 @@ export interface ReadTexts {
 }
 
 /**
- * A page of object texts as `reader` sees them, as Get Objects and Get An
- * Object send them. On PostgreSQL, with a token, the read audit's entry is
- * appended by the very statement that reads the page (access-audit.ts
- * `objectTextsWithAudit`): one round trip less for every page or GET of a
- * marked object (a GET's median 2.2 → 1.6 ms at 1,000,000 objects, load 3).
- * Otherwise the page is read as usual and the caller appends the entry
- * (`readsOf`) once the principal is verified.
+ * A page of object texts as `reader` sees them, as Get An Object sends it. On
+ * PostgreSQL, with a token, the read audit's entry is appended by the very
+ * statement that reads the page (access-audit.ts `objectTextsWithAudit`): one
+ * round trip less for every GET of a marked object (median 2.2 → 1.6 ms at
+ * 1,000,000 objects, load 3). Otherwise the page is read as usual and the
+ * caller appends the entry (`readsOf`) once the principal is verified. Get
+ * Objects pages of 1,000 do not come here (objects.ts): read so they took longer.
  */
 export async function readObjectTexts(
   ctx: TaxiiContext,

@@ -8,7 +8,6 @@ import { authoriseCollection, readAuthorised } from './collection-access.js';
 import { sortIncomingObjects } from './incoming-objects.js';
 import { requireAcceptsTaxii, requireTaxiiContentType } from './media-types.js';
 import { deleteObjectVersions } from './object-deletion.js';
-import { auditServed, readObjectTexts } from './object-texts.js';
 import { requireStixIdentifier } from './path-ids.js';
 import { COLLECTION_QUERY, DELETE_QUERY, parseObjectQuery } from './query-params.js';
 import { parseEnvelope } from './raw-envelope.js';
@@ -50,19 +49,21 @@ const OBJECTS_PATH = `${API_ROOT_PATH}collections/:collectionId/objects/`;
 export function registerObjects(app: FastifyInstance, ctx: TaxiiContext): void {
   /** §5.4: an envelope of the objects matching the filters, oldest `date_added` first. */
   app.get<CollectionRoute>(OBJECTS_PATH, async (request, reply) => {
-    const { authorization } = request.headers;
-    const origin = requestOrigin(request);
-    const { principal, result } = await verifiedRead(ctx, authorization, async (reader) => {
+    // Pages are read, then audited, in two statements: read with the append in one statement (as a GET by id
+    // is, object-texts.ts), 1,000-object pages took longer (a walk of 1,000,000 objects 10.7 and 12.5 s before,
+    // 13.5 and 19.1 s so, the same server CPU, load 1-3, 2026-11-26; of joined pages on PostgreSQL 39,606 and
+    // 48,926 objects/s before, 36,304 and 46,231 so, load 2-4, 2026-11-27).
+    const { principal, result } = await verifiedRead(ctx, request.headers.authorization, async (reader) => {
       requireAcceptsTaxii(request.headers.accept);
       const { query, appliedLimit } = parseObjectQuery(request.query, COLLECTION_QUERY, ctx.settings);
-      const { collection, result: read } = await readAuthorised(ctx, reader, request.params.collectionId, (collectionId) =>
-        readObjectTexts(ctx, reader, authorization, collectionId, query, origin),
+      const { collection, result: page } = await readAuthorised(ctx, reader, request.params.collectionId, (collectionId) =>
+        ctx.store.queryJoinedTexts(collectionId, query, ctx.readScope(reader)),
       );
-      return { collection, read, appliedLimit };
+      return { collection, page, appliedLimit };
     });
-    const { collection, read, appliedLimit } = result;
-    await auditServed(ctx, principal, collection.id, read, origin);
-    return sendPage(reply, read.page, appliedLimit, envelopeBytes(read.page, 'objects', read.page.texts));
+    const { collection, page, appliedLimit } = result;
+    await ctx.audit?.readsOf(principal, collection.id, page.auditLabels, requestOrigin(request));
+    return sendPage(reply, page, appliedLimit, envelopeBytes(page, 'objects', page.texts));
   });
 
   /**
