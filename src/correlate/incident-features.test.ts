@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ingestText } from '../ingest/index.js';
+import { TLP2_MARKING_IDS } from '../stix/tlp.js';
+import { strictestMarkings } from './canonical-incident.js';
 import { eventDate, extractIncidentFeatures } from './incident-features.js';
 
 const ARTICLE = [
@@ -23,6 +25,18 @@ describe('extractIncidentFeatures', () => {
     expect(f?.perpetrators.map((p) => [p.name, p.attributionType])).toEqual([['Boko Haram', 'claim']]);
     expect(f?.evidenceText).toContain('Kano');
     expect(f?.reportId).toMatch(/^report--/u);
+  });
+
+  it('counts granular markings among its markings, so a canonical incident is as strict as a marked property', () => {
+    const { bundle } = ingestText(ARTICLE, { outlet: 'Test Courier', published: '2019-03-13' });
+    const marked = bundle.objects.map((o) =>
+      o.type === 'incident'
+        ? { ...o, object_marking_refs: [TLP2_MARKING_IDS.green], granular_markings: [{ marking_ref: TLP2_MARKING_IDS.red, selectors: ['description'] }] }
+        : o,
+    );
+    const [f] = extractIncidentFeatures(marked);
+    expect(f?.markingRefs).toEqual([TLP2_MARKING_IDS.green, TLP2_MARKING_IDS.red]);
+    expect(strictestMarkings(f === undefined ? [] : [f])).toEqual([TLP2_MARKING_IDS.red]);
   });
 
   it('turns a coded date into the range of days it can stand for', () => {

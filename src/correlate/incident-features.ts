@@ -9,6 +9,7 @@ import {
   type ProvenanceExtension,
 } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
+import { granularMarkingRefs } from '../stix/tlp.js';
 
 /**
  * What the correlator needs to know about one report's incident, read from the
@@ -113,7 +114,9 @@ export function extractIncidentFeatures(objects: readonly StixObject[]): Inciden
       newsStatus: ext?.news_status ?? 'news',
       sourceNames: provenance?.source_names ?? [],
       evidenceText: evidenceText(report, provenance),
-      markingRefs: (incident.object_marking_refs ?? []).slice(),
+      // Granular markings too: a canonical incident carries the members' values whole, so a property marked
+      // RED marks it RED (canonical-incident.ts strictestMarkings), as it marks the member itself.
+      markingRefs: [...(incident.object_marking_refs ?? []), ...granularMarkingRefs(incident.granular_markings)],
     });
   }
   return features;

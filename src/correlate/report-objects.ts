@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { PROVENANCE_EXTENSION_ID, type ProvenanceExtension } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
-import { TLP_LEVELS, isTlpMarkingId, tlpMarkingId, type TlpLevel } from '../stix/tlp.js';
+import { TLP_LEVELS, tlpMarkingId, type TlpLevel } from '../stix/tlp.js';
 import type { ReadScope } from '../store/object-store.js';
 import type { DatabaseSchema, TlpLevel as StoredTlp } from '../store/schema.js';
 import { visibilityCondition } from '../store/visibility-sql.js';
@@ -112,13 +112,15 @@ async function latestRows(db: Kysely<DatabaseSchema>, ids: readonly string[], re
 }
 
 /**
- * An object that carries no TLP marking took its publisher's default level
- * when stored: the features carry that level, so that a canonical incident
- * built from them is marked at least as strictly.
+ * The level the object was stored at — its markings' level, granular ones
+ * included, or its publisher's default when it carries no TLP marking — joins
+ * its features' markings, so that a canonical incident built from them is
+ * marked at least as strictly.
  */
 function withRowMarking(features: IncidentFeatures, tlp: StoredTlp): IncidentFeatures {
-  if (features.markingRefs.some(isTlpMarkingId) || !(TLP_LEVELS as readonly string[]).includes(tlp)) return features;
-  return { ...features, markingRefs: [...features.markingRefs, tlpMarkingId(tlp as TlpLevel)] };
+  if (!(TLP_LEVELS as readonly string[]).includes(tlp)) return features;
+  const stored = tlpMarkingId(tlp as TlpLevel);
+  return features.markingRefs.includes(stored) ? features : { ...features, markingRefs: [...features.markingRefs, stored] };
 }
 
 function provenanceOf(object: StixObject): ProvenanceExtension | undefined {
