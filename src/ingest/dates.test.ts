@@ -16,6 +16,13 @@ describe('dates', () => {
     expect(dates('Gunmen struck in March.', '2017-02-10')[0]).toMatchObject({ date: '2016-03', precision: 'month' });
   });
 
+  it('takes no month out of a longer word in another language ("Rue du Marché" is not March)', () => {
+    expect(dates('A loud blast shook the Rue du Marché on Tuesday and the Marchés de Provence closed.')).toEqual([
+      { text: 'on Tuesday', date: '2017-03-21', precision: 'day', anchor: undefined },
+    ]);
+    expect(dates('Stalls on the Rue du Marché stayed shut.')).toEqual([]);
+  });
+
   it('reads years and anchors with their precision, and ignores counts', () => {
     expect(dates('A flight was brought down in 2015, and last year a bomb went off.')).toEqual([
       { text: '2015', date: '2015', precision: 'year', anchor: undefined },

@@ -31,6 +31,13 @@ const TIME_OF_DAY_OF = /\b(night|morning|evening|afternoon|early hours|weekend) 
 const YEAR_RE = /\b(?:(in|since|of|during|until|from|the|by|before|after|early|late|mid-?)\s+)?((?:19|20)\d\d)\b(?:(\s*[-–]\s*(?:19|20)?\d\d))?(?:\s+(\p{L}+))?/giu;
 const ANCHOR_RE = /\b(?:on|during)\s+the\s+(?:same\s+)?day\s+of\s+the\s+(?:attack|bombing|shooting|blast|assault|raid|explosion|massacre)\b|\bthe\s+same\s+day\b/giu;
 
+const LETTER = /\p{L}/u;
+
+/** Whether text[start, end) is part of a longer word: a letter touches it on either side. */
+function withinWord(text: string, start: number, end: number): boolean {
+  return LETTER.test(text.charAt(start - 1)) || LETTER.test(text.charAt(end));
+}
+
 export function findDates(segmented: SegmentedText, published: Date | undefined, language: Language): DateMention[] {
   const found: DateMention[] = [];
   const parser = language === 'en' ? chrono.en.casual : chrono.casual;
@@ -55,6 +62,8 @@ export function findDates(segmented: SegmentedText, published: Date | undefined,
         for (const result of parser.parse(text.slice(window.start, window.end), { instant: reference, timezone: 0 }, { forwardDate: false })) {
           // Only expressions that name a day, month, year or weekday ("in the months that followed" does not).
           if (!DATE_WORD.test(result.text)) continue;
+          // chrono's word boundaries are ASCII: "Marché" would give "March".
+          if (withinWord(text, window.start + result.index, window.start + result.index + result.text.length)) continue;
           const resolved = resolveResult(result, reference, published !== undefined);
           if (resolved === undefined) continue;
           const start = sentence.start + window.start + result.index;
