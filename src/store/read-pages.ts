@@ -5,6 +5,7 @@ import { auditLabelColumn } from './audited-reads.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { objectFilter, type ResolvedFilter } from './object-filter.js';
 import { runPrepared } from './prepared-statements.js';
+import { typeWalks } from './type-walks.js';
 import type { DialectName } from './dialect-sql.js';
 import type { JoinedTextPage, ManifestRecord, ObjectQuery, ObjectText, Page, ReadScope, StoredObject, VersionSelector } from './object-store.js';
 import type { DatabaseSchema } from './schema.js';
@@ -98,9 +99,7 @@ export function mergedTypeWalks<Row>(
   build: (filter: ResolvedFilter) => Expression<Row>,
 ): RawBuilder<Row> | undefined {
   if (!readsAsTypeWalks(filter)) return undefined;
-  const types = [...new Set(filter.types)];
-  const walks = types.map((type, i) => sql`select * from (${build({ ...filter, types: [type] })}) as ${sql.id(`walk${i}`)}`);
-  return sql<Row>`select * from (${sql.join(walks, sql` union all `)}) as merged order by ${sql.ref('dateAdded')} limit ${limit + 1}`;
+  return typeWalks(filter.types ?? [], limit + 1, (type) => build({ ...filter, types: [type] }), 'dateAdded');
 }
 
 async function fetchPage<Row>(

@@ -10,12 +10,17 @@ import { sql, type Expression, type RawBuilder } from 'kysely';
  * statistics PostgreSQL read a single `type in` query through the type index,
  * every matching row of the collection after the cursor, and sorted them
  * (150,000 rows for a batch of 500). read-pages.ts `mergedTypeWalks` reads
- * TAXII pages the same way.
+ * TAXII pages through it, ordered by their `dateAdded` column.
  *
  * Each walk is wrapped in its own select: SQLite allows ORDER BY and LIMIT
  * only on a whole compound select, not on one of its arms.
  */
-export function typeWalks<Row>(types: readonly string[], limit: number, walk: (type: string) => Expression<Row>): RawBuilder<Row> {
+export function typeWalks<Row>(
+  types: readonly string[],
+  limit: number,
+  walk: (type: string) => Expression<Row>,
+  orderColumn = 'date_added',
+): RawBuilder<Row> {
   const walks = [...new Set(types)].map((type, i) => sql`select * from (${walk(type)}) as ${sql.id(`walk${i}`)}`);
-  return sql<Row>`select * from (${sql.join(walks, sql` union all `)}) as merged order by ${sql.ref('date_added')} limit ${limit}`;
+  return sql<Row>`select * from (${sql.join(walks, sql` union all `)}) as merged order by ${sql.ref(orderColumn)} limit ${limit}`;
 }
