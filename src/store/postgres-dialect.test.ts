@@ -1,36 +1,117 @@
 import { randomBytes } from 'node:crypto';
 import { Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { EntenteError } from '../errors.js';
 import { connectionSettings, createPostgres, dropPostgresSchema, ensurePostgresSchema } from './postgres-dialect.js';
 import type { DatabaseSchema } from './schema.js';
 import { TEST_POSTGRES_URL, describeIfPostgres, postgresProblem } from './test-backends.js';
 
+/** The error `read` throws, which must be an EntenteError. */
+function thrown(read: () => unknown): EntenteError {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof EntenteError) return error;
+    throw error;
+  }
+  throw new Error('no error was thrown');
+}
+
+/** The error `promise` rejects with, which must be an EntenteError. */
+async function rejection(promise: Promise<unknown>): Promise<EntenteError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof EntenteError) return error;
+    throw error;
+  }
+  throw new Error('no rejection');
+}
+
+const ENTENTE_OPTIONS = '-c max_parallel_workers_per_gather=0 -c jit=off';
+
 describe('connectionSettings', () => {
   it("keeps entente's server settings beside a URL's own options, the URL's after them", () => {
     const settings = connectionSettings('postgres://u@h:5432/db?options=-c%20search_path%3Dmine&application_name=app');
-    expect(settings.options).toBe('-c max_parallel_workers_per_gather=0 -c jit=off -c search_path=mine');
-    expect(settings.connectionString).toBe('postgres://u@h:5432/db?application_name=app');
+    expect(settings).toMatchObject({ user: 'u', host: 'h', port: 5432, database: 'db', application_name: 'app' });
+    expect(settings.options).toBe(`${ENTENTE_OPTIONS} -c search_path=mine`);
   });
 
   it('reads options written with raw spaces as node-pg does', () => {
     const settings = connectionSettings('postgres://u@h/db?options=-c search_path=raw');
-    expect(settings.options).toBe('-c max_parallel_workers_per_gather=0 -c jit=off -c search_path=raw');
-    expect(settings.connectionString).toBe('postgres://u@h/db');
+    expect(settings.options).toBe(`${ENTENTE_OPTIONS} -c search_path=raw`);
+    expect(settings).toMatchObject({ host: 'h', database: 'db' });
   });
 
   it('puts the schema last, so it wins over a search path in the URL', () => {
     const settings = connectionSettings('postgres://u@h/db?options=-c%20search_path%3Durl', 'chosen');
-    expect(settings.options).toBe('-c max_parallel_workers_per_gather=0 -c jit=off -c search_path=url -c search_path="chosen"');
+    expect(settings.options).toBe(`${ENTENTE_OPTIONS} -c search_path=url -c search_path="chosen"`);
   });
 
-  it('leaves a URL without options and a host-less URL as they are, apart from the options', () => {
-    expect(connectionSettings('postgres://u:p%40ss@h/db')).toEqual({
-      connectionString: 'postgres://u:p%40ss@h/db',
-      options: '-c max_parallel_workers_per_gather=0 -c jit=off',
-    });
+  it('takes the last of repeated options, as node-pg reads a URL', () => {
+    expect(connectionSettings('postgres://u@h/db?options=-c%20jit%3Don&options=-c%20work_mem%3D64MB').options).toBe(`${ENTENTE_OPTIONS} -c work_mem=64MB`);
+  });
+
+  it('gives a URL without options entente\'s settings alone', () => {
+    expect(connectionSettings('postgres://u@h/db').options).toBe(ENTENTE_OPTIONS);
+  });
+
+  it('decodes a percent-encoded user and password', () => {
+    const settings = connectionSettings('postgres://us%40er:p%2Fss%3Aw%23rd%20%40x@h/db?options=-c%20jit%3Don');
+    expect(settings).toMatchObject({ user: 'us@er', password: 'p/ss:w#rd @x', host: 'h', database: 'db' });
+  });
+
+  it('reads an IPv6 host and its port', () => {
+    expect(connectionSettings('postgres://u@[::1]:5433/db?options=-c%20jit%3Don')).toMatchObject({ host: '::1', port: 5433, database: 'db' });
+  });
+
+  it('reads a socket folder from a host-less URL, given in the host parameter or as the host', () => {
     const hostless = connectionSettings('postgres://u@/db?host=%2Fvar%2Frun%2Fpostgresql&options=-c%20jit%3Don');
-    expect(hostless.connectionString).toBe('postgres://u@/db?host=%2Fvar%2Frun%2Fpostgresql');
-    expect(hostless.options).toBe('-c max_parallel_workers_per_gather=0 -c jit=off -c jit=on');
+    expect(hostless).toMatchObject({ host: '/var/run/postgresql', user: 'u', database: 'db' });
+    expect(hostless.options).toBe(`${ENTENTE_OPTIONS} -c jit=on`);
+    expect(connectionSettings('postgres://u@/db?host=/var/run/postgresql')).toMatchObject({ host: '/var/run/postgresql', database: 'db' });
+    expect(connectionSettings('postgres://u@%2Fvar%2Frun%2Fpostgresql/db')).toMatchObject({ host: '/var/run/postgresql', database: 'db' });
+  });
+
+  it('turns sslmode into TLS settings', () => {
+    expect(connectionSettings('postgres://u@h/db?sslmode=disable').ssl).toBe(false);
+    expect(connectionSettings('postgres://u@h/db?sslmode=no-verify&options=-c%20jit%3Don').ssl).toEqual({ rejectUnauthorized: false });
+    expect(connectionSettings('postgres://u@h/db?sslmode=verify-full').ssl).toEqual({});
+    expect(connectionSettings('postgres://u@h/db?ssl=true').ssl).toBe(true);
+  });
+
+  it('refuses an ssl value it would otherwise drop, rather than connect without TLS', () => {
+    const error = thrown(() => connectionSettings('postgres://u@h/db?ssl=no-verify'));
+    expect(error.code).toBe('invalid_config');
+    expect(error.message).toContain('ssl=no-verify');
+    expect(error.message).toContain('sslmode=');
+  });
+
+  it('refuses a URL that cannot be read, saying how to write it, without the password', () => {
+    const error = thrown(() => connectionSettings('postgres://u:se/cret@h/db'));
+    expect(error.code).toBe('invalid_config');
+    expect(error.message).toMatch(/Invalid URL.*percent-encoded/);
+    expect(error.message).not.toContain('cret');
+    expect(JSON.stringify(error.details)).not.toContain('cret');
+  });
+
+  it('refuses a port that is not a number', () => {
+    const error = thrown(() => connectionSettings('postgres://u@h/db?port=five'));
+    expect(error.code).toBe('invalid_config');
+    expect(error.message).toContain('Invalid port: five');
+  });
+});
+
+describe('createPostgres and schema statements with a bad URL', () => {
+  it('createPostgres refuses the URL before any connection', async () => {
+    await expect(createPostgres('postgres://u:se/cret@h/db')).rejects.toMatchObject({ code: 'invalid_config' });
+  });
+
+  it('names an unreachable server by host, port and database, never by a password holding @', async () => {
+    const error = await rejection(ensurePostgresSchema('postgres://u:hunter2@secret@127.0.0.1:1/db', 'h3_unused'));
+    expect(error.code).toBe('unavailable');
+    expect(error.message).toContain('PostgreSQL at 127.0.0.1:1/db cannot be used');
+    expect(error.message).not.toMatch(/hunter2|secret/);
   });
 });
 

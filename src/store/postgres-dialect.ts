@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { PostgresDialect, sql, type Dialect, type Kysely } from 'kysely';
+import { parse, toClientConfig, type ConnectionOptions } from 'pg-connection-string';
 import { EntenteError } from '../errors.js';
 import type { DialectSql } from './dialect-sql.js';
 import { copyingPool } from './postgres-copy.js';
@@ -60,8 +61,9 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * created if missing), which keeps parallel test runs apart.
  */
 export async function createPostgres(url: string, schema?: string): Promise<{ dialect: Dialect; sql: DialectSql }> {
+  const settings = connectionSettings(url, schema);
   if (schema !== undefined) await ensurePostgresSchema(url, schema);
-  const pool = new pg.Pool({ ...connectionSettings(url, schema), types });
+  const pool = new pg.Pool({ ...settings, types });
   return { dialect: new PostgresDialect({ pool: copyingPool(pool) }), sql: postgresSql() };
 }
 
@@ -73,43 +75,48 @@ export async function createPostgres(url: string, schema?: string): Promise<{ di
 const SERVER_SETTINGS = '-c max_parallel_workers_per_gather=0 -c jit=off';
 
 /**
- * The pool's connection string and server `options`: entente's settings, then
- * the URL's own `options` (an operator's `-c search_path=…`, or a setting they
- * chose to override), then the schema's search path. node-pg lets a URL's
- * `options` replace the `options` given beside it, so the URL's are taken out
- * of it and merged here instead.
+ * The pool's settings: `url` read by node-pg's own parser (pg-connection-string),
+ * and server `options` made of entente's settings, then the URL's own `options`
+ * (an operator's `-c search_path=…`, or a setting they chose to override), then
+ * the schema's search path. Given the URL itself, node-pg would let its
+ * `options` replace the `options` given beside it, so the pool gets the parsed
+ * settings instead.
  */
-export function connectionSettings(url: string, schema?: string): { connectionString: string; options: string } {
-  const { connectionString, urlOptions } = withoutUrlOptions(url);
+export function connectionSettings(url: string, schema?: string): pg.ClientConfig {
+  const { options: urlOptions, ...settings } = parsedUrl(url);
   const parts = [SERVER_SETTINGS, urlOptions, schema === undefined ? undefined : `-c search_path="${schema}"`];
-  return { connectionString, options: parts.filter((part) => part !== undefined && part.trim() !== '').join(' ') };
+  return { ...settings, options: parts.filter((part) => part !== undefined && part.trim() !== '').join(' ') };
 }
 
-// The host node-pg's URL parser puts in for a URL without one (postgres://user@/db?host=/socket).
-const NO_HOST = '___entente_no_host___';
+const URL_FORM = 'postgres://user:password@host:port/database?parameters, with any / ? # @ : in the user or password percent-encoded';
 
-/** `url` without its `options` parameter, read as node-pg reads it (pg-connection-string). */
-function withoutUrlOptions(url: string): { connectionString: string; urlOptions: string | undefined } {
-  // pg-connection-string parses with WHATWG URL after encoding spaces; a path such as /var/run/postgresql is no URL.
-  if (url.startsWith('/') || !/[?&]options=/.test(url)) return { connectionString: url, urlOptions: undefined };
-  const encoded = / |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(url) ? encodeURI(url).replace(/%25(\d\d)/g, '%$1') : url;
-  let parsed: URL;
-  let hostless = false;
+function parsedUrl(url: string): pg.ClientConfig {
+  let parsed: ConnectionOptions;
   try {
-    parsed = new URL(encoded);
-  } catch {
-    try {
-      parsed = new URL(encoded.replace('@/', `@${NO_HOST}/`));
-      hostless = true;
-    } catch {
-      // node-pg will refuse it with its own message.
-      return { connectionString: url, urlOptions: undefined };
-    }
+    parsed = parse(url);
+  } catch (error) {
+    throw unreadableUrl(error);
   }
-  const urlOptions = parsed.searchParams.get('options') ?? undefined;
-  parsed.searchParams.delete('options');
-  const rebuilt = parsed.toString();
-  return { connectionString: hostless ? rebuilt.replace(`@${NO_HOST}/`, '@/') : rebuilt, urlOptions };
+  // toClientConfig drops an ssl value it cannot type, which would connect without TLS where the URL asked for it.
+  if (typeof parsed.ssl === 'string') {
+    throw new EntenteError(
+      'invalid_config',
+      `PostgreSQL URL has ssl=${parsed.ssl}, which is not understood: write ssl=true or ssl=0, or sslmode=disable, no-verify, require or verify-full`,
+      { ssl: parsed.ssl },
+    );
+  }
+  try {
+    return toClientConfig(parsed);
+  } catch (error) {
+    throw unreadableUrl(error);
+  }
+}
+
+// The parser leaves the URL out of its errors (it may hold a password), and so does this one.
+function unreadableUrl(error: unknown): EntenteError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const notUrl = error instanceof TypeError && 'code' in error && error.code === 'ERR_INVALID_URL';
+  return new EntenteError('invalid_config', `PostgreSQL URL cannot be read (${reason})${notUrl ? `: write it as ${URL_FORM}` : ''}`, { reason });
 }
 
 /** Creates `schema` on the server at `url` unless it exists. */
@@ -134,19 +141,22 @@ function checkedSchemaName(schema: string): string {
 }
 
 async function runStatement(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+  const settings = connectionSettings(url);
+  const client = new pg.Client(settings);
   try {
     await client.connect();
     await client.query(statement);
   } catch (error) {
-    throw unreachable(url, error);
+    throw unreachable(settings, error);
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-function unreachable(url: string, error: unknown): EntenteError {
-  const safeUrl = url.replace(/\/\/[^@/]*@/, '//');
+// Names the server by its parsed parts, so no password can reach the message.
+function unreachable(settings: pg.ClientConfig, error: unknown): EntenteError {
+  const host = settings.host?.includes(':') === true ? `[${settings.host}]` : (settings.host ?? '');
+  const server = `${host}${settings.port === undefined ? '' : `:${settings.port}`}/${settings.database ?? ''}`;
   const reason = error instanceof Error ? error.message : String(error);
-  return new EntenteError('unavailable', `PostgreSQL at ${safeUrl} cannot be used: ${reason}`, { reason });
+  return new EntenteError('unavailable', `PostgreSQL at ${server} cannot be used: ${reason}`, { reason });
 }
