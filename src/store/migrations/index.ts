@@ -21,6 +21,7 @@ import { filterCountsMigration } from './1400-filter-counts.js';
 import { redCountsMigration } from './1401-red-counts.js';
 import { mapMonthsMigration } from './1500-map-months-and-thresholds.js';
 import { granularMarkingLevelsMigration } from './1600-granular-marking-levels.js';
+import { lz4CompressionMigration } from './1700-lz4-compression.js';
 
 /**
  * Every schema migration, in order. Names sort as the order they run in; a
@@ -51,6 +52,7 @@ export function storeMigrations(dialect: DialectSql): MigrationProvider {
         '1401-red-counts': redCountsMigration,
         '1500-map-months-and-thresholds': mapMonthsMigration(dialect),
         '1600-granular-marking-levels': granularMarkingLevelsMigration,
+        '1700-lz4-compression': lz4CompressionMigration(dialect),
       };
     },
   };
