@@ -17,14 +17,23 @@ import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BENCH_PASSWORD, BENCH_TOKEN, REPO, benchHeaders, collectionObjectsUrl, stopChild, waitForHttp } from './lib/entente-process.js';
+import { markedPostgresUrl, watchPostgresCpu } from './lib/postgres-cpu.js';
 import { freePort, pageBare, pagingTable, walk, waitUntilSettled, type PagingResult } from './taxii-paging.js';
 
 const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-/** One build's `entente serve` on `db`, settled, walked once. */
+/**
+ * One build's `entente serve` on `db`, settled, walked once. On PostgreSQL the
+ * CPU its backends spend during the walk is measured too: a page's work is
+ * split between the server and PostgreSQL, and a change can move it from one
+ * to the other.
+ */
 async function walkBuild(build: string, db: string, collection: string, label: string): Promise<PagingResult> {
   const port = await freePort();
-  const child = spawn(process.execPath, [`${build}/bin/entente.js`, 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1'], {
+  const onPostgres = /^postgres(ql)?:\/\//i.test(db);
+  const cpuLabel = `entente-ab-${port}`;
+  const serverDb = onPostgres ? markedPostgresUrl(db, cpuLabel) : db;
+  const child = spawn(process.execPath, [`${build}/bin/entente.js`, 'serve', '--db', serverDb, '--port', String(port), '--host', '127.0.0.1'], {
     cwd: build,
     env: { ...process.env, ENTENTE_ADMIN_PASSWORD: BENCH_PASSWORD, ENTENTE_ADMIN_TOKEN: BENCH_TOKEN, ENTENTE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +42,9 @@ async function walkBuild(build: string, db: string, collection: string, label: s
     await waitForHttp(child, `http://127.0.0.1:${port}/taxii2/`);
     await waitUntilSettled(child.pid ?? 0);
     const url = collectionObjectsUrl(`http://127.0.0.1:${port}`, collection);
-    return await walk(`${label} [load ${load()}]`, url, 1000, benchHeaders(), child.pid ?? 0);
+    const watch = onPostgres ? await watchPostgresCpu(db, cpuLabel) : undefined;
+    const result = await walk(`${label} [load ${load()}]`, url, 1000, benchHeaders(), child.pid ?? 0);
+    return watch === undefined ? result : { ...result, databaseCpuSeconds: (await watch.stop()).backendSeconds };
   } finally {
     await stopChild(child);
   }

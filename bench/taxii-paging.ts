@@ -36,6 +36,8 @@ export interface PagingResult {
   readonly p95PageMs: number;
   /** CPU seconds the server process spent during the walk. */
   readonly serverCpuSeconds: number;
+  /** CPU seconds PostgreSQL's backends spent serving it during the walk, where measured. */
+  readonly databaseCpuSeconds?: number;
   readonly rss: { start: number; end: number; peak: number; mid: number };
 }
 
@@ -108,7 +110,7 @@ async function startBare(sqliteFile: string, collectionId: string, port: number)
 
 export function pagingTable(results: readonly PagingResult[]): string {
   return markdownTable(
-    ['server', 'objects', 'pages', 'seconds', 'objects/s', 'server CPU s', 'objects per server CPU-second', 'first page ms', 'last full page ms', 'first 10% mean ms', 'last 10% mean ms', 'p95 page ms', 'server RSS start → mid → end (peak) MiB'],
+    ['server', 'objects', 'pages', 'seconds', 'objects/s', 'server CPU s', 'PostgreSQL CPU s', 'objects per server CPU-second', 'first page ms', 'last full page ms', 'first 10% mean ms', 'last 10% mean ms', 'p95 page ms', 'server RSS start → mid → end (peak) MiB'],
     results.map((r) => [
       r.label,
       r.objects.toLocaleString('en-US'),
@@ -116,6 +118,7 @@ export function pagingTable(results: readonly PagingResult[]): string {
       r.seconds.toFixed(1),
       formatRate(r.objects / r.seconds),
       r.serverCpuSeconds.toFixed(1),
+      r.databaseCpuSeconds === undefined ? '—' : r.databaseCpuSeconds.toFixed(1),
       formatRate(r.objects / r.serverCpuSeconds),
       formatMs(r.firstPageMs),
       formatMs(r.lastPageMs),

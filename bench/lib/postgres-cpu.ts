@@ -8,6 +8,10 @@ import pg from 'pg';
  * set in its connection URL; a backend's figures are read every 250 ms while
  * it lives, so the last quarter-second of each is missed.
  *
+ * Backends already serving the client when watching starts count from
+ * there, so a server started before (and settled) is measured over the work
+ * that follows only.
+ *
  * The server's background processes (WAL writer, checkpointer, background
  * writer, autovacuum) work for every database user at once; their CPU over
  * the same time is given beside, as an upper bound of their share.
@@ -21,10 +25,17 @@ export interface PostgresCpu {
 
 const CLOCK_TICKS = 100;
 
-export async function watchPostgresCpu(url: string, label: string): Promise<PostgresCpu> {
-  const name = `${label}-${process.pid}`;
+/** `url` with the application name that `watchPostgresCpu(url, label)` tells the client's connections by. */
+export function markedPostgresUrl(url: string, label: string): string {
   const marked = new URL(url);
-  marked.searchParams.set('application_name', name);
+  marked.searchParams.set('application_name', applicationName(label));
+  return marked.toString();
+}
+
+const applicationName = (label: string): string => `${label}-${process.pid}`;
+
+export async function watchPostgresCpu(url: string, label: string): Promise<PostgresCpu> {
+  const name = applicationName(label);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   const backgroundPids = async (): Promise<number[]> => {
@@ -35,17 +46,21 @@ export async function watchPostgresCpu(url: string, label: string): Promise<Post
   };
   const background = async (): Promise<Map<number, number>> => new Map((await backgroundPids()).flatMap((pid) => cpuOf(pid)));
   const backgroundAtStart = await background();
+  const backendCpu = async (): Promise<Map<number, number>> => {
+    const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [name]);
+    return new Map(rows.flatMap((row) => cpuOf(row.pid)));
+  };
+  const backendsAtStart = await backendCpu();
   const backends = new Map<number, number>();
   let polling = Promise.resolve();
   const poll = async () => {
-    const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [name]);
-    for (const [pid, seconds] of rows.flatMap((row) => cpuOf(row.pid))) backends.set(pid, seconds);
+    for (const [pid, seconds] of await backendCpu()) backends.set(pid, seconds - (backendsAtStart.get(pid) ?? 0));
   };
   const timer = setInterval(() => {
     polling = polling.then(poll).catch(() => undefined);
   }, 250);
   return {
-    url: marked.toString(),
+    url: markedPostgresUrl(url, label),
     async stop() {
       clearInterval(timer);
       await polling;
