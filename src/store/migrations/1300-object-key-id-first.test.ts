@@ -1,66 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { Kysely, Migrator, sql, type Dialect, type MigrationProvider } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { sql, type Kysely } from 'kysely';
+import { expect, it } from 'vitest';
 import { meta, newId, sdo } from '../contract-fixtures.js';
-import type { DialectSql } from '../dialect-sql.js';
 import { KyselyObjectStore } from '../kysely-object-store.js';
-import { createPostgres, dropPostgresSchema } from '../postgres-dialect.js';
 import type { DatabaseSchema } from '../schema.js';
-import { createSqlite } from '../sqlite-dialect.js';
-import { describeIfPostgres, postgresProblem, TEST_POSTGRES_URL } from '../test-backends.js';
-import { storeMigrations } from './index.js';
-
-/** The store's migrations up to, not including, `name`. */
-function migrationsBefore(dialect: DialectSql, name: string): MigrationProvider {
-  return {
-    async getMigrations() {
-      const all = await storeMigrations(dialect).getMigrations();
-      return Object.fromEntries(Object.entries(all).filter(([key]) => key < name));
-    },
-  };
-}
-
-interface Backend {
-  readonly db: Kysely<DatabaseSchema>;
-  readonly sql: DialectSql;
-  readonly schema: string | undefined;
-  readonly dispose: () => Promise<void>;
-}
-
-async function before1300(open: () => Promise<{ dialect: Dialect; sql: DialectSql; schema?: string }>): Promise<Backend> {
-  const opened = await open();
-  const db = new Kysely<DatabaseSchema>({ dialect: opened.dialect });
-  const migrator = new Migrator({
-    db,
-    provider: migrationsBefore(opened.sql, '1300'),
-    ...(opened.schema === undefined ? {} : { migrationTableSchema: opened.schema }),
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
-  return {
-    db,
-    sql: opened.sql,
-    schema: opened.schema,
-    dispose: async () => {
-      await db.destroy();
-      if (opened.schema !== undefined) await dropPostgresSchema(TEST_POSTGRES_URL, opened.schema);
-    },
-  };
-}
+import { describeMigration, type OpenStoppedDatabase } from './test-stopped-database.js';
 
 function objectRows(db: Kysely<DatabaseSchema>) {
   return db.selectFrom('objects').selectAll().orderBy('seq').execute();
 }
 
-function suite(open: () => Promise<{ dialect: Dialect; sql: DialectSql; schema?: string }>): void {
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.dispose();
-    backend = undefined;
-  });
-
+function suite(databaseBefore1300: OpenStoppedDatabase): void {
   it('keeps every row, its seq and the seq high-water mark, and enforces the key on (id, collection, version)', async () => {
-    backend = await before1300(open);
+    const backend = await databaseBefore1300();
     const store = new KyselyObjectStore(backend.db, backend.sql);
     const first = await store.createCollection({ title: 'first' });
     const second = await store.createCollection({ title: 'second' });
@@ -91,7 +42,7 @@ function suite(open: () => Promise<{ dialect: Dialect; sql: DialectSql; schema?:
   });
 
   it('leaves one index whose first column is id, and no separate id index', async () => {
-    backend = await before1300(open);
+    const backend = await databaseBefore1300();
     await new KyselyObjectStore(backend.db, backend.sql).migrate();
     const indexes = backend.sql.name === 'sqlite' ? await sqliteIndexes(backend.db) : await postgresIndexes(backend.db, backend.schema ?? '');
     expect(indexes.filter((i) => i.columns[0] === 'id')).toEqual([{ columns: ['id', 'collection_id', 'version'], unique: true }]);
@@ -121,13 +72,4 @@ async function postgresIndexes(db: Kysely<DatabaseSchema>, schema: string): Prom
   return rows.rows.map((r) => ({ columns: r.columns, unique: r.unique }));
 }
 
-describe('migration 1300 (SQLite)', () => {
-  suite(async () => createSqlite(':memory:'));
-});
-
-describeIfPostgres('migration 1300 (PostgreSQL)', await postgresProblem(), () => {
-  suite(async () => {
-    const schema = `test_m1300_${randomBytes(6).toString('hex')}`;
-    return { ...(await createPostgres(TEST_POSTGRES_URL, schema)), schema };
-  });
-});
+await describeMigration('1300', suite);
