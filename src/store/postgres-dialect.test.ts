@@ -1,32 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { EntenteError } from '../errors.js';
 import { connectionSettings, createPostgres, dropPostgresSchema, ensurePostgresSchema } from './postgres-dialect.js';
 import type { DatabaseSchema } from './schema.js';
 import { TEST_POSTGRES_URL, describeIfPostgres, postgresProblem } from './test-backends.js';
 
-/** The error `read` throws, which must be an EntenteError. */
-function thrown(read: () => unknown): EntenteError {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof EntenteError) return error;
-    throw error;
-  }
-  throw new Error('no error was thrown');
-}
-
-/** The error `promise` rejects with, which must be an EntenteError. */
-async function rejection(promise: Promise<unknown>): Promise<EntenteError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EntenteError) return error;
-    throw error;
-  }
-  throw new Error('no rejection');
-}
+/** An EntenteError with `code` and a message matching `message`. */
+const ententeError = (code: string, message: RegExp) => expect.objectContaining({ name: 'EntenteError', code, message: expect.stringMatching(message) });
 
 const ENTENTE_OPTIONS = '-c max_parallel_workers_per_gather=0 -c jit=off';
 
@@ -81,37 +61,28 @@ describe('connectionSettings', () => {
   });
 
   it('refuses an ssl value it would otherwise drop, rather than connect without TLS', () => {
-    const error = thrown(() => connectionSettings('postgres://u@h/db?ssl=no-verify'));
-    expect(error.code).toBe('invalid_config');
-    expect(error.message).toContain('ssl=no-verify');
-    expect(error.message).toContain('sslmode=');
+    expect(() => connectionSettings('postgres://u@h/db?ssl=no-verify')).toThrow(ententeError('invalid_config', /ssl=no-verify.*sslmode=/));
   });
 
   it('refuses a URL that cannot be read, saying how to write it, without the password', () => {
-    const error = thrown(() => connectionSettings('postgres://u:se/cret@h/db'));
-    expect(error.code).toBe('invalid_config');
-    expect(error.message).toMatch(/Invalid URL.*percent-encoded/);
-    expect(error.message).not.toContain('cret');
-    expect(JSON.stringify(error.details)).not.toContain('cret');
+    const read = () => connectionSettings('postgres://u:se/cret@h/db');
+    expect(read).toThrow(ententeError('invalid_config', /Invalid URL.*percent-encoded/));
+    expect(read).toThrow(expect.objectContaining({ message: expect.not.stringContaining('cret'), details: { reason: expect.not.stringContaining('cret') } }));
   });
 
   it('refuses a port that is not a number', () => {
-    const error = thrown(() => connectionSettings('postgres://u@h/db?port=five'));
-    expect(error.code).toBe('invalid_config');
-    expect(error.message).toContain('Invalid port: five');
+    expect(() => connectionSettings('postgres://u@h/db?port=five')).toThrow(ententeError('invalid_config', /Invalid port: five/));
   });
 });
 
 describe('createPostgres and schema statements with a bad URL', () => {
   it('createPostgres refuses the URL before any connection', async () => {
-    await expect(createPostgres('postgres://u:se/cret@h/db')).rejects.toMatchObject({ code: 'invalid_config' });
+    await expect(createPostgres('postgres://u:se/cret@h/db')).rejects.toThrow(ententeError('invalid_config', /Invalid URL/));
   });
 
   it('names an unreachable server by host, port and database, never by a password holding @', async () => {
-    const error = await rejection(ensurePostgresSchema('postgres://u:hunter2@secret@127.0.0.1:1/db', 'h3_unused'));
-    expect(error.code).toBe('unavailable');
-    expect(error.message).toContain('PostgreSQL at 127.0.0.1:1/db cannot be used');
-    expect(error.message).not.toMatch(/hunter2|secret/);
+    const ensure = ensurePostgresSchema('postgres://u:hunter2@secret@127.0.0.1:1/db', 'h3_unused');
+    await expect(ensure).rejects.toThrow(ententeError('unavailable', /^PostgreSQL at 127\.0\.0\.1:1\/db cannot be used: (?!.*(hunter2|secret))/));
   });
 });
 
