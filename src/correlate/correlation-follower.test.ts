@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresProblem, type TestStore } from '../store/test-backends.js';
 import { CorrelationFollower } from './correlation-follower.js';
 import { Correlator, canonicalIdOf } from './correlator.js';
@@ -30,28 +30,41 @@ function stopSuite(open: () => Promise<TestStore>): void {
 
   const follower = (): CorrelationFollower => new CorrelationFollower(test.opened.db, new Correlator(test.opened.db, test.opened.store), { pageSize: 2 });
 
-  it('returns after the chunk in progress once its signal is aborted, and the next run correlates the rest once', async () => {
+  it('returns after the chunk in progress once stopped, refuses runs until started again, and then correlates the rest once', async () => {
     const incidents = await addReports(6);
-    const f = follower();
-    let checks = 0;
-    // Aborted after one page's chunk: the run stops before reading the next page of the backlog.
-    const first = await f.catchUp({ get aborted() { return (checks += 1) > 2; } });
+    const correlator = new Correlator(test.opened.db, test.opened.store);
+    const f = new CorrelationFollower(test.opened.db, correlator, { pageSize: 2 });
+    const correlate = correlator.correlateIncidents.bind(correlator);
+    let stopped: Promise<void> | undefined;
+    // Stopped while the first chunk is correlated: the run moves the cursor past it and reads no next page of the backlog.
+    vi.spyOn(correlator, 'correlateIncidents').mockImplementation(async (ids) => {
+      stopped ??= f.stop();
+      return correlate(ids);
+    });
+    const first = await f.catchUp();
+    await stopped;
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThan(incidents.length);
+    expect(await f.catchUp()).toBe(0);
+    f.start();
     const rest = await f.catchUp();
     expect(first + rest).toBe(incidents.length);
     expect(await f.catchUp()).toBe(0);
+    await f.stop();
     const canonicals = await Promise.all(incidents.map((id) => canonicalIdOf(test.opened.db, id)));
     expect(new Set(canonicals.filter((c) => c !== undefined)).size).toBe(incidents.length);
   });
 
-  it('stop() also ends a run another caller started, and a later run resumes', async () => {
+  it('stop() also ends a run another caller started; a run asked for after stop correlates nothing, and once started again the follower resumes', async () => {
     const incidents = await addReports(4);
     const f = follower();
     const running = f.catchUp();
     await f.stop();
     expect(await running).toBeLessThan(incidents.length);
+    expect(await f.catchUp()).toBe(0);
+    f.start();
     expect(await running + await f.catchUp()).toBe(incidents.length);
+    await f.stop();
   });
 }
 

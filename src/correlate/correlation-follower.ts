@@ -74,8 +74,12 @@ export class CorrelationFollower {
   private leasedAt: number | undefined;
   /** The last split (`correlation_merges.split_at`) whose campaigns were refreshed; 0 refreshes every split once after start. */
   private splitsSeen = 0;
-  /** Set while stop() waits: also ends a run another caller started, which the polling signal does not reach. */
-  private stopping = false;
+  /**
+   * The one stop signal of every run of this follower, whoever started it (the polling of `start()`,
+   * another caller): aborted by `stop()`, so a run in progress returns after its chunk moves the cursor
+   * and a run asked for later does nothing. `start()` after a stop starts a new one.
+   */
+  private stopping = new AbortController();
 
   constructor(
     private readonly db: Kysely<DatabaseSchema>,
@@ -93,29 +97,31 @@ export class CorrelationFollower {
   /**
    * Correlates everything stored since the cursors; resolves to how many
    * incidents it correlated (0 while another process holds the lease).
-   * Concurrent calls share one run. Once `signal` (the one of the call that
-   * started the run) is aborted, the run returns after the chunk in progress
-   * has moved the cursor; the next run resumes there.
+   * Concurrent calls share one run. Once `stop()` is called the run returns
+   * after the chunk in progress has moved the cursor, and later calls resolve
+   * to 0 at once, correlating nothing (nor taking the lease), until `start()`;
+   * the next run resumes from the cursors.
    */
-  catchUp(signal?: StopSignal): Promise<number> {
-    const stopped = (): boolean => this.stopping || stopRequested(signal);
-    this.running ??= this.run(stopped).finally(() => {
+  catchUp(): Promise<number> {
+    const stop = this.stopping.signal;
+    if (stopRequested(stop)) return Promise.resolve(0);
+    this.running ??= this.run(stop).finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
   start(): void {
-    this.stopping = false;
-    this.polling ??= startPolling((signal) => this.catchUp(signal), this.pollMs, (error) => this.options.log?.warn({ err: error }, 'correlation: catching up failed; retrying'));
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
+    this.polling ??= startPolling(() => this.catchUp(), this.pollMs, (error) => this.options.log?.warn({ err: error }, 'correlation: catching up failed; retrying'));
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    await this.polling?.stop();
+    this.stopping.abort();
+    const polling = this.polling;
     this.polling = undefined;
+    await polling?.stop();
     await this.running?.catch(() => undefined);
-    this.stopping = false;
     if (this.leasedAt !== undefined) {
       this.leasedAt = undefined;
       await releaseNamedLease(this.db, CORRELATION_LEASE, this.leaseOwner);
@@ -134,7 +140,7 @@ export class CorrelationFollower {
     return held;
   }
 
-  private async run(stopped: () => boolean): Promise<number> {
+  private async run(stop: StopSignal): Promise<number> {
     if (!(await this.holdLease())) return 0;
     await this.refreshSplitCampaigns();
     const canonical = await this.correlator.canonicalCollection();
@@ -147,7 +153,7 @@ export class CorrelationFollower {
     for (const collectionId of collections) {
       let after = cursors.get(collectionId) ?? 0;
       for (;;) {
-        if (stopped()) return done.size;
+        if (stopRequested(stop)) return done.size;
         const rows = (await correlationPageQuery(this.db, collectionId, after, this.pageSize).execute(this.db)).rows;
         if (rows.length === 0) break;
         // Rows in groups of about CORRELATE_CHUNK incidents; the cursor moves after each, so a holder that dies redoes at most one group.
@@ -156,7 +162,7 @@ export class CorrelationFollower {
           for (const id of row.type === 'incident' ? [row.id] : incidentRefs(row.json)) if (!done.has(id)) ids.add(id);
           if (ids.size < CORRELATE_CHUNK && index < rows.length - 1) continue;
           // Lost (this process stalled past the lease): the new holder resumes from the cursor. Stopped: the next run does.
-          if (stopped() || !(await this.holdLease())) return done.size;
+          if (stopRequested(stop) || !(await this.holdLease())) return done.size;
           if (ids.size > 0) {
             const outcomes = await this.correlator.correlateIncidents([...ids]);
             for (const outcome of outcomes) done.add(outcome.incidentId);

@@ -1,3 +1,4 @@
+import { InsertQueryNode, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INCIDENT_EXTENSION_ID } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
@@ -20,6 +21,11 @@ function version(modified: string, killed: number, day: string): StixObject {
       },
     },
   };
+}
+
+/** Whether a statement moves a projector's cursor (saveCursor in incident-index.ts: an upsert of intel_cursors). */
+function isCursorMove(node: RootOperationNode): boolean {
+  return InsertQueryNode.is(node) && node.into?.table.identifier.name === 'intel_cursors' && node.onConflict?.updates !== undefined;
 }
 
 function indexSuite(open: () => Promise<TestStore>): void {
@@ -181,23 +187,34 @@ function indexSuite(open: () => Promise<TestStore>): void {
         await test.opened.store.addObjects(collection, rows, { authorOrg: null, authorUser: null });
       }
     }
-    const index = new IncidentIndex(test.opened.db);
-    let checks = 0;
-    // Aborted once the first batch is done: the catch-up returns before reading a second one.
-    const read = await index.catchUp({ get aborted() { return (checks += 1) > 1; } });
+    const errors: unknown[] = [];
+    let stopped: Promise<void> | undefined;
+    // Stopped while the first batch writes its cursor: that batch commits, and the catch-up returns before reading a second one.
+    const stopOnFirstCursor: KyselyPlugin = {
+      transformQuery: ({ node }) => {
+        if (isCursorMove(node)) stopped ??= following.stop();
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    };
+    const index = new IncidentIndex(test.opened.db.withPlugin(stopOnFirstCursor), test.opened.dialect);
+    const following = index.follow(60_000, (error) => errors.push(error));
+    const read = await index.catchUp();
+    await stopped;
     expect(read).toBeGreaterThan(0);
     expect(read).toBeLessThanOrEqual(500);
     const projected = async () => Number((await withIncidentIndex(test.opened.db).selectFrom('intel_incidents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     expect(await projected()).toBe(read);
-    // A follower stopped with most of the backlog left stops at once instead of projecting it all.
-    const errors: unknown[] = [];
-    const following = index.follow(1, (error) => errors.push(error));
+    // Started again, then stopped with most of the backlog left: it stops at once instead of projecting it all.
+    const again = index.follow(1, (error) => errors.push(error));
     while ((await projected()) === read) await new Promise((r) => setTimeout(r, 1));
-    await following.stop();
-    const stopped = await projected();
-    expect(stopped).toBeLessThan(2 * objects.length);
+    await again.stop();
+    const stoppedAt = await projected();
+    expect(stoppedAt).toBeLessThan(2 * objects.length);
+    const last = index.follow(60_000, (error) => errors.push(error));
+    expect(await index.catchUp()).toBe(2 * objects.length - stoppedAt);
+    await last.stop();
     expect(errors).toEqual([]);
-    expect(await index.catchUp()).toBe(2 * objects.length - stopped);
     const queries = new IncidentQueries(test.opened.db, test.opened.dialect);
     const view = async (collection: string) => {
       const v: Viewer = { scope: { kind: 'all' }, collections: [collection] };
@@ -209,6 +226,28 @@ function indexSuite(open: () => Promise<TestStore>): void {
     const interrupted = await view(collectionId);
     expect(interrupted.feed).toHaveLength(objects.length);
     expect(interrupted).toEqual(await view(other));
+  });
+
+  it('a catch-up asked for once the follower stopped reads nothing (a query while `entente serve` stops), and following again resumes', async () => {
+    const index = new IncidentIndex(test.opened.db);
+    const following = index.follow(60_000, () => undefined);
+    await add(version('2026-01-02T00:00:00.000Z', 5, '2025-06-01'));
+    await following.stop();
+    expect(await index.catchUp()).toBe(0);
+    const queries = new IncidentQueries(test.opened.db, test.opened.dialect);
+    expect(await queries.feed(viewer, {}, 10)).toEqual([]);
+    const again = index.follow(60_000, () => undefined);
+    expect(await index.catchUp()).toBe(1);
+    await again.stop();
+    expect((await queries.feed(viewer, {}, 10)).map((r) => r.id)).toEqual([ID]);
+  });
+
+  it('refuses a second follower while one runs, and takes one again once it stopped', async () => {
+    const index = new IncidentIndex(test.opened.db);
+    const following = index.follow(60_000, () => undefined);
+    expect(() => index.follow(60_000, () => undefined)).toThrow(expect.objectContaining({ code: 'conflict' }));
+    await following.stop();
+    await index.follow(60_000, () => undefined).stop();
   });
 }
 

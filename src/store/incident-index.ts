@@ -1,4 +1,5 @@
 import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
+import { EntenteError } from '../errors.js';
 import { PROVENANCE_EXTENSION_ID, type ProvenanceExtension } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
 import type { DialectName } from './dialect-sql.js';
@@ -52,8 +53,14 @@ export class IncidentIndex {
   private running: Promise<number> = Promise.resolve(0);
   private dirtyLimit = DIRTY_MIN;
   private readLimit = BATCH;
-  /** Aborted while the follower stops: also ends the catch-ups query paths queued (with no signal of their own). */
-  private halt: AbortController | undefined;
+  /**
+   * The one stop signal of every catch-up of this projector, whoever asked for it (the polling of
+   * `follow`, a query path): aborted by the follow handle's `stop()`, so a catch-up in progress returns
+   * after its batch commits and one asked for later (a query that arrives while `entente serve` stops)
+   * does nothing. `follow()` after a stop starts a new one.
+   */
+  private stopping = new AbortController();
+  private polling: PollingHandle | undefined;
 
   /**
    * `sliceMs`: work between two yields to the event loop. A server keeps the
@@ -67,34 +74,42 @@ export class IncidentIndex {
   /**
    * Projects every object committed so far and not yet indexed; resolves to
    * how many objects it read. Calls are queued, so a query path may call it
-   * before answering and see everything written before the call.
+   * before answering and see everything written before the call. Once the
+   * follower is stopped it resolves to 0 at once, reading nothing, until
+   * `follow()` is called again.
    */
-  catchUp(signal?: StopSignal): Promise<number> {
-    const next = this.running.catch(() => 0).then(() => this.catchUpAll(signal));
+  catchUp(): Promise<number> {
+    const stop = this.stopping.signal;
+    if (stopRequested(stop)) return Promise.resolve(0);
+    const next = this.running.catch(() => 0).then(() => this.catchUpAll(stop));
     this.running = next;
     return next;
   }
 
   /**
    * Calls catchUp every `intervalMs` until stopped; errors go to `onError` and the next tick retries.
-   * Stopping ends a catch-up after the batch in progress commits; the next catch-up resumes from its cursor.
+   * Stopping ends every catch-up, queued or in progress, after the batch in progress commits; the next
+   * catch-up, once following again, resumes from its cursor. One follower per projector at a time.
    */
   follow(intervalMs: number, onError: (error: unknown) => void): FollowHandle {
-    const halt = new AbortController();
-    this.halt = halt;
-    const polling = startPolling((signal) => this.catchUp(signal), intervalMs, onError);
+    if (this.polling !== undefined) throw new EntenteError('conflict', 'The incident index is already followed: stop that follower first');
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
+    const stopping = this.stopping;
+    const polling = startPolling(() => this.catchUp(), intervalMs, onError);
+    this.polling = polling;
     return {
       stop: async () => {
-        halt.abort();
+        stopping.abort();
+        if (this.polling === polling) this.polling = undefined;
         await polling.stop();
         await this.running.catch(() => undefined);
-        if (this.halt === halt) this.halt = undefined;
       },
     };
   }
 
-  /** Stops between batches once `signal` is aborted: each batch commits with its cursor, so nothing is left half-written. */
-  private async catchUpAll(signal: StopSignal | undefined): Promise<number> {
+  /** Stops between batches once `stop` is aborted: each batch commits with its cursor, so nothing is left half-written. */
+  private async catchUpAll(stop: StopSignal): Promise<number> {
+    if (stopRequested(stop)) return 0;
     const collections = await this.db.selectFrom('collections').select(['id', 'last_added', 'alias']).execute();
     const cursors = new Map(
       (await this.db.selectFrom('intel_cursors').select(['collection_id', 'last_added']).execute()).map((c) => [c.collection_id, Number(c.last_added)]),
@@ -105,7 +120,7 @@ export class IncidentIndex {
     for (const collection of collections) {
       let after = cursors.get(collection.id) ?? 0;
       while (after < Number(collection.last_added)) {
-        if (stopRequested(signal) || stopRequested(this.halt?.signal)) return read;
+        if (stopRequested(stop)) return read;
         const batch = await this.projectBatch(collection.id, after, collection.alias === CANONICAL_ALIAS, slice);
         read += batch.read;
         await slice.pause();

@@ -74,7 +74,8 @@ export function registerServeCommand(program: Command): void {
       await stopRequested;
       logger.info('stopping');
       await scheduler.stop();
-      // Each follower returns after the batch in progress commits (object-follower.ts startPolling), so together.
+      // Each follower returns after the batch in progress commits, so together. A request still open then
+      // answers from the index as it stands: a catch-up asked for after the index follower stopped does nothing.
       await Promise.all([correlation.stop(), incidentIndex.stop(), alerts.stop()]);
       await server.close();
     } finally {

@@ -12,6 +12,8 @@ import type { RestApi } from './rest-api.js';
  * committed before the request — or, when a large backlog is being worked
  * through (a bulk import, a first pull), after {@link CATCH_UP_WAIT_MS}, with
  * the read model as it stands: the follower in `entente serve` finishes it.
+ * Once that follower has stopped (the server is stopping) the catch-up does
+ * nothing, and the request is answered at once from the read model as it stands.
  */
 export interface IntelContext {
   readonly queries: IncidentQueries;
