@@ -12,7 +12,7 @@ import { createPostgres, dropPostgresSchema } from '../postgres-dialect.js';
 import type { DatabaseSchema, TlpLevel } from '../schema.js';
 import { createSqlite } from '../sqlite-dialect.js';
 import { describeIfPostgres, postgresProblem, TEST_POSTGRES_URL } from '../test-backends.js';
-import { granularLevel, granularMarkingLevelsMigration } from './1600-granular-marking-levels.js';
+import { granularLevel, granularMarkingLevelsMigration, granularRefs } from './1600-granular-marking-levels.js';
 import { storeMigrations } from './index.js';
 
 /** The store's migrations up to, not including, `name`. */
@@ -123,19 +123,68 @@ function suite(open: () => Promise<{ dialect: Dialect; sql: DialectSql; schema?:
     expect(await levels(db)).toEqual(after);
     expect(await indexed(db)).toEqual(index);
   });
+
+  it('passes over a granular statement stored by the row’s own organisation only, as the write path does, and fails closed on any other', async () => {
+    backend = await before1600(open);
+    const { db, store } = backend;
+    const collection = await store.createCollection({ title: 'c' });
+    const elsewhere = await store.createCollection({ title: 'elsewhere' });
+    const ours = statement();
+    const theirs = statement();
+    const squatted = statement();
+    const by = (authorOrg: string | null) => ({ ...meta, authorOrg });
+    await store.addObjects(collection.id, [{ ...ours, tlp: 'clear' }, { ...squatted, tlp: 'clear' }], by('org-a'));
+    await store.addObjects(collection.id, [{ ...theirs, tlp: 'clear' }], by('org-b'));
+    // The same id defined as something else than a statement, by anybody: it restricts, whoever stored the statement.
+    const squatting = sdo(squatted.object.id, undefined, { definition_type: 'handling', definition: { handling: 'eyes only' } });
+    await store.addObjects(elsewhere.id, [{ ...squatting, tlp: 'clear' }], by('org-b'));
+    const on = (ref: string, extra: Record<string, unknown> = {}) => marked('green', { granular_markings: [{ marking_ref: ref, selectors: ['description'] }], ...extra });
+    const write = (extra: Record<string, unknown>) => ({ ...sdo(newId(), '2021-01-01T00:00:00.000Z', extra), tlp: 'green' as const });
+    const ourStatement = write(on(ours.object.id));
+    const ourStatementAndRed = write(marked('green', { granular_markings: [{ marking_ref: ours.object.id, selectors: ['description'] }, ...granular('red')] }));
+    const theirStatement = write(on(theirs.object.id));
+    const squattedStatement = write(on(squatted.object.id));
+    const nobodysStatement = write(on(ours.object.id));
+    const theirOwn = write(on(theirs.object.id));
+    await store.addObjects(collection.id, [ourStatement, ourStatementAndRed, theirStatement, squattedStatement], by('org-a'));
+    await store.addObjects(collection.id, [nobodysStatement], by(null));
+    await store.addObjects(collection.id, [theirOwn], by('org-b'));
+
+    await store.migrate();
+
+    expect(await levels(db)).toMatchObject({
+      [ourStatement.object.id]: 'green',
+      [ourStatementAndRed.object.id]: 'red',
+      [theirStatement.object.id]: 'unknown',
+      [squattedStatement.object.id]: 'unknown',
+      [nobodysStatement.object.id]: 'unknown',
+      [theirOwn.object.id]: 'green',
+    });
+  });
+}
+
+function statement(): ReturnType<typeof sdo> {
+  const id = newId('marking-definition');
+  const text = `Copyright ${id}`;
+  const { json, object } = sdo(id, undefined, { name: text, definition_type: 'statement', definition: { statement: text } });
+  return { json, object };
 }
 
 describe('granularLevel', () => {
   it('only tightens, fails closed on a ref it cannot read, and keeps author-only levels', () => {
+    const level = (stored: TlpLevel, json: string, statements: ReadonlySet<string> = new Set()) => granularLevel(stored, granularRefs(json), statements);
     const json = (granularMarkings: unknown) => JSON.stringify({ type: 'indicator', granular_markings: granularMarkings });
-    expect(granularLevel('green', json(granular('red')))).toBe('red');
-    expect(granularLevel('amber', json(granular('clear')))).toBe('amber');
-    expect(granularLevel('amber+strict', json(granular('red')))).toBe('red');
-    expect(granularLevel('clear', json([{ marking_ref: 'marking-definition--00000000-0000-4000-8000-000000000000', selectors: ['name'] }]))).toBe('unknown');
-    expect(granularLevel('green', json([{ lang: 'fr', selectors: ['name'] }]))).toBe('green');
-    expect(granularLevel('none', json(granular('red')))).toBe('none');
-    expect(granularLevel('unknown', json(granular('clear')))).toBe('unknown');
-    expect(granularLevel('green', '{"granular_markings"')).toBe('unknown');
+    const custom = 'marking-definition--00000000-0000-4000-8000-000000000000';
+    expect(level('green', json(granular('red')))).toBe('red');
+    expect(level('amber', json(granular('clear')))).toBe('amber');
+    expect(level('amber+strict', json(granular('red')))).toBe('red');
+    expect(level('clear', json([{ marking_ref: custom, selectors: ['name'] }]))).toBe('unknown');
+    expect(level('clear', json([{ marking_ref: custom, selectors: ['name'] }]), new Set([custom]))).toBe('clear');
+    expect(level('green', json([{ marking_ref: custom, selectors: ['name'] }, ...granular('amber')]), new Set([custom]))).toBe('amber');
+    expect(level('green', json([{ lang: 'fr', selectors: ['name'] }]))).toBe('green');
+    expect(level('none', json(granular('red')))).toBe('none');
+    expect(level('unknown', json(granular('clear')))).toBe('unknown');
+    expect(level('green', '{"granular_markings"')).toBe('unknown');
   });
 });
 

@@ -1,13 +1,16 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { compareTlp, granularMarkingRefs, tlpLevelOf } from '../../stix/tlp.js';
+import { isStatementMarking, statementsOf, storedMarkingKinds, tightenedBy, type StoredDefinition } from '../../stix/marking-rule.js';
+import type { StixObject } from '../../stix/stix-object.js';
+import { granularMarkingRefs, isTlpMarkingId, tlpLevelOf } from '../../stix/tlp.js';
 import { ContributionSum } from '../incident-index-aggregates.js';
 import { filterKeysOf } from '../incident-index-projection.js';
 import { withIncidentIndex, type IndexDb } from '../incident-index-schema.js';
 import type { DatabaseSchema, TlpLevel } from '../schema.js';
 
 /**
- * Granular markings count as the object's own (access/marking-resolution.ts,
- * since commit b77e6de): a GREEN object with a RED property is RED. Rows
+ * Granular markings count as the object's own (the one rule,
+ * stix/marking-rule.ts, applied by access/marking-resolution.ts since commit
+ * b77e6de): a GREEN object with a RED property is RED. Rows
  * written before kept the level of their object-level markings only, so a
  * stored GREEN object whose granular markings mark a property RED was still
  * served to GREEN viewers. Every stored row whose JSON carries
@@ -20,12 +23,25 @@ import type { DatabaseSchema, TlpLevel } from '../schema.js';
  *   rule's order, stix/tlp.ts: AMBER+STRICT below RED; a row stored below RED
  *   has no recipient rows, since recipients are accepted on RED objects only,
  *   so such a RED row is its author's alone);
+ * - a granular ref to a statement marking-definition restricts nothing, as
+ *   on the write path: one whose stored definitions are all statements, one
+ *   of them stored by the row's own organisation (its `author_org`, for a
+ *   pull the partner's organisation), judged by the rule's own functions
+ *   (storedMarkingKinds). The definitions are those stored when the migration
+ *   runs, as publishing the object again then would judge it; since a
+ *   statement only ever leaves the level as it is, this never loosens a row;
  * - any other granular ref makes the row `unknown` (author's organisation
- *   only). The rule passes over a ref to a statement marking-definition the
- *   author stored, but telling one apart needs access/ (isStatementMarking),
- *   which store/ may not import: failing closed is safe, and an author who
- *   publishes the object again gets the rule's level back;
+ *   only); an author who publishes the object again after its definition
+ *   gets the rule's level back;
  * - a row stored `unknown` or `none` (author only) stays so.
+ *
+ * Its first release (commit b0b9dae) knew no statement and made every row
+ * with a granular statement `unknown`. Databases that ran it keep those rows
+ * so: no later migration loosens them, since such a row cannot be told apart
+ * from one stored `unknown` because its statement was not known when it was
+ * written (which must stay so), and the level it replaced (for an object
+ * without object-level markings, the default when written) is kept nowhere.
+ * Publishing the object again gives the rule's level back.
  *
  * The incident read model keeps a copy of the level of each incident and
  * report row it indexed (`intel_incidents.tlp`, migration 0601;
@@ -52,8 +68,10 @@ export const granularMarkingLevelsMigration: Migration = {
         .execute();
       if (rows.length === 0) return;
       const counts = new ContributionSum();
-      for (const row of rows) {
-        const level = granularLevel(row.tlp, row.json);
+      const refs = rows.map((row) => (judged(row.tlp) ? granularRefs(row.json) : []));
+      const statements = await statementsStoredBy(index, refs);
+      for (const [i, row] of rows.entries()) {
+        const level = granularLevel(row.tlp, refs[i], statements(row.author_org));
         if (level !== row.tlp) await relevel(index, { ...row, date_added: Number(row.date_added) }, level, counts);
       }
       await counts.apply(index);
@@ -65,20 +83,73 @@ export const granularMarkingLevelsMigration: Migration = {
 /** Candidate rows read per statement. */
 const CHUNK = 500;
 
-/** The level of a row stored at `stored` once the granular markings of its JSON count (see above). */
-export function granularLevel(stored: TlpLevel, json: string): TlpLevel {
-  if (stored === 'unknown' || stored === 'none') return stored;
-  let granularMarkings: unknown;
+/** Candidate marking-definition ids looked up per statement. */
+const IDS_PER_LOOKUP = 500;
+
+/** Whether a row stored at `level` is judged again: one stored author-only stays so. */
+function judged(level: TlpLevel): boolean {
+  return level !== 'unknown' && level !== 'none';
+}
+
+/** The `marking_ref`s of the granular markings of an object's JSON; undefined when it cannot be read. */
+export function granularRefs(json: string): string[] | undefined {
+  let object: unknown;
   try {
-    const object: unknown = JSON.parse(json);
-    granularMarkings = typeof object === 'object' && object !== null ? (object as Record<string, unknown>).granular_markings : undefined;
+    object = JSON.parse(json);
   } catch {
-    return 'unknown';
+    return undefined;
   }
-  const granular = tlpLevelOf(granularMarkingRefs(granularMarkings));
-  if (granular === undefined) return stored;
-  if (granular === 'unknown') return 'unknown';
-  return compareTlp(stored, granular) >= 0 ? stored : granular;
+  return granularMarkingRefs(typeof object === 'object' && object !== null ? (object as Record<string, unknown>).granular_markings : undefined);
+}
+
+/**
+ * The level of a row stored at `stored` whose granular markings are `refs`
+ * (undefined: its JSON cannot be read) once they count, refs in `statements`
+ * passed over (see above).
+ */
+export function granularLevel(stored: TlpLevel, refs: readonly string[] | undefined, statements: ReadonlySet<string>): TlpLevel {
+  if (!judged(stored)) return stored;
+  if (refs === undefined) return 'unknown';
+  return tightenedBy(stored, tlpLevelOf(refs, statements));
+}
+
+/**
+ * For a row's `author_org`, the ids among `refs` known as statements for it:
+ * stix/marking-rule.ts storedMarkingKinds over every stored definition of
+ * those ids (as access/marking-resolution.ts storedMarkings reads them for a
+ * write, which store/ may not import).
+ */
+async function statementsStoredBy(db: IndexDb, refs: readonly (readonly string[] | undefined)[]): Promise<(authorOrg: string | null) => ReadonlySet<string>> {
+  const asked = [...new Set(refs.flatMap((some) => (some ?? []).filter((ref) => !isTlpMarkingId(ref))))].sort();
+  const stored: { id: string; statement: boolean; authorOrg: string | null }[] = [];
+  for (let start = 0; start < asked.length; start += IDS_PER_LOOKUP) {
+    const rows = await db
+      .selectFrom('objects')
+      .select(['id', 'author_org', 'json'])
+      .where('type', '=', 'marking-definition')
+      .where('id', 'in', asked.slice(start, start + IDS_PER_LOOKUP))
+      .execute();
+    for (const row of rows) stored.push({ id: row.id, statement: isStatement(row.json), authorOrg: row.author_org });
+  }
+  const byOrg = new Map<string | null, ReadonlySet<string>>();
+  return (authorOrg) => {
+    let statements = byOrg.get(authorOrg);
+    if (statements === undefined) {
+      const definitions = stored.map(({ id, statement, authorOrg: by }): StoredDefinition => ({ id, statement, ours: authorOrg !== null && by === authorOrg }));
+      statements = statementsOf(storedMarkingKinds(definitions));
+      byOrg.set(authorOrg, statements);
+    }
+    return statements;
+  };
+}
+
+/** Whether a stored marking-definition's JSON is a statement; one that cannot be read is not (fails closed). */
+function isStatement(json: string): boolean {
+  try {
+    return isStatementMarking(JSON.parse(json) as StixObject);
+  } catch {
+    return false;
+  }
 }
 
 interface Relevelled {
