@@ -5,10 +5,11 @@ import { createOrganization, type Organization } from '../access/organizations.j
 import { publishObjects, type Publisher } from '../access/publication.js';
 import { SHARING_EXTENSION_ID } from '../access/sharing-extension.js';
 import { addGroupMember, createSharingGroup, removeGroupMember } from '../access/sharing-groups.js';
+import { describeOnBothBackends } from '../access/test-database.js';
 import { startTestServer, type TaxiiTestServer } from '../http/test-server.js';
 import { TLP2_MARKING_IDS, type TlpLevel } from '../stix/tlp.js';
 import type { IncomingObject } from '../store/object-store.js';
-import { openSqliteForTest } from '../store/test-backends.js';
+import { openSqliteForTest, type TestStore } from '../store/test-backends.js';
 import { TaxiiClient } from '../taxii/client/index.js';
 import { newLeaseOwner } from './lease.js';
 import { addPartner, pushAudienceKey, pushWatermarkKey, type Partner } from './partners.js';
@@ -33,8 +34,8 @@ interface World {
   readonly paris: Publisher;
 }
 
-async function world(): Promise<World> {
-  const a = await openFederationTestDb();
+async function world(open: () => Promise<TestStore> = openSqliteForTest): Promise<World> {
+  const a = await openFederationTestDb(open);
   cleanups.push(a.dispose);
   const b = await startTestServer(openSqliteForTest);
   cleanups.push(() => b.close());
@@ -67,7 +68,7 @@ async function publish(w: World, publisher: Publisher, objects: IncomingObject[]
   return objects.map((o) => o.object.id);
 }
 
-async function partnerB(w: World, remoteCollection = 'shared', filters: { types?: string[] } = {}): Promise<Partner> {
+async function partnerB(w: World, remoteCollection = 'shared', filters: { types?: string[]; markings?: string[] } = {}): Promise<Partner> {
   return await addPartner(w.a.db, TEST_SECRET_KEY, {
     name: `london-${randomUUID().slice(0, 8)}`,
     discoveryUrl: `${w.b.url}/taxii2/`,
@@ -252,3 +253,34 @@ describe('pushRule', () => {
     expect(await heldOnB(w)).toEqual([ok]);
   });
 });
+
+function bothBackends(open: () => Promise<TestStore>): void {
+  it('judges a `markings` filter by the level an object is stored at: GREEN with a statement beside it or on a property is GREEN', async () => {
+    const w = await world(open);
+    const text = `Copyright ${randomUUID()}`;
+    const statement = { type: 'marking-definition', spec_version: '2.1', id: `marking-definition--${randomUUID()}`, created: '2025-01-01T00:00:00.000Z', name: text, definition_type: 'statement', definition: { statement: text } };
+    const on = (ref: string) => ({ granular_markings: [{ marking_ref: ref, selectors: ['content'] }] });
+    await publish(w, w.paris, [{ object: statement, json: JSON.stringify(statement) }]);
+    const [green, greenStatement, statementContent] = await publish(w, w.paris, [
+      note('green'),
+      note('green', { object_marking_refs: [TLP2_MARKING_IDS.green, statement.id] }),
+      note('green', on(statement.id)),
+    ]);
+    // Not GREEN as stored: a RED property, CLEAR, and GREEN content of an object without markings, stored at its
+    // publisher's default (AMBER, shared with the partner), which the GREEN content does not loosen.
+    const withLondon = await createSharingGroup(w.a.db, { name: 'with-london', ownerOrg: w.a.orgId, members: [{ orgId: w.london.id, canExtend: false }] });
+    const [, , amberDefault] = await publish(w, w.paris, [
+      note('green', on(TLP2_MARKING_IDS.red)),
+      note('clear'),
+      note(null, { ...on(TLP2_MARKING_IDS.green), ...sharing({ sharing_group_ref: withLondon.id }) }),
+    ]);
+    expect(await w.a.db.selectFrom('objects').select('tlp').where('id', '=', amberDefault as string).executeTakeFirstOrThrow()).toEqual({ tlp: 'amber' });
+
+    const partner = await partnerB(w, 'shared', { markings: ['green'] });
+    const result = await syncPartner(deps(w), partner);
+    expect(result.rules[0]?.pushed).toMatchObject({ pushed: 3, failed: 0 });
+    expect(await heldOnB(w)).toEqual([green, greenStatement, statementContent].sort());
+  });
+}
+
+await describeOnBothBackends(bothBackends);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../access/audit-log.js';
+import type { StoredTlp } from '../access/marking-policy.js';
 import { partnerScope } from '../access/partner-scope.js';
 import { SHARING_EXTENSION_ID } from '../access/sharing-extension.js';
 import { groupIdsOfOrganization } from '../access/sharing-groups.js';
@@ -11,7 +12,7 @@ import { nowMicros } from '../store/timestamps.js';
 import { visibilityCondition } from '../store/visibility-sql.js';
 import type { StatusWaitOptions, TaxiiClient } from '../taxii/client/index.js';
 import { pushAudienceKey, pushWatermarkKey, type Partner, type PartnerRule } from './partners.js';
-import { passesFilters } from './rule-filter.js';
+import { passesFilters, storedFilterLevel } from './rule-filter.js';
 
 /** One object version the partner did not take, as its status said (or why it was never sent). */
 export interface PushFailure {
@@ -167,9 +168,12 @@ async function backfill(
 /**
  * Sends `rows` in envelopes bounded by count and bytes; after each envelope
  * completes, `settle` is told the date_added of the last row sent or set
- * aside. The versions of audited levels (AMBER: the only one that may leave)
- * sent in an envelope are written to the audit log once it is posted, like
- * any read of marked intelligence. False when stopped early.
+ * aside. A rule's `markings` filter judges the level each row is stored at
+ * (rule-filter.ts storedFilterLevel), read for the rows at once, as a pull
+ * judges the level it stores. The versions of audited levels (AMBER: the only
+ * one that may leave) sent in an envelope are written to the audit log once
+ * it is posted, like any read of marked intelligence. False when stopped
+ * early.
  */
 async function sendRows(
   deps: PushDeps,
@@ -184,6 +188,7 @@ async function sendRows(
   let marked: string[] = [];
   let bytes = ENVELOPE_OVERHEAD;
   let considered: number | undefined;
+  const levels = rule.filters.markings.length > 0 ? await storedLevels(deps.db, rule.localCollection, rows) : undefined;
   const flush = async (): Promise<void> => {
     if (envelope.length > 0) await send(deps, target, envelope, counts);
     if (marked.length > 0) {
@@ -204,7 +209,8 @@ async function sendRows(
   for (const item of rows) {
     const object = outgoing(JSON.parse(item.json) as StixObject);
     const size = Buffer.byteLength(JSON.stringify(object)) + 1;
-    if (!passesFilters(object, rule.filters)) {
+    // Without a `markings` filter the level is not looked at, and not read.
+    if (!passesFilters(object, rule.filters, storedFilterLevel(object, levels?.get(item.dateAdded)))) {
       counts.filtered += 1;
     } else if (ENVELOPE_OVERHEAD + size > target.maxContentLength) {
       fail(counts, object, `larger than the partner's max_content_length (${target.maxContentLength} bytes): not sent`);
@@ -221,6 +227,25 @@ async function sendRows(
   }
   await flush();
   return true;
+}
+
+/** Rows whose level is read per statement. */
+const ROWS_PER_LOOKUP = 500;
+
+/** The level each of `rows` of `collectionId` is stored at, by date_added (unique in a collection). */
+async function storedLevels(db: Kysely<DatabaseSchema>, collectionId: string, rows: readonly ObjectText[]): Promise<Map<number, StoredTlp>> {
+  const levels = new Map<number, StoredTlp>();
+  for (let start = 0; start < rows.length; start += ROWS_PER_LOOKUP) {
+    const found = await db
+      .selectFrom('objects')
+      .select(['date_added', 'tlp'])
+      .where('collection_id', '=', collectionId)
+      .where('date_added', 'in', rows.slice(start, start + ROWS_PER_LOOKUP).map((row) => row.dateAdded))
+      .execute();
+    // PostgreSQL returns bigint columns as strings.
+    for (const row of found) levels.set(Number(row.date_added), row.tlp);
+  }
+  return levels;
 }
 
 /** The sharing groups any of `orgIds` belongs to, sorted. */

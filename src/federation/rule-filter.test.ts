@@ -8,7 +8,7 @@ import type { TestStore } from '../store/test-backends.js';
 import { TaxiiClient } from '../taxii/client/index.js';
 import { addPartner, type RuleFilters } from './partners.js';
 import { pullRule } from './pull.js';
-import { passesFilters } from './rule-filter.js';
+import { passesFilters, storedFilterLevel } from './rule-filter.js';
 import { startFakeTaxii } from './test-taxii-server.js';
 import { openFederationTestDb, TEST_SECRET_KEY } from './test-support.js';
 
@@ -48,15 +48,27 @@ describe('passesFilters', () => {
     expect(passesFilters(note([GREEN]), markings('clear', 'green'), 'red')).toBe(false);
   });
 
-  it('without a level, reads the TLP markings alone, granular ones too, and matches marking-definition ids, granular ones too', () => {
+  it('matches marking-definition ids, granular ones too', () => {
     const s = statement();
-    const redDescription = note([GREEN], { granular_markings: [{ marking_ref: tlpMarkingId('red'), selectors: ['content'] }] });
-    expect(passesFilters(redDescription, markings('green'))).toBe(false);
-    expect(passesFilters(redDescription, markings('red'))).toBe(true);
-    expect(passesFilters(note([GREEN, s.id]), markings('unknown'))).toBe(true);
-    expect(passesFilters(note(), markings('none'))).toBe(true);
     const statementDescription = note([GREEN], { granular_markings: [{ marking_ref: s.id, selectors: ['content'] }] });
     expect(passesFilters(statementDescription, markings(s.id), 'green')).toBe(true);
+    expect(passesFilters(note([GREEN]), markings(s.id), 'green')).toBe(false);
+  });
+});
+
+describe('storedFilterLevel', () => {
+  it('is the stored level of an object whose markings gave one, `none` for one that took the default', () => {
+    const s = statement();
+    const redDescription = note([GREEN], { granular_markings: [{ marking_ref: tlpMarkingId('red'), selectors: ['content'] }] });
+    expect(storedFilterLevel(redDescription, 'red')).toBe('red');
+    expect(storedFilterLevel(note([GREEN, s.id]), 'green')).toBe('green');
+    // Granular markings alone tighten the default: the level they gave is the stored one.
+    expect(storedFilterLevel(note(undefined, { granular_markings: [{ marking_ref: GREEN, selectors: ['content'] }] }), 'amber')).toBe('amber');
+    expect(storedFilterLevel(note(), 'amber')).toBe('none');
+    expect(storedFilterLevel(note([s.id], { granular_markings: [{ marking_ref: s.id, selectors: ['content'] }] }), 'amber')).toBe('none');
+    // A statement not known when the object was written left it unknown.
+    expect(storedFilterLevel(note([s.id]), 'unknown')).toBe('unknown');
+    expect(storedFilterLevel(note([GREEN]), undefined)).toBe('unknown');
   });
 });
 

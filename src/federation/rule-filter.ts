@@ -1,6 +1,7 @@
 import type { StoredTlp } from '../access/marking-policy.js';
-import { markingRefsOf, markingsLevel } from '../stix/marking-rule.js';
+import { markingRefsOf, type ObjectMarkings } from '../stix/marking-rule.js';
 import type { StixObject } from '../stix/stix-object.js';
+import { isTlpMarkingId } from '../stix/tlp.js';
 import type { RuleFilters } from './partners.js';
 
 /**
@@ -10,23 +11,18 @@ import type { RuleFilters } from './partners.js';
  * its marking-definition ids (object-level or granular); `labels` one of its
  * labels.
  *
- * `level` is the level the one marking rule (access/marking-resolution.ts)
- * gives the object's markings, `none` when they give none: a pull resolves
- * it with the statements of the page and those stored for the partner, so a
- * statement beside TLP:GREEN is GREEN here as it is stored. Without one (a
- * push reads stored objects without their level), the markings are read alone
- * by the same rule (stix/marking-rule.ts), knowing no statement and no
- * default: every ref that is not TLP makes the object `unknown`, and granular
- * markings alone give the level of an object without object-level ones.
+ * `level` is the level the one marking rule (stix/marking-rule.ts, applied by
+ * access/marking-resolution.ts) gives the object's markings, `none` when they
+ * give none: a pull resolves it with the statements of the page and those
+ * stored for the partner, a push reads the level it is stored at
+ * (storedFilterLevel), so a statement beside TLP:GREEN is GREEN here as it is
+ * stored.
  */
-export function passesFilters(object: StixObject, filters: RuleFilters, level?: StoredTlp): boolean {
+export function passesFilters(object: StixObject, filters: RuleFilters, level: StoredTlp): boolean {
   if (filters.types.length > 0 && !filters.types.includes(object.type)) return false;
   if (filters.markings.length > 0) {
-    const markings = { object_marking_refs: stringList(object.object_marking_refs), granular_markings: object.granular_markings };
-    const refs = markingRefsOf(markings);
-    // CLEAR, the least restrictive, as the unmarked level: granular markings are then the level, tightening no default.
-    const named = level ?? markingsLevel(markings, NO_STATEMENTS, () => 'clear') ?? 'none';
-    if (!filters.markings.includes(named) && !refs.some((ref) => filters.markings.includes(ref.toLowerCase()))) return false;
+    const refs = markingRefsOf(markingsOf(object));
+    if (!filters.markings.includes(level) && !refs.some((ref) => filters.markings.includes(ref.toLowerCase()))) return false;
   }
   if (filters.labels.length > 0) {
     const labels = stringList(object.labels);
@@ -35,7 +31,23 @@ export function passesFilters(object: StixObject, filters: RuleFilters, level?: 
   return true;
 }
 
-const NO_STATEMENTS: ReadonlySet<string> = new Set();
+/**
+ * The level a rule's `markings` filter judges for a stored object, as a pull
+ * judged it when it was written: the level it is stored at, or `none` when
+ * its markings gave none (it took its publisher's default: no TLP marking,
+ * statements only). A ref that is neither TLP nor a statement known when the
+ * object was written stored it `unknown`, which is kept. Undefined `stored`
+ * (the row is gone since its page was read) is `unknown`.
+ */
+export function storedFilterLevel(object: StixObject, stored: StoredTlp | undefined): StoredTlp {
+  if (stored === undefined) return 'unknown';
+  if (stored === 'unknown' || markingRefsOf(markingsOf(object)).some(isTlpMarkingId)) return stored;
+  return 'none';
+}
+
+function markingsOf(object: StixObject): ObjectMarkings {
+  return { object_marking_refs: stringList(object.object_marking_refs), granular_markings: object.granular_markings };
+}
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
