@@ -5,7 +5,7 @@ import { startPolling, TimeSlice, stopRequested, type PollingHandle, type StopSi
 import type { ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
-import { typeWalks } from '../store/type-walks.js';
+import { typeWalks, typeWalkStart } from '../store/type-walks.js';
 import { CampaignLinker } from './campaign-linker.js';
 import { withCorrelation, type CorrelationDb } from './correlation-schema.js';
 import { Correlator, type CorrelationAudit } from './correlator.js';
@@ -199,9 +199,7 @@ export class CorrelationFollower {
 /** The next incidents and reports after the cursor, in date_added order: one walk per type (store/type-walks.ts). */
 export function correlationPageQuery(db: Kysely<DatabaseSchema>, collectionId: string, after: number, limit: number): RawBuilder<PageRow> {
   const walk = (type: string) =>
-    db.selectFrom('objects').select(['id', 'type', 'json', 'date_added'])
-      .where('collection_id', '=', collectionId).where('date_added', '>', after).where('type', '=', type)
-      .orderBy('date_added').limit(limit);
+    db.selectFrom('objects').select(['id', 'type', 'json', 'date_added']).where(typeWalkStart(db, collectionId, type, after)).orderBy('date_added').limit(limit);
   return typeWalks<PageRow>(FOLLOWED_TYPES, limit, walk);
 }
 

@@ -9,7 +9,7 @@ import { actorName, extensionOf, filterKeysOf, incidentColumns, linkColumns, rep
 import { withIncidentIndex, type IncidentIndexTables, type IncidentRow, type IndexDb, type LinkRow } from './incident-index-schema.js';
 import { SLICE_BUDGET_MS, startPolling, TimeSlice, stopRequested, type PollingHandle, type StopSignal } from './object-follower.js';
 import type { DatabaseSchema, TlpLevel } from './schema.js';
-import { typeWalks } from './type-walks.js';
+import { typeWalks, typeWalkStart } from './type-walks.js';
 
 /**
  * The incident read model's projector (REST.md "Following new objects"): it
@@ -238,7 +238,7 @@ type FollowedRow = Pick<DatabaseSchema['objects'], 'date_added' | 'json' | 'tlp'
 /** The next objects of the followed types after the cursor, in date_added order: one walk per type (type-walks.ts). */
 export function followedRowsQuery(db: IndexDb, collectionId: string, after: number, limit: number): RawBuilder<FollowedRow> {
   const walk = (type: string) =>
-    db.selectFrom('objects').select(['date_added', 'json', 'tlp']).where('collection_id', '=', collectionId).where('date_added', '>', after).where('type', '=', type).orderBy('date_added').limit(limit);
+    db.selectFrom('objects').select(['date_added', 'json', 'tlp']).where(typeWalkStart(db, collectionId, type, after)).orderBy('date_added').limit(limit);
   return typeWalks<FollowedRow>(FOLLOWED_TYPES, limit, walk);
 }
 

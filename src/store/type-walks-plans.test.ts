@@ -17,9 +17,9 @@ import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresPro
 const BATCH = 50;
 const INDEX = 'objects_collection_type_date_added_idx';
 
-async function fill(db: TestStore, objects: number): Promise<string> {
+async function fill(db: TestStore, objects: number, into?: string): Promise<string> {
   const store = db.opened.store;
-  const collectionId = (await store.createCollection({ title: 'walks' })).id;
+  const collectionId = into ?? (await store.createCollection({ title: 'walks' })).id;
   // Mostly indicators (not followed), with followed types among them, as in an imported feed.
   const types = ['indicator', 'indicator', 'indicator', 'incident', 'report', 'relationship', 'location', 'identity', 'intrusion-set'];
   const rows = Array.from({ length: objects }, (_, i) => sdo(newId(types[i % types.length]), '2021-01-01T00:00:00.000Z'));
@@ -27,10 +27,10 @@ async function fill(db: TestStore, objects: number): Promise<string> {
   return collectionId;
 }
 
-function queries(db: Kysely<DatabaseSchema>, collectionId: string): [string, CompiledQuery, number][] {
+function queries(db: Kysely<DatabaseSchema>, collectionId: string, after = 0): [string, CompiledQuery, number][] {
   return [
-    ['incident index', followedRowsQuery(withIncidentIndex(db), collectionId, 0, BATCH).compile(db), 6],
-    ['correlation', correlationPageQuery(db, collectionId, 0, BATCH).compile(db), 2],
+    ['incident index', followedRowsQuery(withIncidentIndex(db), collectionId, after, BATCH).compile(db), 6],
+    ['correlation', correlationPageQuery(db, collectionId, after, BATCH).compile(db), 2],
   ];
 }
 
@@ -85,9 +85,9 @@ describeIfPostgres('PostgreSQL follower batch plans', await postgresProblem(), (
   }, 120_000);
   afterAll(async () => handle.dispose());
 
-  it('walks the type index once per type, each walk under its own Limit with no Sort between, and never scans objects', async () => {
+  async function expectTypeWalks(collection: string, after: number): Promise<void> {
     const db = handle.opened.db;
-    for (const [label, compiled, walks] of queries(db, collectionId)) {
+    for (const [label, compiled, walks] of queries(db, collection, after)) {
       const result = await db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]));
       const plan = result.rows[0]?.['QUERY PLAN'][0]?.Plan;
       if (plan === undefined) throw new Error(`no plan for ${label}`);
@@ -101,5 +101,21 @@ describeIfPostgres('PostgreSQL follower batch plans', await postgresProblem(), (
         expect(above.slice(0, limit).filter((t) => t === 'Sort' || t === 'Incremental Sort'), label).toEqual([]);
       }
     }
+  }
+
+  it('walks the type index once per type, each walk under its own Limit with no Sort between, and never scans objects', async () => {
+    await expectTypeWalks(collectionId, 0);
+  });
+
+  it('walks the type index too when the statistics predate the rows after the cursor', async () => {
+    // As a follower behind a bulk import: the rows after its cursor came after the last analyze (and below the
+    // store's own threshold), so PostgreSQL believes about one row lies there, and `date_added > cursor` made the
+    // (collection_id, date_added) index look as good: a walk of a rare type then read every row after the cursor.
+    const db = handle.opened.db;
+    const followed = await fill(handle, 900);
+    await sql`analyze objects`.execute(db);
+    const cursor = await db.selectFrom('objects').select((eb) => eb.fn.max('date_added').as('last')).where('collection_id', '=', followed).executeTakeFirstOrThrow();
+    await fill(handle, 3_000, followed);
+    await expectTypeWalks(followed, Number(cursor.last));
   });
 });
