@@ -1,3 +1,4 @@
+import { PostgresAdapter, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAudit, verifyAuditChain, type AuditRecord } from '../src/access/audit-log.js';
 import { startTestServer, type TaxiiTestServer } from '../src/http/test-server.js';
@@ -59,6 +60,27 @@ function readAuditSuite(open: () => Promise<TestStore>): void {
     expect((await t.call(`${t.objectsPath(server.sharedId)}${String(green.id)}/`)).status).toBe(200);
     expect((await t.call(`${manifestPath()}?match[id]=${String(clear.id)}`)).status).toBe(200);
     expect((await queryAudit(server.db, { limit: 100_000 })).length).toBe(before);
+  });
+
+  it('sends no page of marked objects whose audit entry could not be written', async () => {
+    const amber = marked('amber');
+    await t.add(server.sharedId, [amber]);
+    const onPostgres = server.db.getExecutor().adapter instanceof PostgresAdapter;
+    if (onPostgres) {
+      await sql`create function refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit refused'; end $$`.execute(server.db);
+      await sql`create trigger refuse_audit before insert on audit_log for each row execute function refuse_audit()`.execute(server.db);
+    } else {
+      await sql`create trigger refuse_audit before insert on audit_log begin select raise(abort, 'audit refused'); end`.execute(server.db);
+    }
+    try {
+      const answer = await t.call(`${t.objectsPath(server.sharedId)}?match[id]=${String(amber.id)}`);
+      expect(answer.status).toBeGreaterThanOrEqual(500);
+      expect(JSON.stringify(answer.body)).not.toContain(String(amber.id));
+    } finally {
+      await sql`drop trigger refuse_audit${onPostgres ? sql` on audit_log` : sql``}`.execute(server.db);
+      if (onPostgres) await sql`drop function refuse_audit()`.execute(server.db);
+    }
+    expect((await t.call(`${t.objectsPath(server.sharedId)}?match[id]=${String(amber.id)}`)).body.objects).toHaveLength(1);
   });
 
   it('keeps one intact chain when reads of marked objects race with writes', async () => {
