@@ -17,7 +17,7 @@ import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BENCH_PASSWORD, BENCH_TOKEN, REPO, benchHeaders, collectionObjectsUrl, stopChild, waitForHttp } from './lib/entente-process.js';
-import { markedPostgresUrl, watchPostgresCpu } from './lib/postgres-cpu.js';
+import { markedPostgresUrl, waitUntilPostgresQuiet, watchPostgresCpu } from './lib/postgres-cpu.js';
 import { freePort, pageBare, pagingTable, walk, waitUntilSettled, type PagingResult } from './taxii-paging.js';
 
 const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
@@ -41,6 +41,7 @@ async function walkBuild(build: string, db: string, collection: string, label: s
   try {
     await waitForHttp(child, `http://127.0.0.1:${port}/taxii2/`);
     await waitUntilSettled(child.pid ?? 0);
+    if (onPostgres) await waitUntilPostgresQuiet(db, cpuLabel);
     const url = collectionObjectsUrl(`http://127.0.0.1:${port}`, collection);
     const watch = onPostgres ? await watchPostgresCpu(db, cpuLabel) : undefined;
     const result = await walk(`${label} [load ${load()}]`, url, 1000, benchHeaders(), child.pid ?? 0);

@@ -88,3 +88,20 @@ function cpuOf(pid: number): [number, number][] {
     return [];
   }
 }
+
+/**
+ * Waits until the backends serving the client marked `label` (markedPostgresUrl)
+ * spend under a tenth of a core for three seconds running: a server's own
+ * CPU can be idle while PostgreSQL works for it (a follower's batch reads).
+ */
+export async function waitUntilPostgresQuiet(url: string, label: string, timeoutMs = 30 * 60_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let quiet = 0;
+  while (quiet < 3) {
+    if (performance.now() > deadline) throw new Error(`PostgreSQL stayed busy for ${label} for ${timeoutMs / 1000} s`);
+    const watch = await watchPostgresCpu(url, label);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const { backendSeconds } = await watch.stop();
+    quiet = backendSeconds < 0.1 ? quiet + 1 : 0;
+  }
+}
