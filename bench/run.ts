@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { readFlags, type BenchFlags } from './lib/args.js';
 import { benchHeaders, collectionObjectsUrl, requireBuild, SETTLED_CORE_SHARE, startEntente, waitUntilIdle } from './lib/entente-process.js';
 import { benchFile, importInto, importTable, type ImportResult } from './cli-import.js';
+import { markedPostgresUrl, waitUntilPostgresQuiet } from './lib/postgres-cpu.js';
 import { getObjectBench, getObjectTable, type GetObjectResult } from './taxii-get-object.js';
 import { pageBare, pagingTable, walk, type PagingResult } from './taxii-paging.js';
 
@@ -60,12 +61,16 @@ async function runAll(flags: BenchFlags): Promise<void> {
     imports.push(imported);
     process.stderr.write(`${backend}: imported ${imported.stored} objects in ${imported.seconds.toFixed(1)} s\n`);
     try {
-      const server = await startEntente(imported.database.db, port++);
+      const cpuLabel = `entente-bench-serve-${port}`;
+      const onPostgres = backend === 'postgres';
+      const server = await startEntente(onPostgres ? markedPostgresUrl(imported.database.db, cpuLabel) : imported.database.db, port++);
       try {
         // Measured once the server has correlated the imported incidents, its own work after a bulk import.
         // Under 10% of a core, not 2%: on PostgreSQL the read models' followers polling a large schema take
-        // 4-7% of a core on their own, so 2% was never met (as bench/taxii-paging.ts found).
+        // 4-7% of a core on their own, so 2% was never met (as bench/taxii-paging.ts found). PostgreSQL's
+        // own work for the server (the followers' reads) is waited for too: the server idles meanwhile.
         const background = await waitUntilIdle(server.pid, undefined, SETTLED_CORE_SHARE);
+        if (onPostgres) await waitUntilPostgresQuiet(imported.database.db, cpuLabel);
         warmUps.push(
           `entente serve (${backend}) correlated the imported incidents before being measured: ${background.seconds.toFixed(0)} s, ${background.cpuSeconds.toFixed(1)} CPU s.`,
         );

@@ -21,6 +21,7 @@ import { Agent, request } from 'undici';
 import { readFlags, type BenchFlags } from './lib/args.js';
 import { REPO, RssSampler, benchHeaders, cpuSeconds, collectionObjectsUrl, requireBuild, startEntente, stopChild, waitForHttp, type RunningServer } from './lib/entente-process.js';
 import { formatMs, formatRate, markdownTable } from './lib/markdown.js';
+import { markedPostgresUrl, waitUntilPostgresQuiet } from './lib/postgres-cpu.js';
 import { preparedCollections, type PreparedCollection } from './lib/prepared-collection.js';
 import { mean, quantile } from './lib/stats.js';
 
@@ -198,9 +199,12 @@ export async function waitUntilSettled(pid: number, timeoutMs = 30 * 60_000): Pr
 
 /** `entente serve` over the prepared collection, paged with a Bearer token. */
 export async function pageEntente(prepared: PreparedCollection, flags: BenchFlags, port: number): Promise<PagingResult> {
-  const server = await startEntente(prepared.db, port);
+  const cpuLabel = `entente-bench-paging-${port}`;
+  const onPostgres = prepared.backend === 'postgres';
+  const server = await startEntente(onPostgres ? markedPostgresUrl(prepared.db, cpuLabel) : prepared.db, port);
   try {
     await waitUntilSettled(server.pid);
+    if (onPostgres) await waitUntilPostgresQuiet(prepared.db, cpuLabel);
     return await walk(`entente serve (${prepared.backend})`, collectionObjectsUrl(server.baseUrl, prepared.collectionId), flags.pageSize, benchHeaders(), server.pid);
   } finally {
     await server.stop();
