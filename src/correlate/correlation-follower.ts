@@ -1,11 +1,11 @@
-import type { Kysely, RawBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { StixObject } from '../stix/stix-object.js';
 import { acquireNamedLease, processLeaseOwner, releaseNamedLease } from '../store/lease.js';
 import { startPolling, TimeSlice, stopRequested, type PollingHandle, type StopSignal } from '../store/object-follower.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
-import { typeWalks, typeWalkStart } from '../store/type-walks.js';
+import { followerBatch } from '../store/follower-batch.js';
 import { CampaignLinker } from './campaign-linker.js';
 import { withCorrelation, type CorrelationDb } from './correlation-schema.js';
 import { Correlator, type CorrelationAudit } from './correlator.js';
@@ -58,8 +58,6 @@ const DEFAULT_PAGE = 500;
  */
 const CORRELATE_CHUNK = 8;
 const FOLLOWED_TYPES = ['incident', 'report'] as const;
-
-type PageRow = Pick<DatabaseSchema['objects'], 'id' | 'type' | 'json' | 'date_added'>;
 
 export class CorrelationFollower {
   private readonly cdb: CorrelationDb;
@@ -154,12 +152,12 @@ export class CorrelationFollower {
       let after = cursors.get(collectionId) ?? 0;
       for (;;) {
         if (stopRequested(stop)) return done.size;
-        const rows = (await correlationPageQuery(this.db, collectionId, after, this.pageSize).execute(this.db)).rows;
+        const rows = (await followerBatch(collectionId, after, this.pageSize, FOLLOWED_TYPES).execute(this.db)).rows;
         if (rows.length === 0) break;
         // Rows in groups of about CORRELATE_CHUNK incidents; the cursor moves after each, so a holder that dies redoes at most one group.
         let ids = new Set<string>();
         for (const [index, row] of rows.entries()) {
-          for (const id of row.type === 'incident' ? [row.id] : incidentRefs(row.json)) if (!done.has(id)) ids.add(id);
+          for (const id of row.type === 'incident' ? [row.id] : row.json === null ? [] : incidentRefs(row.json)) if (!done.has(id)) ids.add(id);
           if (ids.size < CORRELATE_CHUNK && index < rows.length - 1) continue;
           // Lost (this process stalled past the lease): the new holder resumes from the cursor. Stopped: the next run does.
           if (stopRequested(stop) || !(await this.holdLease())) return done.size;
@@ -194,13 +192,6 @@ export class CorrelationFollower {
     await this.cdb.insertInto('correlation_cursors').values({ collection_id: collectionId, date_added: dateAdded, updated_at: at })
       .onConflict((oc) => oc.column('collection_id').doUpdateSet({ date_added: dateAdded, updated_at: at })).execute();
   }
-}
-
-/** The next incidents and reports after the cursor, in date_added order: one walk per type (store/type-walks.ts). */
-export function correlationPageQuery(db: Kysely<DatabaseSchema>, collectionId: string, after: number, limit: number): RawBuilder<PageRow> {
-  const walk = (type: string) =>
-    db.selectFrom('objects').select(['id', 'type', 'json', 'date_added']).where(typeWalkStart(db, collectionId, type, after)).orderBy('date_added').limit(limit);
-  return typeWalks<PageRow>(FOLLOWED_TYPES, limit, walk);
 }
 
 function incidentRefs(json: string): string[] {

@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
 import { PROVENANCE_EXTENSION_ID, type ProvenanceExtension } from '../stix/extensions.js';
 import type { StixObject } from '../stix/stix-object.js';
@@ -9,7 +9,7 @@ import { actorName, extensionOf, filterKeysOf, incidentColumns, linkColumns, rep
 import { withIncidentIndex, type IncidentIndexTables, type IncidentRow, type IndexDb, type LinkRow } from './incident-index-schema.js';
 import { SLICE_BUDGET_MS, startPolling, TimeSlice, stopRequested, type PollingHandle, type StopSignal } from './object-follower.js';
 import type { DatabaseSchema, TlpLevel } from './schema.js';
-import { typeWalks, typeWalkStart } from './type-walks.js';
+import { followerBatch } from './follower-batch.js';
 
 /**
  * The incident read model's projector (REST.md "Following new objects"): it
@@ -139,7 +139,7 @@ export class IncidentIndex {
       const cursor = trx.selectFrom('intel_cursors').select('last_added').where('collection_id', '=', collectionId);
       const locked = await (this.dialect === 'postgres' ? cursor.forUpdate() : cursor).executeTakeFirstOrThrow();
       after = Math.max(after, Number(locked.last_added));
-      const rows = (await followedRowsQuery(trx, collectionId, after, this.readLimit).execute(trx)).rows;
+      const rows = (await followerBatch(collectionId, after, this.readLimit, FOLLOWED_TYPES).execute(trx)).rows;
       if (rows.length === 0) {
         // Nothing of interest left: the cursor moves to the last object added, so idle polls stay cheap.
         const held = await trx.selectFrom('objects').select((eb) => eb.fn.max('date_added').as('last')).where('collection_id', '=', collectionId).executeTakeFirst();
@@ -155,6 +155,7 @@ export class IncidentIndex {
         if (read > 0 && (slice.expired() || dirty.size >= this.dirtyLimit)) break;
         last = Number(row.date_added);
         read += 1;
+        if (row.json === null) continue;
         const object = parse(row.json);
         if (object === undefined) continue;
         await this.projectObject(trx, { collection_id: collectionId, date_added: last }, row.tlp, object, dirty, links);
@@ -231,15 +232,6 @@ export class IncidentIndex {
       }
     }
   }
-}
-
-type FollowedRow = Pick<DatabaseSchema['objects'], 'date_added' | 'json' | 'tlp'>;
-
-/** The next objects of the followed types after the cursor, in date_added order: one walk per type (type-walks.ts). */
-export function followedRowsQuery(db: IndexDb, collectionId: string, after: number, limit: number): RawBuilder<FollowedRow> {
-  const walk = (type: string) =>
-    db.selectFrom('objects').select(['date_added', 'json', 'tlp']).where(typeWalkStart(db, collectionId, type, after)).orderBy('date_added').limit(limit);
-  return typeWalks<FollowedRow>(FOLLOWED_TYPES, limit, walk);
 }
 
 /** Which engine a Kysely instance talks to, for the few statements that differ. */
