@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { EntenteError } from '../errors.js';
+import { runPrepared } from '../store/prepared-statements.js';
 import type { DatabaseSchema } from '../store/schema.js';
 import { nowMicros } from '../store/timestamps.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
@@ -139,8 +140,17 @@ function compileLiveTokenQuery(db: Kysely<DatabaseSchema>) {
   return db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .selectAll('api_tokens')
     .select([
+      'api_tokens.id',
+      'api_tokens.user_id',
+      'api_tokens.token_hash',
+      'api_tokens.prefix',
+      'api_tokens.scope',
+      'api_tokens.label',
+      'api_tokens.created_at',
+      'api_tokens.expires_at',
+      'api_tokens.revoked_at',
+      'api_tokens.last_used_at',
       'users.org_id as user_org_id',
       'users.username as user_username',
       'users.role as user_role',
@@ -156,8 +166,10 @@ function liveTokenQuery(db: Kysely<DatabaseSchema>, tokenHash: string): ReturnTy
   let compiled = liveTokenQueries.get(db);
   if (compiled === undefined) {
     compiled = compileLiveTokenQuery(db);
-    // Not a named prepared statement (store/prepared-statements.ts): it selects `api_tokens.*`, and a
-    // prepared statement whose result columns a migration changes fails until its connection closes.
+    // A named prepared statement (store/prepared-statements.ts), so PostgreSQL parses and plans it once per
+    // connection, not on every request (0.3 ms of its CPU each, 2026-11-27): its columns are listed, so a
+    // migration adding one to `api_tokens` cannot change its result.
+    runPrepared(compiled.sql);
     liveTokenQueries.set(db, compiled);
   }
   return { ...compiled, parameters: compiled.parameters.map((value) => (value === HASH_MARK ? tokenHash : value)) };
