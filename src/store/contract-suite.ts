@@ -256,7 +256,7 @@ export function storeContract(name: string, open: () => Promise<TestStore>): voi
 
       it('serves joined texts as the same pages as object texts: texts, count, cursor, dates and the labels of the marked', async () => {
         const levels = ['green', 'amber', 'red', 'none'] as const;
-        await store.addObjects(collection, levels.map((tlp) => ({ ...sdo(newId('campaign'), T1, { name: `Kampagne «${tlp}», ü` }), tlp })), meta);
+        await store.addObjects(collection, levels.map((tlp) => ({ ...sdo(newId('campaign'), T1, { name: `Kampagne «${tlp}», ü 漢字 😀` }), tlp })), meta);
         const queries: ObjectQuery[] = [
           { limit: 2, versions: [all] },
           { limit: 1 },
