@@ -242,8 +242,7 @@ async function storedLevels(db: Kysely<DatabaseSchema>, collectionId: string, ro
       .where('collection_id', '=', collectionId)
       .where('date_added', 'in', rows.slice(start, start + ROWS_PER_LOOKUP).map((row) => row.dateAdded))
       .execute();
-    // PostgreSQL returns bigint columns as strings.
-    for (const row of found) levels.set(Number(row.date_added), row.tlp);
+    for (const row of found) levels.set(row.date_added, row.tlp);
   }
   return levels;
 }

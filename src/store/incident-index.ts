@@ -140,12 +140,8 @@ export class IncidentIndex {
       const locked = await (this.dialect === 'postgres' ? cursor.forUpdate() : cursor).executeTakeFirstOrThrow();
       after = Math.max(after, Number(locked.last_added));
       const rows = (await followerBatch(collectionId, after, this.readLimit, FOLLOWED_TYPES).execute(trx)).rows;
-      if (rows.length === 0) {
-        // Nothing of interest left: the cursor moves to the last object added, so idle polls stay cheap.
-        const held = await trx.selectFrom('objects').select((eb) => eb.fn.max('date_added').as('last')).where('collection_id', '=', collectionId).executeTakeFirst();
-        if (held?.last !== undefined && held.last !== null && Number(held.last) > after) await saveCursor(trx, collectionId, Number(held.last));
-        return { read: 0, last: undefined };
-      }
+      // Nothing after the cursor: every row read before, of any type, moved it.
+      if (rows.length === 0) return { read: 0, last: undefined };
       const dirty = new Set<string>();
       const links: LinkRow[] = [];
       let last = after;
