@@ -2,6 +2,7 @@ import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meta, newId, sdo } from './contract-fixtures.js';
 import { followerBatch } from './follower-batch.js';
+import { explainPlan, planNodes } from './test-postgres-plans.js';
 import type { DatabaseSchema } from './schema.js';
 import { describeIfPostgres, openPostgresForTest, openSqliteForTest, postgresProblem, type TestStore } from './test-backends.js';
 
@@ -51,17 +52,6 @@ describe('SQLite follower batch plan', () => {
   });
 });
 
-interface PlanNode {
-  readonly 'Node Type': string;
-  readonly 'Relation Name'?: string;
-  readonly 'Index Name'?: string;
-  readonly Plans?: readonly PlanNode[];
-}
-
-function nodes(root: PlanNode): PlanNode[] {
-  return [root, ...(root.Plans ?? []).flatMap(nodes)];
-}
-
 describeIfPostgres('PostgreSQL follower batch plan', await postgresProblem(), () => {
   let handle: TestStore;
   let collectionId: string;
@@ -76,11 +66,9 @@ describeIfPostgres('PostgreSQL follower batch plan', await postgresProblem(), ()
   async function expectOneDateWalk(collection: string, after: number): Promise<void> {
     const db = handle.opened.db;
     const compiled = followerBatch(collection, after, BATCH, FOLLOWED).compile(db);
-    const result = await db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]));
-    const plan = result.rows[0]?.['QUERY PLAN'][0]?.Plan;
-    if (plan === undefined) throw new Error('no plan');
+    const plan = await explainPlan(db, compiled);
     expect(plan['Node Type']).toBe('Limit');
-    const all = nodes(plan);
+    const all = planNodes(plan);
     expect(all.filter((n) => n['Relation Name'] === 'objects').map((n) => [n['Node Type'], n['Index Name']])).toEqual([['Index Scan', INDEX]]);
     expect(all.filter((n) => n['Node Type'] === 'Sort' || n['Node Type'] === 'Incremental Sort')).toEqual([]);
     await expectSameRowsAsTheCollection(db, collection, after);

@@ -6,6 +6,7 @@ import type { ObjectQuery, ReadScope } from './object-store.js';
 import { preparedName } from './prepared-statements.js';
 import { joinedTextsStatement, mergedTypeWalks, pageQuery, resolveFilter } from './read-pages.js';
 import { describeIfPostgres, openPostgresForTest, postgresProblem, type TestStore } from './test-backends.js';
+import { explainPlan, planNodes, type PlanNode } from './test-postgres-plans.js';
 
 /**
  * PostgreSQL's planner picks plans from statistics, so unlike SQLite's its
@@ -18,17 +19,6 @@ import { describeIfPostgres, openPostgresForTest, postgresProblem, type TestStor
 const TYPES = ['indicator', 'malware', 'tool', 'identity'] as const;
 const OBJECTS = 6_000;
 const PAGE = 100;
-
-interface PlanNode {
-  readonly 'Node Type': string;
-  readonly 'Relation Name'?: string;
-  readonly 'Index Name'?: string;
-  readonly Plans?: readonly PlanNode[];
-}
-
-function nodes(root: PlanNode): PlanNode[] {
-  return [root, ...(root.Plans ?? []).flatMap(nodes)];
-}
 
 describeIfPostgres('PostgreSQL page query plans', await postgresProblem(), () => {
   let handle: TestStore;
@@ -55,28 +45,21 @@ describeIfPostgres('PostgreSQL page query plans', await postgresProblem(), () =>
   }, 120_000);
   afterAll(async () => handle.dispose());
 
-  async function explain(compiled: CompiledQuery): Promise<PlanNode> {
-    const result = await handle.opened.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
-      CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]),
-    );
-    const plan = result.rows[0]?.['QUERY PLAN'][0]?.Plan;
-    if (plan === undefined) throw new Error(`no plan for ${compiled.sql}`);
-    return plan;
-  }
+  const explain = (compiled: CompiledQuery): Promise<PlanNode> => explainPlan(handle.opened.db, compiled);
 
   async function pagePlan(query: Omit<ObjectQuery, 'limit'>, scope: ReadScope): Promise<PlanNode> {
     return explain(pageQuery(handle.opened.db, resolveFilter(collectionId, query, scope), PAGE).compile());
   }
 
   function expectNoScanOrSortOfObjects(plan: PlanNode): void {
-    const all = nodes(plan);
+    const all = planNodes(plan);
     expect(all.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'objects')).toEqual([]);
     expect(all.filter((n) => n['Node Type'] === 'Sort' || n['Node Type'] === 'Incremental Sort')).toEqual([]);
   }
 
   /** The first scan of `objects` met walking down the plan: where the page starts. */
   function firstObjectsScan(plan: PlanNode): PlanNode | undefined {
-    return nodes(plan).find((n) => n['Relation Name'] === 'objects');
+    return planNodes(plan).find((n) => n['Relation Name'] === 'objects');
   }
 
   it.each([
@@ -100,9 +83,9 @@ describeIfPostgres('PostgreSQL page query plans', await postgresProblem(), () =>
     const merged = mergedTypeWalks(filter, PAGE, (f) => pageQuery(handle.opened.db, f, PAGE));
     if (merged === undefined) throw new Error('expected one walk per type');
     const plan = await explain(merged.compile(handle.opened.db));
-    const walks = nodes(plan).filter((n) => n['Index Name'] === 'objects_collection_type_date_added_idx');
+    const walks = planNodes(plan).filter((n) => n['Index Name'] === 'objects_collection_type_date_added_idx');
     expect(walks).toHaveLength(3);
-    expect(nodes(plan).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'objects')).toEqual([]);
+    expect(planNodes(plan).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'objects')).toEqual([]);
   });
 
   it('keeps one generic plan for a joined page after a cursor, which walks the date_added index', async () => {
@@ -136,6 +119,6 @@ describeIfPostgres('PostgreSQL page query plans', await postgresProblem(), () =>
     const plan = await pagePlan({ ids: [newId(), newId()] }, viewer);
     const start = firstObjectsScan(plan);
     expect(start?.['Index Name']).toBe('objects_id_collection_version_key');
-    expect(nodes(plan).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'objects')).toEqual([]);
+    expect(planNodes(plan).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'objects')).toEqual([]);
   });
 });
