@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validatedBatches } from '../cli/import-batches.js';
-import { addPartner } from '../federation/partners.js';
 import { pullRule } from '../federation/pull.js';
-import { startFakeTaxii } from '../federation/test-taxii-server.js';
-import { openFederationTestDb, TEST_SECRET_KEY } from '../federation/test-support.js';
+import { openFederationTestDb, openPullFeed } from '../federation/test-support.js';
 import type { StixObject } from '../stix/stix-object.js';
+import { markedNote as note, markingDefinition as marking, statementMarking as statement } from '../stix/test-marking-objects.js';
 import { TLP1_MARKING_IDS, TLP2_MARKINGS, tlpMarkingId } from '../stix/tlp.js';
-import { TaxiiClient } from '../taxii/client/index.js';
 import type { TestStore } from '../store/test-backends.js';
 import { OPENCTI_EXTENSION_ID, type MarkingKinds } from '../stix/marking-rule.js';
 import { isStatementMarking, levelsInWrite, markingLevels, storedMarkings } from './marking-resolution.js';
@@ -16,29 +14,7 @@ import { createOrganization } from './organizations.js';
 import { publishObjects } from './publication.js';
 import { describeOnBothBackends } from './test-database.js';
 
-const CREATED = '2024-01-01T00:00:00.000Z';
 const GREEN = tlpMarkingId('green');
-
-function marking(extra: Record<string, unknown>, id = `marking-definition--${randomUUID()}`): StixObject {
-  return { type: 'marking-definition', spec_version: '2.1', id, created: CREATED, ...extra };
-}
-
-function statement(text = 'Copyright 2024 Agency A', id?: string): StixObject {
-  return marking({ name: text, definition_type: 'statement', definition: { statement: text } }, id);
-}
-
-function note(markingRefs: readonly string[]): StixObject {
-  return {
-    type: 'note',
-    spec_version: '2.1',
-    id: `note--${randomUUID()}`,
-    created: CREATED,
-    modified: CREATED,
-    content: 'x',
-    object_refs: [`identity--${randomUUID()}`],
-    object_marking_refs: markingRefs,
-  };
-}
 
 /** `object` with a granular marking `ref` on its content. */
 function granular(object: StixObject, ref: string): StixObject {
@@ -46,8 +22,7 @@ function granular(object: StixObject, ref: string): StixObject {
 }
 
 function unmarked(): StixObject {
-  const { object_marking_refs: _none, ...rest } = note([]);
-  return rest;
+  return note();
 }
 
 describe('isStatementMarking', () => {
@@ -223,19 +198,7 @@ function bothBackends(open: () => Promise<TestStore>): void {
     }
     expect(await Promise.all(imported.slice(1).map((o) => level(o.id)))).toEqual(['red', 'green', 'unknown', 'red', 'amber']);
 
-    const server = await startFakeTaxii({ pageSize: 10 });
-    cleanups.push(() => server.close());
-    const partner = await addPartner(fixture.db, TEST_SECRET_KEY, {
-      name: 'granular-feed',
-      discoveryUrl: server.discoveryUrl,
-      credentials: { kind: 'token', token: 'unused' },
-      orgIds: [fixture.orgId],
-      pull: [{ remoteCollection: server.collectionId, localCollection: fixture.collectionId }],
-    });
-    const client = new TaxiiClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
-    cleanups.push(() => client.close());
-    const rule = partner.rules[0];
-    if (rule === undefined) throw new Error('rule expected');
+    const { server, client, partner, rule, source } = await openPullFeed(fixture, cleanups, { pageSize: 10, name: 'granular-feed' });
     const pulledStatement = statement('from the feed');
     const pulled = [
       granular(note([GREEN]), tlpMarkingId('red')),
@@ -249,26 +212,14 @@ function bothBackends(open: () => Promise<TestStore>): void {
       { store: fixture.store, client, pageSize: 10, unmarkedTlp: 'green', storedMarkings: storedMarkings(fixture.db, fixture.orgId) },
       partner,
       rule,
-      { apiRootUrl: server.discoveryUrl.replace('/taxii2/', '/root/'), collectionId: server.collectionId },
+      source,
     );
     expect(await Promise.all(pulled.map((o) => level(o.id)))).toEqual(['red', 'green', 'unknown', 'amber', 'green']);
   });
 
   it('federation pull: a statement on the same page or stored from the same partner is known; one from another organisation is not', async () => {
     const { fixture, other, level } = await setUp();
-    const server = await startFakeTaxii({ pageSize: 3 });
-    cleanups.push(() => server.close());
-    const partner = await addPartner(fixture.db, TEST_SECRET_KEY, {
-      name: 'feed',
-      discoveryUrl: server.discoveryUrl,
-      credentials: { kind: 'token', token: 'unused' },
-      orgIds: [fixture.orgId],
-      pull: [{ remoteCollection: server.collectionId, localCollection: fixture.collectionId }],
-    });
-    const client = new TaxiiClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
-    cleanups.push(() => client.close());
-    const rule = partner.rules[0];
-    if (rule === undefined) throw new Error('rule expected');
+    const { server, client, partner, rule, source } = await openPullFeed(fixture, cleanups, { pageSize: 3, name: 'feed' });
     const theirs = statement('stored by another organisation');
     await publishObjects(fixture.db, fixture.store, fixture.collectionId, { orgId: other.id, userId: null }, [{ object: theirs, json: JSON.stringify(theirs) }], { address: 'test', path: 'test' });
     const s = statement('from the feed');
@@ -282,7 +233,7 @@ function bothBackends(open: () => Promise<TestStore>): void {
       { store: fixture.store, client, pageSize: 3, unmarkedTlp: 'amber+strict', storedMarkings: storedMarkings(fixture.db, fixture.orgId) },
       partner,
       rule,
-      { apiRootUrl: server.discoveryUrl.replace('/taxii2/', '/root/'), collectionId: server.collectionId },
+      source,
     );
     expect(await level(samePage.id)).toBe('green');
     expect(await level(statementOnly.id)).toBe('amber+strict');

@@ -3,11 +3,10 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TLP2_MARKING_IDS } from '../stix/tlp.js';
 import { validateObject } from '../stix/validate.js';
-import { TaxiiClient } from '../taxii/client/index.js';
-import { addPartner, type Partner } from './partners.js';
+import type { RuleFilters } from './partners.js';
 import { pullRule } from './pull.js';
-import { startFakeTaxii, type FakeTaxiiServer } from './test-taxii-server.js';
-import { openFederationTestDb, TEST_SECRET_KEY, type FederationTestDb } from './test-support.js';
+import type { FakeTaxiiOptions, FakeTaxiiServer } from './test-taxii-server.js';
+import { openFederationTestDb, openPullFeed, type FederationTestDb } from './test-support.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -19,23 +18,10 @@ function identity(id: string, modified: string, extra = ''): string {
   return `{ "type": "identity",  "spec_version":"2.1", "id":"${id}", "created":"2025-01-01T00:00:00.000Z", "modified":"${modified}", "name":"Agency ${id.slice(-4)}"${extra} }`;
 }
 
-async function setUp(serverOptions: Parameters<typeof startFakeTaxii>[0], filters: Partial<Partner['rules'][number]['filters']> = {}) {
+async function setUp(serverOptions: FakeTaxiiOptions, filters: Partial<RuleFilters> = {}) {
   const fixture: FederationTestDb = await openFederationTestDb();
   cleanups.push(fixture.dispose);
-  const server: FakeTaxiiServer = await startFakeTaxii(serverOptions);
-  cleanups.push(() => server.close());
-  const partner = await addPartner(fixture.db, TEST_SECRET_KEY, {
-    name: 'feed',
-    discoveryUrl: server.discoveryUrl,
-    credentials: { kind: 'token', token: 'unused' },
-    orgIds: [fixture.orgId],
-    pull: [{ remoteCollection: server.collectionId, localCollection: fixture.collectionId, filters }],
-  });
-  const client = new TaxiiClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
-  cleanups.push(() => client.close());
-  const rule = partner.rules[0];
-  if (rule === undefined) throw new Error('rule expected');
-  const source = { apiRootUrl: `${server.discoveryUrl.replace('/taxii2/', '/root/')}`, collectionId: server.collectionId };
+  const { server, client, partner, rule, source } = await openPullFeed(fixture, cleanups, { ...serverOptions, filters });
   const pull = (onPage?: () => void) => pullRule({ store: fixture.store, client, pageSize: 100, ...(onPage ? { onPage } : {}) }, partner, rule, source);
   const rows = () =>
     fixture.db.selectFrom('objects').select(['id', 'version', 'json', 'partner', 'author_org', 'tlp']).where('collection_id', '=', fixture.collectionId).orderBy('date_added').execute();

@@ -2,37 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storedMarkings } from '../access/marking-resolution.js';
 import { describeOnBothBackends } from '../access/test-database.js';
-import type { StixObject } from '../stix/stix-object.js';
+import { markedNote as note, statementMarking as statement } from '../stix/test-marking-objects.js';
 import { tlpMarkingId } from '../stix/tlp.js';
 import type { TestStore } from '../store/test-backends.js';
-import { TaxiiClient } from '../taxii/client/index.js';
-import { addPartner, type RuleFilters } from './partners.js';
+import type { RuleFilters } from './partners.js';
 import { pullRule } from './pull.js';
 import { passesFilters, storedFilterLevel } from './rule-filter.js';
-import { startFakeTaxii } from './test-taxii-server.js';
-import { openFederationTestDb, TEST_SECRET_KEY } from './test-support.js';
+import { openFederationTestDb, openPullFeed } from './test-support.js';
 
-const CREATED = '2024-01-01T00:00:00.000Z';
 const GREEN = tlpMarkingId('green');
-
-function statement(): StixObject {
-  const text = `Copyright ${randomUUID()}`;
-  return { type: 'marking-definition', spec_version: '2.1', id: `marking-definition--${randomUUID()}`, created: CREATED, name: text, definition_type: 'statement', definition: { statement: text } };
-}
-
-function note(markingRefs?: readonly string[], extra: Record<string, unknown> = {}): StixObject {
-  return {
-    type: 'note',
-    spec_version: '2.1',
-    id: `note--${randomUUID()}`,
-    created: CREATED,
-    modified: CREATED,
-    content: 'x',
-    object_refs: [`identity--${randomUUID()}`],
-    ...(markingRefs === undefined ? {} : { object_marking_refs: markingRefs }),
-    ...extra,
-  };
-}
 
 function markings(...names: string[]): RuleFilters {
   return { types: [], markings: names, labels: [] };
@@ -81,19 +59,7 @@ function bothBackends(open: () => Promise<TestStore>): void {
   it('a pull rule filtered to `markings: green` keeps a GREEN object with a statement beside it or on a property, as it is stored', async () => {
     const fixture = await openFederationTestDb(open);
     cleanups.push(fixture.dispose);
-    const server = await startFakeTaxii({ pageSize: 10 });
-    cleanups.push(() => server.close());
-    const partner = await addPartner(fixture.db, TEST_SECRET_KEY, {
-      name: 'green-feed',
-      discoveryUrl: server.discoveryUrl,
-      credentials: { kind: 'token', token: 'unused' },
-      orgIds: [fixture.orgId],
-      pull: [{ remoteCollection: server.collectionId, localCollection: fixture.collectionId, filters: { markings: ['green'] } }],
-    });
-    const client = new TaxiiClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
-    cleanups.push(() => client.close());
-    const rule = partner.rules[0];
-    if (rule === undefined) throw new Error('rule expected');
+    const { server, client, partner, rule, source } = await openPullFeed(fixture, cleanups, { pageSize: 10, name: 'green-feed', filters: { markings: ['green'] } });
     const s = statement();
     const greenStatement = note([GREEN, s.id]);
     const statementDescription = note([GREEN], { granular_markings: [{ marking_ref: s.id, selectors: ['content'] }] });
@@ -104,7 +70,7 @@ function bothBackends(open: () => Promise<TestStore>): void {
       { store: fixture.store, client, pageSize: 10, unmarkedTlp: 'amber', storedMarkings: storedMarkings(fixture.db, fixture.orgId) },
       partner,
       rule,
-      { apiRootUrl: server.discoveryUrl.replace('/taxii2/', '/root/'), collectionId: server.collectionId },
+      source,
     );
     const rows = await fixture.db.selectFrom('objects').select(['id', 'tlp']).execute();
     expect(new Map(rows.map((r) => [r.id, r.tlp]))).toEqual(new Map([[greenStatement.id, 'green'], [statementDescription.id, 'green']]));
