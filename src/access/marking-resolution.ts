@@ -34,9 +34,6 @@ import type { StoredTlp } from './marking-policy.js';
  * is not makes the ref `unknown`.
  */
 
-// Publication tells marking-definitions apart with it.
-export { isStatementMarking } from '../stix/marking-rule.js';
-
 /** The kinds of the stored marking-definitions among `ids` (those that count: see above). */
 export type StoredMarkings = (ids: readonly string[]) => Promise<MarkingKinds>;
 

@@ -1,5 +1,6 @@
 import { PostgresAdapter, sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { EntenteError } from '../errors.js';
+import { isStatementMarking } from '../stix/marking-rule.js';
 import type { StixObject } from '../stix/stix-object.js';
 import { isTlpMarkingId } from '../stix/tlp.js';
 import type { AddResult, HeldVersions, IncomingObject, ObjectStore } from '../store/object-store.js';
@@ -9,7 +10,7 @@ import type { RequestOrigin } from './access-audit.js';
 import { appendAudit, type AuditEvent } from './audit-log.js';
 import { effectiveTlp, isLooserLevel, type StoredTlp } from './marking-policy.js';
 import { copyKey, heldElsewhere, isIdentical, storeCopies, type Copy } from './identical-copies.js';
-import { carriesMarkings, isStatementMarking, markingLevels, storedMarkings } from './marking-resolution.js';
+import { carriesMarkings, markingLevels, storedMarkings } from './marking-resolution.js';
 import { getOrganization } from './organizations.js';
 import { withOwnership } from './ownership-schema.js';
 import { readSharingRequest, type SharingRequest } from './sharing-extension.js';

@@ -82,11 +82,6 @@ export function pageQuery(db: Kysely<DatabaseSchema>, filter: ResolvedFilter, li
   ]);
 }
 
-/** Whether a page of `filter` is read as several walks merged (mergedTypeWalks). */
-function readsAsTypeWalks(filter: ResolvedFilter): boolean {
-  return new Set(filter.types).size >= 2 && (filter.ids?.length ?? 0) === 0;
-}
-
 /**
  * With several match[type] values and no match[id]: one walk per type over
  * (collection_id, type, date_added), each stopping after limit + 1 rows,
@@ -98,7 +93,7 @@ export function mergedTypeWalks<Row>(
   limit: number,
   build: (filter: ResolvedFilter) => Expression<Row>,
 ): RawBuilder<Row> | undefined {
-  if (!readsAsTypeWalks(filter)) return undefined;
+  if (new Set(filter.types).size < 2 || (filter.ids?.length ?? 0) > 0) return undefined;
   return typeWalks(filter.types ?? [], limit + 1, (type) => build({ ...filter, types: [type] }), 'dateAdded');
 }
 
