@@ -9,7 +9,7 @@ import { nowMicros } from '../src/store/timestamps.js';
 import { TLP2_MARKING_IDS, type TlpLevel } from '../src/stix/tlp.js';
 import { runCli, tempDir } from './cli-harness.js';
 import { eventually, partnerAccount, startInstance, versions, type Instance } from './federation-instances.js';
-import { sharedFolder } from '../src/shared-folder.js';
+import { readSeedArticle, seedArticlePath } from '../src/shared-folder.js';
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -25,8 +25,7 @@ vi.setConfig({ testTimeout: 600_000 });
  * Each side knows the others as organisations of its own; the sharing group
  * "with-moscow" on paris holds paris and moscow's organisation only.
  */
-const SHARED = sharedFolder();
-const SEED = join(SHARED, 'seed', 'chechnya-attack-le-pen-moscow.txt');
+const SEED = seedArticlePath();
 const MEDIA = 'application/taxii+json;version=2.1';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -111,7 +110,7 @@ describe('three instances exchange over TAXII 2.1', () => {
     const temp = tempDir();
     cleanups.push(() => temp.remove());
     const bundleFile = join(temp.dir, 'seed.json');
-    readFileSync(SEED); // Fails here, naming the path, when the shared folder is missing.
+    readSeedArticle(); // Fails here, naming the path and the remedy, when the shared folder is missing.
     const ingested = await runCli(['ingest', SEED, '--out', bundleFile, '--publish', 'default', '--tlp', 'green', '--server', paris.discoveryUrl(), '--token', paris.adminToken], {
       env: paris.env,
     });

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestText, type IngestResult } from '../src/ingest/index.js';
 import {
@@ -9,12 +7,10 @@ import {
 import { deterministicId } from '../src/stix/identifier.js';
 import type { StixObject } from '../src/stix/stix-object.js';
 import { validateBundle } from '../src/stix/validate.js';
-import { sharedFolder } from '../src/shared-folder.js';
+import { readSeedArticle } from '../src/shared-folder.js';
 
-// The project's seed document (DESIGN.md), read where the shared folder keeps it: beside the
-// checkout (../shared), or wherever ENTENTE_SHARED_DIR points.
-const SHARED = sharedFolder();
-const SEED = resolve(SHARED, 'seed/chechnya-attack-le-pen-moscow.txt');
+// The project's seed document (DESIGN.md), read by readSeedArticle where the shared folder keeps
+// it: beside the checkout (../shared), or wherever ENTENTE_SHARED_DIR points.
 
 function ext<T>(object: StixObject | undefined, id: string): T {
   const extensions = object?.extensions as Record<string, unknown> | undefined;
@@ -33,10 +29,7 @@ describe('ingest: the seed article end to end (issue 3 "Proof")', () => {
   const relationsFrom = (id: string, type: string) => ofType('relationship').filter((r) => r.source_ref === id && r.relationship_type === type);
 
   beforeAll(() => {
-    if (!existsSync(SEED)) {
-      throw new Error(`The seed article is not at ${SEED}: clone entente beside the shared folder, or set ENTENTE_SHARED_DIR`);
-    }
-    const input = readFileSync(SEED, 'utf8');
+    const input = readSeedArticle();
     result = ingestText(input, { outlet: 'RT', url: 'https://www.rt.com/news/382362-le-pen-putin-terrorism/', published: '2017-03-24' });
     objects = result.bundle.objects;
     text = result.text;

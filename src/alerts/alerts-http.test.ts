@@ -1,8 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessAudit } from '../access/access-audit.js';
@@ -17,7 +15,7 @@ import { ensureReceivedGroup } from '../federation/received-group.js';
 import { expectRestError, restClient, signIn, type RestClient } from '../http/rest/rest-test-client.js';
 import { startTestServer, type TaxiiTestServer } from '../http/test-server.js';
 import { ingestText } from '../ingest/index.js';
-import { sharedFolder } from '../shared-folder.js';
+import { readSeedArticle } from '../shared-folder.js';
 import { INCIDENT_EXTENSION_ID } from '../stix/extensions.js';
 import { deterministicId, randomId } from '../stix/identifier.js';
 import type { StixObject } from '../stix/stix-object.js';
@@ -34,7 +32,6 @@ import { alertData, readEventBlocks } from './event-stream-blocks.js';
  * matched against watchlists, filtered per user by the access policy, and
  * delivered over server-sent events and to a signed webhook receiver.
  */
-const SEED = join(sharedFolder(), 'seed', 'chechnya-attack-le-pen-moscow.txt');
 const TAXII = 'application/taxii+json;version=2.1';
 const SECRET_KEY = 'alerts-test-secret-key-0123456789';
 const WEBHOOK_SECRET = 'webhook-shared-secret-42';
@@ -43,7 +40,7 @@ const ISLAMIC_STATE = deterministicId('intrusion-set', { name: 'Islamic State' }
 let seedObjects: Promise<StixObject[]> | undefined;
 /** The seed article as ingest turns it into STIX (once per test file: the models take seconds to load). */
 function seed(): Promise<StixObject[]> {
-  seedObjects ??= Promise.resolve().then(() => [...ingestText(readFileSync(SEED)).bundle.objects]);
+  seedObjects ??= Promise.resolve().then(() => [...ingestText(readSeedArticle()).bundle.objects]);
   return seedObjects;
 }
 
@@ -369,7 +366,7 @@ function alertsSuite(open: () => Promise<TestStore>): void {
   });
 
   it('the seed article published through POST /rest/v1/ingest/publish alerts the follower of the Islamic State', async () => {
-    const bundle = ingestText(readFileSync(SEED)).bundle;
+    const bundle = ingestText(readSeedArticle()).bundle;
     const published = await writer.post('/ingest/publish', { bundle, collection: server.sharedId, marking: 'green' });
     expect(published.status, published.text).toBe(200);
     const [incidentId] = published.body.incidentIds as string[];

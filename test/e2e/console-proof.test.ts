@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -9,7 +8,7 @@ import { createUser } from '../../src/access/users.js';
 import { runCli, tempDir } from '../cli-harness.js';
 import { partnerAccount, startInstance, type Instance } from '../federation-instances.js';
 import { ensureConsoleBuilt, launchChromium, screenshot, sidewaysOverflow, signIn, unnamedControls, watchProblems } from './console-harness.js';
-import { sharedFolder } from '../../src/shared-folder.js';
+import { readSeedArticle, sharedFolder } from '../../src/shared-folder.js';
 
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
 
@@ -23,7 +22,6 @@ vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
  * partner (a second instance the first pulls from).
  */
 const SHARED = sharedFolder();
-const SEED = join(SHARED, 'seed', 'chechnya-attack-le-pen-moscow.txt');
 const PARTNER_REPORT = join(SHARED, 'data', 'dev-articles', 'articles', 'D06-b.txt');
 const PASSWORD = 'a long console test password';
 
@@ -34,7 +32,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   ensureConsoleBuilt();
-  readFileSync(SEED); // Fails here, naming the path, when the shared folder is missing.
+  readSeedArticle(); // Fails here, naming the path and the remedy, when the shared folder is missing.
   [home, partner] = await Promise.all([startInstance('home', cleanups), startInstance('partner', cleanups)]);
   const { db } = home.opened;
   const local = await home.localOrg();
@@ -92,7 +90,7 @@ describe('the console, end to end (issue 7 proof)', () => {
     await signIn(page, home.url, 'analyst', PASSWORD);
 
     await page.goto(`${home.url}/ingest`);
-    await page.getByLabel('Report text').fill(readFileSync(SEED, 'utf8'));
+    await page.getByLabel('Report text').fill(readSeedArticle());
     await page.getByLabel('Outlet').fill('RT');
     await page.getByLabel('URL').fill('https://www.rt.com/news/382362-le-pen-putin-terrorism/');
     // Entered a day late, as happens: the correction below puts the incident on the right day.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
@@ -9,7 +9,7 @@ import { accessServices } from '../../access/access-services.js';
 import { bootstrap } from '../../access/bootstrap.js';
 import { publishObjects } from '../../access/publication.js';
 import { EntenteError } from '../../errors.js';
-import { sharedFolder } from '../../shared-folder.js';
+import { SEED_ARTICLE, seedArticlePath } from '../../shared-folder.js';
 import { connectPull } from '../../federation/demo-partnership.js';
 import { newLeaseOwner } from '../../federation/lease.js';
 import type { Partner } from '../../federation/partners.js';
@@ -30,7 +30,6 @@ interface DemoFlags {
   article?: string;
 }
 
-const SEED_NAME = 'chechnya-attack-le-pen-moscow.txt';
 /** Small pages, so that the pull shows its paging. */
 const DEMO_PAGE_SIZE = 10;
 /** With --keep, each instance pulls from the other this often. */
@@ -51,7 +50,7 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('Start two local instances, make them partners, ingest the seed article on one and watch it arrive on the other')
     .option('--keep', 'leave both instances running (syncing every 5 s) until Ctrl-C, and print how to reach them')
-    .option('--article <file>', `the article to ingest (default: the seed article ${SEED_NAME}, from ENTENTE_SHARED_DIR/seed or ../shared/seed)`)
+    .option('--article <file>', `the article to ingest (default: the seed article ${SEED_ARTICLE}, from ENTENTE_SHARED_DIR/seed or ../shared/seed)`)
     .action(async (flags: DemoFlags) => {
       process.exitCode = await runDemo(flags, (line) => process.stdout.write(`${line}\n`));
     });
@@ -116,7 +115,7 @@ async function runDemo(flags: DemoFlags, say: (line: string) => void): Promise<n
     if (outcome.failures.length > 0) throw new EntenteError('invalid_input', `paris refused ${outcome.failures.length} objects: ${outcome.failures[0]?.message ?? ''}`);
     const incident = objects.find((o) => o.type === 'incident');
     say(
-      `[3/${STEPS}] paris ingested ${article.endsWith(SEED_NAME) ? 'the seed article' : article}: ${objects.length} STIX objects (${typeCounts(objects)}), published to paris's "default" as TLP:GREEN`,
+      `[3/${STEPS}] paris ingested ${article.endsWith(SEED_ARTICLE) ? 'the seed article' : article}: ${objects.length} STIX objects (${typeCounts(objects)}), published to paris's "default" as TLP:GREEN`,
     );
     say(`        incident: "${String(incident?.name ?? '?')}"`);
     const unmarked = objects.filter((o) => o.object_marking_refs === undefined).length;
@@ -179,7 +178,7 @@ function articlePath(given: string | undefined): string {
     if (!existsSync(given)) throw new EntenteError('not_found', `--article ${given}: no such file`);
     return given;
   }
-  const seed = resolve(sharedFolder(), 'seed', SEED_NAME);
+  const seed = seedArticlePath();
   if (!existsSync(seed)) {
     throw new EntenteError('not_found', `The seed article is not at ${seed}: set ENTENTE_SHARED_DIR to the shared folder, or give --article FILE`);
   }

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sharedFolder } from '../../shared-folder.js';
+import { readSeedArticle } from '../../shared-folder.js';
 import { CORRECTION_EXTENSION_ID, INCIDENT_EXTENSION_ID, PROVENANCE_EXTENSION_ID, QUOTE_EXTENSION_ID, type CorrectionExtension } from '../../stix/extensions.js';
 import type { StixObject } from '../../stix/stix-object.js';
 import type { TestStore } from '../../store/test-backends.js';
@@ -17,7 +15,6 @@ import { expectRestError, signIn, type RestClient } from './rest-test-client.js'
  * record (entente-correction) the incident page reads. Each bad value
  * is refused with an error naming the correction's field and what to give.
  */
-const SEED = join(sharedFolder(), 'seed', 'chechnya-attack-le-pen-moscow.txt');
 
 interface FieldCorrection {
   field: string;
@@ -57,7 +54,7 @@ export function ingestCorrectionsSuite(open: () => Promise<TestStore>): void {
   beforeAll(async () => {
     server = await startTestServer(open);
     writer = await signIn(server, 'writer');
-    const answer = await writer.post('/ingest/preview', { text: readFileSync(SEED, 'utf8'), outlet: 'Deutsche Welle digest', published: '2017-03-24' });
+    const answer = await writer.post('/ingest/preview', { text: readSeedArticle(), outlet: 'Deutsche Welle digest', published: '2017-03-24' });
     expect(answer.status, answer.text).toBe(200);
     preview = answer.body as Preview;
     incidentId = preview.incidents.find((i) => i.place.name === 'Chechnya')?.id as string;

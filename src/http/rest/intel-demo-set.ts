@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { seedArticlePath } from '../../shared-folder.js';
 import type { Kysely } from 'kysely';
 import { publishObjects, type Publisher } from '../../access/publication.js';
 import { EntenteError, isEntenteError } from '../../errors.js';
@@ -19,7 +20,6 @@ import type { DatabaseSchema } from '../../store/schema.js';
  * `entente serve --empty` records that the offer is declined
  * (`DEMO_DECLINED_KEY`), so the console does not show it.
  */
-export const SEED_ARTICLE = 'chechnya-attack-le-pen-moscow.txt';
 export const DEMO_DECLINED_KEY = 'demo:declined';
 
 export interface DemoSetResult {
@@ -30,7 +30,7 @@ export interface DemoSetResult {
 
 /** The article files of the demo set, seed first; throws not_found when the shared folder is missing. */
 export function demoArticles(sharedDir: string): string[] {
-  const seed = join(sharedDir, 'seed', SEED_ARTICLE);
+  const seed = seedArticlePath(sharedDir);
   if (!existsSync(seed)) throw new EntenteError('not_found', `The demo set is not available: no seed article at ${seed}`);
   const folder = join(sharedDir, 'data', 'dev-articles', 'articles');
   const articles = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.txt')).sort().map((f) => join(folder, f)) : [];

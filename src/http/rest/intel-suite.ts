@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { grantCollection } from '../../access/collection-grants.js';
 import { createSharingGroup } from '../../access/sharing-groups.js';
@@ -7,7 +5,7 @@ import { CorrelationFollower } from '../../correlate/correlation-follower.js';
 import { Correlator, canonicalIdOf } from '../../correlate/correlator.js';
 import { CITIES } from '../../correlate/test-incidents.js';
 import { buildReport, storeReport } from '../../correlate/test-reports.js';
-import { sharedFolder } from '../../shared-folder.js';
+import { readSeedArticle } from '../../shared-folder.js';
 import { ENTENTE_IDENTITY, INCIDENT_EXTENSION_ID, PROVENANCE_EXTENSION_ID } from '../../stix/extensions.js';
 import { randomId } from '../../stix/identifier.js';
 import type { StixObject } from '../../stix/stix-object.js';
@@ -25,7 +23,6 @@ import { expectRestError, restClient, signIn, type RestClient } from './rest-tes
  * organisation outside the group; each feed filter on synthetic incidents;
  * paging exactly once; clustering bounded.
  */
-const SEED = join(sharedFolder(), 'seed', 'chechnya-attack-le-pen-moscow.txt');
 const SYNTHETIC = 60;
 const ISLAMIC_STATE = 'intrusion-set--805a39ee-5b9f-55b6-a744-59ee5abd4af6';
 const BAGHDAD = 'BAGHDAD, 14 May 2016 (Tigris Wire) - A car bomb exploded at a market in Baghdad on Saturday, killing 20 people and wounding 45, police said.';
@@ -51,7 +48,7 @@ export function intelSuite(open: () => Promise<TestStore>): void {
     writer = await signIn(server, 'writer');
     outsider = await signIn(server, 'outsider');
 
-    const preview = await writer.post('/ingest/preview', { text: readFileSync(SEED, 'utf8'), outlet: 'Deutsche Welle digest', published: '2017-03-24' });
+    const preview = await writer.post('/ingest/preview', { text: readSeedArticle(), outlet: 'Deutsche Welle digest', published: '2017-03-24' });
     expect(preview.status, preview.text).toBe(200);
     const chechnya = (preview.body.incidents as { id: string; place: { name?: string } }[]).find((i) => i.place.name === 'Chechnya');
     expect(chechnya).toBeDefined();
